@@ -1,0 +1,73 @@
+import { z } from 'zod';
+import { datasetChangesSchema, datasetSchema, datasetSourceSchema } from './dataset';
+import { configurationSchema } from './configuration';
+import { isoTimeSchema, latitudeSchema, locationIdSchema, locationSchema, longitudeSchema, propertiesSchema } from './location';
+import { settingsPatchSchema } from './settings';
+
+/** Bulk writes are chunked so that every event stays small enough to replay quickly. */
+export const MAX_LOCATIONS_PER_EVENT = 1000;
+
+const datasetId = z.string().min(1).max(200);
+
+/**
+ * The event catalog: one zod schema per event type, each at a schema version. Past events are
+ * never rewritten: when a schema changes, its version goes up and an upcaster (see upcasters.ts)
+ * lifts older payloads on read.
+ */
+export const eventSchemas = {
+  DatasetCreated: z.object({ dataset: datasetSchema }),
+  DatasetUpdated: z.object({ datasetId, changes: datasetChangesSchema, updated_at: isoTimeSchema }),
+  DatasetDeleted: z.object({ datasetId }),
+  DatasetImported: z.object({
+    datasetId,
+    importId: z.string().min(1).max(200),
+    source: datasetSourceSchema,
+    rowsRead: z.number().int().min(0),
+    locationsWritten: z.number().int().min(0),
+    rowsSkipped: z.number().int().min(0),
+    duplicates: z.object({ skipped: z.number().int().min(0), replaced: z.number().int().min(0), renamed: z.number().int().min(0) }),
+    updated_at: isoTimeSchema,
+  }),
+  LocationsAdded: z.object({ datasetId, locations: z.array(locationSchema).min(1).max(MAX_LOCATIONS_PER_EVENT) }),
+  LocationUpdated: z.object({
+    datasetId,
+    locationId: locationIdSchema,
+    changes: z
+      .object({
+        name: z.string().max(1000),
+        latitude: latitudeSchema,
+        longitude: longitudeSchema,
+        quantity: z.number().nullable(),
+        properties: propertiesSchema,
+      })
+      .partial(),
+    updated_at: isoTimeSchema,
+  }),
+  LocationsRemoved: z.object({ datasetId, locationIds: z.array(locationIdSchema).min(1).max(MAX_LOCATIONS_PER_EVENT) }),
+  SettingsChanged: z.object({ patch: settingsPatchSchema }),
+  ConfigurationSaved: z.object({ configuration: configurationSchema }),
+  ConfigurationDeleted: z.object({ configurationId: z.string().min(1).max(200) }),
+} as const;
+
+export type EventType = keyof typeof eventSchemas;
+export const EVENT_TYPES = Object.keys(eventSchemas) as EventType[];
+
+/** The current schema version of each type; bump together with an upcaster from the old one. */
+export const eventSchemaVersions: Record<EventType, number> = {
+  DatasetCreated: 1,
+  DatasetUpdated: 1,
+  DatasetDeleted: 1,
+  DatasetImported: 1,
+  LocationsAdded: 1,
+  LocationUpdated: 1,
+  LocationsRemoved: 1,
+  SettingsChanged: 1,
+  ConfigurationSaved: 1,
+  ConfigurationDeleted: 1,
+};
+
+/** `{type, data}` for every type: the discriminated union the domain folds over. */
+export type GlobeEvent = { [T in EventType]: { type: T; data: z.infer<(typeof eventSchemas)[T]> } }[EventType];
+export type EventOf<T extends EventType> = Extract<GlobeEvent, { type: T }>;
+
+export const isEventType = (type: string): type is EventType => Object.prototype.hasOwnProperty.call(eventSchemas, type);

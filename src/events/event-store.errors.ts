@@ -1,0 +1,23 @@
+import { AppError } from '../common/app-error';
+
+export class WrongExpectedRevisionError extends AppError {
+  constructor(stream: string, expected: number | string, actual: number) {
+    super('EVENTS.WRONG_EXPECTED_REVISION', `stream ${stream} is at revision ${actual}, expected ${expected}`, 409, {
+      stream,
+      expected,
+      actual,
+    });
+  }
+}
+
+export class InvalidEventError extends AppError {
+  constructor(type: string, details: unknown) {
+    super('EVENTS.INVALID_EVENT', `event ${type} does not match its schema`, 400, details);
+  }
+}
+
+export class DuplicateEventIdError extends AppError {
+  constructor(eventId: string) {
+    super('EVENTS.DUPLICATE_EVENT_ID', `event id ${eventId} is already in the log with other events`, 409, { eventId });
+  }
+}

@@ -1,0 +1,82 @@
+import { EventMetadata } from '../domain/event-metadata';
+import { EventType, GlobeEvent } from '../domain/events';
+
+/** An event about to be appended. `eventId` makes a retried append idempotent; the store mints one when absent. */
+export type NewEvent = GlobeEvent & { eventId?: string; metadata: EventMetadata };
+
+/** An event as the log holds it, upcast to the current schema version of its type. */
+export type RecordedEvent = GlobeEvent & {
+  position: number;
+  eventId: string;
+  stream: string;
+  /** 0-based index of the event within its stream. */
+  revision: number;
+  schemaVersion: number;
+  metadata: EventMetadata;
+  /** ISO 8601; never decreases along the position. */
+  recordedAt: string;
+};
+
+/** `number`: the stream's last revision must be exactly this; `-1` and `'no_stream'`: the stream must not exist. */
+export type ExpectedRevision = number | 'no_stream' | 'any';
+
+export interface AppendResult {
+  firstPosition: number;
+  lastPosition: number;
+  /** The stream's revision after the append: pass it as the next expectedRevision. */
+  nextExpectedRevision: number;
+  recordedAt: string;
+}
+
+export interface ReadAllOptions {
+  /** Inclusive; default 1, the first event. */
+  fromPosition?: number;
+  /** Inclusive upper bound by position. */
+  toPosition?: number;
+  /** Inclusive upper bound by time: the events with `recordedAt ≤ toTime`. */
+  toTime?: Date | string;
+  limit?: number;
+}
+
+export interface SubscribeOptions {
+  /** Most events in one delivered batch. */
+  batchSize?: number;
+  /** Ends the subscription; the iterator then returns. */
+  signal?: AbortSignal;
+}
+
+/**
+ * The one append-only log. Guarantees, for every adapter:
+ * 1. Positions are strictly increasing and a reader never sees a gap that later fills.
+ * 2. `recordedAt` never decreases along the position, so "the state at time T" is a prefix of the log.
+ * 3. An append is atomic: all of its events or none, at consecutive positions.
+ * 4. An append whose event ids are all already in the stream, in order, is a no-op that answers as
+ *    the first one did (a retried request does not duplicate events).
+ * 5. Every event is validated against its schema on append and upcast on read.
+ */
+export abstract class EventStore {
+  /**
+   * Appends events to one stream. `events` may be a lazy iterable (a generator reading a staged
+   * file): it is consumed inside the transaction, so a large import is atomic without being held
+   * in memory. Throws `EVENTS.WRONG_EXPECTED_REVISION` (409) on a concurrency conflict.
+   */
+  abstract append(stream: string, events: Iterable<NewEvent>, expectedRevision?: ExpectedRevision): Promise<AppendResult>;
+  /** The stream's events in revision order. */
+  abstract readStream(stream: string, options?: { fromRevision?: number }): AsyncIterable<RecordedEvent>;
+  /** The log in position order, read page by page: never loads the whole log. */
+  abstract readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent>;
+  /**
+   * Catch-up subscription: every event from `fromPosition` on, in order, in batches, first those
+   * already stored and then new ones as they are appended (by this process or another one).
+   */
+  abstract subscribe(fromPosition: number, options?: SubscribeOptions): AsyncIterable<RecordedEvent[]>;
+  /** The position of the last event; 0 for an empty log. */
+  abstract headPosition(): Promise<number>;
+  /** The last position whose `recordedAt ≤ time`; 0 when the log has nothing that old. */
+  abstract positionAt(time: Date | string): Promise<number>;
+  /** The stream's last revision; -1 when it has no events. */
+  abstract streamRevision(stream: string): Promise<number>;
+  abstract close(): Promise<void>;
+}
+
+export type { EventType };
