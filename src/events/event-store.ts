@@ -45,6 +45,20 @@ export interface SubscribeOptions {
   signal?: AbortSignal;
 }
 
+/** A filtered page of the log, for the audit trail. Every filter is optional and they combine with AND. */
+export interface LogQuery {
+  stream?: string;
+  types?: string[];
+  actor?: string;
+  correlationId?: string;
+  fromTime?: string;
+  toTime?: string;
+  /** Keyset cursor: positions after this one (forward) or before it (backward). */
+  afterPosition?: number;
+  direction: 'forward' | 'backward';
+  limit: number;
+}
+
 /**
  * The one append-only log. Guarantees, for every adapter:
  * 1. Positions are strictly increasing and a reader never sees a gap that later fills.
@@ -70,6 +84,8 @@ export abstract class EventStore {
    * already stored and then new ones as they are appended (by this process or another one).
    */
   abstract subscribe(fromPosition: number, options?: SubscribeOptions): AsyncIterable<RecordedEvent[]>;
+  /** One page of the log matching a filter, in the asked direction. */
+  abstract query(query: LogQuery): Promise<RecordedEvent[]>;
   /** The position of the last event; 0 for an empty log. */
   abstract headPosition(): Promise<number>;
   /** The last position whose `recordedAt ≤ time`; 0 when the log has nothing that old. */

@@ -2,11 +2,12 @@ import Database from 'better-sqlite3';
 import { Subject } from 'rxjs';
 import { v7 as uuidv7 } from 'uuid';
 import { Clock } from '../../common/clock';
-import { AppendResult, EventStore, ExpectedRevision, NewEvent, ReadAllOptions, RecordedEvent, SubscribeOptions } from '../event-store';
+import { AppendResult, EventStore, ExpectedRevision, LogQuery, NewEvent, ReadAllOptions, RecordedEvent, SubscribeOptions } from '../event-store';
 import { DuplicateEventIdError, WrongExpectedRevisionError } from '../event-store.errors';
 import { NewEventSerializer } from '../serialize-new-event';
 import { EVENT_COLUMNS, EventRow, EventRowReader } from './event-row';
 import { EVENTS_PRAGMAS, EVENTS_SCHEMA } from './events-schema.sql';
+import { logQueryWhere } from './log-query-sql';
 import { waitForAppend } from './wait-for-append';
 
 const PAGE_SIZE = 1000;
@@ -161,6 +162,16 @@ export class SqliteEventStore extends EventStore {
       }
       await waitForAppend(this.appended, from, POLL_MS, options.signal);
     }
+  }
+
+  async query(q: LogQuery): Promise<RecordedEvent[]> {
+    const { where, params } = logQueryWhere(q);
+    const order = q.direction === 'forward' ? 'ASC' : 'DESC';
+    const rows = this.db
+      .prepare<unknown[], EventRow>(`SELECT ${EVENT_COLUMNS} FROM events ${where} ORDER BY position ${order} LIMIT ?`)
+      .all(...params, q.limit);
+    const reader = new EventRowReader();
+    return rows.map((row) => reader.read(row));
   }
 
   async headPosition(): Promise<number> {

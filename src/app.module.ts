@@ -1,0 +1,30 @@
+import { Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import { AuditModule } from './audit/audit.module';
+import { AppExceptionFilter } from './common/http/app-exception.filter';
+import { ConfigModule } from './config/config.module';
+import { EventsModule } from './events/events.module';
+import { GatewayModule } from './gateway/gateway.module';
+import { GlobeModule } from './globe/globe.module';
+import { ImportsModule } from './imports/imports.module';
+import { JobsModule } from './jobs/jobs.module';
+import { ProjectionsModule } from './projections/projections.module';
+import { SnapshotsModule } from './snapshots/snapshots.module';
+
+@Module({
+  imports: [
+    ConfigModule,
+    CqrsModule.forRoot(),
+    EventsModule,
+    ProjectionsModule,
+    JobsModule,
+    GlobeModule,
+    ImportsModule,
+    AuditModule,
+    SnapshotsModule,
+    GatewayModule,
+  ],
+  providers: [{ provide: APP_FILTER, useClass: AppExceptionFilter }],
+})
+export class AppModule {}

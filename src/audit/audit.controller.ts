@@ -1,0 +1,62 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { z } from 'zod';
+import { AppError } from '../common/app-error';
+import { parseInput } from '../common/http/parse-input';
+import { EVENT_TYPES } from '../domain/events';
+import { EventStore, RecordedEvent } from '../events/event-store';
+import { datasetStream } from '../globe/streams';
+
+const isoTime = z.iso.datetime({ offset: true });
+const auditQuery = z
+  .object({
+    stream: z.string().min(1).max(300).optional(),
+    datasetId: z.string().min(1).max(200).optional(),
+    type: z
+      .string()
+      .transform((s) => s.split(',').filter(Boolean))
+      .pipe(z.array(z.enum(EVENT_TYPES as [string, ...string[]])))
+      .optional(),
+    actor: z.string().min(1).max(200).optional(),
+    correlationId: z.string().min(1).max(200).optional(),
+    from: isoTime.optional(),
+    to: isoTime.optional(),
+    after: z.string().max(100).optional(),
+    order: z.enum(['asc', 'desc']).default('desc'),
+    limit: z.coerce.number().int().min(1).max(1000).default(100),
+  })
+  .strict();
+
+const encode = (position: number) => Buffer.from(`p:${position}`).toString('base64url');
+function decode(cursor: string): number {
+  const match = /^p:(\d+)$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!match) throw new AppError('QUERY.INVALID_CURSOR', 'the cursor is not one this API returned', 400, { cursor });
+  return Number(match[1]);
+}
+
+/**
+ * The audit trail is the log itself: every event with who, when, through what and why. Newest
+ * first by default; `next` is a cursor to pass back as `after`.
+ */
+@Controller('api/audit')
+export class AuditController {
+  constructor(private readonly store: EventStore) {}
+
+  @Get()
+  async list(@Query() raw: unknown): Promise<{ items: RecordedEvent[]; next: string | null }> {
+    const q = parseInput(auditQuery, raw, 'QUERY.INVALID');
+    const items = await this.store.query({
+      stream: q.stream ?? (q.datasetId ? datasetStream(q.datasetId) : undefined),
+      types: q.type,
+      actor: q.actor,
+      correlationId: q.correlationId,
+      fromTime: q.from,
+      toTime: q.to,
+      afterPosition: q.after ? decode(q.after) : undefined,
+      direction: q.order === 'asc' ? 'forward' : 'backward',
+      limit: q.limit + 1,
+    });
+    const more = items.length > q.limit;
+    const page = more ? items.slice(0, q.limit) : items;
+    return { items: page, next: more ? encode(page[page.length - 1].position) : null };
+  }
+}

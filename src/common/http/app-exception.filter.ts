@@ -1,0 +1,43 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { Response } from 'express';
+import { AppError } from '../app-error';
+
+interface ErrorBody {
+  code: string;
+  message: string;
+  details?: unknown;
+}
+
+/**
+ * The one place errors become HTTP: AppError keeps its status and stable code; framework errors
+ * (bad JSON, too large, unknown route) get codes of their own; anything else is a 500 whose cause is
+ * logged and never sent to the client.
+ */
+@Catch()
+export class AppExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HTTP');
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const res = host.switchToHttp().getResponse<Response>();
+    const [status, body] = this.toBody(error);
+    if (status >= 500) this.logger.error(body.message, error instanceof Error ? error.stack : String(error));
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    res.status(status).json(body);
+  }
+
+  private toBody(error: unknown): [number, ErrorBody] {
+    if (error instanceof AppError) return [error.status, { code: error.code, message: error.message, details: error.details }];
+    const bodyParserError = error as { type?: string; status?: number; message?: string };
+    if (bodyParserError?.type === 'entity.parse.failed') return [400, { code: 'REQUEST.MALFORMED_JSON', message: 'the body is not valid JSON' }];
+    if (bodyParserError?.type === 'entity.too.large') return [413, { code: 'REQUEST.TOO_LARGE', message: 'the body is larger than allowed' }];
+    if (error instanceof HttpException) {
+      const status = error.getStatus();
+      const code = status === 404 ? 'HTTP.NOT_FOUND' : status === 413 ? 'REQUEST.TOO_LARGE' : `HTTP.${status}`;
+      return [status, { code, message: error.message }];
+    }
+    return [500, { code: 'INTERNAL', message: 'internal error' }];
+  }
+}

@@ -1,0 +1,25 @@
+import { INestApplication, LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import express, { NextFunction, Request, Response } from 'express';
+import { AppModule } from './app.module';
+import { isStreamedBodyRoute } from './common/http/raw-body-routes';
+import { AppConfig } from './config/app-config';
+
+const LEVELS: LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
+
+/**
+ * Builds the application (used by main.ts and by the e2e specs). Nest's own body parser is off:
+ * JSON bodies are parsed with a size limit everywhere except the streamed-upload routes.
+ */
+export async function createApp(configure?: (app: INestApplication) => void): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, { bodyParser: false, bufferLogs: true });
+  const config = app.get(AppConfig).values;
+  app.useLogger(LEVELS.slice(0, LEVELS.indexOf(config.LOG_LEVEL) + 1));
+  const json = express.json({ limit: config.MAX_JSON_BYTES, type: ['application/json', 'application/*+json'] });
+  app.use((req: Request, res: Response, next: NextFunction) => (isStreamedBodyRoute(req.originalUrl) ? next() : json(req, res, next)));
+  app.disable('x-powered-by');
+  app.enableShutdownHooks();
+  configure?.(app);
+  return app;
+}

@@ -1,0 +1,16 @@
+import { z } from 'zod';
+import { colorSchema, columnMappingSchema, datasetChangesSchema } from '../../domain/dataset';
+
+export const createDatasetBody = z
+  .object({
+    name: z.string().trim().min(1).max(200),
+    description: z.string().max(5000).optional(),
+    color: colorSchema.optional(),
+    visible: z.boolean().optional(),
+    columnMapping: columnMappingSchema.optional(),
+  })
+  .strict();
+export type CreateDatasetBody = z.infer<typeof createDatasetBody>;
+
+export const updateDatasetBody = datasetChangesSchema.strict().refine((v) => Object.keys(v).length > 0, 'name at least one field to change');
+export type UpdateDatasetBody = z.infer<typeof updateDatasetBody>;

@@ -1,0 +1,41 @@
+import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { Dataset } from '../../domain/dataset';
+import { datasetNotFound } from '../../domain/domain-errors';
+import { DatasetEntity } from '../../projections/entities/dataset.entity';
+import { toDataset } from '../../projections/row-mappers';
+
+export type DatasetView = Dataset & { locationCount: number };
+
+export class GetDataset {
+  constructor(readonly id: string) {}
+}
+export class ListDatasets {}
+
+
+
+@QueryHandler(GetDataset)
+export class GetDatasetHandler implements IQueryHandler<GetDataset, DatasetView> {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  async execute({ id }: GetDataset): Promise<DatasetView> {
+    const row = await this.dataSource.getRepository(DatasetEntity).findOneBy({ id });
+    if (!row) throw datasetNotFound(id);
+    const [count] = await this.dataSource.query('SELECT count(*) AS n FROM locations WHERE dataset_id = ?', [id]);
+    return { ...toDataset(row), locationCount: count?.n ?? 0 };
+  }
+}
+
+/** All datasets, oldest first, with their location counts (a user has tens of datasets, not millions). */
+@QueryHandler(ListDatasets)
+export class ListDatasetsHandler implements IQueryHandler<ListDatasets, { items: DatasetView[]; next: null }> {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  async execute(): Promise<{ items: DatasetView[]; next: null }> {
+    const rows = await this.dataSource.getRepository(DatasetEntity).find({ order: { created_at: 'ASC', id: 'ASC' } });
+    const counts: { id: string; n: number }[] = await this.dataSource.query(
+      'SELECT dataset_id AS id, count(*) AS n FROM locations GROUP BY dataset_id',
+    );
+    const byId = new Map(counts.map((c) => [c.id, c.n]));
+    return { items: rows.map((r) => ({ ...toDataset(r), locationCount: byId.get(r.id) ?? 0 })), next: null };
+  }
+}

@@ -1,0 +1,42 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { parseInput } from '../../common/http/parse-input';
+import { Ctx, RequestContext } from '../../common/http/request-context';
+import { CreateDataset, DeleteDataset, UpdateDataset } from './dataset.commands';
+import { createDatasetBody, updateDatasetBody } from './dataset.dto';
+import { DatasetView, GetDataset, ListDatasets } from './dataset.queries';
+
+@Controller('api/datasets')
+export class DatasetsController {
+  constructor(private readonly commands: CommandBus, private readonly queries: QueryBus) {}
+
+  @Post()
+  async create(@Body() body: unknown, @Ctx() ctx: RequestContext): Promise<DatasetView> {
+    const input = parseInput(createDatasetBody, body, 'DATASET.INVALID_INPUT');
+    const id: string = await this.commands.execute(new CreateDataset(input, ctx));
+    return this.queries.execute(new GetDataset(id));
+  }
+
+  @Get()
+  list(): Promise<{ items: DatasetView[]; next: null }> {
+    return this.queries.execute(new ListDatasets());
+  }
+
+  @Get(':id')
+  get(@Param('id') id: string): Promise<DatasetView> {
+    return this.queries.execute(new GetDataset(id));
+  }
+
+  @Patch(':id')
+  async update(@Param('id') id: string, @Body() body: unknown, @Ctx() ctx: RequestContext): Promise<DatasetView> {
+    const changes = parseInput(updateDatasetBody, body, 'DATASET.INVALID_INPUT');
+    await this.commands.execute(new UpdateDataset(id, changes, ctx));
+    return this.queries.execute(new GetDataset(id));
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  async remove(@Param('id') id: string, @Ctx() ctx: RequestContext): Promise<void> {
+    await this.commands.execute(new DeleteDataset(id, ctx));
+  }
+}

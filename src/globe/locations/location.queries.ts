@@ -1,0 +1,52 @@
+import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { Location } from '../../domain/location';
+import { locationNotFound } from '../../domain/domain-errors';
+import { LocationEntity } from '../../projections/entities/location.entity';
+import { toLocation } from '../../projections/row-mappers';
+import { decodeCursor, encodeCursor } from './location-cursor';
+import { ListLocationsQuery } from './location.dto';
+
+export class GetLocation {
+  constructor(readonly id: string) {}
+}
+export class ListLocations {
+  constructor(readonly query: ListLocationsQuery) {}
+}
+
+@QueryHandler(GetLocation)
+export class GetLocationHandler implements IQueryHandler<GetLocation, Location> {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  async execute({ id }: GetLocation): Promise<Location> {
+    const row = await this.dataSource.getRepository(LocationEntity).findOneBy({ id });
+    if (!row) throw locationNotFound(id);
+    return toLocation(row);
+  }
+}
+
+/**
+ * Keyset pagination by id (stable under concurrent writes: a page never repeats or skips a row
+ * that existed for the whole walk). Filters: dataset, name search (case-insensitive substring),
+ * and a bbox that may cross the antimeridian (west > east).
+ */
+@QueryHandler(ListLocations)
+export class ListLocationsHandler implements IQueryHandler<ListLocations, { items: Location[]; next: string | null }> {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  async execute({ query }: ListLocations): Promise<{ items: Location[]; next: string | null }> {
+    const qb = this.dataSource.getRepository(LocationEntity).createQueryBuilder('l');
+    if (query.datasetId) qb.andWhere('l.dataset_id = :datasetId', { datasetId: query.datasetId });
+    if (query.q) qb.andWhere("l.name LIKE :q ESCAPE '\\'", { q: `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` });
+    if (query.bbox) {
+      const [west, south, east, north] = query.bbox;
+      qb.andWhere('l.latitude BETWEEN :south AND :north', { south, north });
+      if (west <= east) qb.andWhere('l.longitude BETWEEN :west AND :east', { west, east });
+      else qb.andWhere('(l.longitude >= :west OR l.longitude <= :east)', { west, east });
+    }
+    if (query.cursor) qb.andWhere('l.id > :after', { after: decodeCursor(query.cursor) });
+    const rows = await qb.orderBy('l.id', 'ASC').limit(query.limit + 1).getMany();
+    const more = rows.length > query.limit;
+    const items = (more ? rows.slice(0, query.limit) : rows).map(toLocation);
+    return { items, next: more ? encodeCursor(items[items.length - 1].id) : null };
+  }
+}

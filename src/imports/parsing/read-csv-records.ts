@@ -1,0 +1,90 @@
+import { Readable } from 'node:stream';
+import { CastingContext, CsvError, Options, parse } from 'csv-parse';
+import { AppError } from '../../common/app-error';
+import { CsvHeader } from './csv-header';
+import { CsvLineTracker } from './csv-line-tracker';
+import { malformedFile } from './import-errors';
+import { iterateParsed } from './iterate-parsed';
+import { RawRecord } from './raw-record';
+
+/**
+ * A record longer than this many characters fails the file. It bounds the memory an
+ * unclosed quote can take: without it the parser would buffer the rest of a 150 MB
+ * file as one field before noticing.
+ */
+const MAX_RECORD_CHARS = 1_000_000;
+
+const CSV_OPTIONS: Options = {
+  bom: true,
+  // Explicit, not auto-detected, so a file mixing line endings still splits on all of them.
+  record_delimiter: ['\r\n', '\n', '\r'],
+  skip_empty_lines: true,
+  // A short or long row is read as far as it goes rather than failing the whole file.
+  relax_column_count: true,
+  // A stray quote inside an unquoted field (`5" screen`) is kept as text.
+  relax_quotes: true,
+  max_record_size: MAX_RECORD_CHARS,
+};
+
+/**
+ * Streams the data rows of a CSV file as records of strings keyed by header name
+ * (see CsvHeader), with `line` the physical line each row starts on.
+ *
+ * Rows whose cells are all empty or whitespace are skipped, as are empty lines. A file
+ * without a header row, or that csv-parse cannot parse, throws `IMPORT.MALFORMED_FILE`
+ * with `details.line` the line where the failing record starts.
+ */
+export function readCsvRecords(input: NodeJS.ReadableStream | Readable): AsyncIterable<RawRecord> {
+  const rows = new CsvRows();
+  const parser = parse({ ...CSV_OPTIONS, on_record: (fields: string[], context) => rows.read(fields, context) });
+  return requireHeader(
+    iterateParsed<RawRecord>(input, [parser], (error) => rows.describeFailure(error)),
+    rows,
+  );
+}
+
+async function* requireHeader(records: AsyncIterable<RawRecord>, rows: CsvRows): AsyncGenerator<RawRecord> {
+  yield* records;
+  if (!rows.hasHeader) throw malformedFile('The CSV file is empty; a header row is required', 1);
+}
+
+/** Turns csv-parse's field arrays into RawRecords; runs synchronously inside the parser. */
+class CsvRows {
+  private readonly lines = new CsvLineTracker();
+  private header: CsvHeader | undefined;
+
+  get hasHeader(): boolean {
+    return this.header !== undefined;
+  }
+
+  /** Returns the record to emit, or null to emit nothing (the header, a blank row). */
+  read(fields: string[], context: CastingContext): RawRecord | null {
+    const line = this.lines.recordStart(fields, context);
+    if (this.header === undefined) {
+      this.header = new CsvHeader(fields);
+      return null;
+    }
+    return isBlankRow(fields) ? null : { line, record: this.header.toRecord(fields) };
+  }
+
+  describeFailure(error: unknown): AppError {
+    if (!(error instanceof CsvError)) return malformedFile(`The CSV file could not be read: ${String(error)}`);
+    const line = this.lines.failedRecordStart(error.empty_lines);
+    switch (error.code) {
+      case 'CSV_QUOTE_NOT_CLOSED':
+        return malformedFile(`The quoted field in the row starting on line ${line} is never closed`, line);
+      case 'CSV_MAX_RECORD_SIZE':
+        return malformedFile(
+          `The row starting on line ${line} is longer than ${MAX_RECORD_CHARS} characters; is a quote left unclosed?`,
+          line,
+        );
+      default:
+        return malformedFile(`The CSV row starting on line ${line} cannot be parsed: ${error.message}`, line);
+    }
+  }
+}
+
+function isBlankRow(fields: readonly string[]): boolean {
+  for (const field of fields) if (field.trim() !== '') return false;
+  return true;
+}

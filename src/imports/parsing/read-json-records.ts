@@ -1,0 +1,55 @@
+import { Readable } from 'node:stream';
+import { parser as jsonTokenizer } from 'stream-json';
+import { featureToRecord, isObject } from './geojson-feature-record';
+import { malformedFile } from './import-errors';
+import { iterateParsed } from './iterate-parsed';
+import { RawRecord } from './raw-record';
+import { RecordArrayLocation, TopLevelArrayElements } from './top-level-array-elements';
+
+/**
+ * The JSON shapes the Globe app reads: a bare array of records, its export
+ * `{data: [...]}`, or `{locations: [...]}`, which also covers its Save Project file
+ * (`{locations, columnMapping, uiSettings, metadata}`).
+ */
+const LOCATIONS_ARRAY: RecordArrayLocation = {
+  bareArray: true,
+  keys: ['locations', 'data'],
+  expected: 'an array of records, or an object with a "locations" or "data" array',
+};
+
+const FEATURE_COLLECTION: RecordArrayLocation = {
+  bareArray: false,
+  keys: ['features'],
+  type: 'FeatureCollection',
+  expected: 'a GeoJSON FeatureCollection with a "features" array',
+};
+
+/**
+ * Streams the records of a JSON or GeoJSON document, one array element at a time;
+ * `line` is the record's (or feature's) 1-based index in its array. An element that is
+ * not an object, or a document of another shape, throws `IMPORT.MALFORMED_FILE`.
+ */
+export function readJsonRecords(
+  input: NodeJS.ReadableStream | Readable,
+  format: 'json' | 'geojson',
+): AsyncIterable<RawRecord> {
+  const elements =
+    format === 'json'
+      ? new TopLevelArrayElements(LOCATIONS_ARRAY, toLocationRecord)
+      : new TopLevelArrayElements(FEATURE_COLLECTION, toFeatureRecord);
+  // Packed values only: one token per string or number instead of a chunk stream.
+  const tokenizer = jsonTokenizer({ packValues: true, streamValues: false });
+  return iterateParsed<RawRecord>(input, [tokenizer, elements], (error) =>
+    malformedFile(`The JSON file cannot be parsed: ${(error as Error).message ?? String(error)}`, elements.currentIndex),
+  );
+}
+
+function toLocationRecord(element: unknown, index: number): RawRecord {
+  if (!isObject(element)) throw malformedFile(`Record ${index} of the JSON file is not an object`, index);
+  return { line: index, record: element };
+}
+
+function toFeatureRecord(element: unknown, index: number): RawRecord {
+  if (!isObject(element)) throw malformedFile(`Feature ${index} of the GeoJSON file is not an object`, index);
+  return { line: index, record: featureToRecord(element) };
+}

@@ -1,0 +1,19 @@
+import { Readable } from 'node:stream';
+import { ImportFormat } from './import-format';
+import { RawRecord } from './raw-record';
+import { readCsvRecords } from './read-csv-records';
+import { readJsonRecords } from './read-json-records';
+
+/**
+ * Streams the records of an import file, one at a time, in file order.
+ *
+ * Guarantees: memory stays flat whatever the file size (one record in flight plus
+ * stream buffers), `input` is read only as fast as the caller iterates, and stopping
+ * early destroys `input`. Parsing failures are thrown from the iteration as
+ * `IMPORT.MALFORMED_FILE`, possibly after records were already yielded; an error raised
+ * by `input` itself is rethrown unchanged. Records are untyped: CSV values are strings,
+ * JSON values as in the file. `line` is defined per format on RawRecord.
+ */
+export function readRecords(input: NodeJS.ReadableStream | Readable, format: ImportFormat): AsyncIterable<RawRecord> {
+  return format === 'csv' ? readCsvRecords(input) : readJsonRecords(input, format);
+}

@@ -1,0 +1,207 @@
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Observable, Subject } from 'rxjs';
+import { DataSource, In } from 'typeorm';
+import { v7 as uuidv7 } from 'uuid';
+import { AppError } from '../common/app-error';
+import { Clock } from '../common/clock';
+import { FINAL_JOB_STATES, JobKind, JobState, JobView, ProgressUpdate } from './job';
+import { JobEntity } from './job.entity';
+import { JobCancelledError, jobAlreadyRunning, jobNotCancellable, jobNotFound } from './job-errors';
+
+/** At most this many progress emissions per job per second reach subscribers; the final state always does. */
+const EMIT_INTERVAL_MS = 100;
+/** Running jobs are persisted at most this often (and always on their final state). */
+const PERSIST_INTERVAL_MS = 1000;
+
+export interface JobContext {
+  readonly id: string;
+  /** Aborted when a user cancels the job; work checks it at safe points. */
+  readonly signal: AbortSignal;
+  progress(update: ProgressUpdate): void;
+  /** Throws JobCancelledError when the job was cancelled: call it where stopping leaves nothing half-done. */
+  throwIfCancelled(): void;
+}
+
+export interface StartJob {
+  kind: JobKind;
+  actor: string;
+  params?: Record<string, unknown>;
+  /** Refuse to start while another job of this kind runs (restore, compaction). */
+  exclusive?: boolean;
+  cancellable?: boolean;
+}
+
+interface ActiveJob {
+  view: JobView;
+  controller: AbortController;
+  startedMs: number;
+  lastEmit: number;
+  lastPersist: number;
+  trailing: NodeJS.Timeout | null;
+}
+
+/**
+ * The one runner of long work (import, backup, restore, snapshot, compaction, rebuild). It owns a
+ * job's record and its progress stream: `updates$` emits a job's view on every throttled change and
+ * exactly once in a final state. Records are persisted, so after a restart a job that was running
+ * reads as failed with JOB.INTERRUPTED; the work's owner makes sure it left nothing half-done.
+ */
+@Injectable()
+export class JobRunner implements OnModuleInit {
+  private readonly logger = new Logger(JobRunner.name);
+  private readonly active = new Map<string, ActiveJob>();
+  private readonly updates = new Subject<JobView>();
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+  ) {}
+
+  get updates$(): Observable<JobView> {
+    return this.updates.asObservable();
+  }
+
+  async onModuleInit(): Promise<void> {
+    const repo = this.dataSource.getRepository(JobEntity);
+    const stale = await repo.findBy({ state: In(['queued', 'running']) });
+    for (const row of stale) {
+      const view: JobView = JSON.parse(row.view);
+      const error = { code: 'JOB.INTERRUPTED', message: 'the service stopped while this job ran; its work was rolled back or left to its owner to resume' };
+      await this.persist({ ...view, state: 'failed', error, cancellable: false, finishedAt: this.iso(), updatedAt: this.iso() });
+    }
+  }
+
+  /** Creates the job and runs `work` in the background; answers at once with the queued job. */
+  async start<R>(spec: StartJob, work: (ctx: JobContext) => Promise<R>): Promise<JobView> {
+    if (spec.exclusive) {
+      const running = [...this.active.values()].find((j) => j.view.kind === spec.kind);
+      if (running) throw jobAlreadyRunning(spec.kind, running.view.id);
+    }
+    const now = this.iso();
+    const view: JobView = {
+      id: uuidv7(),
+      kind: spec.kind,
+      state: 'queued',
+      phase: 'queued',
+      done: 0,
+      total: null,
+      bytes: 0,
+      bytesTotal: null,
+      rate: null,
+      etaSeconds: null,
+      actor: spec.actor,
+      params: spec.params ?? {},
+      result: null,
+      error: null,
+      cancellable: spec.cancellable ?? true,
+      createdAt: now,
+      startedAt: null,
+      finishedAt: null,
+      updatedAt: now,
+    };
+    const job: ActiveJob = { view, controller: new AbortController(), startedMs: this.clock.now(), lastEmit: 0, lastPersist: 0, trailing: null };
+    this.active.set(view.id, job);
+    await this.persist(view);
+    this.updates.next(view);
+    setImmediate(() => void this.run(job, work));
+    return { ...view };
+  }
+
+  async get(id: string): Promise<JobView> {
+    const active = this.active.get(id);
+    if (active) return { ...active.view };
+    const row = await this.dataSource.getRepository(JobEntity).findOneBy({ id });
+    if (!row) throw jobNotFound(id);
+    return JSON.parse(row.view);
+  }
+
+  async list(filter: { kind?: JobKind; state?: JobState; limit: number }): Promise<JobView[]> {
+    const where: Record<string, string> = {};
+    if (filter.kind) where.kind = filter.kind;
+    if (filter.state) where.state = filter.state;
+    const rows = await this.dataSource.getRepository(JobEntity).find({ where, order: { created_at: 'DESC', id: 'DESC' }, take: filter.limit });
+    return rows.map((r) => this.active.get(r.id)?.view ?? JSON.parse(r.view));
+  }
+
+  /** Asks a running job to stop; it ends as `cancelled` once its work reaches a safe point. */
+  async cancel(id: string): Promise<JobView> {
+    const job = this.active.get(id);
+    if (!job) {
+      const view = await this.get(id);
+      throw jobNotCancellable(id, view.state);
+    }
+    if (!job.view.cancellable) throw jobNotCancellable(id, `${job.view.state}, phase ${job.view.phase}`);
+    job.controller.abort();
+    return { ...job.view };
+  }
+
+  private async run<R>(job: ActiveJob, work: (ctx: JobContext) => Promise<R>): Promise<void> {
+    job.startedMs = this.clock.now();
+    this.update(job, { state: 'running', phase: 'starting', startedAt: this.iso() });
+    const ctx: JobContext = {
+      id: job.view.id,
+      signal: job.controller.signal,
+      progress: (update) => this.update(job, update),
+      throwIfCancelled: () => {
+        if (job.controller.signal.aborted) throw new JobCancelledError(job.view.id);
+      },
+    };
+    try {
+      const result = await work(ctx);
+      await this.finish(job, { state: 'completed', phase: 'done', result: result ?? null });
+    } catch (error) {
+      if (error instanceof JobCancelledError || (job.controller.signal.aborted && !(error instanceof AppError))) {
+        await this.finish(job, { state: 'cancelled', phase: 'cancelled', error: { code: 'JOB.CANCELLED', message: 'cancelled by a user' } });
+        return;
+      }
+      if (!(error instanceof AppError)) this.logger.error(`job ${job.view.id} (${job.view.kind}) failed`, error instanceof Error ? error.stack : error);
+      const jobError =
+        error instanceof AppError
+          ? { code: error.code, message: error.message, details: error.details }
+          : { code: 'JOB.FAILED', message: error instanceof Error ? error.message : String(error) };
+      await this.finish(job, { state: 'failed', phase: 'failed', error: jobError });
+    }
+  }
+
+  private update(job: ActiveJob, update: ProgressUpdate & Partial<JobView>): void {
+    const now = this.clock.now();
+    const view = { ...job.view, ...update, updatedAt: new Date(now).toISOString() };
+    const seconds = (now - job.startedMs) / 1000;
+    view.rate = seconds > 0 && view.done > 0 ? Math.round(view.done / seconds) : null;
+    view.etaSeconds = view.rate && view.total !== null ? Math.max(0, Math.round((view.total - view.done) / view.rate)) : null;
+    job.view = view;
+    if (now - job.lastPersist >= PERSIST_INTERVAL_MS) {
+      job.lastPersist = now;
+      void this.persist(view).catch((e) => this.logger.warn(`could not persist job ${view.id}: ${e}`));
+    }
+    if (now - job.lastEmit >= EMIT_INTERVAL_MS) this.emit(job);
+    else job.trailing ??= setTimeout(() => this.emit(job), EMIT_INTERVAL_MS - (now - job.lastEmit));
+  }
+
+  private emit(job: ActiveJob): void {
+    if (job.trailing) clearTimeout(job.trailing);
+    job.trailing = null;
+    job.lastEmit = this.clock.now();
+    if (!FINAL_JOB_STATES.includes(job.view.state)) this.updates.next({ ...job.view });
+  }
+
+  private async finish(job: ActiveJob, final: Partial<JobView>): Promise<void> {
+    if (job.trailing) clearTimeout(job.trailing);
+    job.trailing = null;
+    const view: JobView = { ...job.view, ...final, cancellable: false, finishedAt: this.iso(), updatedAt: this.iso() };
+    if (view.state === 'completed' && view.total !== null) view.etaSeconds = 0;
+    job.view = view;
+    await this.persist(view);
+    this.active.delete(view.id);
+    this.updates.next({ ...view });
+  }
+
+  private async persist(view: JobView): Promise<void> {
+    await this.dataSource.getRepository(JobEntity).save({ id: view.id, kind: view.kind, state: view.state, view: JSON.stringify(view), created_at: view.createdAt });
+  }
+
+  private iso(): string {
+    return new Date(this.clock.now()).toISOString();
+  }
+}

@@ -1,0 +1,31 @@
+import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { z } from 'zod';
+import { parseInput } from '../common/http/parse-input';
+import { JobView, jobKindSchema, jobStateSchema } from './job';
+import { JobRunner } from './job-runner';
+
+const listJobsQuery = z
+  .object({ kind: jobKindSchema.optional(), state: jobStateSchema.optional(), limit: z.coerce.number().int().min(1).max(500).default(50) })
+  .strict();
+
+@Controller('api/jobs')
+export class JobsController {
+  constructor(private readonly jobs: JobRunner) {}
+
+  /** Recent jobs, newest first. */
+  @Get()
+  async list(@Query() query: unknown): Promise<{ items: JobView[]; next: null }> {
+    return { items: await this.jobs.list(parseInput(listJobsQuery, query, 'QUERY.INVALID')), next: null };
+  }
+
+  @Get(':id')
+  get(@Param('id') id: string): Promise<JobView> {
+    return this.jobs.get(id);
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(202)
+  cancel(@Param('id') id: string): Promise<JobView> {
+    return this.jobs.cancel(id);
+  }
+}

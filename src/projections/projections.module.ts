@@ -1,0 +1,47 @@
+import { Global, Module } from '@nestjs/common';
+import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
+import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '../config/app-config';
+import { JobEntity } from '../jobs/job.entity';
+import { READ_MODEL_ENTITIES } from './entities/read-model-entities';
+import { GlobeReadModel } from './globe-read-model';
+import { Projector } from './projector';
+import { READ_MODEL_DB, rawConnection } from './read-model-db';
+import { ProjectionsController } from './projections.controller';
+import { JobsModule } from '../jobs/jobs.module';
+
+/**
+ * Read models live in their own file, `<DATA_DIR>/read-models.sqlite`, apart from the log: they can
+ * be deleted and rebuilt at any time. synchronous=NORMAL is enough here because the checkpoint
+ * commits with the rows: a power cut loses at most the last slices, which the projector re-applies.
+ * TypeORM creates the tables (synchronize); it never touches the log's file.
+ */
+@Global()
+@Module({
+  imports: [
+    JobsModule,
+    TypeOrmModule.forRootAsync({
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => ({
+        type: 'better-sqlite3' as const,
+        database: join(config.values.dataDir, 'read-models.sqlite'),
+        entities: [...READ_MODEL_ENTITIES, JobEntity],
+        synchronize: true,
+        prepareDatabase: (db: { pragma: (p: string) => unknown }) => {
+          db.pragma('journal_mode = WAL');
+          db.pragma('synchronous = NORMAL');
+          db.pragma('busy_timeout = 10000');
+        },
+      }),
+    }),
+  ],
+  controllers: [ProjectionsController],
+  providers: [
+    { provide: READ_MODEL_DB, inject: [getDataSourceToken()], useFactory: rawConnection },
+    Projector,
+    GlobeReadModel,
+  ],
+  exports: [Projector, GlobeReadModel, READ_MODEL_DB],
+})
+export class ProjectionsModule {}

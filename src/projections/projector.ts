@@ -1,0 +1,128 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import Database from 'better-sqlite3';
+import { BehaviorSubject, Observable, filter, firstValueFrom, timeout } from 'rxjs';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { AppError } from '../common/app-error';
+import { EventStore, RecordedEvent } from '../events/event-store';
+import { READ_MODEL_DB } from './read-model-db';
+import { SqliteReadModelWriter } from './sqlite-read-model-writer';
+import { weightedSlices } from './weighted-slices';
+
+const CHECKPOINT = 'globe';
+/** Rows written per read-model transaction: bounds how long one commit holds the event loop (~100 ms). */
+const MAX_ROWS_PER_TRANSACTION = 20_000;
+const RETRY_AFTER_FAILURE_MS = 1000;
+
+/**
+ * Folds the log into the read models from a checkpointed catch-up subscription (never from an
+ * in-memory bus alone: a failed handler there loses events silently). Each slice of events and the
+ * checkpoint commit together, so a crash at any point resumes exactly after the last applied event.
+ * A failure is logged, kept for /health, and retried; the projector never skips an event.
+ */
+@Injectable()
+export class Projector implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(Projector.name);
+  private readonly writer: SqliteReadModelWriter;
+  private readonly applied = new BehaviorSubject<number>(0);
+  private controller: AbortController | null = null;
+  private loop: Promise<void> | null = null;
+  lastError: string | null = null;
+
+  constructor(
+    private readonly store: EventStore,
+    @Inject(READ_MODEL_DB) db: Database.Database,
+  ) {
+    this.writer = new SqliteReadModelWriter(db);
+  }
+
+  /** The last position whose effects are in the read models. */
+  get position(): number {
+    return this.applied.value;
+  }
+
+  get position$(): Observable<number> {
+    return this.applied.asObservable();
+  }
+
+  onApplicationBootstrap(): void {
+    this.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.stop();
+  }
+
+  /** Resolves once the read models include `position` (read-your-writes after an append). */
+  async waitFor(position: number, timeoutMs = 60_000): Promise<void> {
+    if (this.applied.value >= position) return;
+    await firstValueFrom(
+      this.applied.pipe(
+        filter((p) => p >= position),
+        timeout({
+          first: timeoutMs,
+          with: () => {
+            throw new AppError('PROJECTION.LAGGING', `read models did not reach position ${position} within ${timeoutMs} ms`, 503, {
+              position,
+              applied: this.applied.value,
+              lastError: this.lastError,
+            });
+          },
+        }),
+      ),
+    );
+  }
+
+  /**
+   * Empties the read models and replays the whole log into them. `onProgress` sees the position
+   * reached and the head it is heading for. Resolves when the rebuild has caught up with that head.
+   */
+  async rebuild(onProgress?: (applied: number, head: number) => void): Promise<void> {
+    await this.stop();
+    this.writer.reset(CHECKPOINT);
+    const head = await this.store.headPosition();
+    this.start();
+    const subscription = this.applied.subscribe((p) => onProgress?.(p, head));
+    try {
+      await this.waitFor(head, 24 * 3600_000);
+    } finally {
+      subscription.unsubscribe();
+    }
+  }
+
+  private start(): void {
+    this.applied.next(this.writer.checkpoint(CHECKPOINT));
+    this.controller = new AbortController();
+    this.loop = this.run(this.controller.signal);
+  }
+
+  private async stop(): Promise<void> {
+    this.controller?.abort();
+    await this.loop;
+    this.controller = null;
+    this.loop = null;
+  }
+
+  private async run(signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      try {
+        for await (const batch of this.store.subscribe(this.applied.value + 1, { signal, batchSize: 1000 })) {
+          await this.applyBatch(batch);
+          if (signal.aborted) return;
+        }
+      } catch (error) {
+        this.lastError = error instanceof Error ? error.message : String(error);
+        this.logger.error(`projection failed after position ${this.applied.value}: ${this.lastError}`);
+        await new Promise((r) => setTimeout(r, RETRY_AFTER_FAILURE_MS));
+      }
+    }
+  }
+
+  private async applyBatch(batch: RecordedEvent[]): Promise<void> {
+    for (const slice of weightedSlices(batch, MAX_ROWS_PER_TRANSACTION)) {
+      this.writer.apply(slice, CHECKPOINT);
+      this.lastError = null;
+      this.applied.next(slice[slice.length - 1].position);
+      await yieldToEventLoop();
+    }
+  }
+}
