@@ -1,0 +1,150 @@
+import { Inject, Logger, OnModuleInit } from '@nestjs/common';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DataSource, In } from 'typeorm';
+import { v7 as uuidv7 } from 'uuid';
+import { AppError } from '../common/app-error';
+import { Clock } from '../common/clock';
+import { RequestContext } from '../common/http/request-context';
+import { AppConfig } from '../config/app-config';
+import { datasetNotFound } from '../domain/domain-errors';
+import { EventStore } from '../events/event-store';
+import { JobView } from '../jobs/job';
+import { JobContext, JobRunner } from '../jobs/job-runner';
+import { LocationEntity } from '../projections/entities/location.entity';
+import { GlobeReadModel } from '../projections/globe-read-model';
+import { Projector } from '../projections/projector';
+import { appendImport } from './append-import';
+import { ImportOptions } from './import-options';
+import { detectFormat } from './parsing/import-format';
+import { StagedUpload } from './staged-upload';
+import { stageImportChunks } from './stage-import-chunks';
+
+export class ImportDataset {
+  constructor(
+    readonly datasetId: string,
+    readonly upload: StagedUpload,
+    readonly options: ImportOptions,
+    readonly ctx: RequestContext,
+  ) {}
+}
+
+/**
+ * Starts an import job for an upload already staged on disk. The job reads and checks the whole file
+ * first (cancellable, writes nothing), then appends it in one transaction, then waits until the read
+ * models hold it; it completes only when every imported location can be read. Staged files are
+ * removed when the job ends, and any left by a crash are removed at start-up.
+ */
+@CommandHandler(ImportDataset)
+export class ImportDatasetHandler implements ICommandHandler<ImportDataset, JobView>, OnModuleInit {
+  private readonly logger = new Logger('Import');
+
+  constructor(
+    private readonly jobs: JobRunner,
+    private readonly store: EventStore,
+    private readonly projector: Projector,
+    private readonly readModel: GlobeReadModel,
+    private readonly clock: Clock,
+    @Inject(AppConfig) private readonly config: AppConfig,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {}
+
+  onModuleInit(): void {
+    const dir = stagingDir(this.config);
+    mkdirSync(dir, { recursive: true });
+    for (const name of readdirSync(dir)) if (name.startsWith('import-')) rmSync(join(dir, name), { force: true });
+  }
+
+  async execute({ datasetId, upload, options, ctx }: ImportDataset): Promise<JobView> {
+    try {
+      if (!(await this.readModel.partialState({ datasetIds: [datasetId] })).datasets.has(datasetId)) throw datasetNotFound(datasetId);
+      const format = options.format ?? detectFormat(upload.contentType, upload.head, options.fileName ?? upload.fileName);
+      const fileName = options.fileName ?? upload.fileName ?? null;
+      return await this.jobs.start(
+        { kind: 'import', actor: ctx.actor, params: { datasetId, fileName, format, bytes: upload.bytes, ...options } },
+        (job) => this.run(job, { datasetId, upload, options, ctx }, format, fileName),
+      );
+    } catch (error) {
+      await rm(upload.path, { force: true });
+      throw error;
+    }
+  }
+
+  private async run(job: JobContext, cmd: ImportDataset, format: ReturnType<typeof detectFormat>, fileName: string | null) {
+    const chunkPath = `${cmd.upload.path}.chunks`;
+    try {
+      job.progress({ phase: 'reading', done: 0, total: null, bytes: 0, bytesTotal: cmd.upload.bytes });
+      const now = new Date(this.clock.now()).toISOString();
+      const report = await stageImportChunks({
+        uploadPath: cmd.upload.path,
+        uploadBytes: cmd.upload.bytes,
+        format,
+        options: cmd.options,
+        chunkPath,
+        now,
+        newId: uuidv7,
+        existingIds: (ids) => this.existingIds(ids),
+        onProgress: (rows, bytes) => job.progress({ done: rows, bytes }),
+        throwIfCancelled: job.throwIfCancelled,
+      });
+      if (report.invalidRows > 0 && !cmd.options.skipInvalidRows) {
+        throw new AppError('IMPORT.INVALID_ROWS', `${report.invalidRows} of ${report.rowsRead} rows are invalid; nothing was imported`, 422, {
+          invalidRows: report.invalidRows,
+          rowsRead: report.rowsRead,
+          errors: report.errors,
+        });
+      }
+      job.throwIfCancelled();
+      job.progress({ phase: 'writing', cancellable: false, done: 0, total: report.locations });
+      const metadata = { actor: cmd.ctx.actor, source: 'import' as const, correlationId: job.id, causationId: cmd.ctx.correlationId };
+      const appended = await appendImport(this.store, this.projector, this.readModel, {
+        datasetId: cmd.datasetId,
+        importId: job.id,
+        chunkPath,
+        report,
+        fileName,
+        metadata,
+        now,
+      });
+      await this.waitForProjection(job, appended.firstPosition, appended.lastPosition, report.chunkSizes);
+      return {
+        datasetId: cmd.datasetId,
+        format,
+        rowsRead: report.rowsRead,
+        locationsWritten: report.locations,
+        rowsSkipped: report.invalidRows,
+        duplicates: report.duplicates,
+        errors: report.errors,
+        firstPosition: appended.firstPosition,
+        lastPosition: appended.lastPosition,
+      };
+    } finally {
+      await rm(cmd.upload.path, { force: true });
+      await rm(chunkPath, { force: true });
+    }
+  }
+
+  /** Reports how many imported locations the read models hold, chunk by chunk, until all of them. */
+  private async waitForProjection(job: JobContext, first: number, last: number, chunkSizes: number[]): Promise<void> {
+    const total = chunkSizes.reduce((a, b) => a + b, 0);
+    job.progress({ phase: 'projecting', done: 0, total });
+    const applied = (position: number) => chunkSizes.slice(0, Math.max(0, Math.min(chunkSizes.length, position - first + 1))).reduce((a, b) => a + b, 0);
+    const subscription = this.projector.position$.subscribe((p) => job.progress({ done: applied(p) }));
+    try {
+      await this.projector.waitFor(last, 30 * 60_000);
+    } finally {
+      subscription.unsubscribe();
+    }
+    job.progress({ done: total });
+  }
+
+  private async existingIds(ids: string[]): Promise<Set<string>> {
+    const rows = await this.dataSource.getRepository(LocationEntity).find({ select: { id: true }, where: { id: In(ids) } });
+    return new Set(rows.map((r) => r.id));
+  }
+}
+
+export const stagingDir = (config: AppConfig) => join(config.values.dataDir, 'tmp');

@@ -1,0 +1,22 @@
+import { z } from 'zod';
+
+const queryBoolean = z.union([z.boolean(), z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1')]);
+
+/**
+ * The Globe app's import options. `skipInvalidRows` false (the default): a file with any bad row is
+ * reported row by row and nothing is written. `duplicateHandling`, for records whose id exists
+ * already (in any dataset, or earlier in the same file): skip the record, replace the existing
+ * location with it, or allow it under a newly minted id.
+ */
+export const importOptionsSchema = z
+  .object({
+    skipInvalidRows: queryBoolean.default(false),
+    duplicateHandling: z.enum(['skip', 'replace', 'allow']).default('skip'),
+    fileName: z.string().trim().min(1).max(500).optional(),
+    format: z.enum(['csv', 'json', 'geojson']).optional(),
+  })
+  .strict();
+export type ImportOptions = z.infer<typeof importOptionsSchema>;
+
+/** Row errors kept in a failed import's report; the count is always exact. */
+export const MAX_REPORTED_ROW_ERRORS = 1000;

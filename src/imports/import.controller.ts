@@ -1,0 +1,31 @@
+import { Controller, HttpCode, Inject, Param, Post, Query, Req } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { Request } from 'express';
+import { join } from 'node:path';
+import { v7 as uuidv7 } from 'uuid';
+import { parseInput } from '../common/http/parse-input';
+import { Ctx, RequestContext } from '../common/http/request-context';
+import { AppConfig } from '../config/app-config';
+import { JobView } from '../jobs/job';
+import { ImportDataset, stagingDir } from './import-dataset.command';
+import { importOptionsSchema } from './import-options';
+import { stageUpload } from './staged-upload';
+
+@Controller('api/datasets')
+export class ImportController {
+  constructor(private readonly commands: CommandBus, @Inject(AppConfig) private readonly config: AppConfig) {}
+
+  /**
+   * The file is the raw body (text/csv, application/json, application/geo+json) or the file of a
+   * multipart form. It is streamed to disk before the answer, then imported by a job: 202 {jobId}.
+   */
+  @Post(':id/import')
+  @HttpCode(202)
+  async import(@Param('id') datasetId: string, @Query() query: unknown, @Req() req: Request, @Ctx() ctx: RequestContext) {
+    const options = parseInput(importOptionsSchema, query, 'IMPORT.INVALID_OPTIONS');
+    const path = join(stagingDir(this.config), `import-${uuidv7()}.upload`);
+    const upload = await stageUpload(req, path, this.config.values.MAX_UPLOAD_BYTES);
+    const job: JobView = await this.commands.execute(new ImportDataset(datasetId, upload, options, ctx));
+    return { jobId: job.id, datasetId, job };
+  }
+}
