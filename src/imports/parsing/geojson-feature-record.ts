@@ -1,3 +1,5 @@
+import { isJsonObject } from './is-json-object';
+
 /**
  * Key under which a feature that is not a Point carries its geometry type, so that
  * normalization reports the row (ROW.INVALID_GEOMETRY) instead of it vanishing.
@@ -16,21 +18,18 @@ const ID_KEY = 'id';
  * `latitude` can never shadow the geometry.
  */
 export function featureToRecord(feature: Record<string, unknown>): Record<string, unknown> {
-  const properties = isObject(feature.properties) ? feature.properties : {};
-  const geometry = isObject(feature.geometry) ? feature.geometry : undefined;
+  const properties = isJsonObject(feature.properties) ? feature.properties : {};
+  const geometry = isJsonObject(feature.geometry) ? feature.geometry : undefined;
   if (geometry?.type !== 'Point') {
     return { ...properties, [INVALID_GEOMETRY_KEY]: geometry === undefined ? 'none' : String(geometry.type) };
   }
   const coordinates = Array.isArray(geometry.coordinates) ? geometry.coordinates : [];
   const record: Record<string, unknown> = { latitude: coordinates[1], longitude: coordinates[0], ...properties };
+  // Again after the spread, which may have replaced them with same-named properties.
   record.latitude = coordinates[1];
   record.longitude = coordinates[0];
   if (feature.id !== undefined && feature.id !== null && !hasIdKey(properties)) record[ID_KEY] = feature.id;
   return record;
-}
-
-export function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Case-insensitive, as column detection matches `id`. */

@@ -9,10 +9,10 @@ import { AppError } from '../../common/app-error';
  * - backpressure end to end: the parsers hold at most their buffers, and `input` is
  *   read only as fast as the consumer awaits items;
  * - no failure is an unhandled 'error' event: every error of the chain is thrown from
- *   the iteration. An error raised by `input` itself (an aborted upload, a size limit)
- *   and any AppError are rethrown as they are, since they describe the transport or
- *   are already classified; everything else came from parsing and goes through
- *   `describeParseFailure`;
+ *   the iteration. Transport failures are rethrown as they are: an error raised by
+ *   `input` itself (an aborted upload, a size limit) and `input` closing before its end
+ *   (`ERR_STREAM_PREMATURE_CLOSE`). So is any AppError, already classified. Everything
+ *   else came from parsing and goes through `describeParseFailure`;
  * - a consumer that stops early (break, return, throw) destroys the whole chain,
  *   `input` included, so nothing is left reading.
  */
@@ -28,7 +28,7 @@ export function iterateParsed<T>(
   // Failures are observed through the iteration below, so the callback has nothing to add.
   pipeline([input, ...parsers], () => undefined);
   return iterateOutput<T>(parsers[parsers.length - 1], (error) =>
-    error === inputError || error instanceof AppError ? error : describeParseFailure(error),
+    error === inputError || isPrematureClose(error) || error instanceof AppError ? error : describeParseFailure(error),
   );
 }
 
@@ -38,4 +38,9 @@ async function* iterateOutput<T>(output: Transform, classify: (error: unknown) =
   } catch (error) {
     throw classify(error);
   }
+}
+
+/** Parsers never close early on their own, so an early close seen here is the input's. */
+function isPrematureClose(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === 'ERR_STREAM_PREMATURE_CLOSE';
 }

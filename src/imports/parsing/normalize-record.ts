@@ -3,6 +3,12 @@ import { INVALID_GEOMETRY_KEY } from './geojson-feature-record';
 import { parseDecimal } from './parse-decimal';
 import { RawRecord } from './raw-record';
 import { readCellValue } from './read-cell-value';
+import {
+  invalidCoordinateReason,
+  invalidGeometryReason,
+  invalidQuantityReason,
+  missingCoordinatesReason,
+} from './row-error-reasons';
 
 export type ImportedLocation = {
   id?: string;
@@ -19,75 +25,74 @@ export type RowError = { line: number; code: string; reason: string };
 
 export type NormalizedRow = { ok: true; location: ImportedLocation } | { ok: false; error: RowError };
 
-/** Longer values are cut in reasons, which are stored and shown per row. */
-const MAX_QUOTED_VALUE_CHARS = 80;
-
 /**
  * Types and validates one record under a column mapping, by the Globe app's rules.
  *
  * - Rejected rows carry a code (`ROW.INVALID_GEOMETRY`, `ROW.MISSING_COORDINATES`,
  *   `ROW.INVALID_LATITUDE`, `ROW.INVALID_LONGITUDE`, `ROW.INVALID_QUANTITY`, checked in
- *   that order) and a sentence naming the column and the value.
+ *   that order) and a sentence naming the column and the value (row-error-reasons).
  * - Numbers are finite decimals, from JSON numbers or strings (see parseDecimal);
- *   latitude must lie in -90..90 and longitude in -180..180. A blank quantity is no
- *   quantity.
+ *   latitude must lie in -90..90 and longitude in -180..180. A blank (empty, null,
+ *   whitespace) coordinate is missing; a blank quantity is no quantity.
  * - `id` is the value exactly as given (a number becomes its string); a blank or
  *   non-scalar id is no id. Ids are never invented here.
- * - `name` is trimmed; without one the location is named "<latitude>, <longitude>".
+ * - `name` is trimmed; without one the location is named "<latitude>, <longitude>"
+ *   from the parsed numbers ("48.8566, 2.3522").
  * - `created_at`/`updated_at` become ISO 8601 when `new Date()` understands them. An
- *   unparseable date is dropped from the field and its raw value kept in `properties`
+ *   unparseable date is left out of the field and its raw value kept in `properties`
  *   under its column, so nothing the file said is lost.
  * - Every other column goes into `properties` under its original name, typed by
  *   readCellValue.
  *
- * Runs once per row of files up to a million rows, so it allocates only the result.
+ * Runs once per row of files up to a million rows: no regex compiled, closure created
+ * or schema run per call; it allocates only the result.
  */
 export function normalizeRecord(raw: RawRecord, columns: ColumnMapping): NormalizedRow {
   const { line, record } = raw;
   const geometryType = record[INVALID_GEOMETRY_KEY];
-  if (geometryType !== undefined) {
-    return rejected(line, 'ROW.INVALID_GEOMETRY', `geometry ${quote(geometryType)} is not a Point; only points can be imported`);
-  }
+  if (geometryType !== undefined) return rejected(line, 'ROW.INVALID_GEOMETRY', invalidGeometryReason(geometryType));
 
   const latitudeValue = valueIn(record, columns.latitude);
   const longitudeValue = valueIn(record, columns.longitude);
-  if (isBlank(latitudeValue) || isBlank(longitudeValue)) {
-    return rejected(line, 'ROW.MISSING_COORDINATES', describeMissingCoordinates(columns, latitudeValue, longitudeValue));
+  const latitudeMissing = isBlank(latitudeValue);
+  const longitudeMissing = isBlank(longitudeValue);
+  if (latitudeMissing || longitudeMissing) {
+    const reason = missingCoordinatesReason(columns, latitudeMissing, longitudeMissing);
+    return rejected(line, 'ROW.MISSING_COORDINATES', reason);
   }
   const latitude = toNumber(latitudeValue);
   if (latitude === undefined || latitude < -90 || latitude > 90) {
-    return rejected(line, 'ROW.INVALID_LATITUDE', describeBadCoordinate('latitude', columns.latitude, latitudeValue, latitude, 90));
+    const reason = invalidCoordinateReason('latitude', columns.latitude, latitudeValue, latitude, 90);
+    return rejected(line, 'ROW.INVALID_LATITUDE', reason);
   }
   const longitude = toNumber(longitudeValue);
   if (longitude === undefined || longitude < -180 || longitude > 180) {
-    return rejected(line, 'ROW.INVALID_LONGITUDE', describeBadCoordinate('longitude', columns.longitude, longitudeValue, longitude, 180));
+    const reason = invalidCoordinateReason('longitude', columns.longitude, longitudeValue, longitude, 180);
+    return rejected(line, 'ROW.INVALID_LONGITUDE', reason);
   }
-
   const quantityValue = valueIn(record, columns.quantity);
   const quantity = isBlank(quantityValue) ? undefined : toNumber(quantityValue);
-  if (!isBlank(quantityValue) && quantity === undefined) {
-    return rejected(line, 'ROW.INVALID_QUANTITY', `quantity ${quote(quantityValue)} in column "${columns.quantity}" is not a number`);
+  if (quantity === undefined && !isBlank(quantityValue)) {
+    return rejected(line, 'ROW.INVALID_QUANTITY', invalidQuantityReason(columns.quantity, quantityValue));
   }
 
   const createdAtValue = valueIn(record, columns.createdAt);
   const updatedAtValue = valueIn(record, columns.updatedAt);
   const createdAt = toIsoDate(createdAtValue);
   const updatedAt = toIsoDate(updatedAtValue);
-
   const properties: Record<string, unknown> = {};
   for (const key in record) {
     if (
-      key === columns.id ||
-      key === columns.name ||
-      key === columns.latitude ||
-      key === columns.longitude ||
-      key === columns.quantity ||
-      key === columns.createdAt ||
-      key === columns.updatedAt
+      key !== columns.id &&
+      key !== columns.name &&
+      key !== columns.latitude &&
+      key !== columns.longitude &&
+      key !== columns.quantity &&
+      key !== columns.createdAt &&
+      key !== columns.updatedAt
     ) {
-      continue;
+      properties[key] = readCellValue(record[key]);
     }
-    properties[key] = readCellValue(record[key]);
   }
   keepUnparsedDate(properties, columns.createdAt, createdAtValue, createdAt);
   keepUnparsedDate(properties, columns.updatedAt, updatedAtValue, updatedAt);
@@ -146,34 +151,4 @@ function keepUnparsedDate(
   parsed: string | undefined,
 ): void {
   if (column !== undefined && parsed === undefined && !isBlank(value)) properties[column] = value;
-}
-
-function describeMissingCoordinates(columns: ColumnMapping, latitude: unknown, longitude: unknown): string {
-  const problems: string[] = [];
-  if (isBlank(latitude)) problems.push(describeMissing('latitude', columns.latitude, '"lat" or "latitude"'));
-  if (isBlank(longitude)) problems.push(describeMissing('longitude', columns.longitude, '"lng", "lon", "long" or "longitude"'));
-  return problems.join('; ');
-}
-
-function describeMissing(field: string, column: string | undefined, expectedHeaders: string): string {
-  return column === undefined
-    ? `no ${field} column (expected a column named ${expectedHeaders})`
-    : `${field} in column "${column}" is empty`;
-}
-
-function describeBadCoordinate(
-  field: string,
-  column: string | undefined,
-  value: unknown,
-  parsed: number | undefined,
-  limit: number,
-): string {
-  const problem = parsed === undefined ? 'is not a number' : `is outside the range -${limit} to ${limit}`;
-  return `${field} ${quote(value)} in column "${column}" ${problem}`;
-}
-
-function quote(value: unknown): string {
-  const text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
-  const shown = text.length > MAX_QUOTED_VALUE_CHARS ? `${text.slice(0, MAX_QUOTED_VALUE_CHARS)}…` : text;
-  return typeof value === 'string' ? JSON.stringify(shown) : shown;
 }

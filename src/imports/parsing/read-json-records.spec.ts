@@ -99,7 +99,11 @@ describe('readRecords (geojson)', () => {
   it('takes the id from feature.id unless the properties have one', async () => {
     const collection = {
       type: 'FeatureCollection',
-      features: [point([1, 2], { name: 'A' }, { id: 'f1' }), point([1, 2], { ID: 'p2' }, { id: 'f2' }), point([1, 2], {}, { id: 7 })],
+      features: [
+        point([1, 2], { name: 'A' }, { id: 'f1' }),
+        point([1, 2], { ID: 'p2' }, { id: 'f2' }),
+        point([1, 2], {}, { id: 7 }),
+      ],
     };
     expect((await read(collection, 'geojson')).map(({ record }) => record)).toEqual([
       { latitude: 2, longitude: 1, name: 'A', id: 'f1' },
@@ -109,7 +113,10 @@ describe('readRecords (geojson)', () => {
   });
 
   it('lets the geometry win over coordinate-named properties', async () => {
-    const collection = { type: 'FeatureCollection', features: [point([1, 2], { latitude: 50, lat: 51, longitude: 9 })] };
+    const collection = {
+      type: 'FeatureCollection',
+      features: [point([1, 2], { latitude: 50, lat: 51, longitude: 9 })],
+    };
     const [{ record }] = await read(collection, 'geojson');
     expect(record).toEqual({ latitude: 2, longitude: 1, lat: 51 });
     expect(Object.keys(record).slice(0, 2)).toEqual(['latitude', 'longitude']);
@@ -119,7 +126,11 @@ describe('readRecords (geojson)', () => {
     const collection = {
       type: 'FeatureCollection',
       features: [
-        { type: 'Feature', geometry: { type: 'LineString', coordinates: [[0, 0], [1, 1]] }, properties: { name: 'Road' } },
+        {
+          type: 'Feature',
+          geometry: { type: 'LineString', coordinates: [[0, 0], [1, 1]] },
+          properties: { name: 'Road' },
+        },
         { type: 'Feature', geometry: null, properties: { name: 'Nowhere' } },
       ],
     };

@@ -1,7 +1,8 @@
 import { Readable } from 'node:stream';
 import { parser as jsonTokenizer } from 'stream-json';
-import { featureToRecord, isObject } from './geojson-feature-record';
+import { featureToRecord } from './geojson-feature-record';
 import { malformedFile } from './import-errors';
+import { isJsonObject } from './is-json-object';
 import { iterateParsed } from './iterate-parsed';
 import { RawRecord } from './raw-record';
 import { RecordArrayLocation, TopLevelArrayElements } from './top-level-array-elements';
@@ -39,17 +40,18 @@ export function readJsonRecords(
       : new TopLevelArrayElements(FEATURE_COLLECTION, toFeatureRecord);
   // Packed values only: one token per string or number instead of a chunk stream.
   const tokenizer = jsonTokenizer({ packValues: true, streamValues: false });
-  return iterateParsed<RawRecord>(input, [tokenizer, elements], (error) =>
-    malformedFile(`The JSON file cannot be parsed: ${(error as Error).message ?? String(error)}`, elements.currentIndex),
-  );
+  return iterateParsed<RawRecord>(input, [tokenizer, elements], (error) => {
+    const problem = error instanceof Error ? error.message : String(error);
+    return malformedFile(`The JSON file cannot be parsed: ${problem}`, elements.currentIndex);
+  });
 }
 
 function toLocationRecord(element: unknown, index: number): RawRecord {
-  if (!isObject(element)) throw malformedFile(`Record ${index} of the JSON file is not an object`, index);
+  if (!isJsonObject(element)) throw malformedFile(`Record ${index} of the JSON file is not an object`, index);
   return { line: index, record: element };
 }
 
 function toFeatureRecord(element: unknown, index: number): RawRecord {
-  if (!isObject(element)) throw malformedFile(`Feature ${index} of the GeoJSON file is not an object`, index);
+  if (!isJsonObject(element)) throw malformedFile(`Feature ${index} of the GeoJSON file is not an object`, index);
   return { line: index, record: featureToRecord(element) };
 }

@@ -8,11 +8,12 @@ import { readJsonRecords } from './read-json-records';
  * Streams the records of an import file, one at a time, in file order.
  *
  * Guarantees: memory stays flat whatever the file size (one record in flight plus
- * stream buffers), `input` is read only as fast as the caller iterates, and stopping
- * early destroys `input`. Parsing failures are thrown from the iteration as
- * `IMPORT.MALFORMED_FILE`, possibly after records were already yielded; an error raised
- * by `input` itself is rethrown unchanged. Records are untyped: CSV values are strings,
- * JSON values as in the file. `line` is defined per format on RawRecord.
+ * stream buffers); `input` is read only as fast as the caller iterates, and stopping
+ * early destroys it. Parsing failures are thrown from the iteration as
+ * `IMPORT.MALFORMED_FILE`, possibly after records were already yielded; a transport
+ * failure (`input` erroring, or closing before its end) is rethrown unchanged.
+ * Records are untyped: CSV values are strings, JSON values are as in the file. What
+ * `line` means per format is set out on RawRecord.
  */
 export function readRecords(input: NodeJS.ReadableStream | Readable, format: ImportFormat): AsyncIterable<RawRecord> {
   return format === 'csv' ? readCsvRecords(input) : readJsonRecords(input, format);

@@ -61,6 +61,8 @@ export class TopLevelArrayElements extends Transform {
     }
   }
 
+  // A document that ends before its shape is complete is malformed. stream-json rejects
+  // truncated JSON before this runs; the check keeps the guarantee from resting on that.
   override _flush(done: TransformCallback): void {
     done(this.state === 'ended' ? undefined : this.wrongShape());
   }
