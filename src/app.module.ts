@@ -10,6 +10,7 @@ import { GlobeModule } from './globe/globe.module';
 import { ImportsModule } from './imports/imports.module';
 import { JobsModule } from './jobs/jobs.module';
 import { ProjectionsModule } from './projections/projections.module';
+import { RecoveryModule } from './recovery/recovery.module';
 import { SnapshotsModule } from './snapshots/snapshots.module';
 
 @Module({
@@ -23,6 +24,7 @@ import { SnapshotsModule } from './snapshots/snapshots.module';
     ImportsModule,
     AuditModule,
     SnapshotsModule,
+    RecoveryModule,
     GatewayModule,
   ],
   providers: [{ provide: APP_FILTER, useClass: AppExceptionFilter }],

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { datasetChangesSchema, datasetSchema, datasetSourceSchema } from './dataset';
 import { configurationSchema } from './configuration';
 import { isoTimeSchema, latitudeSchema, locationIdSchema, locationSchema, longitudeSchema, propertiesSchema } from './location';
+import { conflictStrategySchema, restoreCountsSchema, restoreScopeSchema, restoreTargetSchema } from './restore';
 import { settingsPatchSchema } from './settings';
 
 /** Bulk writes are chunked so that every event stays small enough to replay quickly. */
@@ -16,7 +17,12 @@ const datasetId = z.string().min(1).max(200);
  */
 export const eventSchemas = {
   DatasetCreated: z.object({ dataset: datasetSchema }),
-  DatasetUpdated: z.object({ datasetId, changes: datasetChangesSchema, updated_at: isoTimeSchema }),
+  // `source` changes only through restores (a user edits the other fields).
+  DatasetUpdated: z.object({
+    datasetId,
+    changes: datasetChangesSchema.extend({ source: datasetSourceSchema.nullable().optional() }),
+    updated_at: isoTimeSchema,
+  }),
   DatasetDeleted: z.object({ datasetId }),
   DatasetImported: z.object({
     datasetId,
@@ -47,6 +53,28 @@ export const eventSchemas = {
   SettingsChanged: z.object({ patch: settingsPatchSchema }),
   ConfigurationSaved: z.object({ configuration: configurationSchema }),
   ConfigurationDeleted: z.object({ configurationId: z.string().min(1).max(200) }),
+  // Markers around a restore's compensating events; they change no Globe data themselves.
+  RestoreStarted: z.object({
+    restoreId: z.string().min(1).max(200),
+    target: restoreTargetSchema,
+    scope: restoreScopeSchema,
+    strategy: conflictStrategySchema,
+    /** The head position the restore was computed at; the log is unchanged up to here. */
+    basePosition: z.number().int().min(0),
+    undoOf: z.string().max(200).nullable(),
+  }),
+  RestoreCompleted: z.object({
+    restoreId: z.string().min(1).max(200),
+    counts: restoreCountsSchema,
+  }),
+  RestorePointCreated: z.object({
+    restorePointId: z.string().min(1).max(200),
+    name: z.string().min(1).max(200),
+    description: z.string().max(2000),
+    /** The last position the point includes. */
+    position: z.number().int().min(0),
+    automatic: z.boolean(),
+  }),
 } as const;
 
 export type EventType = keyof typeof eventSchemas;
@@ -64,6 +92,9 @@ export const eventSchemaVersions: Record<EventType, number> = {
   SettingsChanged: 1,
   ConfigurationSaved: 1,
   ConfigurationDeleted: 1,
+  RestoreStarted: 1,
+  RestoreCompleted: 1,
+  RestorePointCreated: 1,
 };
 
 /** `{type, data}` for every type: the discriminated union the domain folds over. */

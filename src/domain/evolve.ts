@@ -57,6 +57,10 @@ export function evolve(state: GlobeState, event: GlobeEvent): GlobeState {
     case 'ConfigurationDeleted':
       state.configurations.delete(event.data.configurationId);
       return state;
+    case 'RestoreStarted':
+    case 'RestoreCompleted':
+    case 'RestorePointCreated':
+      return state;
     default: {
       const unhandled: never = event;
       throw new Error(`evolve: unhandled event ${JSON.stringify(unhandled)}`);

@@ -21,3 +21,9 @@ export class DuplicateEventIdError extends AppError {
     super('EVENTS.DUPLICATE_EVENT_ID', `event id ${eventId} is already in the log with other events`, 409, { eventId });
   }
 }
+
+export class HeadMovedError extends AppError {
+  constructor(expected: number, actual: number) {
+    super('EVENTS.HEAD_MOVED', `the log moved on since position ${expected} (now ${actual})`, 409, { expected, actual });
+  }
+}

@@ -20,6 +20,15 @@ export type RecordedEvent = GlobeEvent & {
 /** `number`: the stream's last revision must be exactly this; `-1` and `'no_stream'`: the stream must not exist. */
 export type ExpectedRevision = number | 'no_stream' | 'any';
 
+export interface AppendOptions {
+  /**
+   * The whole log's head must still be here: checked inside the append's transaction, so a write
+   * computed from the state at this position lands only if nothing was appended since
+   * (`EVENTS.HEAD_MOVED`, 409, and nothing written, otherwise).
+   */
+  expectedHead?: number;
+}
+
 export interface AppendResult {
   firstPosition: number;
   lastPosition: number;
@@ -74,7 +83,7 @@ export abstract class EventStore {
    * file): it is consumed inside the transaction, so a large import is atomic without being held
    * in memory. Throws `EVENTS.WRONG_EXPECTED_REVISION` (409) on a concurrency conflict.
    */
-  abstract append(stream: string, events: Iterable<NewEvent>, expectedRevision?: ExpectedRevision): Promise<AppendResult>;
+  abstract append(stream: string, events: Iterable<NewEvent>, expectedRevision?: ExpectedRevision, options?: AppendOptions): Promise<AppendResult>;
   /** The stream's events in revision order. */
   abstract readStream(stream: string, options?: { fromRevision?: number }): AsyncIterable<RecordedEvent>;
   /** The log in position order, read page by page: never loads the whole log. */

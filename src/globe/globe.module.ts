@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { RecoveryModule } from '../recovery/recovery.module';
 import { CommandRunner } from './command-runner';
 import { ConfigurationsController } from './configurations/configurations.controller';
 import { DeleteConfigurationHandler, SaveConfigurationHandler } from './configurations/configuration.commands';
@@ -13,6 +14,7 @@ import { SettingsController } from './settings/settings.controller';
 
 /** The Globe data API: datasets, locations, settings, configurations (commands and queries). */
 @Module({
+  imports: [RecoveryModule],
   controllers: [DatasetsController, LocationsController, SettingsController, ConfigurationsController],
   providers: [
     CommandRunner,

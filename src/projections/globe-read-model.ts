@@ -20,9 +20,8 @@ export interface StateSelection {
 export class GlobeReadModel {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async settings(): Promise<Settings> {
-    const row = await this.dataSource.getRepository(SettingsEntity).findOneBy({ id: 'app' });
-    return row ? { ...DEFAULT_SETTINGS, ...JSON.parse(row.document) } : { ...DEFAULT_SETTINGS };
+  settings(): Promise<Settings> {
+    return readSettings(this.dataSource);
   }
 
   /** The part of the state a command touches: the named entities (and each location's dataset), plus settings. */
@@ -43,4 +42,10 @@ export class GlobeReadModel {
     }
     return state;
   }
+}
+
+/** The settings document of a read model (live or a past state): stored values over the defaults. */
+export async function readSettings(dataSource: DataSource): Promise<Settings> {
+  const row = await dataSource.getRepository(SettingsEntity).findOneBy({ id: 'app' });
+  return row ? { ...DEFAULT_SETTINGS, ...JSON.parse(row.document) } : { ...DEFAULT_SETTINGS };
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { JobEntity } from '../jobs/job.entity';
+import { SnapshotEntity } from '../snapshots/snapshot.entity';
 import { READ_MODEL_ENTITIES } from './entities/read-model-entities';
 import { GlobeReadModel } from './globe-read-model';
 import { Projector } from './projector';
@@ -26,7 +27,7 @@ import { JobsModule } from '../jobs/jobs.module';
       useFactory: (config: AppConfig) => ({
         type: 'better-sqlite3' as const,
         database: join(config.values.dataDir, 'read-models.sqlite'),
-        entities: [...READ_MODEL_ENTITIES, JobEntity],
+        entities: [...READ_MODEL_ENTITIES, JobEntity, SnapshotEntity],
         synchronize: true,
         prepareDatabase: (db: { pragma: (p: string) => unknown }) => {
           db.pragma('journal_mode = WAL');

@@ -134,6 +134,10 @@ export class SqliteReadModelWriter {
       case 'ConfigurationDeleted':
         s.deleteConfiguration.run(event.data.configurationId);
         return;
+      case 'RestoreStarted':
+      case 'RestoreCompleted':
+      case 'RestorePointCreated':
+        return;
       default: {
         const unhandled: never = event;
         throw new Error(`projection: unhandled event ${JSON.stringify(unhandled)}`);
@@ -153,6 +157,7 @@ function encodeDatasetChanges(changes: Record<string, unknown>): Record<string, 
     if (value === undefined) continue;
     if (key === 'visible') out.visible = value ? 1 : 0;
     else if (key === 'columnMapping') out.column_mapping = JSON.stringify(value);
+    else if (key === 'source') out.source = value === null ? null : JSON.stringify(value);
     else out[key] = value;
   }
   return out;

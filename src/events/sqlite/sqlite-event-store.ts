@@ -2,8 +2,8 @@ import Database from 'better-sqlite3';
 import { Subject } from 'rxjs';
 import { v7 as uuidv7 } from 'uuid';
 import { Clock } from '../../common/clock';
-import { AppendResult, EventStore, ExpectedRevision, LogQuery, NewEvent, ReadAllOptions, RecordedEvent, SubscribeOptions } from '../event-store';
-import { DuplicateEventIdError, WrongExpectedRevisionError } from '../event-store.errors';
+import { AppendOptions, AppendResult, EventStore, ExpectedRevision, LogQuery, NewEvent, ReadAllOptions, RecordedEvent, SubscribeOptions } from '../event-store';
+import { DuplicateEventIdError, HeadMovedError, WrongExpectedRevisionError } from '../event-store.errors';
 import { NewEventSerializer } from '../serialize-new-event';
 import { EVENT_COLUMNS, EventRow, EventRowReader } from './event-row';
 import { EVENTS_PRAGMAS, EVENTS_SCHEMA } from './events-schema.sql';
@@ -25,7 +25,9 @@ export class SqliteEventStore extends EventStore {
   private readonly db: Database.Database;
   private readonly appended = new Subject<number>();
   private readonly stmt: ReturnType<SqliteEventStore['prepare']>;
-  private readonly appendInTransaction: Database.Transaction<(stream: string, events: Iterable<NewEvent>, expected: ExpectedRevision) => AppendResult>;
+  private readonly appendInTransaction: Database.Transaction<
+    (stream: string, events: Iterable<NewEvent>, expected: ExpectedRevision, options: AppendOptions) => AppendResult
+  >;
 
   constructor(
     file: string,
@@ -36,7 +38,7 @@ export class SqliteEventStore extends EventStore {
     for (const pragma of EVENTS_PRAGMAS) this.db.pragma(pragma);
     this.db.exec(EVENTS_SCHEMA);
     this.stmt = this.prepare();
-    this.appendInTransaction = this.db.transaction((stream, events, expected) => this.appendRows(stream, events, expected));
+    this.appendInTransaction = this.db.transaction((stream, events, expected, options) => this.appendRows(stream, events, expected, options));
   }
 
   private prepare() {
@@ -62,14 +64,18 @@ export class SqliteEventStore extends EventStore {
     };
   }
 
-  async append(stream: string, events: Iterable<NewEvent>, expectedRevision: ExpectedRevision = 'any'): Promise<AppendResult> {
-    const result = this.appendInTransaction.immediate(stream, events, expectedRevision);
+  async append(stream: string, events: Iterable<NewEvent>, expectedRevision: ExpectedRevision = 'any', options: AppendOptions = {}): Promise<AppendResult> {
+    const result = this.appendInTransaction.immediate(stream, events, expectedRevision, options);
     if (result.lastPosition > 0) this.appended.next(result.lastPosition);
     return result;
   }
 
   /** Runs inside BEGIN IMMEDIATE: reads the revision and the last timestamp, then inserts, atomically. */
-  private appendRows(stream: string, events: Iterable<NewEvent>, expected: ExpectedRevision): AppendResult {
+  private appendRows(stream: string, events: Iterable<NewEvent>, expected: ExpectedRevision, options: AppendOptions): AppendResult {
+    if (options.expectedHead !== undefined) {
+      const head = this.stmt.head.get()?.p ?? 0;
+      if (head !== options.expectedHead) throw new HeadMovedError(options.expectedHead, head);
+    }
     const serializer = new NewEventSerializer();
     let revision = this.stmt.streamRevision.get(stream)?.r ?? -1;
     const recordedAt = Math.max(this.clock.now(), this.stmt.lastRecordedAt.get()?.t ?? 0);

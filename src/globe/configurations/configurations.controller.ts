@@ -9,21 +9,28 @@ import { Configuration, configurationKindSchema } from '../../domain/configurati
 import { configurationNotFound } from '../../domain/domain-errors';
 import { ConfigurationEntity } from '../../projections/entities/configuration.entity';
 import { toConfiguration } from '../../projections/row-mappers';
+import { TimeTravel, atQuery } from '../../recovery/time-travel';
 import { DeleteConfiguration, SaveConfiguration } from './configuration.commands';
 import { configurationIdParam, saveConfigurationBody } from './configuration.dto';
 
-const listQuery = z.object({ kind: configurationKindSchema.optional() }).strict();
+const listQuery = z.object({ kind: configurationKindSchema.optional(), at: atQuery }).strict();
 
 /** Reads are one-table lookups, answered here from the read model; writes go through the command bus. */
 @Controller('api/configurations')
 export class ConfigurationsController {
-  constructor(private readonly commands: CommandBus, @InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly commands: CommandBus,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly timeTravel: TimeTravel,
+  ) {}
 
   @Get()
   async list(@Query() query: unknown): Promise<{ items: Configuration[]; next: null }> {
-    const { kind } = parseInput(listQuery, query, 'QUERY.INVALID');
-    const rows = await this.repo().find({ where: kind ? { kind } : {}, order: { name: 'ASC', id: 'ASC' } });
-    return { items: rows.map(toConfiguration), next: null };
+    const { kind, at } = parseInput(listQuery, query, 'QUERY.INVALID');
+    return this.timeTravel.read(at, async (dataSource) => {
+      const rows = await dataSource.getRepository(ConfigurationEntity).find({ where: kind ? { kind } : {}, order: { name: 'ASC', id: 'ASC' } });
+      return { items: rows.map(toConfiguration), next: null };
+    });
   }
 
   @Get(':id')

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { atQuery } from '../../recovery/time-travel';
 import { colorSchema, columnMappingSchema, datasetChangesSchema } from '../../domain/dataset';
 
 export const createDatasetBody = z
@@ -14,3 +15,5 @@ export type CreateDatasetBody = z.infer<typeof createDatasetBody>;
 
 export const updateDatasetBody = datasetChangesSchema.strict().refine((v) => Object.keys(v).length > 0, 'name at least one field to change');
 export type UpdateDatasetBody = z.infer<typeof updateDatasetBody>;
+
+export const listDatasetsQuery = z.object({ at: atQuery }).strict();

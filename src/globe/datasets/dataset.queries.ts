@@ -5,13 +5,16 @@ import { Dataset } from '../../domain/dataset';
 import { datasetNotFound } from '../../domain/domain-errors';
 import { DatasetEntity } from '../../projections/entities/dataset.entity';
 import { toDataset } from '../../projections/row-mappers';
+import { TimeTravel } from '../../recovery/time-travel';
 
 export type DatasetView = Dataset & { locationCount: number };
 
 export class GetDataset {
   constructor(readonly id: string) {}
 }
-export class ListDatasets {}
+export class ListDatasets {
+  constructor(readonly at?: string) {}
+}
 
 
 
@@ -29,13 +32,13 @@ export class GetDatasetHandler implements IQueryHandler<GetDataset, DatasetView>
 /** All datasets, oldest first, with their location counts (a user has tens of datasets, not millions). */
 @QueryHandler(ListDatasets)
 export class ListDatasetsHandler implements IQueryHandler<ListDatasets, { items: DatasetView[]; next: null }> {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
-  async execute(): Promise<{ items: DatasetView[]; next: null }> {
-    const rows = await this.dataSource.getRepository(DatasetEntity).find({ order: { created_at: 'ASC', id: 'ASC' } });
-    const counts: { id: string; n: number }[] = await this.dataSource.query(
-      'SELECT dataset_id AS id, count(*) AS n FROM locations GROUP BY dataset_id',
-    );
-    const byId = new Map(counts.map((c) => [c.id, c.n]));
-    return { items: rows.map((r) => ({ ...toDataset(r), locationCount: byId.get(r.id) ?? 0 })), next: null };
+  constructor(private readonly timeTravel: TimeTravel) {}
+  execute({ at }: ListDatasets): Promise<{ items: DatasetView[]; next: null }> {
+    return this.timeTravel.read(at, async (dataSource) => {
+      const rows = await dataSource.getRepository(DatasetEntity).find({ order: { created_at: 'ASC', id: 'ASC' } });
+      const counts: { id: string; n: number }[] = await dataSource.query('SELECT dataset_id AS id, count(*) AS n FROM locations GROUP BY dataset_id');
+      const byId = new Map(counts.map((c) => [c.id, c.n]));
+      return { items: rows.map((r) => ({ ...toDataset(r), locationCount: byId.get(r.id) ?? 0 })), next: null };
+    });
   }
 }

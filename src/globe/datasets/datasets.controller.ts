@@ -1,9 +1,9 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { parseInput } from '../../common/http/parse-input';
 import { Ctx, RequestContext } from '../../common/http/request-context';
 import { CreateDataset, DeleteDataset, UpdateDataset } from './dataset.commands';
-import { createDatasetBody, updateDatasetBody } from './dataset.dto';
+import { createDatasetBody, listDatasetsQuery, updateDatasetBody } from './dataset.dto';
 import { DatasetView, GetDataset, ListDatasets } from './dataset.queries';
 
 @Controller('api/datasets')
@@ -18,8 +18,9 @@ export class DatasetsController {
   }
 
   @Get()
-  list(): Promise<{ items: DatasetView[]; next: null }> {
-    return this.queries.execute(new ListDatasets());
+  list(@Query() query: unknown): Promise<{ items: DatasetView[]; next: null }> {
+    const { at } = parseInput(listDatasetsQuery, query, 'QUERY.INVALID');
+    return this.queries.execute(new ListDatasets(at));
   }
 
   @Get(':id')

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { IssueDetail } from '../../common/zod-issues';
+import { atQuery } from '../../recovery/time-travel';
 import { latitudeSchema, locationIdSchema, longitudeSchema, propertiesSchema } from '../../domain/location';
 
 export const addLocationBody = z
@@ -44,6 +45,7 @@ export const listLocationsQuery = z
     bbox: bboxSchema.optional(),
     limit: z.coerce.number().int().min(1).max(10_000).default(100),
     cursor: z.string().max(400).optional(),
+    at: atQuery,
   })
   .strict();
 export type ListLocationsQuery = z.infer<typeof listLocationsQuery>;

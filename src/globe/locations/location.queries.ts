@@ -7,6 +7,7 @@ import { LocationEntity } from '../../projections/entities/location.entity';
 import { toLocation } from '../../projections/row-mappers';
 import { decodeCursor, encodeCursor } from './location-cursor';
 import { ListLocationsQuery } from './location.dto';
+import { TimeTravel } from '../../recovery/time-travel';
 
 export class GetLocation {
   constructor(readonly id: string) {}
@@ -32,21 +33,25 @@ export class GetLocationHandler implements IQueryHandler<GetLocation, Location> 
  */
 @QueryHandler(ListLocations)
 export class ListLocationsHandler implements IQueryHandler<ListLocations, { items: Location[]; next: string | null }> {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
-  async execute({ query }: ListLocations): Promise<{ items: Location[]; next: string | null }> {
-    const qb = this.dataSource.getRepository(LocationEntity).createQueryBuilder('l');
-    if (query.datasetId) qb.andWhere('l.dataset_id = :datasetId', { datasetId: query.datasetId });
-    if (query.q) qb.andWhere("l.name LIKE :q ESCAPE '\\'", { q: `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` });
-    if (query.bbox) {
-      const [west, south, east, north] = query.bbox;
-      qb.andWhere('l.latitude BETWEEN :south AND :north', { south, north });
-      if (west <= east) qb.andWhere('l.longitude BETWEEN :west AND :east', { west, east });
-      else qb.andWhere('(l.longitude >= :west OR l.longitude <= :east)', { west, east });
-    }
-    if (query.cursor) qb.andWhere('l.id > :after', { after: decodeCursor(query.cursor) });
-    const rows = await qb.orderBy('l.id', 'ASC').limit(query.limit + 1).getMany();
-    const more = rows.length > query.limit;
-    const items = (more ? rows.slice(0, query.limit) : rows).map(toLocation);
-    return { items, next: more ? encodeCursor(items[items.length - 1].id) : null };
+  constructor(private readonly timeTravel: TimeTravel) {}
+  execute({ query }: ListLocations): Promise<{ items: Location[]; next: string | null }> {
+    return this.timeTravel.read(query.at, (dataSource) => listLocations(dataSource, query));
   }
+}
+
+async function listLocations(dataSource: DataSource, query: ListLocationsQuery): Promise<{ items: Location[]; next: string | null }> {
+  const qb = dataSource.getRepository(LocationEntity).createQueryBuilder('l');
+  if (query.datasetId) qb.andWhere('l.dataset_id = :datasetId', { datasetId: query.datasetId });
+  if (query.q) qb.andWhere("l.name LIKE :q ESCAPE '\\'", { q: `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` });
+  if (query.bbox) {
+    const [west, south, east, north] = query.bbox;
+    qb.andWhere('l.latitude BETWEEN :south AND :north', { south, north });
+    if (west <= east) qb.andWhere('l.longitude BETWEEN :west AND :east', { west, east });
+    else qb.andWhere('(l.longitude >= :west OR l.longitude <= :east)', { west, east });
+  }
+  if (query.cursor) qb.andWhere('l.id > :after', { after: decodeCursor(query.cursor) });
+  const rows = await qb.orderBy('l.id', 'ASC').limit(query.limit + 1).getMany();
+  const more = rows.length > query.limit;
+  const items = (more ? rows.slice(0, query.limit) : rows).map(toLocation);
+  return { items, next: more ? encodeCursor(items[items.length - 1].id) : null };
 }

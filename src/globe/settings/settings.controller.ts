@@ -1,19 +1,26 @@
-import { Body, Controller, Get, Patch } from '@nestjs/common';
+import { Body, Controller, Get, Patch, Query } from '@nestjs/common';
+import { z } from 'zod';
 import { CommandBus } from '@nestjs/cqrs';
 import { parseInput } from '../../common/http/parse-input';
 import { Ctx, RequestContext } from '../../common/http/request-context';
 import { Settings, settingsPatchSchema } from '../../domain/settings';
-import { GlobeReadModel } from '../../projections/globe-read-model';
+import { GlobeReadModel, readSettings } from '../../projections/globe-read-model';
+import { TimeTravel, atQuery } from '../../recovery/time-travel';
 import { ChangeSettings } from './settings.commands';
 
 @Controller('api/settings')
 export class SettingsController {
-  constructor(private readonly commands: CommandBus, private readonly readModel: GlobeReadModel) {}
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly readModel: GlobeReadModel,
+    private readonly timeTravel: TimeTravel,
+  ) {}
 
-  /** The whole document: stored values over the defaults. */
+  /** The whole document: stored values over the defaults (as of `?at=` when given). */
   @Get()
-  get(): Promise<Settings> {
-    return this.readModel.settings();
+  get(@Query() query: unknown): Promise<Settings> {
+    const { at } = parseInput(z.object({ at: atQuery }).strict(), query, 'QUERY.INVALID');
+    return this.timeTravel.read(at, readSettings);
   }
 
   @Patch()

@@ -1,0 +1,20 @@
+import { Module } from '@nestjs/common';
+import { JobsModule } from '../jobs/jobs.module';
+import { SnapshotsModule } from '../snapshots/snapshots.module';
+import { RestoreHistory } from './restore-history';
+import { RestorePointsService } from './restore-points.service';
+import { RestoreService } from './restore.service';
+import { RestoresController } from './restores.controller';
+import { serverSecretProvider } from './server-secret.provider';
+import { StateAtService } from './state-at.service';
+import { StateController } from './state.controller';
+import { TimeTravel } from './time-travel';
+
+/** Point-in-time recovery: state at any position, previews, restores, undo, restore points. */
+@Module({
+  imports: [JobsModule, SnapshotsModule],
+  controllers: [RestoresController, StateController],
+  providers: [StateAtService, TimeTravel, RestoreService, RestoreHistory, RestorePointsService, serverSecretProvider],
+  exports: [StateAtService, TimeTravel, RestoreService, RestorePointsService],
+})
+export class RecoveryModule {}

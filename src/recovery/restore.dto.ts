@@ -1,0 +1,15 @@
+import { z } from 'zod';
+import { conflictStrategySchema, restoreScopeSchema, restoreTargetSchema } from '../domain/restore';
+
+export const previewBody = z.object({ target: restoreTargetSchema, scope: restoreScopeSchema.default({}) }).strict();
+
+const overrideKey = z.string().regex(/^(dataset|location|configuration|settings):.{1,200}$/, 'keys are dataset:<id>, location:<id>, configuration:<id> or settings:<key>');
+export const restoreBody = z
+  .object({
+    previewToken: z.string().min(1).max(20_000),
+    strategy: conflictStrategySchema.default('target-wins'),
+    overrides: z.record(overrideKey, z.enum(['target', 'current'])).default({}),
+  })
+  .strict();
+
+export const restorePointBody = z.object({ name: z.string().trim().min(1).max(200), description: z.string().max(2000).default('') }).strict();

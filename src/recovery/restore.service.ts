@@ -1,0 +1,192 @@
+import { Inject, Injectable } from '@nestjs/common';
+import Database from 'better-sqlite3';
+import { v7 as uuidv7 } from 'uuid';
+import { Clock } from '../common/clock';
+import { EventMetadata } from '../domain/event-metadata';
+import { GlobeEvent } from '../domain/events';
+import { ConflictStrategy, RestoreCounts, RestoreScope, RestoreTarget } from '../domain/restore';
+import { EventStore, NewEvent } from '../events/event-store';
+import { HeadMovedError } from '../events/event-store.errors';
+import { JobContext, JobRunner } from '../jobs/job-runner';
+import { Projector } from '../projections/projector';
+import { READ_MODEL_DB } from '../projections/read-model-db';
+import { SnapshotStore } from '../snapshots/snapshot-store';
+import { compensatingEvents, emptyCounts } from './compensating-events';
+import { PreviewClaims, signPreview, verifyPreview } from './preview-token';
+import { previewStale, restoreConflicts, targetInFuture } from './recovery-errors';
+import { Overrides } from './restore-plan';
+import { RestorePointsService } from './restore-points.service';
+import { ScratchState } from './scratch-state';
+import { StateAtService } from './state-at.service';
+import { StateDiff, diffStates, withLiveAttached } from './state-diff';
+import { SERVER_SECRET } from './server-secret.provider';
+
+export const restoreStream = (restoreId: string) => `restore-${restoreId}`;
+
+export interface Preview extends StateDiff {
+  previewToken: string;
+  target: RestoreTarget;
+  position: number;
+  basePosition: number;
+  scope: RestoreScope;
+  snapshotPosition: number;
+  replayedEvents: number;
+}
+
+interface RestoreRun {
+  restoreId: string;
+  target: RestoreTarget;
+  position: number;
+  scope: RestoreScope;
+  strategy: ConflictStrategy;
+  overrides: Overrides;
+  /** The head the restore must find unchanged; null: whatever it is when the restore writes (undo). */
+  basePosition: number | null;
+  undoOf: string | null;
+  metadata: Omit<EventMetadata, 'correlationId'>;
+}
+
+/**
+ * Point-in-time restore as a write, never a rewind: the difference between the live state and the
+ * state at the target is appended as compensating events between RestoreStarted and
+ * RestoreCompleted markers, in ONE append. A restore is therefore all or nothing (a crash leaves the
+ * log before or after it, never between), nothing is ever deleted, and undoing it is restoring the
+ * position its RestoreStarted recorded as its base.
+ */
+@Injectable()
+export class RestoreService {
+  constructor(
+    private readonly store: EventStore,
+    private readonly projector: Projector,
+    private readonly stateAt: StateAtService,
+    private readonly snapshots: SnapshotStore,
+    private readonly restorePoints: RestorePointsService,
+    private readonly jobs: JobRunner,
+    private readonly clock: Clock,
+    @Inject(READ_MODEL_DB) private readonly liveDb: Database.Database,
+    @Inject(SERVER_SECRET) private readonly secret: Buffer,
+  ) {}
+
+  /** The log position a target names. */
+  async resolve(target: RestoreTarget): Promise<number> {
+    const head = await this.store.headPosition();
+    if ('position' in target) {
+      if (target.position > head) throw targetInFuture(target.position, head);
+      return target.position;
+    }
+    if ('at' in target) return this.store.positionAt(target.at);
+    return (await this.restorePoints.find(target.restorePointId)).position;
+  }
+
+  async preview(target: RestoreTarget, scope: RestoreScope): Promise<Preview> {
+    const position = await this.resolve(target);
+    await this.projector.waitFor(await this.store.headPosition());
+    return this.stateAt.use(position, async (state) => {
+      const { diff, basePosition } = await this.diffWithLive(state, scope);
+      const claims: PreviewClaims = { v: 1, target, position, scope, basePosition, issuedAt: new Date(this.clock.now()).toISOString() };
+      return {
+        previewToken: signPreview(claims, this.secret),
+        target,
+        position,
+        basePosition,
+        scope,
+        snapshotPosition: state.snapshotPosition,
+        replayedEvents: state.replayed,
+        ...diff,
+      };
+    });
+  }
+
+  /** Starts the restore a preview described; refuses at once (409, nothing written) if the data moved since. */
+  async start(previewToken: string, strategy: ConflictStrategy, overrides: Overrides, metadata: RestoreRun['metadata']) {
+    const claims = verifyPreview(previewToken, this.secret);
+    const head = await this.store.headPosition();
+    if (head !== claims.basePosition) throw previewStale(claims.basePosition, head);
+    if (strategy === 'fail') {
+      const conflicts = await this.stateAt.use(claims.position, async (state) => (await this.diffWithLive(state, claims.scope)).diff.conflicts.count);
+      if (conflicts > 0) throw restoreConflicts(conflicts);
+    }
+    return this.launch({ ...claims, restoreId: uuidv7(), strategy, overrides, undoOf: null, metadata });
+  }
+
+  /** Restores the state just before `restoreId` began, for the same scope: itself a restore, undoable in turn. */
+  async undo(started: { restoreId: string; basePosition: number; scope: RestoreScope }, metadata: RestoreRun['metadata']) {
+    return this.launch({
+      restoreId: uuidv7(),
+      target: { position: started.basePosition },
+      position: started.basePosition,
+      scope: started.scope,
+      strategy: 'target-wins',
+      overrides: {},
+      basePosition: null,
+      undoOf: started.restoreId,
+      metadata,
+    });
+  }
+
+  private async launch(run: RestoreRun): Promise<{ jobId: string; restoreId: string }> {
+    const job = await this.jobs.start(
+      {
+        kind: 'restore',
+        actor: run.metadata.actor,
+        exclusive: true,
+        cancellable: false,
+        params: { restoreId: run.restoreId, target: run.target, position: run.position, scope: run.scope, strategy: run.strategy, undoOf: run.undoOf },
+      },
+      (ctx) => this.execute(ctx, run),
+    );
+    return { jobId: job.id, restoreId: run.restoreId };
+  }
+
+  private async execute(job: JobContext, run: RestoreRun) {
+    job.progress({ phase: 'snapshot' });
+    const base = run.basePosition ?? (await this.store.headPosition());
+    await this.projector.waitFor(base);
+    const latest = (await this.snapshots.candidatesAtOrBefore(base))[0];
+    if (!latest || latest.position !== base) await this.snapshots.take('pre-restore');
+    job.progress({ phase: 'computing' });
+    const counts = emptyCounts();
+    const appended = await this.stateAt.use(run.position, async (state) => {
+      job.progress({ phase: 'writing' });
+      return withLiveAttached(state.db, this.livePath(), () => {
+        const liveBase = checkpointIn(state.db);
+        if (liveBase !== base) throw previewStale(base, liveBase);
+        return this.store
+          .append(restoreStream(run.restoreId), this.restoreEvents(state.db, run, base, counts), 'no_stream', { expectedHead: base })
+          .catch((error) => {
+            throw error instanceof HeadMovedError ? previewStale(base, (error.details as { actual: number }).actual) : error;
+          });
+      });
+    });
+    job.progress({ phase: 'projecting' });
+    await this.projector.waitFor(appended.lastPosition);
+    return { restoreId: run.restoreId, counts, basePosition: base, firstPosition: appended.firstPosition, lastPosition: appended.lastPosition };
+  }
+
+  private *restoreEvents(db: Database.Database, run: RestoreRun, base: number, counts: RestoreCounts): Generator<NewEvent> {
+    const metadata: EventMetadata = { ...run.metadata, correlationId: run.restoreId };
+    const wrap = (e: GlobeEvent): NewEvent => ({ ...e, metadata });
+    yield wrap(RestorePointsService.event(`Before restore ${run.restoreId}`, base, true));
+    yield wrap({
+      type: 'RestoreStarted',
+      data: { restoreId: run.restoreId, target: run.target, scope: run.scope, strategy: run.strategy, basePosition: base, undoOf: run.undoOf },
+    });
+    for (const event of compensatingEvents(db, run.scope, run, counts)) yield wrap(event);
+    yield wrap({ type: 'RestoreCompleted', data: { restoreId: run.restoreId, counts } });
+  }
+
+  private diffWithLive(state: ScratchState, scope: RestoreScope): Promise<{ diff: StateDiff; basePosition: number }> {
+    return withLiveAttached(state.db, this.livePath(), () =>
+      state.db.transaction(() => ({ diff: diffStates(state.db, scope), basePosition: checkpointIn(state.db) }))(),
+    );
+  }
+
+  private livePath(): string {
+    return this.liveDb.name;
+  }
+}
+
+/** The live read models' checkpoint, read through the attached `live` schema. */
+function checkpointIn(db: Database.Database): number {
+  return (db.prepare("SELECT position FROM live.projection_checkpoints WHERE name = 'globe'").get() as { position: number } | undefined)?.position ?? 0;
+}

@@ -1,0 +1,63 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { z } from 'zod';
+import { parseInput } from '../common/http/parse-input';
+import { Ctx, RequestContext } from '../common/http/request-context';
+import { RestoreHistory, RestoreView } from './restore-history';
+import { previewBody, restoreBody, restorePointBody } from './restore.dto';
+import { Preview, RestoreService } from './restore.service';
+import { RestorePointView, RestorePointsService } from './restore-points.service';
+
+const listQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) }).strict();
+const asRestoreMetadata = (ctx: RequestContext) => ({ actor: ctx.actor, source: 'restore' as const, causationId: ctx.correlationId, ...(ctx.reason ? { reason: ctx.reason } : {}) });
+
+@Controller('api')
+export class RestoresController {
+  constructor(
+    private readonly restores: RestoreService,
+    private readonly history: RestoreHistory,
+    private readonly restorePoints: RestorePointsService,
+  ) {}
+
+  /** What a restore would change; writes nothing. The answer's previewToken is what POST /api/restores quotes. */
+  @Post('restores/preview')
+  @HttpCode(200)
+  preview(@Body() body: unknown): Promise<Preview> {
+    const { target, scope } = parseInput(previewBody, body, 'RESTORE.INVALID_INPUT');
+    return this.restores.preview(target, scope);
+  }
+
+  @Post('restores')
+  @HttpCode(202)
+  start(@Body() body: unknown, @Ctx() ctx: RequestContext) {
+    const { previewToken, strategy, overrides } = parseInput(restoreBody, body, 'RESTORE.INVALID_INPUT');
+    return this.restores.start(previewToken, strategy, overrides, asRestoreMetadata(ctx));
+  }
+
+  @Get('restores')
+  async list(@Query() query: unknown): Promise<{ items: RestoreView[]; next: null }> {
+    return { items: await this.history.list(parseInput(listQuery, query, 'QUERY.INVALID').limit), next: null };
+  }
+
+  @Get('restores/:id')
+  get(@Param('id') id: string): Promise<RestoreView> {
+    return this.history.find(id);
+  }
+
+  @Post('restores/:id/undo')
+  @HttpCode(202)
+  async undo(@Param('id') id: string, @Ctx() ctx: RequestContext) {
+    const restore = await this.history.find(id);
+    return this.restores.undo({ restoreId: restore.id, basePosition: restore.basePosition, scope: restore.scope }, asRestoreMetadata(ctx));
+  }
+
+  @Post('restore-points')
+  create(@Body() body: unknown, @Ctx() ctx: RequestContext): Promise<RestorePointView> {
+    const { name, description } = parseInput(restorePointBody, body, 'RESTORE_POINT.INVALID_INPUT');
+    return this.restorePoints.create(name, description, { actor: ctx.actor, source: ctx.source, correlationId: ctx.correlationId, causationId: null });
+  }
+
+  @Get('restore-points')
+  async points(@Query() query: unknown): Promise<{ items: RestorePointView[]; next: null }> {
+    return { items: await this.restorePoints.list(parseInput(listQuery, query, 'QUERY.INVALID').limit), next: null };
+  }
+}

@@ -1,0 +1,146 @@
+import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import Database from 'better-sqlite3';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { v7 as uuidv7 } from 'uuid';
+import { AppConfig } from '../config/app-config';
+import { EventStore, RecordedEvent } from '../events/event-store';
+import { READ_MODEL_DB } from '../projections/read-model-db';
+import { SqliteReadModelWriter } from '../projections/sqlite-read-model-writer';
+import { eventWeight } from '../projections/weighted-slices';
+import { copyReadModelSchema } from '../snapshots/read-model-schema';
+import { SnapshotStore } from '../snapshots/snapshot-store';
+import { ScratchState } from './scratch-state';
+
+const CACHE_SIZE = 2;
+const MAX_ROWS_PER_APPLY = 20_000;
+
+/**
+ * stateAt(position) = the newest valid snapshot at or before it + replay of the events after it up
+ * to the position, into a scratch file. Its cost grows with the events since that snapshot, not
+ * with the log. An unusable snapshot is skipped for the next older one; with none, replay starts
+ * from an empty state. The last few states are kept (a preview, then its restore, then time-travel
+ * reads at the same moment all reuse one).
+ */
+@Injectable()
+export class StateAtService implements OnModuleInit, OnModuleDestroy {
+  private readonly dir: string;
+  private readonly cache = new Map<number, CacheEntry>();
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly snapshots: SnapshotStore,
+    @Inject(READ_MODEL_DB) private readonly liveDb: Database.Database,
+    @Inject(AppConfig) config: AppConfig,
+  ) {
+    this.dir = join(config.values.dataDir, 'tmp');
+  }
+
+  onModuleInit(): void {
+    mkdirSync(this.dir, { recursive: true });
+    for (const name of readdirSync(this.dir)) if (name.startsWith('state-')) rmSync(join(this.dir, name), { force: true });
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    const entries = [...this.cache.values()];
+    this.cache.clear();
+    for (const entry of entries) await closeEntry(entry);
+  }
+
+  /**
+   * Runs `fn` with the state at `position` (0 = before the first event). The state stays open until
+   * every user has finished, even if it leaves the cache meanwhile.
+   */
+  async use<R>(position: number, fn: (state: ScratchState) => Promise<R> | R): Promise<R> {
+    let entry = this.cache.get(position);
+    if (entry) this.cache.delete(position);
+    else {
+      entry = { state: this.build(position), users: 0, evicted: false };
+      entry.state.catch(() => this.cache.delete(position));
+    }
+    this.cache.set(position, entry);
+    this.evictBeyond(CACHE_SIZE);
+    entry.users += 1;
+    try {
+      return await fn(await entry.state);
+    } finally {
+      entry.users -= 1;
+      if (entry.evicted && entry.users === 0) void closeEntry(entry);
+    }
+  }
+
+  /** Drops every cached state, e.g. after a rebuild changed what backs them. */
+  clear(): void {
+    this.evictBeyond(0);
+  }
+
+  private evictBeyond(size: number): void {
+    while (this.cache.size > size) {
+      const [oldest, entry] = this.cache.entries().next().value as [number, CacheEntry];
+      this.cache.delete(oldest);
+      entry.evicted = true;
+      if (entry.users === 0) void closeEntry(entry);
+    }
+  }
+
+  private async build(position: number): Promise<ScratchState> {
+    const path = join(this.dir, `state-${uuidv7()}.sqlite`);
+    const base = await this.startingPoint(path, position);
+    const db = new Database(path);
+    let replayed = 0;
+    try {
+      db.pragma('journal_mode = OFF');
+      db.pragma('synchronous = OFF');
+      const writer = new SqliteReadModelWriter(db);
+      let batch: RecordedEvent[] = [];
+      let weight = 0;
+      for await (const event of this.store.readAll({ fromPosition: base + 1, toPosition: position })) {
+        batch.push(event);
+        weight += eventWeight(event);
+        if (weight >= MAX_ROWS_PER_APPLY || batch.length >= 1000) {
+          writer.apply(batch, 'globe');
+          replayed += batch.length;
+          batch = [];
+          weight = 0;
+          await yieldToEventLoop();
+        }
+      }
+      writer.apply(batch, 'globe');
+      replayed += batch.length;
+    } finally {
+      db.close();
+    }
+    return ScratchState.open(path, position, base, replayed);
+  }
+
+  /** Writes the starting state to `path` and answers its position: a snapshot's, or 0 with empty tables. */
+  private async startingPoint(path: string, position: number): Promise<number> {
+    for (const snapshot of await this.snapshots.candidatesAtOrBefore(position)) {
+      try {
+        await this.snapshots.materialize(snapshot, path);
+        return snapshot.position;
+      } catch {
+        // marked invalid and logged by the store; try the next older one
+      }
+    }
+    const db = new Database(path);
+    try {
+      copyReadModelSchema(this.liveDb, db);
+    } finally {
+      db.close();
+    }
+    return 0;
+  }
+}
+
+interface CacheEntry {
+  state: Promise<ScratchState>;
+  users: number;
+  evicted: boolean;
+}
+
+async function closeEntry(entry: CacheEntry): Promise<void> {
+  const state = await entry.state.catch(() => null);
+  await state?.close();
+}

@@ -1,0 +1,100 @@
+import Database from 'better-sqlite3';
+import { DEFAULT_SETTINGS, Settings } from '../domain/settings';
+import { RestoreCounts, RestoreScope } from '../domain/restore';
+import { ConfigurationEntity } from '../projections/entities/configuration.entity';
+import { DatasetEntity } from '../projections/entities/dataset.entity';
+import { LocationEntity } from '../projections/entities/location.entity';
+import { toConfiguration, toDataset, toLocation } from '../projections/row-mappers';
+import { DiffKind, addedSql, changedParams, changedSql, entitySelect, includesSettings, removedSql, scopeFilter } from './diff-sql';
+
+const KINDS: DiffKind[] = ['datasets', 'locations', 'configurations'];
+const toDomain: Record<DiffKind, (row: unknown) => unknown> = {
+  datasets: (r) => toDataset(r as DatasetEntity),
+  locations: (r) => toLocation(r as LocationEntity),
+  configurations: (r) => toConfiguration(r as ConfigurationEntity),
+};
+const singular = { datasets: 'dataset', locations: 'location', configurations: 'configuration' } as const;
+
+export interface Conflict {
+  key: string;
+  kind: 'dataset' | 'location' | 'configuration' | 'settings';
+  id: string;
+  current: unknown;
+  target: unknown;
+}
+
+export interface StateDiff {
+  counts: RestoreCounts;
+  samples: Record<DiffKind, { added: unknown[]; changed: { id: string; current: unknown; target: unknown }[]; removed: unknown[] }> & {
+    settings: { changed: { key: string; current: unknown; target: unknown }[] };
+  };
+  conflicts: { count: number; items: Conflict[] };
+}
+
+/** Settings documents of both sides (defaults where a side never stored one). */
+export function settingsPair(db: Database.Database): { target: Settings; current: Settings } {
+  const read = (schema: string) => {
+    const row = db.prepare(`SELECT document FROM ${schema}.settings WHERE id = 'app'`).get() as { document: string } | undefined;
+    return { ...DEFAULT_SETTINGS, ...(row ? JSON.parse(row.document) : {}) } as Settings;
+  };
+  return { target: read('main'), current: read('live') };
+}
+
+export function changedSettingKeys(db: Database.Database, scope: RestoreScope): (keyof Settings)[] {
+  if (!includesSettings(scope)) return [];
+  const { target, current } = settingsPair(db);
+  return (Object.keys(target) as (keyof Settings)[]).filter((k) => JSON.stringify(target[k]) !== JSON.stringify(current[k]));
+}
+
+/**
+ * What restoring the target over the live state would do, for the scope: counts, up to
+ * `sampleSize` examples of each change, and the conflicts (items present on both sides that differ,
+ * up to `conflictLimit` listed; the count is exact). Reads only; `db` has `live` attached.
+ */
+export function diffStates(db: Database.Database, scope: RestoreScope, sampleSize = 10, conflictLimit = 200): StateDiff {
+  const counts = {} as RestoreCounts;
+  const samples = {} as StateDiff['samples'];
+  const conflicts: Conflict[] = [];
+  let conflictCount = 0;
+  for (const kind of KINDS) {
+    const f = scopeFilter(kind, scope);
+    const count = (sql: string, params: unknown[]) => (db.prepare(`SELECT count(*) AS n FROM (${sql})`).get(...params) as { n: number }).n;
+    const changed = count(changedSql(kind, f), changedParams(f));
+    counts[kind] = { added: count(addedSql(kind, f), f.params), changed, removed: count(removedSql(kind, f), f.params) };
+    const pairs = db
+      .prepare(`SELECT t.id AS id FROM (${changedSql(kind, f)}) t LIMIT ?`)
+      .all(...changedParams(f), Math.max(sampleSize, conflictLimit)) as { id: string }[];
+    const pairOf = (id: string) => ({
+      id,
+      target: toDomain[kind](db.prepare(`SELECT ${entitySelect(kind, 't')} FROM main.${kind} t WHERE t.id = ?`).get(id)),
+      current: toDomain[kind](db.prepare(`SELECT ${entitySelect(kind, 'c')} FROM live.${kind} c WHERE c.id = ?`).get(id)),
+    });
+    const listed = pairs.map((p) => pairOf(p.id));
+    samples[kind] = {
+      added: db.prepare(`${addedSql(kind, f, entitySelect(kind, 't'))} LIMIT ?`).all(...f.params, sampleSize).map((r) => toDomain[kind](r)),
+      changed: listed.slice(0, sampleSize),
+      removed: db.prepare(`${removedSql(kind, f, entitySelect(kind, 'c'))} LIMIT ?`).all(...f.params, sampleSize).map((r) => toDomain[kind](r)),
+    };
+    conflictCount += changed;
+    for (const p of listed.slice(0, Math.max(0, conflictLimit - conflicts.length))) {
+      conflicts.push({ key: `${singular[kind]}:${p.id}`, kind: singular[kind], id: p.id, current: p.current, target: p.target });
+    }
+  }
+  const keys = changedSettingKeys(db, scope);
+  const { target, current } = settingsPair(db);
+  counts.settings = { changed: keys.length };
+  samples.settings = { changed: keys.map((key) => ({ key, current: current[key], target: target[key] })) };
+  conflictCount += keys.length;
+  for (const key of keys) conflicts.push({ key: `settings:${key}`, kind: 'settings', id: key, current: current[key], target: target[key] });
+  return { counts, samples, conflicts: { count: conflictCount, items: conflicts } };
+}
+
+/** Attaches the live read models to a scratch connection as `live` while `fn` runs (it only reads them). */
+export async function withLiveAttached<R>(db: Database.Database, livePath: string, fn: () => R | Promise<R>): Promise<R> {
+  db.prepare('ATTACH DATABASE ? AS live').run(livePath);
+  try {
+    return await fn();
+  } finally {
+    db.exec('DETACH DATABASE live');
+  }
+}

@@ -1,0 +1,48 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { z } from 'zod';
+import { EventStore } from '../events/event-store';
+import { Projector } from '../projections/projector';
+import { StateAtService } from './state-at.service';
+
+/** `?at=<ISO time>` on read endpoints: the same query, answered by the state as of that time. */
+export const atQuery = z.iso.datetime({ offset: true }).optional();
+
+/**
+ * Runs a read against the live read models, or, given a time, against the state at the last
+ * position recorded at or before it. Read-only by construction: the past is a scratch copy.
+ */
+@Injectable()
+export class TimeTravel {
+  constructor(
+    @InjectDataSource() private readonly live: DataSource,
+    private readonly store: EventStore,
+    private readonly projector: Projector,
+    private readonly stateAt: StateAtService,
+  ) {}
+
+  async read<R>(at: string | undefined, fn: (dataSource: DataSource) => Promise<R>): Promise<R> {
+    if (at === undefined) return fn(this.live);
+    const position = await this.store.positionAt(at);
+    return this.stateAt.use(position, (state) => fn(state.dataSource));
+  }
+
+  /** Counts and the position used, for `GET /api/state`. */
+  async summary(at: string | undefined, position: number | undefined) {
+    const head = await this.store.headPosition();
+    const target = position ?? (at === undefined ? head : await this.store.positionAt(at));
+    if (target === head && at === undefined) await this.projector.waitFor(head);
+    return this.stateAt.use(Math.min(target, head), (state) => {
+      const count = (t: string) => (state.db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n;
+      return {
+        at: at ?? null,
+        position: state.position,
+        head,
+        snapshotPosition: state.snapshotPosition,
+        replayedEvents: state.replayed,
+        counts: { datasets: count('datasets'), locations: count('locations'), configurations: count('configurations') },
+      };
+    });
+  }
+}

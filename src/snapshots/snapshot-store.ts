@@ -1,0 +1,190 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import Database from 'better-sqlite3';
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream, mkdirSync } from 'node:fs';
+import { open, rename, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip, createGzip } from 'node:zlib';
+import { DataSource, LessThanOrEqual } from 'typeorm';
+import { v7 as uuidv7 } from 'uuid';
+import { Clock } from '../common/clock';
+import { AppConfig } from '../config/app-config';
+import { EventStore } from '../events/event-store';
+import { READ_MODEL_DB } from '../projections/read-model-db';
+import { READ_MODEL_SCHEMA_VERSION, StateCounts, checkpointOf, hashState, keepOnlyStateTables, stateCounts } from './read-model-schema';
+import { SnapshotEntity } from './snapshot.entity';
+
+export type SnapshotReason = 'auto' | 'scheduled' | 'manual' | 'pre-restore' | 'pre-import';
+
+export interface SnapshotView {
+  id: string;
+  position: number;
+  recordedAt: string | null;
+  schemaVersion: number;
+  stateHash: string;
+  bytes: number;
+  counts: StateCounts;
+  reason: SnapshotReason;
+  status: string;
+  createdAt: string;
+}
+
+export const toSnapshotView = (row: SnapshotEntity): SnapshotView => ({
+  id: row.id,
+  position: row.position,
+  recordedAt: row.recorded_at,
+  schemaVersion: row.schema_version,
+  stateHash: row.state_hash,
+  bytes: row.bytes,
+  counts: JSON.parse(row.counts),
+  reason: row.reason as SnapshotReason,
+  status: row.status,
+  createdAt: row.created_at,
+});
+
+/**
+ * Snapshots are caches of the state at an exact log position; the log stays the truth.
+ * A snapshot is `VACUUM INTO` of the read models (a consistent copy at their checkpoint, taken
+ * between two projector transactions), stripped to the state tables, gzip-compressed, written under
+ * a temporary name, fsynced and renamed. Loading checks the file's sha256 and the schema version: a
+ * snapshot that fails either is marked invalid and skipped, never trusted.
+ */
+@Injectable()
+export class SnapshotStore {
+  private readonly logger = new Logger(SnapshotStore.name);
+  readonly dir: string;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(READ_MODEL_DB) private readonly liveDb: Database.Database,
+    @Inject(AppConfig) config: AppConfig,
+    private readonly store: EventStore,
+    private readonly clock: Clock,
+  ) {
+    this.dir = join(config.values.dataDir, 'snapshots');
+    mkdirSync(this.dir, { recursive: true });
+  }
+
+  async take(reason: SnapshotReason): Promise<SnapshotView> {
+    const id = uuidv7();
+    const copyPath = join(this.dir, `.tmp-${id}.sqlite`);
+    const gzPath = join(this.dir, `.tmp-${id}.sqlite.gz`);
+    try {
+      this.liveDb.prepare('VACUUM INTO ?').run(copyPath);
+      const copy = new Database(copyPath);
+      let position: number;
+      let stateHash: string;
+      let counts: StateCounts;
+      try {
+        keepOnlyStateTables(copy);
+        copy.exec('VACUUM');
+        position = checkpointOf(copy);
+        stateHash = hashState(copy);
+        counts = stateCounts(copy);
+      } finally {
+        copy.close();
+      }
+      const fileSha = await gzipWithHash(copyPath, gzPath);
+      const file = `snap-${String(position).padStart(12, '0')}-${id}.sqlite.gz`;
+      await rename(gzPath, join(this.dir, file));
+      const recordedAt = await this.recordedAtOf(position);
+      const row: SnapshotEntity = {
+        id,
+        position,
+        recorded_at: recordedAt,
+        schema_version: READ_MODEL_SCHEMA_VERSION,
+        state_hash: stateHash,
+        file,
+        file_sha256: fileSha,
+        bytes: (await stat(join(this.dir, file))).size,
+        counts: JSON.stringify(counts),
+        reason,
+        status: 'valid',
+        created_at: new Date(this.clock.now()).toISOString(),
+      };
+      await this.repo().insert(row);
+      return toSnapshotView(row);
+    } finally {
+      await rm(copyPath, { force: true });
+      await rm(gzPath, { force: true });
+    }
+  }
+
+  async list(): Promise<SnapshotView[]> {
+    return (await this.repo().find({ order: { position: 'DESC', id: 'DESC' } })).map(toSnapshotView);
+  }
+
+  /** Usable snapshots at or before `position`, newest first. */
+  async candidatesAtOrBefore(position: number): Promise<SnapshotEntity[]> {
+    return this.repo().find({
+      where: { position: LessThanOrEqual(position), status: 'valid', schema_version: READ_MODEL_SCHEMA_VERSION },
+      order: { position: 'DESC', id: 'DESC' },
+    });
+  }
+
+  /**
+   * Decompresses a snapshot into `targetPath`, checking the file's sha256 as it streams. On a
+   * mismatch or a read error the snapshot is marked invalid (and logged) and the call throws.
+   */
+  async materialize(snapshot: SnapshotEntity, targetPath: string): Promise<void> {
+    const hash = createHash('sha256');
+    const hasher = new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        hash.update(chunk);
+        done(null, chunk);
+      },
+    });
+    try {
+      await pipeline(createReadStream(join(this.dir, snapshot.file)), hasher, createGunzip(), createWriteStream(targetPath));
+      const actual = hash.digest('hex');
+      if (actual !== snapshot.file_sha256) throw new Error(`checksum mismatch (file ${actual}, recorded ${snapshot.file_sha256})`);
+    } catch (error) {
+      const reason = `invalid: ${error instanceof Error ? error.message : String(error)}`;
+      this.logger.warn(`snapshot ${snapshot.id} at position ${snapshot.position} is unusable and ignored: ${reason}`);
+      await this.repo().update({ id: snapshot.id }, { status: reason.slice(0, 500) });
+      await rm(targetPath, { force: true });
+      throw error;
+    }
+  }
+
+  async remove(snapshot: { id: string; file: string }): Promise<void> {
+    await this.repo().delete({ id: snapshot.id });
+    await rm(join(this.dir, snapshot.file), { force: true });
+  }
+
+  async rows(): Promise<SnapshotEntity[]> {
+    return this.repo().find({ order: { position: 'DESC', id: 'DESC' } });
+  }
+
+  private async recordedAtOf(position: number): Promise<string | null> {
+    if (position === 0) return null;
+    for await (const event of this.store.readAll({ fromPosition: position, toPosition: position })) return event.recordedAt;
+    return null;
+  }
+
+  private repo() {
+    return this.dataSource.getRepository(SnapshotEntity);
+  }
+}
+
+/** gzip `from` into `to`, fsync it, and answer the sha256 of the compressed bytes. */
+async function gzipWithHash(from: string, to: string): Promise<string> {
+  const hash = createHash('sha256');
+  const hasher = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      hash.update(chunk);
+      done(null, chunk);
+    },
+  });
+  await pipeline(createReadStream(from), createGzip({ level: 1 }), hasher, createWriteStream(to));
+  const handle = await open(to, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  return hash.digest('hex');
+}
