@@ -63,8 +63,9 @@ export function* compensatingEvents(db: Database.Database, scope: RestoreScope, 
   }
   yield* upserts.flush();
 
-  // Locations of datasets the restore deletes go with their DatasetDeleted (one event, not thousands).
-  const inDeletedDataset = 'c.dataset_id NOT IN (SELECT id FROM main.datasets)';
+  // Locations of datasets this restore deletes go with their DatasetDeleted (one event, not thousands).
+  // Only those: a location whose dataset is already gone (an orphan) needs its own removal.
+  const inDeletedDataset = 'c.dataset_id IN (SELECT d.id FROM live.datasets d WHERE d.id NOT IN (SELECT id FROM main.datasets))';
   counts.locations.removed += (
     db.prepare(`SELECT count(*) AS n FROM (${removedSql('locations', loc, 'c.id')} AND ${inDeletedDataset})`).get(...loc.params) as { n: number }
   ).n;
