@@ -75,7 +75,9 @@ export function decide(state: GlobeState, command: GlobeCommand): GlobeEvent[] {
     }
     case 'ChangeSettings': {
       const patch = Object.fromEntries(
-        Object.entries(command.data.patch).filter(([k, v]) => v !== undefined && state.settings[k as keyof typeof state.settings] !== v),
+        Object.entries(command.data.patch).filter(
+          ([k, v]) => v !== undefined && JSON.stringify(state.settings[k as keyof typeof state.settings]) !== JSON.stringify(v),
+        ),
       );
       return Object.keys(patch).length === 0 ? [] : [{ type: 'SettingsChanged', data: { patch } }];
     }

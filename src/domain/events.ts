@@ -4,6 +4,7 @@ import { configurationSchema } from './configuration';
 import { isoTimeSchema, latitudeSchema, locationIdSchema, locationSchema, longitudeSchema, propertiesSchema } from './location';
 import { conflictStrategySchema, restoreCountsSchema, restoreScopeSchema, restoreTargetSchema } from './restore';
 import { settingsPatchSchema } from './settings';
+import { retentionPolicySchema } from './snapshot-retention';
 
 /** Bulk writes are chunked so that every event stays small enough to replay quickly. */
 export const MAX_LOCATIONS_PER_EVENT = 1000;
@@ -75,6 +76,12 @@ export const eventSchemas = {
     position: z.number().int().min(0),
     automatic: z.boolean(),
   }),
+  /** Compaction removed these snapshots (caches only: the log still holds every event they summarised). */
+  SnapshotsCompacted: z.object({
+    removed: z.array(z.object({ snapshotId: z.string(), position: z.number().int().min(0) })),
+    kept: z.number().int().min(0),
+    policy: retentionPolicySchema,
+  }),
 } as const;
 
 export type EventType = keyof typeof eventSchemas;
@@ -95,6 +102,7 @@ export const eventSchemaVersions: Record<EventType, number> = {
   RestoreStarted: 1,
   RestoreCompleted: 1,
   RestorePointCreated: 1,
+  SnapshotsCompacted: 1,
 };
 
 /** `{type, data}` for every type: the discriminated union the domain folds over. */

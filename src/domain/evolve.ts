@@ -60,6 +60,7 @@ export function evolve(state: GlobeState, event: GlobeEvent): GlobeState {
     case 'RestoreStarted':
     case 'RestoreCompleted':
     case 'RestorePointCreated':
+    case 'SnapshotsCompacted':
       return state;
     default: {
       const unhandled: never = event;

@@ -1,4 +1,8 @@
 import { z } from 'zod';
+import { DEFAULT_RETENTION, retentionPolicySchema } from './snapshot-retention';
+
+/** A cron expression of 5 or 6 fields, or '' for off (fully checked by the scheduler that runs it). */
+const cronSchema = z.string().max(100).regex(/^$|^(\S+\s+){4,5}\S+$/, 'a cron expression has 5 or 6 fields');
 
 /**
  * The one app-wide settings document. Flat, so a patch is a plain object of the keys it
@@ -22,6 +26,12 @@ export const settingsSchema = z.object({
   globeStyle: z.enum(['default', 'satellite', 'dark', 'night', 'political']),
   autoRotate: z.boolean(),
   rotationSpeed: z.number().min(0).max(10),
+  // Globe Vault: snapshots and their compaction
+  /** Take a snapshot after this many events (0: never by count). */
+  snapshotEveryEvents: z.number().int().min(0).max(10_000_000),
+  snapshotCron: cronSchema,
+  compactionCron: cronSchema,
+  snapshotRetention: retentionPolicySchema,
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
@@ -39,6 +49,10 @@ export const DEFAULT_SETTINGS: Settings = Object.freeze({
   globeStyle: 'default',
   autoRotate: true,
   rotationSpeed: 0.5,
+  snapshotEveryEvents: 10_000,
+  snapshotCron: '0 * * * *',
+  compactionCron: '15 3 * * *',
+  snapshotRetention: DEFAULT_RETENTION,
 }) as Settings;
 
 /** A patch names only known keys (a typo is an error, not a silently ignored key). */

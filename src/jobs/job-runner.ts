@@ -39,6 +39,8 @@ interface ActiveJob {
   lastEmit: number;
   lastPersist: number;
   trailing: NodeJS.Timeout | null;
+  /** The last write of this job's record; the next one waits for it (see persistInOrder). */
+  persisted: Promise<void>;
 }
 
 /**
@@ -100,9 +102,9 @@ export class JobRunner implements OnModuleInit {
       finishedAt: null,
       updatedAt: now,
     };
-    const job: ActiveJob = { view, controller: new AbortController(), startedMs: this.clock.now(), lastEmit: 0, lastPersist: 0, trailing: null };
+    const job: ActiveJob = { view, controller: new AbortController(), startedMs: this.clock.now(), lastEmit: 0, lastPersist: 0, trailing: null, persisted: Promise.resolve() };
     this.active.set(view.id, job);
-    await this.persist(view);
+    await this.persistInOrder(job, view);
     this.updates.next(view);
     setImmediate(() => void this.run(job, work));
     return { ...view };
@@ -173,7 +175,7 @@ export class JobRunner implements OnModuleInit {
     job.view = view;
     if (now - job.lastPersist >= PERSIST_INTERVAL_MS) {
       job.lastPersist = now;
-      void this.persist(view).catch((e) => this.logger.warn(`could not persist job ${view.id}: ${e}`));
+      void this.persistInOrder(job, view).catch((e) => this.logger.warn(`could not persist job ${view.id}: ${e}`));
     }
     if (now - job.lastEmit >= EMIT_INTERVAL_MS) this.emit(job);
     else job.trailing ??= setTimeout(() => this.emit(job), EMIT_INTERVAL_MS - (now - job.lastEmit));
@@ -192,9 +194,20 @@ export class JobRunner implements OnModuleInit {
     const view: JobView = { ...job.view, ...final, cancellable: false, finishedAt: this.iso(), updatedAt: this.iso() };
     if (view.state === 'completed' && view.total !== null) view.etaSeconds = 0;
     job.view = view;
-    await this.persist(view);
+    await this.persistInOrder(job, view);
     this.active.delete(view.id);
     this.updates.next({ ...view });
+  }
+
+  /**
+   * Writes a job's records one after another, in the order its views were made. Unchained, a
+   * progress write still in flight could land after the final one and leave a finished job recorded
+   * as running (a job that ends within the turn it started did). A failed write is reported by its
+   * own caller and does not stop the next.
+   */
+  private persistInOrder(job: ActiveJob, view: JobView): Promise<void> {
+    job.persisted = job.persisted.catch(() => undefined).then(() => this.persist(view));
+    return job.persisted;
   }
 
   private async persist(view: JobView): Promise<void> {

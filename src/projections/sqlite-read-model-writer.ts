@@ -137,6 +137,7 @@ export class SqliteReadModelWriter {
       case 'RestoreStarted':
       case 'RestoreCompleted':
       case 'RestorePointCreated':
+      case 'SnapshotsCompacted':
         return;
       default: {
         const unhandled: never = event;

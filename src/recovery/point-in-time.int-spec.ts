@@ -1,17 +1,14 @@
-import { INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
-import { AppModule } from '../app.module';
-import { ManualClock, Clock } from '../common/clock';
+import { ManualClock } from '../common/clock';
 import { evolve } from '../domain/evolve';
 import { emptyGlobeState } from '../domain/globe-state';
 import { EventStore } from '../events/event-store';
-import { JobRunner } from '../jobs/job-runner';
 import { Projector } from '../projections/projector';
 import { READ_MODEL_DB } from '../projections/read-model-db';
 import { SnapshotStore } from '../snapshots/snapshot-store';
-import { collect, tempDir, testMetadata } from '../../test/support/event-fixtures';
+import { collect, testMetadata } from '../../test/support/event-fixtures';
+import { TestingApp, startTestingApp } from '../../test/support/testing-app';
 import { globeStepArb, stepEvents } from '../../test/support/globe-arbitraries';
 import { dumpTables, stateAsRows } from '../../test/support/state-rows';
 import { RestoreHistory } from './restore-history';
@@ -27,31 +24,7 @@ import { StateAtService } from './state-at.service';
  */
 describe('point-in-time recovery (property)', () => {
   const clock = new ManualClock('2026-05-01T00:00:00.000Z');
-  let app: INestApplication;
-  let dir: ReturnType<typeof tempDir>;
-
-  async function startApp(): Promise<void> {
-    dir = tempDir('gv-pitr-');
-    process.env.DATA_DIR = dir.dir;
-    process.env.LOG_LEVEL = 'error';
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).overrideProvider(Clock).useValue(clock).compile();
-    app = moduleRef.createNestApplication({ bodyParser: false, logger: ['error'] });
-    await app.init();
-  }
-
-  async function stopApp(): Promise<void> {
-    await app.close();
-    dir.cleanup();
-  }
-
-  async function finished(jobId: string) {
-    const jobs = app.get(JobRunner);
-    for (;;) {
-      const job = await jobs.get(jobId);
-      if (['completed', 'failed', 'cancelled'].includes(job.state)) return job;
-      await new Promise((r) => setTimeout(r, 10));
-    }
-  }
+  let testing: TestingApp;
 
   it('stateAt(T) = fold(≤T); restore to T makes live = fold(≤T); undo makes live = before', async () => {
     await fc.assert(
@@ -59,7 +32,8 @@ describe('point-in-time recovery (property)', () => {
         fc.array(fc.record({ step: globeStepArb, gapMs: fc.constantFrom(0, 0, 1, 250, 5000), snapshot: fc.boolean() }), { minLength: 10, maxLength: 60 }),
         fc.double({ min: 0, max: 1, noNaN: true }),
         async (history, pick) => {
-          await startApp();
+          testing = await startTestingApp(clock);
+          const { app } = testing;
           try {
             const store = app.get(EventStore);
             const projector = app.get(Projector);
@@ -94,7 +68,7 @@ describe('point-in-time recovery (property)', () => {
             const preview = await restores.preview({ at: T }, {});
             clock.advance(1000);
             const started = await restores.start(preview.previewToken, 'target-wins', {}, { actor: 'prop', source: 'restore', causationId: null });
-            expect((await finished(started.jobId)).state).toBe('completed');
+            expect((await testing.finished(started.jobId)).state).toBe('completed');
             expect(dumpTables(live)).toEqual(expected);
 
             const restore = await app.get(RestoreHistory).find(started.restoreId);
@@ -102,10 +76,10 @@ describe('point-in-time recovery (property)', () => {
               { restoreId: restore.id, basePosition: restore.basePosition, scope: restore.scope },
               { actor: 'prop', source: 'restore', causationId: null },
             );
-            expect((await finished(undo.jobId)).state).toBe('completed');
+            expect((await testing.finished(undo.jobId)).state).toBe('completed');
             expect(dumpTables(live)).toEqual(before);
           } finally {
-            await stopApp();
+            await testing.close();
           }
         },
       ),

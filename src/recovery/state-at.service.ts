@@ -10,6 +10,7 @@ import { READ_MODEL_DB } from '../projections/read-model-db';
 import { SqliteReadModelWriter } from '../projections/sqlite-read-model-writer';
 import { eventWeight } from '../projections/weighted-slices';
 import { copyReadModelSchema } from '../snapshots/read-model-schema';
+import { SnapshotLease } from '../snapshots/snapshot-lease';
 import { SnapshotStore } from '../snapshots/snapshot-store';
 import { ScratchState } from './scratch-state';
 
@@ -31,6 +32,7 @@ export class StateAtService implements OnModuleInit, OnModuleDestroy {
   constructor(
     private readonly store: EventStore,
     private readonly snapshots: SnapshotStore,
+    private readonly lease: SnapshotLease,
     @Inject(READ_MODEL_DB) private readonly liveDb: Database.Database,
     @Inject(AppConfig) config: AppConfig,
   ) {
@@ -116,14 +118,18 @@ export class StateAtService implements OnModuleInit, OnModuleDestroy {
 
   /** Writes the starting state to `path` and answers its position: a snapshot's, or 0 with empty tables. */
   private async startingPoint(path: string, position: number): Promise<number> {
-    for (const snapshot of await this.snapshots.candidatesAtOrBefore(position)) {
-      try {
-        await this.snapshots.materialize(snapshot, path);
-        return snapshot.position;
-      } catch {
-        // marked invalid and logged by the store; try the next older one
+    const fromSnapshot = await this.lease.shared(async () => {
+      for (const snapshot of await this.snapshots.candidatesAtOrBefore(position)) {
+        try {
+          await this.snapshots.materialize(snapshot, path);
+          return snapshot.position;
+        } catch {
+          // marked invalid and logged by the store; try the next older one
+        }
       }
-    }
+      return null;
+    });
+    if (fromSnapshot !== null) return fromSnapshot;
     const db = new Database(path);
     try {
       copyReadModelSchema(this.liveDb, db);

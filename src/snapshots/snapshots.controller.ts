@@ -1,12 +1,13 @@
 import { Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { Ctx, RequestContext } from '../common/http/request-context';
-import { JobRunner } from '../jobs/job-runner';
+import { SnapshotJobs } from './snapshot-jobs';
 import { SnapshotStore, SnapshotView } from './snapshot-store';
 
 @Controller('api/snapshots')
 export class SnapshotsController {
-  constructor(private readonly snapshots: SnapshotStore, private readonly jobs: JobRunner) {}
+  constructor(private readonly snapshots: SnapshotStore, private readonly jobs: SnapshotJobs) {}
 
+  /** Newest first, with each one's position, hash, size, counts, reason and status (valid, or why not). */
   @Get()
   async list(): Promise<{ items: SnapshotView[]; next: null }> {
     return { items: await this.snapshots.list(), next: null };
@@ -16,10 +17,13 @@ export class SnapshotsController {
   @Post()
   @HttpCode(202)
   async take(@Ctx() ctx: RequestContext): Promise<{ jobId: string }> {
-    const job = await this.jobs.start({ kind: 'snapshot', actor: ctx.actor, cancellable: false }, async (job) => {
-      job.progress({ phase: 'copying' });
-      return this.snapshots.take('manual');
-    });
-    return { jobId: job.id };
+    return { jobId: (await this.jobs.takeSnapshot('manual', ctx.actor)).id };
+  }
+
+  /** Thins snapshots by the retention policy in the settings, as a job: 202 {jobId}. */
+  @Post('compact')
+  @HttpCode(202)
+  async compact(@Ctx() ctx: RequestContext): Promise<{ jobId: string }> {
+    return { jobId: (await this.jobs.compact(ctx.actor, 'api')).id };
   }
 }

@@ -1,0 +1,26 @@
+import { Logger } from '@nestjs/common';
+import { AppError } from '../common/app-error';
+import { ProgressFailure } from './progress-protocol';
+
+/** A `subscribe` or `unsubscribe` payload that is not `{jobId}`, `{kind}` or `{}`. */
+export const INVALID_SUBSCRIPTION = 'GATEWAY.INVALID_SUBSCRIPTION';
+
+export const redisPackagesMissing = (cause: unknown) =>
+  new AppError(
+    'GATEWAY.REDIS_PACKAGES_MISSING',
+    'REDIS_URL is set, but the packages @socket.io/redis-adapter and redis are not installed',
+    500,
+    { cause: cause instanceof Error ? cause.message : String(cause) },
+  );
+
+const logger = new Logger('ProgressGateway');
+
+/**
+ * What a client is told about a refused request or connection: an AppError keeps its stable code
+ * and message; anything else becomes GATEWAY.INTERNAL, its cause logged here and never sent.
+ */
+export function toFailure(error: unknown): ProgressFailure {
+  if (error instanceof AppError) return { code: error.code, message: error.message };
+  logger.error('unexpected error on the progress gateway', error instanceof Error ? error.stack : String(error));
+  return { code: 'GATEWAY.INTERNAL', message: 'internal error' };
+}
