@@ -4,6 +4,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import express, { NextFunction, Request, Response } from 'express';
 import { AppModule } from './app.module';
 import { isStreamedBodyRoute } from './common/http/raw-body-routes';
+import { AppError } from './common/app-error';
 import { AppConfig } from './config/app-config';
 
 const LEVELS: LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
@@ -17,9 +18,19 @@ export async function createApp(configure?: (app: INestApplication) => void): Pr
   const config = app.get(AppConfig).values;
   app.useLogger(LEVELS.slice(0, LEVELS.indexOf(config.LOG_LEVEL) + 1));
   const json = express.json({ limit: config.MAX_JSON_BYTES, type: ['application/json', 'application/*+json'] });
-  app.use((req: Request, res: Response, next: NextFunction) => (isStreamedBodyRoute(req.originalUrl) ? next() : json(req, res, next)));
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if (isStreamedBodyRoute(req.originalUrl)) return next();
+    // Nest would turn the parser's own errors into a generic 400 before the filter sees them.
+    json(req, res, (error?: { type?: string }) => next(error ? bodyParserError(error) : undefined));
+  });
   app.disable('x-powered-by');
   app.enableShutdownHooks();
   configure?.(app);
   return app;
+}
+
+function bodyParserError(error: { type?: string; message?: string }): AppError {
+  if (error.type === 'entity.too.large') return new AppError('REQUEST.TOO_LARGE', 'the body is larger than allowed', 413);
+  if (error.type === 'entity.parse.failed') return new AppError('REQUEST.MALFORMED_JSON', 'the body is not valid JSON', 400);
+  return new AppError('REQUEST.UNREADABLE_BODY', error.message ?? 'the body could not be read', 400);
 }

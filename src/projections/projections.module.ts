@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { JobEntity } from '../jobs/job.entity';
@@ -8,6 +9,7 @@ import { SnapshotEntity } from '../snapshots/snapshot.entity';
 import { READ_MODEL_ENTITIES } from './entities/read-model-entities';
 import { GlobeReadModel } from './globe-read-model';
 import { Projector } from './projector';
+import { registerSqlFunctions } from './sql-functions';
 import { READ_MODEL_DB, rawConnection } from './read-model-db';
 import { ProjectionsController } from './projections.controller';
 import { JobsModule } from '../jobs/jobs.module';
@@ -29,7 +31,8 @@ import { JobsModule } from '../jobs/jobs.module';
         database: join(config.values.dataDir, 'read-models.sqlite'),
         entities: [...READ_MODEL_ENTITIES, JobEntity, SnapshotEntity],
         synchronize: true,
-        prepareDatabase: (db: { pragma: (p: string) => unknown }) => {
+        prepareDatabase: (db: Database.Database) => {
+          registerSqlFunctions(db);
           db.pragma('journal_mode = WAL');
           db.pragma('synchronous = NORMAL');
           db.pragma('busy_timeout = 10000');

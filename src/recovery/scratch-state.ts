@@ -3,6 +3,7 @@ import { rm } from 'node:fs/promises';
 import { DataSource } from 'typeorm';
 import { READ_MODEL_ENTITIES } from '../projections/entities/read-model-entities';
 import { rawConnection } from '../projections/read-model-db';
+import { registerSqlFunctions } from '../projections/sql-functions';
 
 /**
  * The state at one log position, as read-model tables in a scratch SQLite file (never the live
@@ -19,7 +20,13 @@ export class ScratchState {
   ) {}
 
   static async open(path: string, position: number, snapshotPosition: number, replayed: number): Promise<ScratchState> {
-    const dataSource = await new DataSource({ type: 'better-sqlite3', database: path, entities: READ_MODEL_ENTITIES, synchronize: false }).initialize();
+    const dataSource = await new DataSource({
+      type: 'better-sqlite3',
+      database: path,
+      entities: READ_MODEL_ENTITIES,
+      synchronize: false,
+      prepareDatabase: registerSqlFunctions,
+    }).initialize();
     return new ScratchState(path, dataSource, position, snapshotPosition, replayed);
   }
 

@@ -10,8 +10,8 @@ interface ErrorBody {
 
 /**
  * The one place errors become HTTP: AppError keeps its status and stable code; framework errors
- * (bad JSON, too large, unknown route) get codes of their own; anything else is a 500 whose cause is
- * logged and never sent to the client.
+ * (unknown route, wrong method) get HTTP.<status>; anything else is a 500 whose cause is logged and
+ * never sent to the client. Body-parser failures arrive here already as AppErrors (create-app.ts).
  */
 @Catch()
 export class AppExceptionFilter implements ExceptionFilter {
@@ -30,9 +30,6 @@ export class AppExceptionFilter implements ExceptionFilter {
 
   private toBody(error: unknown): [number, ErrorBody] {
     if (error instanceof AppError) return [error.status, { code: error.code, message: error.message, details: error.details }];
-    const bodyParserError = error as { type?: string; status?: number; message?: string };
-    if (bodyParserError?.type === 'entity.parse.failed') return [400, { code: 'REQUEST.MALFORMED_JSON', message: 'the body is not valid JSON' }];
-    if (bodyParserError?.type === 'entity.too.large') return [413, { code: 'REQUEST.TOO_LARGE', message: 'the body is larger than allowed' }];
     if (error instanceof HttpException) {
       const status = error.getStatus();
       const code = status === 404 ? 'HTTP.NOT_FOUND' : status === 413 ? 'REQUEST.TOO_LARGE' : `HTTP.${status}`;

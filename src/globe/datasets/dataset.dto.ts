@@ -13,7 +13,10 @@ export const createDatasetBody = z
   .strict();
 export type CreateDatasetBody = z.infer<typeof createDatasetBody>;
 
-export const updateDatasetBody = datasetChangesSchema.strict().refine((v) => Object.keys(v).length > 0, 'name at least one field to change');
+export const updateDatasetBody = datasetChangesSchema
+  .extend({ name: z.string().trim().min(1).max(200).optional() })
+  .strict()
+  .refine((v) => Object.keys(v).length > 0, 'name at least one field to change');
 export type UpdateDatasetBody = z.infer<typeof updateDatasetBody>;
 
 export const listDatasetsQuery = z.object({ at: atQuery }).strict();

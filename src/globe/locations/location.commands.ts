@@ -1,3 +1,4 @@
+import { Injectable } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { v7 as uuidv7 } from 'uuid';
 import { RequestContext, metadataFor } from '../../common/http/request-context';
@@ -33,6 +34,7 @@ export class AddLocationHandler implements ICommandHandler<AddLocation, string> 
 }
 
 /** Location commands go to the stream of the dataset that holds the location. */
+@Injectable()
 abstract class ExistingLocationHandler {
   constructor(protected readonly runner: CommandRunner, protected readonly readModel: GlobeReadModel) {}
   protected async streamOf(id: string): Promise<string> {

@@ -5,6 +5,7 @@ import { Location } from '../../domain/location';
 import { locationNotFound } from '../../domain/domain-errors';
 import { LocationEntity } from '../../projections/entities/location.entity';
 import { toLocation } from '../../projections/row-mappers';
+import { foldText } from '../../projections/sql-functions';
 import { decodeCursor, encodeCursor } from './location-cursor';
 import { ListLocationsQuery } from './location.dto';
 import { TimeTravel } from '../../recovery/time-travel';
@@ -42,7 +43,7 @@ export class ListLocationsHandler implements IQueryHandler<ListLocations, { item
 async function listLocations(dataSource: DataSource, query: ListLocationsQuery): Promise<{ items: Location[]; next: string | null }> {
   const qb = dataSource.getRepository(LocationEntity).createQueryBuilder('l');
   if (query.datasetId) qb.andWhere('l.dataset_id = :datasetId', { datasetId: query.datasetId });
-  if (query.q) qb.andWhere("l.name LIKE :q ESCAPE '\\'", { q: `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` });
+  if (query.q) qb.andWhere("fold(l.name) LIKE :q ESCAPE '\\'", { q: `%${foldText(query.q).replace(/[\\%_]/g, (c) => `\\${c}`)}%` });
   if (query.bbox) {
     const [west, south, east, north] = query.bbox;
     qb.andWhere('l.latitude BETWEEN :south AND :north', { south, north });
