@@ -1,10 +1,11 @@
 import { EventMetadata } from '../domain/event-metadata';
 import { datasetNotFound } from '../domain/domain-errors';
 import { AppendResult, EventStore, NewEvent } from '../events/event-store';
-import { WrongExpectedRevisionError } from '../events/event-store.errors';
+import { HeadMovedError, WrongExpectedRevisionError } from '../events/event-store.errors';
 import { datasetStream } from '../globe/streams';
 import { GlobeReadModel } from '../projections/globe-read-model';
 import { Projector } from '../projections/projector';
+import { RestorePointsService } from '../recovery/restore-points.service';
 import { readLinesSync } from './read-lines-sync';
 import { ImportReport } from './stage-import-chunks';
 
@@ -25,6 +26,7 @@ const MAX_ATTEMPTS = 5;
  * mid-way leaves nothing; there is never a half-imported dataset in the log). The staged chunks are
  * read lazily inside the store's transaction, one at a time. The dataset must still exist, checked
  * at the stream revision the append then expects: a concurrent delete makes it retry and refuse.
+ * The append also expects the head it read, so its restore point names exactly the state before it.
  */
 export async function appendImport(
   store: EventStore,
@@ -35,19 +37,24 @@ export async function appendImport(
   const stream = datasetStream(input.datasetId);
   for (let attempt = 1; ; attempt++) {
     const expected = await store.streamRevision(stream);
-    await projector.waitFor(await store.headPosition());
+    const head = await store.headPosition();
+    await projector.waitFor(head);
     const state = await readModel.partialState({ datasetIds: [input.datasetId] });
     if (!state.datasets.has(input.datasetId)) throw datasetNotFound(input.datasetId);
     try {
-      return await store.append(stream, importEvents(input), expected);
+      return await store.append(stream, importEvents(input, head), expected, { expectedHead: head });
     } catch (error) {
-      if (!(error instanceof WrongExpectedRevisionError) || attempt >= MAX_ATTEMPTS) throw error;
+      const retryable = error instanceof WrongExpectedRevisionError || error instanceof HeadMovedError;
+      if (!retryable || attempt >= MAX_ATTEMPTS) throw error;
     }
   }
 }
 
-function* importEvents(input: AppendImportInput): Generator<NewEvent> {
+/** A restore point first ("just before I imported that file"), then the chunks, then the summary. */
+function* importEvents(input: AppendImportInput, head: number): Generator<NewEvent> {
   const { datasetId, metadata, report } = input;
+  const name = `Before importing ${input.fileName ?? `a ${report.format.toUpperCase()} file`}`;
+  yield { ...RestorePointsService.event(name, head, true), metadata };
   for (const line of readLinesSync(input.chunkPath)) {
     yield { type: 'LocationsAdded', data: { datasetId, locations: JSON.parse(line) }, metadata };
   }

@@ -54,7 +54,8 @@ describe('import (e2e)', () => {
         firstPosition: expect.any(Number),
         lastPosition: expect.any(Number),
       });
-      expect(job.result.lastPosition).toBe(job.result.firstPosition + 1);
+      // a restore point, one chunk, the summary
+      expect(job.result.lastPosition).toBe(job.result.firstPosition + 2);
 
       const locations = byName(await locationsOf(ds.id));
       expect(locations.size).toBe(2);
@@ -487,7 +488,17 @@ describe('import (e2e)', () => {
     expect(job.result).toMatchObject({ rowsRead: 5000, locationsWritten: 5000 });
 
     const events = await allAudit(http, { correlationId: job.id });
-    expect(events.map((e) => e.type)).toEqual(['LocationsAdded', 'LocationsAdded', 'LocationsAdded', 'LocationsAdded', 'LocationsAdded', 'DatasetImported']);
+    expect(events.map((e) => e.type)).toEqual([
+      'RestorePointCreated',
+      'LocationsAdded',
+      'LocationsAdded',
+      'LocationsAdded',
+      'LocationsAdded',
+      'LocationsAdded',
+      'DatasetImported',
+    ]);
+    const [point] = events;
+    expect(point.data).toMatchObject({ automatic: true, position: job.result.firstPosition - 1, name: 'Before importing a CSV file' });
     const added = events.filter((e) => e.type === 'LocationsAdded');
     for (const e of added) expect(e.data.locations.length).toBeLessThanOrEqual(1000);
     expect(added.reduce((n, e) => n + e.data.locations.length, 0)).toBe(5000);
