@@ -510,7 +510,7 @@ describe('import (e2e)', () => {
     // one atomic append: consecutive positions, the ones the job reports
     expect(events.map((e) => e.position)).toEqual(events.map((_, i) => job.result.firstPosition + i));
     expect(events[events.length - 1].position).toBe(job.result.lastPosition);
-    expect(events[5].data).toEqual({
+    expect(events[6].data).toEqual({
       datasetId: ds.id,
       importId: job.id,
       source: { fileName: null, format: 'csv' },
