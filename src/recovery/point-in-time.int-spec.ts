@@ -6,6 +6,7 @@ import { emptyGlobeState } from '../domain/globe-state';
 import { EventStore } from '../events/event-store';
 import { Projector } from '../projections/projector';
 import { READ_MODEL_DB } from '../projections/read-model-db';
+import { SnapshotJobs } from '../snapshots/snapshot-jobs';
 import { SnapshotStore } from '../snapshots/snapshot-store';
 import { collect, testMetadata } from '../../test/support/event-fixtures';
 import { TestingApp, startTestingApp } from '../../test/support/testing-app';
@@ -16,8 +17,8 @@ import { RestoreService } from './restore.service';
 import { StateAtService } from './state-at.service';
 
 /**
- * The recovery promises, on random histories of every mutation kind with random timestamps and
- * random snapshot points:
+ * The recovery promises, on random histories of every mutation kind with random timestamps,
+ * random snapshot points and random compactions (with the default retention policy):
  *  1. stateAt(T) equals the naive fold of every event with recordedAt ≤ T;
  *  2. after a restore to T the live read models equal that state;
  *  3. after undoing the restore they equal the state before it.
@@ -29,7 +30,11 @@ describe('point-in-time recovery (property)', () => {
   it('stateAt(T) = fold(≤T); restore to T makes live = fold(≤T); undo makes live = before', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.record({ step: globeStepArb, gapMs: fc.constantFrom(0, 0, 1, 250, 5000), snapshot: fc.boolean() }), { minLength: 10, maxLength: 60 }),
+        fc.array(fc.record({
+            step: globeStepArb,
+            gapMs: fc.constantFrom(0, 0, 1, 250, 5000, 3 * 3600_000),
+            snapshot: fc.constantFrom('none', 'none', 'none', 'none', 'none', 'none', 'snapshot', 'compact'),
+          }), { minLength: 10, maxLength: 60 }),
         fc.double({ min: 0, max: 1, noNaN: true }),
         async (history, pick) => {
           testing = await startTestingApp(clock);
@@ -42,10 +47,9 @@ describe('point-in-time recovery (property)', () => {
               clock.advance(gapMs);
               const events = stepEvents(state, step);
               if (events.length) await store.append('history', events.map((e) => ({ ...e, metadata: testMetadata() })));
-              if (snapshot && Math.random() < 0.2) {
-                await projector.waitFor(await store.headPosition());
-                await app.get(SnapshotStore).take('manual');
-              }
+              if (snapshot !== 'none') await projector.waitFor(await store.headPosition());
+              if (snapshot === 'snapshot') await app.get(SnapshotStore).take('manual');
+              if (snapshot === 'compact') await testing.finished((await app.get(SnapshotJobs).compact('prop', 'api')).id);
             }
             const log = await collect(store.readAll());
             if (log.length === 0) return;
