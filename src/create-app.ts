@@ -4,6 +4,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import express, { NextFunction, Request, Response } from 'express';
 import { AppModule } from './app.module';
 import { isStreamedBodyRoute } from './common/http/raw-body-routes';
+import { serveUi } from './common/http/serve-ui';
 import { AppError } from './common/app-error';
 import { AppConfig } from './config/app-config';
 
@@ -24,6 +25,7 @@ export async function createApp(configure?: (app: INestApplication) => void): Pr
     json(req, res, (error?: { type?: string }) => next(error ? bodyParserError(error) : undefined));
   });
   app.disable('x-powered-by');
+  if (config.SERVE_UI) serveUi(app.getHttpAdapter().getInstance());
   app.enableShutdownHooks();
   configure?.(app);
   return app;
