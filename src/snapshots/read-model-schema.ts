@@ -1,6 +1,8 @@
 import Database from 'better-sqlite3';
-import { createHash } from 'node:crypto';
+import { DEFAULT_SETTINGS } from '../domain/settings';
+import { StateHasher } from '../domain/state-hash';
 import { READ_MODEL_TABLES } from '../projections/entities/read-model-entities';
+import { toConfiguration, toDataset, toLocation } from '../projections/row-mappers';
 
 /**
  * Version of the read-model table layout that snapshots copy. Bump it when an entity's columns
@@ -38,17 +40,21 @@ export function stateCounts(db: Database.Database): StateCounts {
   return { datasets: count('datasets'), locations: count('locations'), configurations: count('configurations') };
 }
 
-/**
- * sha256 over the state's rows in id order, table by table: equal states hash equal whatever the
- * history that built them, so a restored state can be checked against a recorded hash.
- */
+/** The StateHasher digest of the state a read-model database holds (see domain/state-hash.ts). */
 export function hashState(db: Database.Database): string {
-  const hash = createHash('sha256');
-  for (const table of READ_MODEL_TABLES) {
-    hash.update(`#${table}\n`);
-    for (const row of db.prepare(`SELECT * FROM ${table} ORDER BY id`).raw().iterate()) hash.update(JSON.stringify(row) + '\n');
-  }
-  return hash.digest('hex');
+  const hasher = new StateHasher();
+  for (const row of db.prepare('SELECT * FROM datasets ORDER BY id').iterate()) hasher.dataset(toDataset(fromColumns(row)));
+  for (const row of db.prepare('SELECT * FROM locations ORDER BY id').iterate()) hasher.location(toLocation(fromColumns(row)));
+  const settings = db.prepare("SELECT document FROM settings WHERE id = 'app'").get() as { document: string } | undefined;
+  hasher.settings({ ...DEFAULT_SETTINGS, ...(settings ? JSON.parse(settings.document) : {}) });
+  for (const row of db.prepare('SELECT * FROM configurations ORDER BY id').iterate()) hasher.configuration(toConfiguration(fromColumns(row)));
+  return hasher.digest();
+}
+
+/** Raw SQL rows use column names; the row mappers take the entities' property names. */
+function fromColumns<T>(row: unknown): T {
+  const r = row as Record<string, unknown>;
+  return { ...r, datasetId: r.dataset_id, columnMapping: r.column_mapping } as T;
 }
 
 export function checkpointOf(db: Database.Database): number {
