@@ -5,13 +5,8 @@ import { ProgressFailure } from './progress-protocol';
 /** A `subscribe` or `unsubscribe` payload that is not `{jobId}`, `{kind}` or `{}`. */
 export const INVALID_SUBSCRIPTION = 'GATEWAY.INVALID_SUBSCRIPTION';
 
-export const redisPackagesMissing = (cause: unknown) =>
-  new AppError(
-    'GATEWAY.REDIS_PACKAGES_MISSING',
-    'REDIS_URL is set, but the packages @socket.io/redis-adapter and redis are not installed',
-    500,
-    { cause: cause instanceof Error ? cause.message : String(cause) },
-  );
+export const redisUnreachable = (waitedMs: number) =>
+  new AppError('GATEWAY.REDIS_UNREACHABLE', `REDIS_URL is set, but Redis did not answer within ${waitedMs} ms`, 503);
 
 const logger = new Logger('ProgressGateway');
 

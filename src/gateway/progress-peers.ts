@@ -3,6 +3,13 @@ import { JobKind, JobView } from '../jobs/job';
 import { latestPerJob } from './job-view-order';
 import { ProgressNamespace } from './progress-socket';
 
+/**
+ * A bound of our own on waiting for peers, above the adapter's request timeout (which answers with
+ * the replies it got): the Redis adapter never calls back when it cannot count the servers (Redis
+ * unreachable), and a subscribe must still be answered.
+ */
+const PEER_ANSWER_LIMIT_MS = 3000;
+
 /** What this instance answers its peers with. */
 export interface PeerService {
   deliver(job: JobView): void;
@@ -42,12 +49,18 @@ export class ProgressPeers {
   }
 
   /**
-   * Asks every peer and resolves with the answers that arrived; a peer that does not answer within
-   * the adapter's request timeout is left out rather than failing the subscribe.
+   * Asks every peer and resolves with the answers that arrived: a peer that does not answer in time
+   * is left out rather than failing the subscribe, and no answer at all resolves with none.
    */
   private ask<T>(send: (reply: (error: Error | null, answers: T[]) => void) => void): Promise<T[]> {
     if (!this.clustered()) return Promise.resolve([]);
-    return new Promise((resolve) => send((_error, answers) => resolve(answers ?? [])));
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve([]), PEER_ANSWER_LIMIT_MS);
+      send((_error, answers) => {
+        clearTimeout(timer);
+        resolve(answers ?? []);
+      });
+    });
   }
 
   /** Whether the adapter reaches other instances: the in-memory one cannot (its serverSideEmit only warns). */
