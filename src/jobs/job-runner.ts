@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Observable, Subject } from 'rxjs';
 import { DataSource, In } from 'typeorm';
@@ -13,6 +13,7 @@ import { JobCancelledError, jobAlreadyRunning, jobNotCancellable, jobNotFound } 
 const EMIT_INTERVAL_MS = 100;
 /** Running jobs are persisted at most this often (and always on their final state). */
 const PERSIST_INTERVAL_MS = 1000;
+const SHUTDOWN_WAIT_MS = 10_000;
 
 export interface JobContext {
   readonly id: string;
@@ -50,9 +51,11 @@ interface ActiveJob {
  * reads as failed with JOB.INTERRUPTED; the work's owner makes sure it left nothing half-done.
  */
 @Injectable()
-export class JobRunner implements OnModuleInit {
+export class JobRunner implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(JobRunner.name);
   private readonly active = new Map<string, ActiveJob>();
+  private readonly running = new Set<Promise<void>>();
+  private stopping = false;
   private readonly updates = new Subject<JobView>();
 
   constructor(
@@ -62,6 +65,19 @@ export class JobRunner implements OnModuleInit {
 
   get updates$(): Observable<JobView> {
     return this.updates.asObservable();
+  }
+
+  /**
+   * On shutdown, asks every running job to stop and waits for them (at most SHUTDOWN_WAIT_MS), before
+   * the stores close under them. A job that stops this way is recorded as interrupted; one that does
+   * not stop in time stays `running` in its record and reads as interrupted after the restart.
+   */
+  async onModuleDestroy(): Promise<void> {
+    this.stopping = true;
+    for (const job of this.active.values()) job.controller.abort();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.allSettled([...this.running]), new Promise((r) => (timer = setTimeout(r, SHUTDOWN_WAIT_MS)))]);
+    clearTimeout(timer);
   }
 
   async onModuleInit(): Promise<void> {
@@ -106,7 +122,9 @@ export class JobRunner implements OnModuleInit {
     this.active.set(view.id, job);
     await this.persistInOrder(job, view);
     this.updates.next(view);
-    setImmediate(() => void this.run(job, work));
+    const running = new Promise<void>((r) => setImmediate(r)).then(() => this.run(job, work));
+    this.running.add(running);
+    void running.finally(() => this.running.delete(running));
     return { ...view };
   }
 
@@ -153,6 +171,11 @@ export class JobRunner implements OnModuleInit {
       const result = await work(ctx);
       await this.finish(job, { state: 'completed', phase: 'done', result: result ?? null });
     } catch (error) {
+      if (this.stopping) {
+        const interrupted = { code: 'JOB.INTERRUPTED', message: 'the service stopped while this job ran; its work was rolled back or left to its owner to resume' };
+        await this.finish(job, { state: 'failed', phase: 'interrupted', error: interrupted });
+        return;
+      }
       if (error instanceof JobCancelledError || (job.controller.signal.aborted && !(error instanceof AppError))) {
         await this.finish(job, { state: 'cancelled', phase: 'cancelled', error: { code: 'JOB.CANCELLED', message: 'cancelled by a user' } });
         return;
@@ -194,7 +217,9 @@ export class JobRunner implements OnModuleInit {
     const view: JobView = { ...job.view, ...final, cancellable: false, finishedAt: this.iso(), updatedAt: this.iso() };
     if (view.state === 'completed' && view.total !== null) view.etaSeconds = 0;
     job.view = view;
-    await this.persistInOrder(job, view);
+    // The final record must not take the process down if the store is already gone (shutdown):
+    // the job then reads as interrupted after the restart, which is true.
+    await this.persistInOrder(job, view).catch((e) => this.logger.warn(`could not persist the end of job ${view.id}: ${e}`));
     this.active.delete(view.id);
     this.updates.next({ ...view });
   }

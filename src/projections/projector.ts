@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import Database from 'better-sqlite3';
-import { BehaviorSubject, Observable, filter, firstValueFrom, timeout } from 'rxjs';
+import { BehaviorSubject, Observable, Subject, filter, firstValueFrom, takeUntil, timeout } from 'rxjs';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { AppError } from '../common/app-error';
 import { EventStore, RecordedEvent } from '../events/event-store';
@@ -24,6 +24,8 @@ export class Projector implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(Projector.name);
   private readonly writer: SqliteReadModelWriter;
   private readonly applied = new BehaviorSubject<number>(0);
+  /** Releases every waiter when the service stops, instead of leaving them to their timeouts. */
+  private readonly destroyed = new Subject<void>();
   private controller: AbortController | null = null;
   private loop: Promise<void> | null = null;
   lastError: string | null = null;
@@ -50,14 +52,16 @@ export class Projector implements OnApplicationBootstrap, OnModuleDestroy {
 
   async onModuleDestroy(): Promise<void> {
     await this.stop();
+    this.destroyed.next();
   }
 
   /** Resolves once the read models include `position` (read-your-writes after an append). */
   async waitFor(position: number, timeoutMs = 60_000): Promise<void> {
     if (this.applied.value >= position) return;
-    await firstValueFrom(
+    const reached = await firstValueFrom(
       this.applied.pipe(
         filter((p) => p >= position),
+        takeUntil(this.destroyed),
         timeout({
           first: timeoutMs,
           with: () => {
@@ -69,7 +73,9 @@ export class Projector implements OnApplicationBootstrap, OnModuleDestroy {
           },
         }),
       ),
+      { defaultValue: null },
     );
+    if (reached === null) throw new AppError('PROJECTION.STOPPED', 'the service is stopping', 503, { position });
   }
 
   /**
