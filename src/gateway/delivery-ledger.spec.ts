@@ -27,14 +27,14 @@ const at = (second: number, overrides: Partial<JobView> = {}) => view({ updatedA
 const completedAt = (second: number) => at(second, { state: 'completed', phase: 'done' });
 
 describe('DeliveryLedger', () => {
-  it('admits live views in order, never an older one, and the final once, then nothing', () => {
+  it('admits live views in order (the first of a job as its state), never an older one, and the final once, then nothing', () => {
     const ledger = new DeliveryLedger();
-    expect(ledger.admitLive(at(2))).toBe(true);
-    expect(ledger.admitLive(at(1))).toBe(false);
-    expect(ledger.admitLive(at(2, { phase: 'same instant' }))).toBe(true);
-    expect(ledger.admitLive(completedAt(3))).toBe(true);
-    expect(ledger.admitLive(completedAt(3))).toBe(false);
-    expect(ledger.admitLive(at(4))).toBe(false);
+    expect(ledger.admitLive(at(2))).toBe('first');
+    expect(ledger.admitLive(at(1))).toBeNull();
+    expect(ledger.admitLive(at(2, { phase: 'same instant' }))).toBe('next');
+    expect(ledger.admitLive(completedAt(3))).toBe('next');
+    expect(ledger.admitLive(completedAt(3))).toBeNull();
+    expect(ledger.admitLive(at(4))).toBeNull();
   });
 
   it('answers a subscribe with the latest view it knows, and owes the final event only once', () => {
@@ -43,7 +43,7 @@ describe('DeliveryLedger', () => {
     expect(ledger.answer(at(1))).toEqual({ state: at(3), finalOwed: false });
     expect(ledger.answer(completedAt(4))).toEqual({ state: completedAt(4), finalOwed: true });
     expect(ledger.answer(completedAt(4))).toEqual({ state: completedAt(4), finalOwed: false });
-    expect(ledger.admitLive(completedAt(4))).toBe(false);
+    expect(ledger.admitLive(completedAt(4))).toBeNull();
   });
 
   it('does not owe a final event the socket already received live', () => {

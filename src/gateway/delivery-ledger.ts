@@ -17,6 +17,7 @@ interface PendingAnswer {
  * Guarantees, per socket and job:
  * 1. a view is never followed by an older one;
  * 2. the final event goes out at most once, however many subscriptions cover the job;
+ * 2a. the first event of a job is always `job.state`, also for a job that began after the subscribe;
  * 3. a live view that reaches the socket only through a subscribe still being answered is held and
  *    folded into that answer's `job.state`, so `job.state` is never preceded by live views it covers.
  * Entries live as long as the socket; jobs are long work, so a socket sees few of them.
@@ -55,12 +56,16 @@ export class DeliveryLedger {
     return pending.length > 0;
   }
 
-  /** Records a live view and says whether to send it: not when older than what was sent, nor after the final. */
-  admitLive(view: JobView): boolean {
+  /**
+   * Records a live view and says how to send it: `first` when this socket has seen nothing of the job
+   * yet (it then gets `job.state` first, as a late subscriber would), `next` for a later view, `null`
+   * to drop it (older than what was sent, or after the final).
+   */
+  admitLive(view: JobView): 'first' | 'next' | null {
     const sent = this.sent.get(view.id);
-    if (sent && (sent.finalSent || isOlder(view, sent.view))) return false;
+    if (sent && (sent.finalSent || isOlder(view, sent.view))) return null;
     this.sent.set(view.id, { view, finalSent: isFinal(view) });
-    return true;
+    return sent ? 'next' : 'first';
   }
 
   /** The state to answer a subscribe with (the latest of `view` and what was sent) and whether its final event is still owed. */

@@ -1,6 +1,6 @@
 import { JobView } from '../jobs/job';
 import { canSee } from './progress-access';
-import { liveEventOf } from './progress-protocol';
+import { STATE_EVENT, finalEventOf, liveEventOf } from './progress-protocol';
 import { roomsOf } from './progress-rooms';
 import { ProgressNamespace, ProgressSocket } from './progress-socket';
 
@@ -17,15 +17,23 @@ export class ProgressDispatcher {
 
   deliver(job: JobView): void {
     const rooms = roomsOf(job);
-    const recipients: string[] = [];
+    const first: string[] = [];
+    const next: string[] = [];
     for (const socket of this.socketsIn(rooms)) {
       if (!canSee(socket.data.viewer, job)) continue;
       const { ledger } = socket.data;
       if (ledger.hold(rooms.filter((room) => socket.rooms.has(room)), job)) continue;
-      if (ledger.admitLive(job)) recipients.push(socket.id);
+      const admitted = ledger.admitLive(job);
+      if (admitted === 'first') first.push(socket.id);
+      else if (admitted === 'next') next.push(socket.id);
     }
-    // An empty target list would mean every socket of the namespace.
-    if (recipients.length > 0) this.namespace.local.to(recipients).emit(liveEventOf(job), job);
+    // An empty target list would mean every socket of the namespace, hence the guards.
+    if (first.length > 0) {
+      this.namespace.local.to(first).emit(STATE_EVENT, job);
+      const final = finalEventOf(job);
+      if (final) this.namespace.local.to(first).emit(final, job);
+    }
+    if (next.length > 0) this.namespace.local.to(next).emit(liveEventOf(job), job);
   }
 
   private *socketsIn(rooms: readonly string[]): Iterable<ProgressSocket> {

@@ -7,7 +7,8 @@ import { JobView, jobKindSchema } from '../jobs/job';
  * Client → server: `subscribe` and `unsubscribe`, each with a Subscription and an optional ack
  * callback that receives a ProgressAck. Server → client, every job payload a JobView exactly as
  * `GET /api/jobs/:id` shows it:
- * - `job.state`: the answer to a subscribe, one per job it covers, sent before the ack;
+ * - `job.state`: the answer to a subscribe, one per job it covers, sent before the ack; and the
+ *   first event of a job that begins after a subscribe that covers it (every job starts with it);
  * - `job.progress`: live changes (at most ~10 a second per job);
  * - `job.completed` | `job.failed` | `job.cancelled`: the final state, at most once per socket and job;
  * - `error`: a refused request that came without an ack, as `{code, message}`.
@@ -29,7 +30,8 @@ export type AckCallback = (answer: ProgressAck) => void;
 
 export const FINAL_EVENTS = { completed: 'job.completed', failed: 'job.failed', cancelled: 'job.cancelled' } as const;
 type FinalEvent = (typeof FINAL_EVENTS)[keyof typeof FINAL_EVENTS];
-type JobEvent = 'job.state' | 'job.progress' | FinalEvent;
+export const STATE_EVENT = 'job.state';
+type JobEvent = typeof STATE_EVENT | 'job.progress' | FinalEvent;
 
 export type ProgressServerEvents = { [E in JobEvent]: (job: JobView) => void } & {
   error: (failure: ProgressFailure) => void;

@@ -33,7 +33,9 @@ export class ImportDataset {
 }
 
 /**
- * Starts an import job for an upload already staged on disk. The job reads and checks the whole file
+ * Starts an import job for an upload already staged on disk. Its `done`/`total` count the locations
+ * that reached the read models (so `done` only ever grows, and ends equal to the rows written);
+ * while the file is read, `bytes`/`bytesTotal` carry the progress. The job reads and checks the whole file
  * first (cancellable, writes nothing), then appends it in one transaction, then waits until the read
  * models hold it; it completes only when every imported location can be read. Staged files are
  * removed when the job ends, and any left by a crash are removed at start-up.
@@ -87,7 +89,8 @@ export class ImportDatasetHandler implements ICommandHandler<ImportDataset, JobV
         now,
         newId: uuidv7,
         existingIds: (ids) => this.existingIds(ids),
-        onProgress: (rows, bytes) => job.progress({ done: rows, bytes }),
+        // While reading, the total of locations is unknown: progress is the bytes read of a known size.
+        onProgress: (_rows, bytes) => job.progress({ bytes }),
         throwIfCancelled: job.throwIfCancelled,
       });
       if (report.invalidRows > 0 && !cmd.options.skipInvalidRows) {
