@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AuditModule } from './audit/audit.module';
+import { BackupsModule } from './backups/backups.module';
 import { AppExceptionFilter } from './common/http/app-exception.filter';
 import { ConfigModule } from './config/config.module';
 import { EventsModule } from './events/events.module';
@@ -25,6 +26,7 @@ import { SnapshotsModule } from './snapshots/snapshots.module';
     AuditModule,
     SnapshotsModule,
     RecoveryModule,
+    BackupsModule,
     GatewayModule,
   ],
   providers: [{ provide: APP_FILTER, useClass: AppExceptionFilter }],

@@ -15,6 +15,10 @@ export const appConfigSchema = z.object({
   MAX_JSON_BYTES: z.coerce.number().int().positive().default(1024 ** 2),
   /** Socket.IO across instances; unset means one instance. */
   REDIS_URL: z.string().url().optional(),
+  /** Where backup files live: `file:<dir>` (default `<DATA_DIR>/backups`). */
+  BACKUP_STORAGE: z.string().regex(/^(file:.+|s3:\/\/.+)$/, 'file:<dir> or s3://<bucket>/<prefix>').optional(),
+  /** Passphrase for scheduled encrypted backups (never stored by the service). */
+  BACKUP_PASSPHRASE: z.string().min(8).optional(),
   /** Serve the built web UI from web/dist when it exists. */
   SERVE_UI: booleanFlag.default(true),
 });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
+import { BackupEntity } from '../backups/backup.entity';
 import { JobEntity } from '../jobs/job.entity';
 import { SnapshotEntity } from '../snapshots/snapshot.entity';
 import { READ_MODEL_ENTITIES } from './entities/read-model-entities';
@@ -29,7 +30,7 @@ import { JobsModule } from '../jobs/jobs.module';
       useFactory: (config: AppConfig) => ({
         type: 'better-sqlite3' as const,
         database: join(config.values.dataDir, 'read-models.sqlite'),
-        entities: [...READ_MODEL_ENTITIES, JobEntity, SnapshotEntity],
+        entities: [...READ_MODEL_ENTITIES, JobEntity, SnapshotEntity, BackupEntity],
         synchronize: true,
         prepareDatabase: (db: Database.Database) => {
           registerSqlFunctions(db);

@@ -1,0 +1,179 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import Database from 'better-sqlite3';
+import { createReadStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { DataSource } from 'typeorm';
+import { v7 as uuidv7 } from 'uuid';
+import { Clock } from '../common/clock';
+import { AppConfig } from '../config/app-config';
+import { EventStore } from '../events/event-store';
+import { JobContext, JobRunner } from '../jobs/job-runner';
+import { Projector } from '../projections/projector';
+import { READ_MODEL_DB } from '../projections/read-model-db';
+import { BackupEntity } from './backup.entity';
+import { backupNotFound, backupVerifyFailed } from './backup-errors';
+import { BackupView, toBackupView } from './backup-view';
+import { APP_VERSION } from './app-version';
+import { BackupManifest, Compression } from './format/backup-manifest';
+import { verifyBackup, VerifyReport } from './format/verify-backup';
+import { writeBackupFile } from './format/write-backup-file';
+import { StateReader } from './state-reader';
+import { BackupStorage } from './storage/backup-storage';
+
+export type BackupKind = 'manual' | 'scheduled' | 'pre-restore' | 'uploaded';
+
+export interface CreateBackup {
+  kind: Exclude<BackupKind, 'uploaded'>;
+  compression: Compression;
+  passphrase?: string;
+  includeHistory: boolean;
+  actor: string;
+}
+
+/**
+ * Backups as a product. A backup is the state at one log position (read in one transaction while
+ * writes go on), optionally with the history up to it, written to a temporary file, verified,
+ * stored, verified again as stored, and only then listed: a row in the history means a complete
+ * file that passed every check when it was made.
+ */
+@Injectable()
+export class BackupService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly storage: BackupStorage,
+    private readonly store: EventStore,
+    private readonly projector: Projector,
+    private readonly jobs: JobRunner,
+    private readonly clock: Clock,
+    @Inject(AppConfig) private readonly config: AppConfig,
+    @Inject(READ_MODEL_DB) private readonly liveDb: Database.Database,
+  ) {}
+
+  /** Starts a backup job; answers at once with the ids of the job and of the backup it will make. */
+  async start(spec: CreateBackup): Promise<{ jobId: string; backupId: string }> {
+    const backupId = uuidv7();
+    const job = await this.jobs.start(
+      { kind: 'backup', actor: spec.actor, params: { backupId, kind: spec.kind, compression: spec.compression, encrypted: !!spec.passphrase, includeHistory: spec.includeHistory } },
+      (ctx) => this.create(ctx, backupId, spec),
+    );
+    return { jobId: job.id, backupId };
+  }
+
+  async list(): Promise<BackupView[]> {
+    return (await this.repo().find({ order: { created_at: 'DESC', id: 'DESC' } })).map(toBackupView);
+  }
+
+  async get(id: string): Promise<BackupView> {
+    return toBackupView(await this.row(id));
+  }
+
+  async open(id: string): Promise<{ backup: BackupView; body: Readable }> {
+    const row = await this.row(id);
+    return { backup: toBackupView(row), body: await this.storage.get(row.key) };
+  }
+
+  async remove(id: string): Promise<void> {
+    const row = await this.row(id);
+    await this.storage.delete(row.key);
+    await this.repo().delete({ id });
+  }
+
+  /** Reads the whole stored file, checks every checksum and record, and records the result. */
+  async verify(id: string, passphrase?: string): Promise<VerifyReport & { backupId: string; verifiedAt: string }> {
+    const row = await this.row(id);
+    const report = await verifyBackup(await this.storage.get(row.key), { passphrase });
+    const verifiedAt = this.now();
+    await this.repo().update({ id }, { last_verified_at: verifiedAt, last_verify_result: report.ok ? 'ok' : `failed: ${report.error?.code}` });
+    return { ...report, backupId: id, verifiedAt };
+  }
+
+  /** Verifies a file that is ready in `path`, stores it, verifies the stored copy, and lists it. */
+  async admit(path: string, fields: { id: string; kind: BackupKind; format: string; actor: string; passphrase?: string }): Promise<BackupView> {
+    const local = await verifyBackup(createReadStream(path), { passphrase: fields.passphrase });
+    if (!local.ok || !local.manifest) throw backupVerifyFailed('before storing', local.error);
+    const manifest = local.manifest;
+    const key = `globe-vault-${manifest.createdAt.replace(/[-:.]/g, '').slice(0, 15)}-${fields.id}.gvbk`;
+    const stored = await this.storage.put(key, createReadStream(path));
+    const readBack = await verifyBackup(await this.storage.get(key), { passphrase: fields.passphrase });
+    if (!readBack.ok) {
+      await this.storage.delete(key);
+      throw backupVerifyFailed('as stored', readBack.error);
+    }
+    const row = this.toRow(fields, key, stored.size, manifest);
+    await this.repo().insert(row);
+    return toBackupView(row);
+  }
+
+  private async create(job: JobContext, id: string, spec: CreateBackup): Promise<BackupView> {
+    await this.projector.waitFor(await this.store.headPosition());
+    const tmp = join(this.tmpDir(), `backup-${id}.gvbk`);
+    try {
+      const reader = new StateReader(this.liveDb.name);
+      try {
+        job.progress({ phase: 'writing', done: 0, total: reader.recordCount(spec.includeHistory) });
+        await writeBackupFile(
+          reader.records(spec.includeHistory ? this.store : null, job.signal),
+          { appVersion: APP_VERSION, createdAt: this.now(), headPosition: reader.position, headRecordedAt: await this.recordedAt(reader.position), includesHistory: spec.includeHistory },
+          tmp,
+          { compression: spec.compression, passphrase: spec.passphrase, tmpDir: this.tmpDir(), signal: job.signal, onProgress: (p) => job.progress({ done: p.records, bytes: p.rawBytes }) },
+        );
+      } finally {
+        reader.close();
+      }
+      job.progress({ phase: 'verifying', cancellable: false });
+      return await this.admit(tmp, { id, kind: spec.kind, format: 'native', actor: spec.actor, passphrase: spec.passphrase });
+    } finally {
+      await rm(tmp, { force: true });
+    }
+  }
+
+  private toRow(fields: { id: string; kind: string; format: string; actor: string }, key: string, size: number, m: BackupManifest): BackupEntity {
+    const now = this.now();
+    return {
+      id: fields.id,
+      key,
+      kind: fields.kind,
+      created_at: m.createdAt,
+      size,
+      counts: JSON.stringify(m.counts),
+      format: fields.format,
+      compression: m.payload.compression,
+      encrypted: m.payload.encryption ? 1 : 0,
+      storage: this.storage.describe(),
+      head_position: m.headPosition,
+      state_hash: m.stateHash,
+      includes_history: m.includesHistory ? 1 : 0,
+      last_verified_at: now,
+      last_verify_result: 'ok',
+      last_drill_at: null,
+      last_drill_result: null,
+      actor: fields.actor,
+    };
+  }
+
+  private async recordedAt(position: number): Promise<string | null> {
+    for await (const e of this.store.readAll({ fromPosition: position, toPosition: position })) return e.recordedAt;
+    return null;
+  }
+
+  private async row(id: string): Promise<BackupEntity> {
+    const row = await this.repo().findOneBy({ id });
+    if (!row) throw backupNotFound(id);
+    return row;
+  }
+
+  tmpDir(): string {
+    return join(this.config.values.dataDir, 'tmp');
+  }
+
+  private now(): string {
+    return new Date(this.clock.now()).toISOString();
+  }
+
+  private repo() {
+    return this.dataSource.getRepository(BackupEntity);
+  }
+}
