@@ -6,4 +6,5 @@ module.exports = {
   transform: { '^.+\\.ts$': ['@swc/jest'] },
   moduleFileExtensions: ['ts', 'js', 'json'],
   testTimeout: 60000,
+  globalSetup: '<rootDir>/test/support/build-server.global-setup.js',
 };

@@ -4,7 +4,6 @@ import { AppError } from '../common/app-error';
 import { parseInput } from '../common/http/parse-input';
 import { EVENT_TYPES } from '../domain/events';
 import { EventStore, RecordedEvent } from '../events/event-store';
-import { datasetStream } from '../globe/streams';
 
 const isoTime = z.iso.datetime({ offset: true });
 const auditQuery = z
@@ -45,7 +44,8 @@ export class AuditController {
   async list(@Query() raw: unknown): Promise<{ items: RecordedEvent[]; next: string | null }> {
     const q = parseInput(auditQuery, raw, 'QUERY.INVALID');
     const items = await this.store.query({
-      stream: q.stream ?? (q.datasetId ? datasetStream(q.datasetId) : undefined),
+      stream: q.stream,
+      datasetId: q.datasetId,
       types: q.type,
       actor: q.actor,
       correlationId: q.correlationId,

@@ -57,6 +57,8 @@ export interface SubscribeOptions {
 /** A filtered page of the log, for the audit trail. Every filter is optional and they combine with AND. */
 export interface LogQuery {
   stream?: string;
+  /** Events about this dataset, whatever stream wrote them (its own, a restore's). */
+  datasetId?: string;
   types?: string[];
   actor?: string;
   correlationId?: string;

@@ -2,7 +2,7 @@ import { EventMetadata } from '../domain/event-metadata';
 import { datasetNotFound } from '../domain/domain-errors';
 import { AppendResult, EventStore, NewEvent } from '../events/event-store';
 import { HeadMovedError, WrongExpectedRevisionError } from '../events/event-store.errors';
-import { datasetStream } from '../globe/streams';
+import { datasetStream } from '../domain/streams';
 import { GlobeReadModel } from '../projections/globe-read-model';
 import { Projector } from '../projections/projector';
 import { RestorePointsService } from '../recovery/restore-points.service';

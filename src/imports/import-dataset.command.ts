@@ -1,4 +1,4 @@
-import { Inject, Logger, OnModuleInit } from '@nestjs/common';
+import { Inject, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
@@ -41,7 +41,7 @@ export class ImportDataset {
  * removed when the job ends, and any left by a crash are removed at start-up.
  */
 @CommandHandler(ImportDataset)
-export class ImportDatasetHandler implements ICommandHandler<ImportDataset, JobView>, OnModuleInit {
+export class ImportDatasetHandler implements ICommandHandler<ImportDataset, JobView>, OnModuleInit, OnApplicationBootstrap {
   private readonly logger = new Logger('Import');
 
   constructor(
@@ -58,6 +58,16 @@ export class ImportDatasetHandler implements ICommandHandler<ImportDataset, JobV
     const dir = stagingDir(this.config);
     mkdirSync(dir, { recursive: true });
     for (const name of readdirSync(dir)) if (name.startsWith('import-')) rmSync(join(dir, name), { force: true });
+  }
+
+  /** An import whose job a crash interrupted after its append committed is complete: say so. */
+  async onApplicationBootstrap(): Promise<void> {
+    await this.jobs.settleInterrupted('import', async (view) => {
+      const [summary] = await this.store.query({ types: ['DatasetImported'], correlationId: view.id, direction: 'backward', limit: 1 });
+      if (summary?.type !== 'DatasetImported') return null;
+      const { importId, ...result } = summary.data;
+      return { ...result, completedBeforeRestart: true };
+    });
   }
 
   async execute({ datasetId, upload, options, ctx }: ImportDataset): Promise<JobView> {

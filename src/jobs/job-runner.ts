@@ -90,6 +90,22 @@ export class JobRunner implements OnModuleInit, OnModuleDestroy {
     }
   }
 
+  /**
+   * Lets the owner of a kind of job settle the ones the last stop interrupted: `resolve` looks in
+   * the log for the work's outcome and returns the job's result when the work had in fact committed
+   * (the job then reads as completed, as it was), or null to leave it interrupted.
+   */
+  async settleInterrupted(kind: JobKind, resolve: (view: JobView) => Promise<unknown | null>): Promise<void> {
+    const rows = await this.dataSource.getRepository(JobEntity).find({ where: { kind, state: 'failed' }, order: { created_at: 'DESC' }, take: 100 });
+    for (const row of rows) {
+      const view: JobView = JSON.parse(row.view);
+      if (view.error?.code !== 'JOB.INTERRUPTED') continue;
+      const result = await resolve(view);
+      if (result === null) continue;
+      await this.persist({ ...view, state: 'completed', phase: 'done', error: null, result, updatedAt: this.iso() });
+    }
+  }
+
   /** Creates the job and runs `work` in the background; answers at once with the queued job. */
   async start<R>(spec: StartJob, work: (ctx: JobContext) => Promise<R>): Promise<JobView> {
     if (spec.exclusive) {

@@ -25,8 +25,9 @@ export function signPreview(claims: PreviewClaims, secret: Buffer): string {
 
 export function verifyPreview(token: string, secret: Buffer): PreviewClaims {
   const invalid = () => new AppError('RESTORE.INVALID_PREVIEW_TOKEN', 'the preview token is not one this service issued', 400);
-  const [body, mac] = token.split('.');
-  if (!body || !mac) throw invalid();
+  const parts = token.split('.');
+  if (parts.length !== 2 || !parts[0] || !parts[1]) throw invalid();
+  const [body, mac] = parts;
   const expected = createHmac('sha256', secret).update(body).digest();
   const given = Buffer.from(mac, 'base64url');
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw invalid();

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import Database from 'better-sqlite3';
 import { v7 as uuidv7 } from 'uuid';
 import { Clock } from '../common/clock';
@@ -54,7 +54,7 @@ interface RestoreRun {
  * position its RestoreStarted recorded as its base.
  */
 @Injectable()
-export class RestoreService {
+export class RestoreService implements OnApplicationBootstrap {
   constructor(
     private readonly store: EventStore,
     private readonly projector: Projector,
@@ -66,6 +66,17 @@ export class RestoreService {
     @Inject(READ_MODEL_DB) private readonly liveDb: Database.Database,
     @Inject(SERVER_SECRET) private readonly secret: Buffer,
   ) {}
+
+  /** A restore whose job a crash interrupted after its append committed is complete: say so. */
+  async onApplicationBootstrap(): Promise<void> {
+    await this.jobs.settleInterrupted('restore', async (view) => {
+      const restoreId = String(view.params.restoreId);
+      for await (const event of this.store.readStream(restoreStream(restoreId))) {
+        if (event.type === 'RestoreCompleted') return { restoreId, counts: event.data.counts, completedBeforeRestart: true };
+      }
+      return null;
+    });
+  }
 
   /** The log position a target names. */
   async resolve(target: RestoreTarget): Promise<number> {

@@ -1,9 +1,9 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, mkdirSync } from 'node:fs';
-import { open, rename, rm, stat } from 'node:fs/promises';
+import { open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -53,7 +53,7 @@ export const toSnapshotView = (row: SnapshotEntity): SnapshotView => ({
  * snapshot that fails either is marked invalid and skipped, never trusted.
  */
 @Injectable()
-export class SnapshotStore {
+export class SnapshotStore implements OnModuleInit {
   private readonly logger = new Logger(SnapshotStore.name);
   readonly dir: string;
 
@@ -66,6 +66,17 @@ export class SnapshotStore {
   ) {
     this.dir = join(config.values.dataDir, 'snapshots');
     mkdirSync(this.dir, { recursive: true });
+  }
+
+  /**
+   * Removes what a crash mid-snapshot leaves: temporary copies, and a finished file whose record was
+   * never written (the crash fell between the rename and the insert). Neither is ever used.
+   */
+  async onModuleInit(): Promise<void> {
+    const known = new Set((await this.repo().find({ select: { file: true } })).map((r) => r.file));
+    for (const name of await readdir(this.dir)) {
+      if (name.startsWith('.tmp-') || (name.startsWith('snap-') && !known.has(name))) await rm(join(this.dir, name), { force: true });
+    }
   }
 
   async take(reason: SnapshotReason): Promise<SnapshotView> {

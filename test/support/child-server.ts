@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import request from 'supertest';
 
-/** The repository root: the child runs `src/main.ts` from here, exactly as `node -r @swc-node/register src/main.ts` would. */
+/** The repository root: the child runs the built server, `dist/main.js`, from here, exactly as `npm start` does. */
 const ROOT = resolve(__dirname, '..', '..');
 
 /** Children started by this module and not yet exited: killed by `killAllChildServers()` (each by its own pid). */
@@ -23,7 +23,7 @@ export interface ChildServerOptions {
 }
 
 /**
- * The real server in its own process: `node -r @swc-node/register src/main.ts` with PORT=<a free
+ * The real server in its own process: `node dist/main.js` with PORT=<a free
  * port>, DATA_DIR and LOG_LEVEL=warn. Unlike an in-process app it can be killed with SIGKILL, so a
  * test can prove what a crash leaves behind on disk.
  */
@@ -57,7 +57,8 @@ export class ChildServer {
   /** Spawns the child and resolves once it answers GET /api/datasets with 200. */
   static async start(options: ChildServerOptions): Promise<ChildServer> {
     const port = await freePort();
-    const proc = spawn(process.execPath, ['-r', '@swc-node/register', 'src/main.ts'], {
+    // dist/ is built once per test run by jest's global setup (test/support/build-server.global-setup.js).
+    const proc = spawn(process.execPath, ['dist/main.js'], {
       cwd: ROOT,
       env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: options.dataDir, LOG_LEVEL: 'warn', NO_COLOR: '1', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,3 +1,4 @@
+import { datasetStream } from '../../domain/streams';
 import { LogQuery } from '../event-store';
 
 /** The WHERE clause of an audit query, with bound parameters only (no value is ever spliced into SQL). */
@@ -7,6 +8,10 @@ export function logQueryWhere(q: LogQuery): { where: string; params: unknown[] }
   if (q.stream) {
     clauses.push('stream = ?');
     params.push(q.stream);
+  }
+  if (q.datasetId) {
+    clauses.push("(stream = ? OR json_extract(data, '$.datasetId') = ? OR json_extract(data, '$.dataset.id') = ?)");
+    params.push(datasetStream(q.datasetId), q.datasetId, q.datasetId);
   }
   if (q.types?.length) {
     clauses.push(`type IN (${q.types.map(() => '?').join(', ')})`);

@@ -2,7 +2,7 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { RequestContext, metadataFor } from '../../common/http/request-context';
 import { GlobeReadModel } from '../../projections/globe-read-model';
 import { CommandRunner } from '../command-runner';
-import { configurationStream } from '../streams';
+import { configurationStream } from '../../domain/streams';
 import { SaveConfigurationBody } from './configuration.dto';
 
 export class SaveConfiguration {

@@ -3,7 +3,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { RequestContext, metadataFor } from '../../common/http/request-context';
 import { GlobeReadModel } from '../../projections/globe-read-model';
 import { CommandRunner } from '../command-runner';
-import { datasetStream } from '../streams';
+import { datasetStream } from '../../domain/streams';
 import { CreateDatasetBody, UpdateDatasetBody } from './dataset.dto';
 
 export class CreateDataset {

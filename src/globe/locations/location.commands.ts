@@ -5,7 +5,7 @@ import { RequestContext, metadataFor } from '../../common/http/request-context';
 import { locationNotFound } from '../../domain/domain-errors';
 import { GlobeReadModel } from '../../projections/globe-read-model';
 import { CommandRunner } from '../command-runner';
-import { datasetStream } from '../streams';
+import { datasetStream } from '../../domain/streams';
 import { AddLocationBody, UpdateLocationBody } from './location.dto';
 
 export class AddLocation {

@@ -3,7 +3,7 @@ import { RequestContext, metadataFor } from '../../common/http/request-context';
 import { SettingsPatch } from '../../domain/settings';
 import { GlobeReadModel } from '../../projections/globe-read-model';
 import { CommandRunner } from '../command-runner';
-import { SETTINGS_STREAM } from '../streams';
+import { SETTINGS_STREAM } from '../../domain/streams';
 
 export class ChangeSettings {
   constructor(readonly patch: SettingsPatch, readonly ctx: RequestContext) {}
