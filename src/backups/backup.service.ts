@@ -14,7 +14,7 @@ import { JobContext, JobRunner } from '../jobs/job-runner';
 import { Projector } from '../projections/projector';
 import { READ_MODEL_DB } from '../projections/read-model-db';
 import { BackupEntity } from './backup.entity';
-import { backupNotFound, backupVerifyFailed } from './backup-errors';
+import { backupNotFound, backupRejected, backupVerifyFailed } from './backup-errors';
 import { BackupView, toBackupView } from './backup-view';
 import { APP_VERSION } from './app-version';
 import { BackupManifest, Compression } from './format/backup-manifest';
@@ -90,9 +90,18 @@ export class BackupService {
     return { ...report, backupId: id, verifiedAt };
   }
 
-  /** Verifies a file that is ready in `path`, stores it, verifies the stored copy, and lists it. */
-  async admit(path: string, fields: { id: string; kind: BackupKind; format: string; actor: string; passphrase?: string }): Promise<BackupView> {
+  /**
+   * Verifies a file that is ready in `path`, stores it, verifies the stored copy, and lists it.
+   * A file from outside (`untrusted`) that fails is the sender's problem: 422 with the check that
+   * failed and the whole report, and nothing is stored.
+   */
+  async admit(
+    path: string,
+    fields: { id: string; kind: BackupKind; format: string; actor: string; passphrase?: string },
+    untrusted = false,
+  ): Promise<BackupView> {
     const local = await verifyBackup(createReadStream(path), { passphrase: fields.passphrase });
+    if ((!local.ok || !local.manifest) && untrusted) throw backupRejected(local);
     if (!local.ok || !local.manifest) throw backupVerifyFailed('before storing', local.error);
     const manifest = local.manifest;
     const key = `globe-vault-${manifest.createdAt.replace(/[-:.]/g, '').slice(0, 15)}-${fields.id}.gvbk`;

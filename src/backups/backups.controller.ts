@@ -1,5 +1,12 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
-import { Response } from 'express';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
+import { Request, Response } from 'express';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { v7 as uuidv7 } from 'uuid';
+import { AppConfig } from '../config/app-config';
+import { stageUpload } from '../imports/staged-upload';
+import { BackupHealth, BackupHealthService } from './backup-health';
+import { BackupUpload } from './backup-upload';
 import { parseInput } from '../common/http/parse-input';
 import { Ctx, RequestContext } from '../common/http/request-context';
 import { createBackupBody, verifyBackupBody } from './backup.dto';
@@ -8,7 +15,12 @@ import { BackupView } from './backup-view';
 
 @Controller('api/backups')
 export class BackupsController {
-  constructor(private readonly backups: BackupService) {}
+  constructor(
+    private readonly backups: BackupService,
+    private readonly uploads: BackupUpload,
+    private readonly health_: BackupHealthService,
+    @Inject(AppConfig) private readonly config: AppConfig,
+  ) {}
 
   /** "Back up now": 202 {jobId, backupId}; the job writes, verifies and stores the file. */
   @Post()
@@ -22,6 +34,28 @@ export class BackupsController {
   @Get()
   async list(): Promise<{ items: BackupView[]; next: null }> {
     return { items: await this.backups.list(), next: null };
+  }
+
+  /** "Last verified restorable at …", and warnings when the newest verified backup is older than promised. */
+  @Get('health')
+  health(): Promise<BackupHealth> {
+    return this.health_.health();
+  }
+
+  /**
+   * A backup file from the user's disk (streamed; any supported format, recognised by content),
+   * verified in full before it is accepted, then listed with kind `uploaded`.
+   */
+  @Post('upload')
+  @HttpCode(201)
+  async upload(@Req() req: Request, @Ctx() ctx: RequestContext, @Headers('x-backup-passphrase') passphrase?: string): Promise<BackupView> {
+    const path = join(this.backups.tmpDir(), `upload-${uuidv7()}`);
+    await stageUpload(req, path, this.config.values.MAX_UPLOAD_BYTES);
+    try {
+      return await this.uploads.accept(path, ctx.actor, passphrase || undefined);
+    } finally {
+      await rm(path, { force: true });
+    }
   }
 
   @Get(':id')

@@ -1,6 +1,9 @@
 import { Module } from '@nestjs/common';
 import { JobsModule } from '../jobs/jobs.module';
 import { BackupService } from './backup.service';
+import { BackupStates } from './backup-states';
+import { BackupHealthService } from './backup-health';
+import { BackupUpload } from './backup-upload';
 import { BackupsController } from './backups.controller';
 import { backupStorageProvider } from './storage/backup-storage.provider';
 
@@ -8,7 +11,7 @@ import { backupStorageProvider } from './storage/backup-storage.provider';
 @Module({
   imports: [JobsModule],
   controllers: [BackupsController],
-  providers: [BackupService, backupStorageProvider],
-  exports: [BackupService],
+  providers: [BackupService, BackupStates, BackupUpload, BackupHealthService, backupStorageProvider],
+  exports: [BackupService, BackupStates],
 })
 export class BackupsModule {}

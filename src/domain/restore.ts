@@ -1,10 +1,13 @@
 import { z } from 'zod';
 
-/** Where a restore goes back to: a moment, a log position, or (backups issue) a backup file. */
+/** Where a restore goes back to: a moment, a log position, a restore point, or a backup file. */
 export const restoreTargetSchema = z.union([
   z.object({ at: z.iso.datetime({ offset: true }) }).strict(),
   z.object({ position: z.number().int().min(0) }).strict(),
   z.object({ restorePointId: z.string().min(1).max(200) }).strict(),
+  // A backup file's state (an uploaded file is a backup too). The passphrase of an encrypted one
+  // travels with the request only: it is stripped before a target is signed or recorded.
+  z.object({ backupId: z.string().min(1).max(200), passphrase: z.string().min(1).max(1024).optional() }).strict(),
 ]);
 export type RestoreTarget = z.infer<typeof restoreTargetSchema>;
 
@@ -35,3 +38,11 @@ export const restoreCountsSchema = z.object({
 export type RestoreCounts = z.infer<typeof restoreCountsSchema>;
 
 export const isWholeScope = (scope: RestoreScope) => !scope.datasets && !scope.settings && !scope.configurations;
+
+/** The target as it may be signed, logged and shown: without a passphrase. */
+export function publicTarget(target: RestoreTarget): RestoreTarget {
+  if (!('backupId' in target)) return target;
+  return { backupId: target.backupId };
+}
+
+export const passphraseOf = (target: RestoreTarget): string | undefined => ('backupId' in target ? target.passphrase : undefined);

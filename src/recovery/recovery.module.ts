@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { BackupsModule } from '../backups/backups.module';
 import { JobsModule } from '../jobs/jobs.module';
 import { SnapshotsModule } from '../snapshots/snapshots.module';
 import { RestoreHistory } from './restore-history';
@@ -12,7 +13,7 @@ import { TimeTravel } from './time-travel';
 
 /** Point-in-time recovery: state at any position, previews, restores, undo, restore points. */
 @Module({
-  imports: [JobsModule, SnapshotsModule],
+  imports: [JobsModule, SnapshotsModule, BackupsModule],
   controllers: [RestoresController, StateController],
   providers: [StateAtService, TimeTravel, RestoreService, RestoreHistory, RestorePointsService, serverSecretProvider],
   exports: [StateAtService, TimeTravel, RestoreService, RestorePointsService],

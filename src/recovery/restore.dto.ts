@@ -9,6 +9,8 @@ export const restoreBody = z
     previewToken: z.string().min(1).max(20_000),
     strategy: conflictStrategySchema.default('target-wins'),
     overrides: z.record(overrideKey, z.enum(['target', 'current'])).default({}),
+    /** For a backup target that is encrypted (it is never stored). */
+    passphrase: z.string().min(1).max(1024).optional(),
   })
   .strict();
 

@@ -4,7 +4,9 @@ import { v7 as uuidv7 } from 'uuid';
 import { Clock } from '../common/clock';
 import { EventMetadata } from '../domain/event-metadata';
 import { GlobeEvent } from '../domain/events';
-import { ConflictStrategy, RestoreCounts, RestoreScope, RestoreTarget } from '../domain/restore';
+import { ConflictStrategy, RestoreCounts, RestoreScope, RestoreTarget, passphraseOf, publicTarget } from '../domain/restore';
+import { BackupService } from '../backups/backup.service';
+import { BackupStates } from '../backups/backup-states';
 import { EventStore, NewEvent } from '../events/event-store';
 import { HeadMovedError } from '../events/event-store.errors';
 import { JobContext, JobRunner } from '../jobs/job-runner';
@@ -35,7 +37,9 @@ export interface Preview extends StateDiff {
 
 interface RestoreRun {
   restoreId: string;
+  /** Without a passphrase (see publicTarget); `passphrase` carries it, in memory only. */
   target: RestoreTarget;
+  passphrase?: string;
   position: number;
   scope: RestoreScope;
   strategy: ConflictStrategy;
@@ -59,6 +63,8 @@ export class RestoreService implements OnApplicationBootstrap {
     private readonly store: EventStore,
     private readonly projector: Projector,
     private readonly stateAt: StateAtService,
+    private readonly backupStates: BackupStates,
+    private readonly backups: BackupService,
     private readonly snapshots: SnapshotStore,
     private readonly restorePoints: RestorePointsService,
     private readonly jobs: JobRunner,
@@ -86,13 +92,21 @@ export class RestoreService implements OnApplicationBootstrap {
       return target.position;
     }
     if ('at' in target) return this.store.positionAt(target.at);
+    if ('backupId' in target) return (await this.backups.get(target.backupId)).headPosition;
     return (await this.restorePoints.find(target.restorePointId)).position;
   }
 
-  async preview(target: RestoreTarget, scope: RestoreScope): Promise<Preview> {
+  /** Runs `fn` with the target's state: the log's at a position, or a backup file's. */
+  private withTarget<R>(target: RestoreTarget, position: number, passphrase: string | undefined, fn: (state: ScratchState) => Promise<R>): Promise<R> {
+    if ('backupId' in target) return this.backupStates.use(target.backupId, passphrase, fn);
+    return this.stateAt.use(position, fn);
+  }
+
+  async preview(requested: RestoreTarget, scope: RestoreScope): Promise<Preview> {
+    const target = publicTarget(requested);
     const position = await this.resolve(target);
     await this.projector.waitFor(await this.store.headPosition());
-    return this.stateAt.use(position, async (state) => {
+    return this.withTarget(target, position, passphraseOf(requested), async (state) => {
       const { diff, basePosition } = await this.diffWithLive(state, scope);
       const claims: PreviewClaims = { v: 1, target, position, scope, basePosition, issuedAt: new Date(this.clock.now()).toISOString() };
       return {
@@ -109,15 +123,15 @@ export class RestoreService implements OnApplicationBootstrap {
   }
 
   /** Starts the restore a preview described; refuses at once (409, nothing written) if the data moved since. */
-  async start(previewToken: string, strategy: ConflictStrategy, overrides: Overrides, metadata: RestoreRun['metadata']) {
+  async start(previewToken: string, strategy: ConflictStrategy, overrides: Overrides, metadata: RestoreRun['metadata'], passphrase?: string) {
     const claims = verifyPreview(previewToken, this.secret);
     const head = await this.store.headPosition();
     if (head !== claims.basePosition) throw previewStale(claims.basePosition, head);
     if (strategy === 'fail') {
-      const conflicts = await this.stateAt.use(claims.position, async (state) => (await this.diffWithLive(state, claims.scope)).diff.conflicts.count);
-      if (conflicts > 0) throw restoreConflicts(conflicts);
+      const diff = await this.withTarget(claims.target, claims.position, passphrase, (state) => this.diffWithLive(state, claims.scope));
+      if (diff.diff.conflicts.count > 0) throw restoreConflicts(diff.diff.conflicts.count);
     }
-    return this.launch({ ...claims, restoreId: uuidv7(), strategy, overrides, undoOf: null, metadata });
+    return this.launch({ ...claims, restoreId: uuidv7(), strategy, overrides, undoOf: null, metadata, passphrase });
   }
 
   /** Restores the state just before `restoreId` began, for the same scope: itself a restore, undoable in turn. */
@@ -157,7 +171,7 @@ export class RestoreService implements OnApplicationBootstrap {
     if (!latest || latest.position !== base) await this.snapshots.take('pre-restore');
     job.progress({ phase: 'computing' });
     const counts = emptyCounts();
-    const appended = await this.stateAt.use(run.position, async (state) => {
+    const appended = await this.withTarget(run.target, run.position, run.passphrase, async (state) => {
       job.progress({ phase: 'writing' });
       return withLiveAttached(state.db, this.livePath(), () => {
         const liveBase = checkpointIn(state.db);

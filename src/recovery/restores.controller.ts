@@ -29,8 +29,8 @@ export class RestoresController {
   @Post('restores')
   @HttpCode(202)
   start(@Body() body: unknown, @Ctx() ctx: RequestContext) {
-    const { previewToken, strategy, overrides } = parseInput(restoreBody, body, 'RESTORE.INVALID_INPUT');
-    return this.restores.start(previewToken, strategy, overrides, asRestoreMetadata(ctx));
+    const { previewToken, strategy, overrides, passphrase } = parseInput(restoreBody, body, 'RESTORE.INVALID_INPUT');
+    return this.restores.start(previewToken, strategy, overrides, asRestoreMetadata(ctx), passphrase);
   }
 
   @Get('restores')

@@ -1,0 +1,54 @@
+import { Injectable } from '@nestjs/common';
+import { Clock } from '../common/clock';
+import { BackupService } from './backup.service';
+
+const DAY = 24 * 3600_000;
+
+export interface BackupHealth {
+  status: 'ok' | 'warning' | 'no-backups';
+  /** "Last verified restorable at …": the newest backup whose last verification (or restore drill) passed. */
+  lastVerifiedRestorableAt: string | null;
+  lastVerifiedBackupId: string | null;
+  verifiedAt: string | null;
+  newestBackupAt: string | null;
+  /** How old the newest verified backup may be before this warns (the schedule's promise). */
+  promisedWithinHours: number;
+  warnings: string[];
+  message: string;
+}
+
+/** Whether the backups would let a user restore, and since when: the answer the Backup Manager shows first. */
+@Injectable()
+export class BackupHealthService {
+  constructor(
+    private readonly backups: BackupService,
+    private readonly clock: Clock,
+  ) {}
+
+  async health(promisedWithinHours = 24): Promise<BackupHealth> {
+    const all = await this.backups.list();
+    const verified = all.find((b) => b.lastVerifyResult === 'ok' && b.lastDrillResult !== 'failed');
+    const warnings: string[] = [];
+    if (all.length === 0) warnings.push('there is no backup yet');
+    else if (!verified) warnings.push('no backup verified restorable');
+    else if (this.clock.now() - Date.parse(verified.createdAt) > promisedWithinHours * 3600_000) {
+      const days = ((this.clock.now() - Date.parse(verified.createdAt)) / DAY).toFixed(1);
+      warnings.push(`the newest verified backup is ${days} days old, older than the ${promisedWithinHours} h the schedule promises`);
+    }
+    const failedNewer = all.filter((b) => verified && b.createdAt > verified.createdAt && b.lastVerifyResult !== 'ok');
+    if (failedNewer.length) warnings.push(`${failedNewer.length} newer backup(s) failed verification`);
+    const status = all.length === 0 ? 'no-backups' : warnings.length ? 'warning' : 'ok';
+    return {
+      status,
+      lastVerifiedRestorableAt: verified?.createdAt ?? null,
+      lastVerifiedBackupId: verified?.id ?? null,
+      verifiedAt: verified?.lastDrillAt ?? verified?.lastVerifiedAt ?? null,
+      newestBackupAt: all[0]?.createdAt ?? null,
+      promisedWithinHours,
+      warnings,
+      message: verified
+        ? `last verified restorable at ${verified.createdAt} (backup ${verified.id}, verified ${verified.lastDrillAt ?? verified.lastVerifiedAt})`
+        : 'no verified backup yet',
+    };
+  }
+}

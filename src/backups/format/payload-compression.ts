@@ -1,0 +1,42 @@
+import { PassThrough, Transform } from 'node:stream';
+import { constants, createBrotliCompress, createBrotliDecompress, createGunzip, createGzip } from 'node:zlib';
+import { Compression } from './backup-manifest';
+
+/**
+ * Levels picked by measurement, streaming 64 KiB chunks of 200k generated locations (69.5 MB NDJSON)
+ * on one core; size as a share of the NDJSON:
+ *   gzip   1: 19.7% 140 MB/s | 3: 18.4% 124 MB/s | 6: 17.0% 83 MB/s | 9: 16.2% 48 MB/s
+ *   brotli 1: 19.0% 243 MB/s | 3: 17.8% 114 MB/s | 4: 17.5% 85 MB/s | 5: 16.6% 40 MB/s
+ * Records are produced at ~20-30 MB/s of NDJSON (JSON, validation and the state hash on the main
+ * thread) and zlib runs on the thread pool, so gzip 6 costs no wall time and beats level 1 by 14%;
+ * level 9 would double the CPU for 5%. Brotli at its fast qualities is no smaller than gzip 6 when
+ * streamed; 4 matches gzip 6's cost, 5 halves the speed for 2.4% less. Readers need no level.
+ */
+export const GZIP_LEVEL = 6;
+export const BROTLI_QUALITY = 4;
+const CHUNK = 64 * 1024;
+
+export function compressor(compression: Compression): Transform {
+  switch (compression) {
+    case 'gzip':
+      return createGzip({ level: GZIP_LEVEL, chunkSize: CHUNK });
+    case 'brotli':
+      return createBrotliCompress({
+        chunkSize: CHUNK,
+        params: { [constants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY, [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT },
+      });
+    case 'none':
+      return new PassThrough();
+  }
+}
+
+export function decompressor(compression: Compression): Transform {
+  switch (compression) {
+    case 'gzip':
+      return createGunzip({ chunkSize: CHUNK });
+    case 'brotli':
+      return createBrotliDecompress({ chunkSize: CHUNK });
+    case 'none':
+      return new PassThrough();
+  }
+}
