@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { datasetChangesSchema, datasetSchema, datasetSourceSchema } from './dataset';
 import { configurationSchema } from './configuration';
 import { isoTimeSchema, latitudeSchema, locationIdSchema, locationSchema, longitudeSchema, propertiesSchema } from './location';
+import { backupSchedulesSchema } from './backup-schedule';
 import { conflictStrategySchema, restoreCountsSchema, restoreScopeSchema, restoreTargetSchema } from './restore';
 import { settingsPatchSchema } from './settings';
 import { retentionPolicySchema } from './snapshot-retention';
@@ -82,6 +83,8 @@ export const eventSchemas = {
     kept: z.number().int().min(0),
     policy: retentionPolicySchema,
   }),
+  /** The automatic backup schedules, retention and drills were set (the whole document). */
+  BackupSchedulesChanged: z.object({ schedules: backupSchedulesSchema }),
 } as const;
 
 export type EventType = keyof typeof eventSchemas;
@@ -103,6 +106,7 @@ export const eventSchemaVersions: Record<EventType, number> = {
   RestoreCompleted: 1,
   RestorePointCreated: 1,
   SnapshotsCompacted: 1,
+  BackupSchedulesChanged: 1,
 };
 
 /** `{type, data}` for every type: the discriminated union the domain folds over. */

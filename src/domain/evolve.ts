@@ -61,6 +61,7 @@ export function evolve(state: GlobeState, event: GlobeEvent): GlobeState {
     case 'RestoreCompleted':
     case 'RestorePointCreated':
     case 'SnapshotsCompacted':
+    case 'BackupSchedulesChanged':
       return state;
     default: {
       const unhandled: never = event;

@@ -6,6 +6,7 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { BackupEntity } from '../backups/backup.entity';
 import { JobEntity } from '../jobs/job.entity';
+import { ScheduledRunEntity } from '../jobs/scheduled-run.entity';
 import { SnapshotEntity } from '../snapshots/snapshot.entity';
 import { READ_MODEL_ENTITIES } from './entities/read-model-entities';
 import { GlobeReadModel } from './globe-read-model';
@@ -30,7 +31,7 @@ import { JobsModule } from '../jobs/jobs.module';
       useFactory: (config: AppConfig) => ({
         type: 'better-sqlite3' as const,
         database: join(config.values.dataDir, 'read-models.sqlite'),
-        entities: [...READ_MODEL_ENTITIES, JobEntity, SnapshotEntity, BackupEntity],
+        entities: [...READ_MODEL_ENTITIES, JobEntity, ScheduledRunEntity, SnapshotEntity, BackupEntity],
         synchronize: true,
         prepareDatabase: (db: Database.Database) => {
           registerSqlFunctions(db);

@@ -138,6 +138,7 @@ export class SqliteReadModelWriter {
       case 'RestoreCompleted':
       case 'RestorePointCreated':
       case 'SnapshotsCompacted':
+      case 'BackupSchedulesChanged':
         return;
       default: {
         const unhandled: never = event;
