@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock';
+import { BackupSchedules, cronOf } from '../domain/backup-schedule';
+import { BackupScheduler } from './backup-scheduler';
 import { BackupService } from './backup.service';
+import { CronTime } from 'cron';
 
 const DAY = 24 * 3600_000;
 
@@ -11,8 +14,8 @@ export interface BackupHealth {
   lastVerifiedBackupId: string | null;
   verifiedAt: string | null;
   newestBackupAt: string | null;
-  /** How old the newest verified backup may be before this warns (the schedule's promise). */
-  promisedWithinHours: number;
+  /** How old the newest verified backup may be before this warns: the shortest enabled schedule's interval plus an hour; null without schedules. */
+  promisedWithinHours: number | null;
   warnings: string[];
   message: string;
 }
@@ -22,16 +25,18 @@ export interface BackupHealth {
 export class BackupHealthService {
   constructor(
     private readonly backups: BackupService,
+    private readonly scheduler: BackupScheduler,
     private readonly clock: Clock,
   ) {}
 
-  async health(promisedWithinHours = 24): Promise<BackupHealth> {
+  async health(): Promise<BackupHealth> {
+    const promisedWithinHours = promiseOf(await this.scheduler.current());
     const all = await this.backups.list();
     const verified = all.find((b) => b.lastVerifyResult === 'ok' && b.lastDrillResult !== 'failed');
     const warnings: string[] = [];
     if (all.length === 0) warnings.push('there is no backup yet');
     else if (!verified) warnings.push('no backup verified restorable');
-    else if (this.clock.now() - Date.parse(verified.createdAt) > promisedWithinHours * 3600_000) {
+    else if (promisedWithinHours !== null && this.clock.now() - Date.parse(verified.createdAt) > promisedWithinHours * 3600_000) {
       const days = ((this.clock.now() - Date.parse(verified.createdAt)) / DAY).toFixed(1);
       warnings.push(`the newest verified backup is ${days} days old, older than the ${promisedWithinHours} h the schedule promises`);
     }
@@ -51,4 +56,15 @@ export class BackupHealthService {
         : 'no verified backup yet',
     };
   }
+}
+
+/** The longest a backup may be missing under the schedules: the shortest interval between two firings, plus an hour of grace. */
+function promiseOf(doc: BackupSchedules): number | null {
+  const intervals = doc.schedules
+    .filter((s) => s.enabled)
+    .map((s) => {
+      const [a, b] = new CronTime(cronOf(s), s.timezone).sendAt(2) as unknown as { toMillis(): number }[];
+      return (b.toMillis() - a.toMillis()) / 3600_000;
+    });
+  return intervals.length ? Math.min(...intervals) + 1 : null;
 }

@@ -7,6 +7,7 @@ import { AppConfig } from '../config/app-config';
 import { stageUpload } from '../imports/staged-upload';
 import { BackupHealth, BackupHealthService } from './backup-health';
 import { BackupUpload } from './backup-upload';
+import { BackupDrill } from './backup-drill';
 import { parseInput } from '../common/http/parse-input';
 import { Ctx, RequestContext } from '../common/http/request-context';
 import { createBackupBody, verifyBackupBody } from './backup.dto';
@@ -19,6 +20,7 @@ export class BackupsController {
     private readonly backups: BackupService,
     private readonly uploads: BackupUpload,
     private readonly health_: BackupHealthService,
+    private readonly drills: BackupDrill,
     @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
 
@@ -72,6 +74,13 @@ export class BackupsController {
     res.setHeader('Content-Disposition', `attachment; filename="${backup.key}"`);
     body.on('error', () => res.destroy());
     body.pipe(res);
+  }
+
+  /** A restore drill now: the backup restored into a scratch database and checked against its manifest. */
+  @Post(':id/drill')
+  @HttpCode(200)
+  drill(@Param('id') id: string) {
+    return this.drills.drill(id);
   }
 
   @Delete(':id')

@@ -4,14 +4,17 @@ import { BackupService } from './backup.service';
 import { BackupStates } from './backup-states';
 import { BackupHealthService } from './backup-health';
 import { BackupUpload } from './backup-upload';
+import { BackupDrill } from './backup-drill';
+import { BackupScheduler } from './backup-scheduler';
+import { BackupSchedulesController } from './backup-schedules.controller';
 import { BackupsController } from './backups.controller';
 import { backupStorageProvider } from './storage/backup-storage.provider';
 
 /** Backup files: export, verify, keep, schedule, restore from. */
 @Module({
   imports: [JobsModule],
-  controllers: [BackupsController],
-  providers: [BackupService, BackupStates, BackupUpload, BackupHealthService, backupStorageProvider],
+  controllers: [BackupsController, BackupSchedulesController],
+  providers: [BackupService, BackupStates, BackupUpload, BackupHealthService, BackupDrill, BackupScheduler, backupStorageProvider],
   exports: [BackupService, BackupStates],
 })
 export class BackupsModule {}

@@ -1,0 +1,159 @@
+import { createReadStream } from 'node:fs';
+import { Transform, TransformCallback } from 'node:stream';
+import { parser as jsonTokenizer } from 'stream-json';
+import Assembler = require('stream-json/Assembler');
+import { iterateParsed } from '../../imports/parsing/iterate-parsed';
+import { foreignMalformed } from './foreign-errors';
+
+/** What the top-level members of interest of a JSON document hold, in file order. */
+export type SectionItem =
+  /** One element of a streamed section's array; `index` is 0-based. */
+  | { kind: 'element'; section: string; index: number; value: unknown }
+  /** A streamed section's array has ended. */
+  | { kind: 'end'; section: string }
+  /** An assembled section's whole value, or a streamed section's value when it is not an array. */
+  | { kind: 'value'; section: string; value: unknown };
+
+export interface SectionPlan {
+  /** Members whose array is read one element at a time (locations, datasets, configurations). */
+  streamed: readonly string[];
+  /** Small members read whole (settings, metadata). */
+  assembled: readonly string[];
+}
+
+/**
+ * One value (an element, or an assembled section) larger than this many characters fails the file,
+ * so a crafted file cannot make a reader build an unbounded object. Far above any real location
+ * (a few hundred bytes) or configuration (256 KiB at most); the same bound as a native record line.
+ */
+export const MAX_VALUE_CHARS = 64 * 1024 * 1024;
+
+/**
+ * Streams the top-level members of the JSON object in the file at `path` that `plan` names, in one
+ * pass: each element of a streamed array is built and handed on alone (memory holds one element,
+ * never the array), assembled members are built whole, every other member is skipped token by token
+ * without being built. Other than as a JSON object, a file fails with `BACKUP.FOREIGN_MALFORMED`, as
+ * does a member named twice (JSON.parse would silently keep the last) and a key `__proto__` inside a
+ * value (the assembler would set a prototype instead of keeping the member). The iteration is pulled:
+ * the file is read only as fast as items are taken, and stopping early closes it.
+ */
+export function readJsonSections(path: string, plan: SectionPlan): AsyncIterable<SectionItem> {
+  const sections = new JsonSections(plan);
+  const tokenizer = jsonTokenizer({ packValues: true, streamValues: false });
+  return iterateParsed<SectionItem>(createReadStream(path), [tokenizer, sections], (error) =>
+    foreignMalformed(`it is not valid JSON (${error instanceof Error ? error.message : String(error)})`, sections.where()),
+  );
+}
+
+/** A stream-json token, as emitted with `packValues` on and `streamValues` off. */
+type Token = { name: string; value?: string };
+
+type State = 'document' | 'members' | 'member-value' | 'skipping' | 'assembling' | 'elements' | 'ended';
+
+class JsonSections extends Transform {
+  private state: State = 'document';
+  private section = '';
+  private readonly seen = new Set<string>();
+  private skipDepth = 0;
+  private readonly value = new Assembler();
+  private valueChars = 0;
+  private index = 0;
+
+  constructor(private readonly plan: SectionPlan) {
+    super({ objectMode: true });
+  }
+
+  /** Where reading is, for locating a parse failure. */
+  where(): Record<string, unknown> | undefined {
+    if (this.state === 'elements') return { section: this.section, index: this.index };
+    return this.state === 'assembling' ? { section: this.section } : undefined;
+  }
+
+  override _transform(token: Token, _encoding: BufferEncoding, done: TransformCallback): void {
+    try {
+      this.consume(token);
+      done();
+    } catch (error) {
+      done(error as Error);
+    }
+  }
+
+  // stream-json rejects a truncated document before this runs; the check keeps the guarantee from resting on that.
+  override _flush(done: TransformCallback): void {
+    done(this.state === 'ended' ? undefined : foreignMalformed('the JSON document ends early'));
+  }
+
+  private consume(token: Token): void {
+    switch (this.state) {
+      case 'document':
+        if (token.name !== 'startObject') throw foreignMalformed('it is not a JSON object');
+        this.state = 'members';
+        return;
+      case 'members':
+        return this.nextMember(token);
+      case 'member-value':
+        return this.startMemberValue(token);
+      case 'skipping':
+        if (token.name === 'startObject' || token.name === 'startArray') this.skipDepth++;
+        else if (token.name === 'endObject' || token.name === 'endArray') this.skipDepth--;
+        if (this.skipDepth === 0) this.state = 'members';
+        return;
+      case 'assembling':
+        if (this.build(token)) {
+          this.push({ kind: 'value', section: this.section, value: this.value.current } satisfies SectionItem);
+          this.state = 'members';
+        }
+        return;
+      case 'elements':
+        return this.nextElementToken(token);
+      case 'ended':
+        return;
+    }
+  }
+
+  private nextMember(token: Token): void {
+    if (token.name === 'endObject') {
+      this.state = 'ended';
+      return;
+    }
+    this.section = token.value ?? '';
+    const wanted = this.plan.streamed.includes(this.section) || this.plan.assembled.includes(this.section);
+    if (wanted && this.seen.has(this.section)) throw foreignMalformed(`"${this.section}" appears twice`, { section: this.section });
+    this.seen.add(this.section);
+    this.state = wanted ? 'member-value' : 'skipping';
+    this.skipDepth = 0;
+  }
+
+  private startMemberValue(token: Token): void {
+    if (this.plan.streamed.includes(this.section) && token.name === 'startArray') {
+      this.index = 0;
+      this.state = 'elements';
+      return;
+    }
+    this.state = 'assembling';
+    this.consume(token);
+  }
+
+  private nextElementToken(token: Token): void {
+    // Between elements the assembler is idle, so an endArray there closes the section's array.
+    if (this.value.done && token.name === 'endArray') {
+      this.push({ kind: 'end', section: this.section } satisfies SectionItem);
+      this.state = 'members';
+      return;
+    }
+    if (this.build(token)) {
+      this.push({ kind: 'element', section: this.section, index: this.index, value: this.value.current } satisfies SectionItem);
+      this.index++;
+    }
+  }
+
+  /** Feeds the value being built; true once it is complete. */
+  private build(token: Token): boolean {
+    if (this.value.done) this.valueChars = 0;
+    this.valueChars += 1 + (token.value?.length ?? 0);
+    if (this.valueChars > MAX_VALUE_CHARS) throw foreignMalformed(`a value is longer than ${MAX_VALUE_CHARS} characters`, this.where());
+    if (token.name === 'keyValue' && token.value === '__proto__') throw foreignMalformed('a key "__proto__" is not accepted', this.where());
+    this.value.consume(token);
+    return this.value.done;
+  }
+}
