@@ -120,7 +120,7 @@ export class BackupService {
     await this.projector.waitFor(await this.store.headPosition());
     const tmp = join(this.tmpDir(), `backup-${id}.gvbk`);
     try {
-      const reader = new StateReader(this.liveDb.name);
+      const reader = new StateReader(this.liveDbPath());
       try {
         job.progress({ phase: 'writing', done: 0, total: reader.recordCount(spec.includeHistory) });
         await writeBackupFile(
@@ -172,6 +172,11 @@ export class BackupService {
     const row = await this.repo().findOneBy({ id });
     if (!row) throw backupNotFound(id);
     return row;
+  }
+
+  /** The live read models' file, for readers that need their own connection (StateReader). */
+  liveDbPath(): string {
+    return this.liveDb.name;
   }
 
   tmpDir(): string {

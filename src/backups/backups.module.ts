@@ -7,13 +7,14 @@ import { BackupUpload } from './backup-upload';
 import { BackupDrill } from './backup-drill';
 import { BackupScheduler } from './backup-scheduler';
 import { BackupSchedulesController } from './backup-schedules.controller';
+import { ExportController } from './export.controller';
 import { BackupsController } from './backups.controller';
 import { backupStorageProvider } from './storage/backup-storage.provider';
 
 /** Backup files: export, verify, keep, schedule, restore from. */
 @Module({
   imports: [JobsModule],
-  controllers: [BackupsController, BackupSchedulesController],
+  controllers: [BackupsController, BackupSchedulesController, ExportController],
   providers: [BackupService, BackupStates, BackupUpload, BackupHealthService, BackupDrill, BackupScheduler, backupStorageProvider],
   exports: [BackupService, BackupStates],
 })

@@ -61,6 +61,17 @@ export class StateReader {
     return count('datasets') + count('locations') + 1 + count('configurations') + events;
   }
 
+  hasDataset(id: string): boolean {
+    return this.db.prepare('SELECT 1 FROM datasets WHERE id = ?').get(id) !== undefined;
+  }
+
+  /** Every property name the locations use (of one dataset, or all), sorted: the extra columns of a CSV export. */
+  propertyKeys(datasetId?: string): string[] {
+    const where = datasetId === undefined ? '' : 'WHERE l.dataset_id = ?';
+    const sql = `SELECT DISTINCT j.key AS key FROM locations l, json_each(l.properties) j ${where} ORDER BY j.key`;
+    return (this.db.prepare(sql).all(...(datasetId === undefined ? [] : [datasetId])) as { key: string }[]).map((r) => r.key);
+  }
+
   close(): void {
     if (this.db.inTransaction) this.db.exec('COMMIT');
     this.db.close();

@@ -1,5 +1,10 @@
 import { isJsonObject } from '../../imports/parsing/is-json-object';
+import { BackupRecord } from '../format/backup-record';
+import { checkForeignRecord } from './check-foreign-record';
+import { foreignRecordInvalid } from './foreign-errors';
 import { GLOBE_LOCATION_FIELDS, unescapePropertyKey } from './property-key-escape';
+
+export type LocationRecord = Extract<BackupRecord, { t: 'location' }>;
 
 /** Where a foreign location's other members go. */
 export type PropertiesShape =
@@ -7,6 +12,23 @@ export type PropertiesShape =
   | 'flat'
   /** Ours: the `properties` object is the bag; other unknown members are added to it when not already there. */
   | 'bag';
+
+/** Element `index` of a file's `locations`, which must be an object. */
+export function locationElement(value: unknown, index: number): Record<string, unknown> {
+  if (!isJsonObject(value)) throw foreignRecordInvalid('locations', index, '', 'a location is a JSON object');
+  return value;
+}
+
+/** toForeignLocation, validated: throws `BACKUP.FOREIGN_RECORD_INVALID` for `locations[index]`. */
+export function foreignLocationRecord(
+  element: Record<string, unknown>,
+  index: number,
+  shape: PropertiesShape,
+  datasetId: string,
+  time: string,
+): LocationRecord {
+  return checkForeignRecord({ t: 'location', v: toForeignLocation(element, shape, datasetId, time) }, 'locations', index);
+}
 
 /**
  * A location of a Globe app project or BackupData file as our location (not yet validated).

@@ -1,0 +1,88 @@
+import { Controller, Get, Query, Res } from '@nestjs/common';
+import { Response } from 'express';
+import { createReadStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { v7 as uuidv7 } from 'uuid';
+import { z } from 'zod';
+import { Clock } from '../common/clock';
+import { parseInput } from '../common/http/parse-input';
+import { datasetNotFound } from '../domain/domain-errors';
+import { EventStore } from '../events/event-store';
+import { Projector } from '../projections/projector';
+import { APP_VERSION } from './app-version';
+import { BackupService } from './backup.service';
+import { writeBackupFile } from './format/write-backup-file';
+import { writeBackupData } from './foreign/export-backup-data';
+import { writeLocationsCsv } from './foreign/export-csv';
+import { writeGlobeProject } from './foreign/export-globe-project';
+import { StateReader } from './state-reader';
+
+const exportQuery = z
+  .object({
+    format: z.enum(['globe-project', 'backup-data', 'csv', 'native']).default('globe-project'),
+    datasetId: z.string().min(1).max(200).optional(),
+  })
+  .strict();
+
+const CONTENT_TYPES = { 'globe-project': 'application/json', 'backup-data': 'application/json', csv: 'text/csv; charset=utf-8', native: 'application/octet-stream' };
+
+/**
+ * "Browser-side files": any export in one streamed call, without creating a stored backup. The
+ * state is read at one log position (StateReader), so an export is consistent even while writes go
+ * on; the JSON and CSV formats stream straight to the response, the native one is written to a
+ * temporary file first because its header carries the payload's size and hash.
+ */
+@Controller('api/export')
+export class ExportController {
+  constructor(
+    private readonly store: EventStore,
+    private readonly projector: Projector,
+    private readonly backups: BackupService,
+    private readonly clock: Clock,
+  ) {}
+
+  @Get()
+  async export(@Query() query: unknown, @Res() res: Response): Promise<void> {
+    const { format, datasetId } = parseInput(exportQuery, query, 'EXPORT.INVALID_QUERY');
+    await this.projector.waitFor(await this.store.headPosition());
+    const reader = new StateReader(this.backups.liveDbPath());
+    try {
+      if (datasetId !== undefined && !reader.hasDataset(datasetId)) throw datasetNotFound(datasetId);
+      const timestamp = new Date(this.clock.now()).toISOString();
+      res.setHeader('Content-Type', CONTENT_TYPES[format]);
+      res.setHeader('Content-Disposition', `attachment; filename="${fileName(format, timestamp)}"`);
+      const info = { timestamp, appVersion: APP_VERSION, datasetId };
+      if (format === 'globe-project') await writeGlobeProject(reader.records(null), res, info);
+      else if (format === 'backup-data') await writeBackupData(reader.records(null), res, info);
+      else if (format === 'csv') await writeLocationsCsv(reader.records(null), res, { propertyKeys: reader.propertyKeys(datasetId), datasetId });
+      else await this.native(reader, timestamp, res);
+      res.end();
+    } finally {
+      reader.close();
+    }
+  }
+
+  private async native(reader: StateReader, createdAt: string, res: Response): Promise<void> {
+    const tmp = join(this.backups.tmpDir(), `export-${uuidv7()}.gvbk`);
+    try {
+      const info = { appVersion: APP_VERSION, createdAt, headPosition: reader.position, headRecordedAt: null, includesHistory: true };
+      await writeBackupFile(reader.records(this.store), info, tmp, { compression: 'gzip', tmpDir: this.backups.tmpDir() });
+      await pipeline(createReadStream(tmp), res, { end: false });
+    } finally {
+      await rm(tmp, { force: true });
+    }
+  }
+}
+
+/** The Globe app names its project files globe-backup-YYYY-MM-DD.json; the others follow suit. */
+function fileName(format: keyof typeof CONTENT_TYPES, timestamp: string): string {
+  const day = timestamp.slice(0, 10);
+  return {
+    'globe-project': `globe-backup-${day}.json`,
+    'backup-data': `globe-vault-backup-data-${day}.json`,
+    csv: `globe-locations-${day}.csv`,
+    native: `globe-vault-${timestamp.replace(/[-:]/g, '').slice(0, 15)}.gvbk`,
+  }[format];
+}
