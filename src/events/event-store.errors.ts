@@ -27,3 +27,9 @@ export class HeadMovedError extends AppError {
     super('EVENTS.HEAD_MOVED', `the log moved on since position ${expected} (now ${actual})`, 409, { expected, actual });
   }
 }
+
+export class LogNotEmptyError extends AppError {
+  constructor(head: number) {
+    super('EVENTS.NOT_EMPTY', `history can only be adopted into an empty log (this one is at position ${head})`, 409, { head });
+  }
+}

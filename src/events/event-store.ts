@@ -97,6 +97,13 @@ export abstract class EventStore {
   abstract subscribe(fromPosition: number, options?: SubscribeOptions): AsyncIterable<RecordedEvent[]>;
   /** One page of the log matching a filter, in the asked direction. */
   abstract query(query: LogQuery): Promise<RecordedEvent[]>;
+  /**
+   * Writes a whole log verbatim into an EMPTY store (positions, event ids, streams, revisions,
+   * schema versions, timestamps as they were), atomically: the events are staged as they come and
+   * committed in one transaction only once the iterable completed without error, so a source that
+   * fails half-way (a damaged backup) leaves the store empty. `EVENTS.NOT_EMPTY` (409) otherwise.
+   */
+  abstract adoptHistory(events: AsyncIterable<RecordedEvent>): Promise<number>;
   /** The position of the last event; 0 for an empty log. */
   abstract headPosition(): Promise<number>;
   /** The last position whose `recordedAt ≤ time`; 0 when the log has nothing that old. */

@@ -4,10 +4,12 @@ import { v7 as uuidv7 } from 'uuid';
 import { Clock } from '../common/clock';
 import { EventMetadata } from '../domain/event-metadata';
 import { GlobeEvent } from '../domain/events';
-import { ConflictStrategy, RestoreCounts, RestoreScope, RestoreTarget, passphraseOf, publicTarget } from '../domain/restore';
+import { ConflictStrategy, RestoreCounts, RestoreScope, RestoreTarget, isWholeScope, passphraseOf, publicTarget } from '../domain/restore';
+import { BackupRecord } from '../backups/format/backup-record';
+import { openBackup } from '../backups/format/read-backup-records';
 import { BackupService } from '../backups/backup.service';
 import { BackupStates } from '../backups/backup-states';
-import { EventStore, NewEvent } from '../events/event-store';
+import { EventStore, NewEvent, RecordedEvent } from '../events/event-store';
 import { HeadMovedError } from '../events/event-store.errors';
 import { JobContext, JobRunner } from '../jobs/job-runner';
 import { Projector } from '../projections/projector';
@@ -164,8 +166,12 @@ export class RestoreService implements OnApplicationBootstrap {
   }
 
   private async execute(job: JobContext, run: RestoreRun) {
+    let base = run.basePosition ?? (await this.store.headPosition());
+    if (base === 0 && 'backupId' in run.target && isWholeScope(run.scope) && (await this.backups.get(run.target.backupId)).includesHistory) {
+      job.progress({ phase: 'adopting history' });
+      base = await this.adoptHistory(run.target.backupId, run.passphrase);
+    }
     job.progress({ phase: 'snapshot' });
-    const base = run.basePosition ?? (await this.store.headPosition());
     await this.projector.waitFor(base);
     const latest = (await this.snapshots.candidatesAtOrBefore(base))[0];
     if (!latest || latest.position !== base) await this.snapshots.take('pre-restore');
@@ -186,6 +192,21 @@ export class RestoreService implements OnApplicationBootstrap {
     job.progress({ phase: 'projecting' });
     await this.projector.waitFor(appended.lastPosition);
     return { restoreId: run.restoreId, counts, basePosition: base, firstPosition: appended.firstPosition, lastPosition: appended.lastPosition };
+  }
+
+  /**
+   * On an empty instance, a whole restore from a backup with history brings the history itself: the
+   * log becomes the original one, event for event, so the audit trail and point-in-time recovery
+   * carry over. The compensating events that follow are then none (the states are equal), but the
+   * restore is still recorded by its markers. Answers the new head.
+   */
+  private async adoptHistory(backupId: string, passphrase: string | undefined): Promise<number> {
+    const { body } = await this.backups.open(backupId);
+    const { records } = await openBackup(body, { passphrase });
+    await this.store.adoptHistory(eventsOf(records));
+    const head = await this.store.headPosition();
+    await this.projector.waitFor(head, 3600_000);
+    return head;
   }
 
   private *restoreEvents(db: Database.Database, run: RestoreRun, base: number, counts: RestoreCounts): Generator<NewEvent> {
@@ -209,6 +230,10 @@ export class RestoreService implements OnApplicationBootstrap {
   private livePath(): string {
     return this.liveDb.name;
   }
+}
+
+async function* eventsOf(records: AsyncIterable<BackupRecord>): AsyncIterable<RecordedEvent> {
+  for await (const record of records) if (record.t === 'event') yield record.v as unknown as RecordedEvent;
 }
 
 /** The live read models' checkpoint, read through the attached `live` schema. */

@@ -1,10 +1,11 @@
 import Database from 'better-sqlite3';
 import { Subject } from 'rxjs';
 import { randomInt } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { v7 as uuidv7 } from 'uuid';
 import { Clock } from '../../common/clock';
 import { AppendOptions, AppendResult, EventStore, ExpectedRevision, LogQuery, NewEvent, ReadAllOptions, RecordedEvent, SubscribeOptions } from '../event-store';
-import { DuplicateEventIdError, HeadMovedError, WrongExpectedRevisionError } from '../event-store.errors';
+import { DuplicateEventIdError, HeadMovedError, LogNotEmptyError, WrongExpectedRevisionError } from '../event-store.errors';
 import { NewEventSerializer } from '../serialize-new-event';
 import { EVENT_COLUMNS, EventRow, EventRowReader } from './event-row';
 import { EVENTS_PRAGMAS, EVENTS_SCHEMA } from './events-schema.sql';
@@ -182,6 +183,52 @@ export class SqliteEventStore extends EventStore {
       .all(...params, q.limit);
     const reader = new EventRowReader();
     return rows.map((row) => reader.read(row));
+  }
+
+  async adoptHistory(events: AsyncIterable<RecordedEvent>): Promise<number> {
+    const head = this.stmt.head.get()?.p ?? 0;
+    if (head !== 0) throw new LogNotEmptyError(head);
+    const stagingPath = `${this.db.name}.adopting-${process.pid}-${Date.now()}`;
+    const staging = new Database(stagingPath);
+    try {
+      staging.pragma('journal_mode = OFF');
+      staging.exec(EVENTS_SCHEMA);
+      const insert = staging.prepare(`INSERT INTO events (${EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+      const insertMany = staging.transaction((rows: RecordedEvent[]) => {
+        for (const e of rows) insert.run(e.position, e.eventId, e.stream, e.revision, e.type, e.schemaVersion, JSON.stringify(e.data), JSON.stringify(e.metadata), Date.parse(e.recordedAt));
+      });
+      let batch: RecordedEvent[] = [];
+      for await (const event of events) {
+        batch.push(event);
+        if (batch.length >= 1000) {
+          insertMany(batch);
+          batch = [];
+        }
+      }
+      insertMany(batch);
+      staging.close();
+      const adopted = this.commitStaged(stagingPath);
+      if (adopted > 0) this.appended.next(this.stmt.head.get()?.p ?? 0);
+      return adopted;
+    } finally {
+      if (staging.open) staging.close();
+      rmSync(stagingPath, { force: true });
+    }
+  }
+
+  /** Copies a staged log in one transaction, re-checking inside it that the log is still empty. */
+  private commitStaged(stagingPath: string): number {
+    this.db.prepare('ATTACH DATABASE ? AS staging').run(stagingPath);
+    try {
+      const copy = this.db.transaction(() => {
+        const head = this.stmt.head.get()?.p ?? 0;
+        if (head !== 0) throw new LogNotEmptyError(head);
+        return this.db.prepare(`INSERT INTO main.events (${EVENT_COLUMNS}) SELECT ${EVENT_COLUMNS} FROM staging.events ORDER BY position`).run().changes;
+      });
+      return copy.immediate();
+    } finally {
+      this.db.exec('DETACH DATABASE staging');
+    }
   }
 
   async headPosition(): Promise<number> {
