@@ -1,33 +1,89 @@
-import { Injectable } from '@nestjs/common';
-import { open } from 'node:fs/promises';
+import { Inject, Injectable } from '@nestjs/common';
+import Database from 'better-sqlite3';
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { basename, extname, join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { v7 as uuidv7 } from 'uuid';
+import { Clock } from '../common/clock';
+import { READ_MODEL_DB } from '../projections/read-model-db';
+import { copyReadModelSchema } from '../snapshots/read-model-schema';
+import { APP_VERSION } from './app-version';
 import { unsupportedUpload } from './backup-errors';
 import { BackupService } from './backup.service';
 import { BackupView } from './backup-view';
-import { BACKUP_MAGIC } from './format/backup-manifest';
+import { BackupFormat, detectBackupFormat } from './foreign/detect-backup-format';
+import { ForeignImportInfo } from './foreign/foreign-import-info';
+import { readBackupData } from './foreign/read-backup-data';
+import { readGlobeProject } from './foreign/read-globe-project';
+import { BackupRecord } from './format/backup-record';
+import { writeBackupFile } from './format/write-backup-file';
+import { loadRecords } from './load-records';
+import { StateReader } from './state-reader';
 
 /**
- * An uploaded backup file becomes a backup like any other (kind `uploaded`), after it verified in
- * full: recognised by its content, never by its name or content type.
+ * An uploaded file becomes a backup like any other (kind `uploaded`) after it verified in full,
+ * recognised by its content, never by its name or type. The Globe app's "Save Project" file and the
+ * BackupData JSON are turned into a native backup first: loaded into a scratch database (which puts
+ * their records in order), written natively, then verified and stored; the row keeps their format.
  */
 @Injectable()
 export class BackupUpload {
-  constructor(private readonly backups: BackupService) {}
+  constructor(
+    private readonly backups: BackupService,
+    private readonly clock: Clock,
+    @Inject(READ_MODEL_DB) private readonly liveDb: Database.Database,
+  ) {}
 
-  async accept(path: string, actor: string, passphrase?: string): Promise<BackupView> {
-    if (await startsWithMagic(path)) return this.backups.admit(path, { id: uuidv7(), kind: 'uploaded', format: 'native', actor, passphrase }, true);
-    throw unsupportedUpload();
+  async accept(path: string, actor: string, passphrase?: string, fileName?: string): Promise<BackupView> {
+    const format = await detectBackupFormat(path);
+    if (format === null) throw unsupportedUpload();
+    const id = uuidv7();
+    if (format === 'native') return this.backups.admit(path, { id, kind: 'uploaded', format, actor, passphrase }, true);
+    const native = join(this.backups.tmpDir(), `upload-native-${id}.gvbk`);
+    try {
+      await this.convert(path, format, native, await this.importInfo(path, fileName));
+      return await this.backups.admit(native, { id, kind: 'uploaded', format, actor }, true);
+    } finally {
+      await rm(native, { force: true });
+    }
   }
-}
 
-async function startsWithMagic(path: string): Promise<boolean> {
-  const handle = await open(path, 'r');
-  try {
-    const magic = Buffer.from(`${BACKUP_MAGIC}\n`);
-    const head = Buffer.alloc(magic.length);
-    const { bytesRead } = await handle.read(head, 0, head.length, 0);
-    return bytesRead === head.length && head.equals(magic);
-  } finally {
-    await handle.close();
+  private async convert(path: string, format: Exclude<BackupFormat, 'native'>, out: string, info: ForeignImportInfo): Promise<void> {
+    const scratch = join(this.backups.tmpDir(), `state-upload-${uuidv7()}.sqlite`);
+    try {
+      const db = new Database(scratch);
+      try {
+        db.pragma('journal_mode = OFF');
+        copyReadModelSchema(this.liveDb, db);
+        const records: AsyncIterable<BackupRecord> = format === 'globe-project' ? readGlobeProject(path, info) : readBackupData(path, info);
+        await loadRecords(db, records, 0);
+      } finally {
+        db.close();
+      }
+      const reader = new StateReader(scratch);
+      try {
+        const manifestInfo = { appVersion: APP_VERSION, createdAt: info.now, headPosition: 0, headRecordedAt: null, includesHistory: false };
+        await writeBackupFile(reader.records(null), manifestInfo, out, { compression: 'gzip', tmpDir: this.backups.tmpDir() });
+      } finally {
+        reader.close();
+      }
+    } finally {
+      await rm(scratch, { force: true });
+    }
+  }
+
+  /**
+   * The dataset a foreign file's locations land in: its id comes from the file's content, so the
+   * same project uploaded twice is the same dataset (a restore then shows what changed, instead of a
+   * copy).
+   */
+  private async importInfo(path: string, fileName?: string): Promise<ForeignImportInfo> {
+    const hash = createHash('sha256');
+    await pipeline(createReadStream(path), hash);
+    const now = new Date(this.clock.now()).toISOString();
+    const name = fileName ? basename(fileName, extname(fileName)) : `Globe project ${now.slice(0, 10)}`;
+    return { datasetId: `project-${hash.digest('hex').slice(0, 16)}`, datasetName: name.slice(0, 200), now };
   }
 }

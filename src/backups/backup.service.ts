@@ -8,7 +8,7 @@ import { Readable } from 'node:stream';
 import { DataSource } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { Clock } from '../common/clock';
-import { AppConfig } from '../config/app-config';
+import { AppConfig, tmpDirOf } from '../config/app-config';
 import { EventStore } from '../events/event-store';
 import { JobContext, JobRunner } from '../jobs/job-runner';
 import { Projector } from '../projections/projector';
@@ -180,7 +180,7 @@ export class BackupService {
   }
 
   tmpDir(): string {
-    return join(this.config.values.dataDir, 'tmp');
+    return tmpDirOf(this.config);
   }
 
   private now(): string {

@@ -50,11 +50,16 @@ export class BackupsController {
    */
   @Post('upload')
   @HttpCode(201)
-  async upload(@Req() req: Request, @Ctx() ctx: RequestContext, @Headers('x-backup-passphrase') passphrase?: string): Promise<BackupView> {
+  async upload(
+    @Req() req: Request,
+    @Ctx() ctx: RequestContext,
+    @Headers('x-backup-passphrase') passphrase?: string,
+    @Headers('x-file-name') fileNameHeader?: string,
+  ): Promise<BackupView> {
     const path = join(this.backups.tmpDir(), `upload-${uuidv7()}`);
-    await stageUpload(req, path, this.config.values.MAX_UPLOAD_BYTES);
+    const staged = await stageUpload(req, path, this.config.values.MAX_UPLOAD_BYTES);
     try {
-      return await this.uploads.accept(path, ctx.actor, passphrase || undefined);
+      return await this.uploads.accept(path, ctx.actor, passphrase || undefined, staged.fileName ?? fileNameHeader);
     } finally {
       await rm(path, { force: true });
     }

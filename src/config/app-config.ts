@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
 
 const booleanFlag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
@@ -42,3 +42,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
   }
   return new AppConfig({ ...parsed.data, dataDir: resolve(parsed.data.DATA_DIR) });
 }
+
+/** DATA_DIR/tmp: staged uploads, scratch states, files being written; emptied at start-up. */
+export const tmpDirOf = (config: AppConfig): string => join(config.values.dataDir, 'tmp');

@@ -1,11 +1,19 @@
 import { Global, Module } from '@nestjs/common';
-import { mkdirSync } from 'node:fs';
-import { AppConfig, loadConfig } from './app-config';
+import { mkdirSync, rmSync } from 'node:fs';
+import { AppConfig, loadConfig, tmpDirOf } from './app-config';
 
-/** Parses the environment once and makes sure DATA_DIR exists before any store opens a file in it. */
+/**
+ * Parses the environment once, makes sure DATA_DIR exists before any store opens a file in it, and
+ * empties DATA_DIR/tmp: everything there (staged uploads, scratch states, files being written) is
+ * temporary by definition, so what a crash left there is removed before anything starts. (A SQLite
+ * DATA_DIR belongs to one process; scale-out runs on PostgreSQL and shared object storage.)
+ */
 export function prepareConfig(env: NodeJS.ProcessEnv): AppConfig {
   const config = loadConfig(env);
   mkdirSync(config.values.dataDir, { recursive: true });
+  const tmp = tmpDirOf(config);
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp, { recursive: true });
   return config;
 }
 

@@ -1,15 +1,12 @@
-import { Inject, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
+import { OnApplicationBootstrap } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import { DataSource, In } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { AppError } from '../common/app-error';
 import { Clock } from '../common/clock';
 import { RequestContext } from '../common/http/request-context';
-import { AppConfig } from '../config/app-config';
 import { datasetNotFound } from '../domain/domain-errors';
 import { EventStore } from '../events/event-store';
 import { JobView } from '../jobs/job';
@@ -41,24 +38,15 @@ export class ImportDataset {
  * removed when the job ends, and any left by a crash are removed at start-up.
  */
 @CommandHandler(ImportDataset)
-export class ImportDatasetHandler implements ICommandHandler<ImportDataset, JobView>, OnModuleInit, OnApplicationBootstrap {
-  private readonly logger = new Logger('Import');
-
+export class ImportDatasetHandler implements ICommandHandler<ImportDataset, JobView>, OnApplicationBootstrap {
   constructor(
     private readonly jobs: JobRunner,
     private readonly store: EventStore,
     private readonly projector: Projector,
     private readonly readModel: GlobeReadModel,
     private readonly clock: Clock,
-    @Inject(AppConfig) private readonly config: AppConfig,
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
-
-  onModuleInit(): void {
-    const dir = stagingDir(this.config);
-    mkdirSync(dir, { recursive: true });
-    for (const name of readdirSync(dir)) if (name.startsWith('import-')) rmSync(join(dir, name), { force: true });
-  }
 
   /** An import whose job a crash interrupted after its append committed is complete: say so. */
   async onApplicationBootstrap(): Promise<void> {
@@ -159,5 +147,3 @@ export class ImportDatasetHandler implements ICommandHandler<ImportDataset, JobV
     return new Set(rows.map((r) => r.id));
   }
 }
-
-export const stagingDir = (config: AppConfig) => join(config.values.dataDir, 'tmp');

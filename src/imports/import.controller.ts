@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
 import { parseInput } from '../common/http/parse-input';
 import { Ctx, RequestContext } from '../common/http/request-context';
-import { AppConfig } from '../config/app-config';
+import { AppConfig, tmpDirOf } from '../config/app-config';
 import { JobView } from '../jobs/job';
-import { ImportDataset, stagingDir } from './import-dataset.command';
+import { ImportDataset } from './import-dataset.command';
 import { importOptionsSchema } from './import-options';
 import { stageUpload } from './staged-upload';
 
@@ -23,7 +23,7 @@ export class ImportController {
   @HttpCode(202)
   async import(@Param('id') datasetId: string, @Query() query: unknown, @Req() req: Request, @Ctx() ctx: RequestContext) {
     const options = parseInput(importOptionsSchema, query, 'IMPORT.INVALID_OPTIONS');
-    const path = join(stagingDir(this.config), `import-${uuidv7()}.upload`);
+    const path = join(tmpDirOf(this.config), `import-${uuidv7()}.upload`);
     const upload = await stageUpload(req, path, this.config.values.MAX_UPLOAD_BYTES);
     const job: JobView = await this.commands.execute(new ImportDataset(datasetId, upload, options, ctx));
     return { jobId: job.id, datasetId, job };

@@ -1,10 +1,9 @@
-import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import Database from 'better-sqlite3';
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { v7 as uuidv7 } from 'uuid';
-import { AppConfig } from '../config/app-config';
+import { AppConfig, tmpDirOf } from '../config/app-config';
 import { EventStore, RecordedEvent } from '../events/event-store';
 import { READ_MODEL_DB } from '../projections/read-model-db';
 import { SqliteReadModelWriter } from '../projections/sqlite-read-model-writer';
@@ -25,7 +24,7 @@ const MAX_ROWS_PER_APPLY = 20_000;
  * reads at the same moment all reuse one).
  */
 @Injectable()
-export class StateAtService implements OnModuleInit, OnModuleDestroy {
+export class StateAtService implements OnModuleDestroy {
   private readonly dir: string;
   private readonly cache = new Map<number, CacheEntry>();
 
@@ -36,12 +35,7 @@ export class StateAtService implements OnModuleInit, OnModuleDestroy {
     @Inject(READ_MODEL_DB) private readonly liveDb: Database.Database,
     @Inject(AppConfig) config: AppConfig,
   ) {
-    this.dir = join(config.values.dataDir, 'tmp');
-  }
-
-  onModuleInit(): void {
-    mkdirSync(this.dir, { recursive: true });
-    for (const name of readdirSync(this.dir)) if (name.startsWith('state-')) rmSync(join(this.dir, name), { force: true });
+    this.dir = tmpDirOf(config);
   }
 
   async onModuleDestroy(): Promise<void> {

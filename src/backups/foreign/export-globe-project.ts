@@ -23,7 +23,7 @@ import { writeDocument } from './text-sink';
  * - `metadata.recordCount` is the number of locations written.
  *
  * Ends `out` once the document is complete and resolves when it has finished; on any failure `out`
- * is destroyed with the error, which is rethrown.
+ * is destroyed (cut short, without an error event) and the error is rethrown.
  */
 export function writeGlobeProject(
   records: AsyncIterable<BackupRecord>,

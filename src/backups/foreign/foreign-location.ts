@@ -10,7 +10,10 @@ export type LocationRecord = Extract<BackupRecord, { t: 'location' }>;
 export type PropertiesShape =
   /** The Globe app's flat location: every other member is a property (escaped names undone). */
   | 'flat'
-  /** Ours: the `properties` object is the bag; other unknown members are added to it when not already there. */
+  /**
+   * Ours: the `properties` object is the bag; other unknown members are added to it when not
+   * already there (a `properties` that is not an object is such a member).
+   */
   | 'bag';
 
 /** Element `index` of a file's `locations`, which must be an object. */
@@ -40,9 +43,10 @@ export function foreignLocationRecord(
  */
 export function toForeignLocation(element: Record<string, unknown>, shape: PropertiesShape, datasetId: string, time: string): unknown {
   const properties: Record<string, unknown> = {};
-  if (shape === 'bag' && isJsonObject(element.properties)) Object.assign(properties, element.properties);
+  const bag = shape === 'bag' && isJsonObject(element.properties);
+  if (bag) Object.assign(properties, element.properties);
   for (const key of Object.keys(element)) {
-    if (GLOBE_LOCATION_FIELDS.has(key) || (shape === 'bag' && (key === 'properties' || key === 'datasetId'))) continue;
+    if (GLOBE_LOCATION_FIELDS.has(key) || (bag && key === 'properties') || (shape === 'bag' && key === 'datasetId')) continue;
     const property = shape === 'flat' ? unescapePropertyKey(key, GLOBE_LOCATION_FIELDS) : key;
     if (!Object.hasOwn(properties, property)) properties[property] = element[key];
   }

@@ -31,9 +31,13 @@ export class TextSink {
     await finished(this.out);
   }
 
-  /** Destroys the stream with `error`, so no one takes a half-written document for a whole one. */
-  fail(error: unknown): void {
-    this.out.destroy(error instanceof Error ? error : new Error(String(error)));
+  /**
+   * Destroys the stream, so no one takes a half-written document for a whole one (a file stays
+   * short, an HTTP response is cut off). Without an error: the failure is the writer's promise's to
+   * report, and an 'error' event nobody listens to would crash the process.
+   */
+  fail(): void {
+    this.out.destroy();
   }
 
   private async flush(): Promise<void> {
@@ -65,8 +69,8 @@ function drained(out: Writable): Promise<void> {
 }
 
 /**
- * Runs `write` against a sink on `out`: ends the stream when it succeeds, destroys it when it fails
- * (and rethrows). Every exporter goes through here.
+ * Runs `write` against a sink on `out`: ends the stream when it succeeds, destroys it (without an
+ * error event) when it fails, and rethrows. Every exporter goes through here.
  */
 export async function writeDocument<T>(out: Writable, write: (sink: TextSink) => Promise<T>): Promise<T> {
   const sink = new TextSink(out);
@@ -75,7 +79,7 @@ export async function writeDocument<T>(out: Writable, write: (sink: TextSink) =>
     await sink.end();
     return result;
   } catch (error) {
-    sink.fail(error);
+    sink.fail();
     throw error;
   }
 }
