@@ -251,8 +251,15 @@ export class JobRunner implements OnModuleInit, OnModuleDestroy {
     return job.persisted;
   }
 
+  /**
+   * One INSERT … ON CONFLICT statement, never `save()`: save() wraps its statements in an async
+   * BEGIN … COMMIT on the shared connection, and the projector's and snapshots' synchronous work
+   * would then land inside that transaction (see read-model-db.ts).
+   */
   private async persist(view: JobView): Promise<void> {
-    await this.dataSource.getRepository(JobEntity).save({ id: view.id, kind: view.kind, state: view.state, view: JSON.stringify(view), created_at: view.createdAt });
+    await this.dataSource
+      .getRepository(JobEntity)
+      .upsert({ id: view.id, kind: view.kind, state: view.state, view: JSON.stringify(view), created_at: view.createdAt }, ['id']);
   }
 
   private iso(): string {

@@ -1,7 +1,13 @@
 import Database from 'better-sqlite3';
 import { DataSource } from 'typeorm';
 
-/** Injection token of the raw better-sqlite3 connection under TypeORM's DataSource (same connection, same file). */
+/**
+ * Injection token of the raw better-sqlite3 connection under TypeORM's DataSource (same connection,
+ * same file). The projector, snapshots and claims use it synchronously, so code on this connection
+ * must never open a transaction across an await: no TypeORM `save()`/`remove()` and no
+ * `dataSource.transaction()` (both BEGIN, await, COMMIT), only single statements (find, insert,
+ * update, upsert, delete, query).
+ */
 export const READ_MODEL_DB = Symbol('READ_MODEL_DB');
 
 export function rawConnection(dataSource: DataSource): Database.Database {
