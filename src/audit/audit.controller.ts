@@ -34,14 +34,15 @@ function decode(cursor: string): number {
 
 /**
  * The audit trail is the log itself: every event with who, when, through what and why. Newest
- * first by default; `next` is a cursor to pass back as `after`.
+ * first by default; `next` is a cursor to pass back as `after`; `olderHistory` names the backup
+ * that holds the events an opt-in log compaction removed (null while the log is whole).
  */
 @Controller('api/audit')
 export class AuditController {
   constructor(private readonly store: EventStore) {}
 
   @Get()
-  async list(@Query() raw: unknown): Promise<{ items: RecordedEvent[]; next: string | null }> {
+  async list(@Query() raw: unknown): Promise<{ items: RecordedEvent[]; next: string | null; olderHistory: unknown }> {
     const q = parseInput(auditQuery, raw, 'QUERY.INVALID');
     const items = await this.store.query({
       stream: q.stream,
@@ -57,6 +58,13 @@ export class AuditController {
     });
     const more = items.length > q.limit;
     const page = more ? items.slice(0, q.limit) : items;
-    return { items: page, next: more ? encode(page[page.length - 1].position) : null };
+    return { items: page, next: more ? encode(page[page.length - 1].position) : null, olderHistory: await this.olderHistory() };
+  }
+
+  /** After an opt-in log compaction: where the trail continues (the backup that holds the removed events). */
+  private async olderHistory(): Promise<unknown> {
+    if ((await this.store.firstPosition()) <= 1) return null;
+    const [compacted] = await this.store.query({ types: ['LogCompacted'], direction: 'backward', limit: 1 });
+    return compacted?.type === 'LogCompacted' ? { beforePosition: compacted.data.upToPosition + 1, backup: compacted.data.backup } : null;
   }
 }

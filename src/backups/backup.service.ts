@@ -122,7 +122,7 @@ export class BackupService {
     try {
       const reader = new StateReader(this.liveDbPath());
       try {
-        job.progress({ phase: 'writing', done: 0, total: reader.recordCount(spec.includeHistory) });
+        job.progress({ phase: 'writing', done: 0, total: reader.recordCount(spec.includeHistory, await this.store.firstPosition()) });
         await writeBackupFile(
           reader.records(spec.includeHistory ? this.store : null, job.signal),
           { appVersion: APP_VERSION, createdAt: this.now(), headPosition: reader.position, headRecordedAt: await this.recordedAt(reader.position), includesHistory: spec.includeHistory },

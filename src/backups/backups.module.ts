@@ -16,6 +16,6 @@ import { backupStorageProvider } from './storage/backup-storage.provider';
   imports: [JobsModule],
   controllers: [BackupsController, BackupSchedulesController, ExportController],
   providers: [BackupService, BackupStates, BackupUpload, BackupHealthService, BackupDrill, BackupScheduler, backupStorageProvider],
-  exports: [BackupService, BackupStates],
+  exports: [BackupService, BackupStates, BackupScheduler],
 })
 export class BackupsModule {}

@@ -54,10 +54,10 @@ export class StateReader {
     }
   }
 
-  /** How many records `records` yields (a known total for progress, from the same transaction). */
-  recordCount(includeHistory: boolean): number {
+  /** How many records `records` yields (a known total for progress): `firstPosition` is the log's first event (after a compaction, not 1). */
+  recordCount(includeHistory: boolean, firstPosition: number): number {
     const count = (t: string) => (this.db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n;
-    const events = includeHistory ? this.position : 0;
+    const events = includeHistory && firstPosition > 0 ? Math.max(0, this.position - firstPosition + 1) : 0;
     return count('datasets') + count('locations') + 1 + count('configurations') + events;
   }
 

@@ -41,6 +41,15 @@ export const backupSchedulesSchema = z
     retention: backupRetentionSchema.default({ keepLast: 7, keepDailyDays: 14, keepWeeklyWeeks: 8 }),
     /** Restore drills: the newest backup restored into a scratch database and checked against its manifest. */
     drills: z.object({ enabled: z.boolean().default(true), cron: cron.default('30 4 * * *') }).strict().default({ enabled: true, cron: '30 4 * * *' }),
+    /**
+     * Opt-in log compaction (off by default: the audit trail is the product). Events older than
+     * `olderThanDays` are folded into a base snapshot and removed from the live log, but only when a
+     * verified backup with the history holds them.
+     */
+    logCompaction: z
+      .object({ enabled: z.boolean().default(false), olderThanDays: z.number().int().min(1).max(36500).default(365), cron: cron.default('45 3 * * *') })
+      .strict()
+      .default({ enabled: false, olderThanDays: 365, cron: '45 3 * * *' }),
   })
   .strict()
   .refine((d) => new Set(d.schedules.map((s) => s.id)).size === d.schedules.length, { message: 'schedule ids must be unique', path: ['schedules'] });

@@ -83,6 +83,13 @@ export const eventSchemas = {
     kept: z.number().int().min(0),
     policy: retentionPolicySchema,
   }),
+  /** Opt-in log compaction removed the events up to a position; they live on in a verified backup. */
+  LogCompacted: z.object({
+    upToPosition: z.number().int().min(1),
+    eventsRemoved: z.number().int().min(0),
+    baseSnapshotId: z.string(),
+    backup: z.object({ id: z.string(), key: z.string(), storage: z.string(), headPosition: z.number().int() }),
+  }),
   /** The automatic backup schedules, retention and drills were set (the whole document). */
   BackupSchedulesChanged: z.object({ schedules: backupSchedulesSchema }),
 } as const;
@@ -107,6 +114,7 @@ export const eventSchemaVersions: Record<EventType, number> = {
   RestorePointCreated: 1,
   SnapshotsCompacted: 1,
   BackupSchedulesChanged: 1,
+  LogCompacted: 1,
 };
 
 /** `{type, data}` for every type: the discriminated union the domain folds over. */

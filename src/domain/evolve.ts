@@ -62,6 +62,7 @@ export function evolve(state: GlobeState, event: GlobeEvent): GlobeState {
     case 'RestorePointCreated':
     case 'SnapshotsCompacted':
     case 'BackupSchedulesChanged':
+    case 'LogCompacted':
       return state;
     default: {
       const unhandled: never = event;

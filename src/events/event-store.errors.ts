@@ -33,3 +33,9 @@ export class LogNotEmptyError extends AppError {
     super('EVENTS.NOT_EMPTY', `history can only be adopted into an empty log (this one is at position ${head})`, 409, { head });
   }
 }
+
+export class IncompleteHistoryError extends AppError {
+  constructor(position: number) {
+    super('EVENTS.INCOMPLETE_HISTORY', `the history to adopt is not whole (it skips to position ${position})`, 409, { position });
+  }
+}

@@ -104,6 +104,14 @@ export abstract class EventStore {
    * fails half-way (a damaged backup) leaves the store empty. `EVENTS.NOT_EMPTY` (409) otherwise.
    */
   abstract adoptHistory(events: AsyncIterable<RecordedEvent>): Promise<number>;
+  /** The position of the first event still in the log: 1, or past it once the log was compacted; 0 for an empty log. */
+  abstract firstPosition(): Promise<number>;
+  /**
+   * Opt-in log compaction: removes the events at positions ≤ `position` from the live log, in one
+   * transaction. Only for a caller that made sure they are held elsewhere (a verified backup with
+   * the history) and that a base snapshot at `position` exists. Positions never change.
+   */
+  abstract removeUpTo(position: number): Promise<number>;
   /** The position of the last event; 0 for an empty log. */
   abstract headPosition(): Promise<number>;
   /** The last position whose `recordedAt ≤ time`; 0 when the log has nothing that old. */

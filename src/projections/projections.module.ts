@@ -13,8 +13,6 @@ import { GlobeReadModel } from './globe-read-model';
 import { Projector } from './projector';
 import { registerSqlFunctions } from './sql-functions';
 import { READ_MODEL_DB, rawConnection } from './read-model-db';
-import { ProjectionsController } from './projections.controller';
-import { JobsModule } from '../jobs/jobs.module';
 
 /**
  * Read models live in their own file, `<DATA_DIR>/read-models.sqlite`, apart from the log: they can
@@ -25,7 +23,6 @@ import { JobsModule } from '../jobs/jobs.module';
 @Global()
 @Module({
   imports: [
-    JobsModule,
     TypeOrmModule.forRootAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
@@ -42,7 +39,6 @@ import { JobsModule } from '../jobs/jobs.module';
       }),
     }),
   ],
-  controllers: [ProjectionsController],
   providers: [
     { provide: READ_MODEL_DB, inject: [getDataSourceToken()], useFactory: rawConnection },
     Projector,

@@ -79,12 +79,15 @@ export class Projector implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /**
-   * Empties the read models and replays the whole log into them. `onProgress` sees the position
-   * reached and the head it is heading for. Resolves when the rebuild has caught up with that head.
+   * Empties the read models and replays the whole log into them, or, given `base` (a state database
+   * at some position, for a compacted log), starts from that state and replays what follows it.
+   * `onProgress` sees the position reached and the head it is heading for. Resolves when the
+   * rebuild has caught up with that head.
    */
-  async rebuild(onProgress?: (applied: number, head: number) => void): Promise<void> {
+  async rebuild(onProgress?: (applied: number, head: number) => void, base?: string): Promise<void> {
     await this.stop();
     this.writer.reset(CHECKPOINT);
+    if (base) this.writer.loadState(base, CHECKPOINT);
     const head = await this.store.headPosition();
     this.start();
     const subscription = this.applied.subscribe((p) => onProgress?.(p, head));

@@ -64,6 +64,20 @@ export class SqliteReadModelWriter {
     }).immediate();
   }
 
+  /** Copies a whole state (read-model tables of another database file) in, with its checkpoint, atomically. */
+  loadState(path: string, checkpoint: string): void {
+    this.db.prepare('ATTACH DATABASE ? AS base').run(path);
+    try {
+      this.db.transaction(() => {
+        for (const table of READ_MODEL_TABLES) this.db.prepare(`INSERT INTO main.${table} SELECT * FROM base.${table}`).run();
+        const position = (this.db.prepare("SELECT position FROM base.projection_checkpoints WHERE name = 'globe'").get() as { position: number } | undefined)?.position ?? 0;
+        this.stmt.setCheckpoint.run(checkpoint, position);
+      }).immediate();
+    } finally {
+      this.db.exec('DETACH DATABASE base');
+    }
+  }
+
   private applyOne(event: RecordedEvent): void {
     const s = this.stmt;
     switch (event.type) {
@@ -139,6 +153,7 @@ export class SqliteReadModelWriter {
       case 'RestorePointCreated':
       case 'SnapshotsCompacted':
       case 'BackupSchedulesChanged':
+      case 'LogCompacted':
         return;
       default: {
         const unhandled: never = event;

@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { BackupsModule } from '../backups/backups.module';
 import { JobsModule } from '../jobs/jobs.module';
 import { SnapshotsModule } from '../snapshots/snapshots.module';
+import { LogCompaction } from './log-compaction';
+import { RebuildController } from './rebuild.controller';
 import { RestoreHistory } from './restore-history';
 import { RestorePointsService } from './restore-points.service';
 import { RestoreService } from './restore.service';
@@ -14,8 +16,8 @@ import { TimeTravel } from './time-travel';
 /** Point-in-time recovery: state at any position, previews, restores, undo, restore points. */
 @Module({
   imports: [JobsModule, SnapshotsModule, BackupsModule],
-  controllers: [RestoresController, StateController],
-  providers: [StateAtService, TimeTravel, RestoreService, RestoreHistory, RestorePointsService, serverSecretProvider],
+  controllers: [RestoresController, StateController, RebuildController],
+  providers: [StateAtService, TimeTravel, LogCompaction, RestoreService, RestoreHistory, RestorePointsService, serverSecretProvider],
   exports: [StateAtService, TimeTravel, RestoreService, RestorePointsService],
 })
 export class RecoveryModule {}

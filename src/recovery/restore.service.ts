@@ -169,7 +169,12 @@ export class RestoreService implements OnApplicationBootstrap {
     let base = run.basePosition ?? (await this.store.headPosition());
     if (base === 0 && 'backupId' in run.target && isWholeScope(run.scope) && (await this.backups.get(run.target.backupId)).includesHistory) {
       job.progress({ phase: 'adopting history' });
-      base = await this.adoptHistory(run.target.backupId, run.passphrase);
+      // A backup of a compacted log holds only the recent history: it cannot stand alone, so the
+      // state is restored by compensating events instead (the store stays empty on refusal).
+      base = await this.adoptHistory(run.target.backupId, run.passphrase).catch((error) => {
+        if ((error as { code?: string }).code === 'EVENTS.INCOMPLETE_HISTORY') return 0;
+        throw error;
+      });
     }
     job.progress({ phase: 'snapshot' });
     await this.projector.waitFor(base);

@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { v7 as uuidv7 } from 'uuid';
+import { AppError } from '../common/app-error';
 import { AppConfig, tmpDirOf } from '../config/app-config';
 import { EventStore, RecordedEvent } from '../events/event-store';
 import { READ_MODEL_DB } from '../projections/read-model-db';
@@ -80,6 +81,17 @@ export class StateAtService implements OnModuleDestroy {
     }
   }
 
+  private async historyCompacted(position: number, first: number): Promise<AppError> {
+    const [compacted] = await this.store.query({ types: ['LogCompacted'], direction: 'backward', limit: 1 });
+    const backup = compacted?.type === 'LogCompacted' ? compacted.data.backup : null;
+    return new AppError(
+      'HISTORY.COMPACTED',
+      `the log before position ${first} was compacted; the state at ${position} is restorable from backup ${backup?.id ?? '(unknown)'}`,
+      410,
+      { position, firstPosition: first, backup },
+    );
+  }
+
   private async build(position: number): Promise<ScratchState> {
     const path = join(this.dir, `state-${uuidv7()}.sqlite`);
     const base = await this.startingPoint(path, position);
@@ -110,10 +122,17 @@ export class StateAtService implements OnModuleDestroy {
     return ScratchState.open(path, position, base, replayed);
   }
 
-  /** Writes the starting state to `path` and answers its position: a snapshot's, or 0 with empty tables. */
+  /**
+   * Writes the starting state to `path` and answers its position: a snapshot's, or 0 with empty
+   * tables. A snapshot serves only if every event between it and `position` is still in the log
+   * (after a log compaction, older snapshots would replay over a gap): otherwise the state before
+   * the log's start is gone from here and lives in the backup named by the error.
+   */
   private async startingPoint(path: string, position: number): Promise<number> {
+    const first = await this.store.firstPosition();
+    const replayable = (p: number) => p === position || first <= 1 || p >= first - 1;
     const fromSnapshot = await this.lease.shared(async () => {
-      for (const snapshot of await this.snapshots.candidatesAtOrBefore(position)) {
+      for (const snapshot of (await this.snapshots.candidatesAtOrBefore(position)).filter((s) => replayable(s.position))) {
         try {
           await this.snapshots.materialize(snapshot, path);
           return snapshot.position;
@@ -124,6 +143,7 @@ export class StateAtService implements OnModuleDestroy {
       return null;
     });
     if (fromSnapshot !== null) return fromSnapshot;
+    if (first > 1) throw await this.historyCompacted(position, first);
     const db = new Database(path);
     try {
       copyReadModelSchema(this.liveDb, db);

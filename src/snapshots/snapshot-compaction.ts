@@ -36,8 +36,10 @@ export class SnapshotCompaction {
         this.clock.now(),
         policy,
       );
-      // Invalid snapshots are dead weight whatever the policy says.
-      const doomed = rows.filter((r) => !keep.has(r.id) || r.status !== 'valid');
+      // Invalid snapshots are dead weight whatever the policy says; the newest log base is never
+      // removed (a compacted log starts from it), older bases are below the log's start and unused.
+      const base = rows.find((r) => r.reason === 'log-base' && r.status === 'valid');
+      const doomed = rows.filter((r) => r.id !== base?.id && (!keep.has(r.id) || r.status !== 'valid'));
       onProgress(0, doomed.length);
       for (const [i, row] of doomed.entries()) {
         await this.snapshots.remove(row);

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, mkdirSync } from 'node:fs';
-import { open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { copyFile, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -17,7 +17,8 @@ import { READ_MODEL_DB } from '../projections/read-model-db';
 import { READ_MODEL_SCHEMA_VERSION, StateCounts, checkpointOf, hashState, keepOnlyStateTables, stateCounts } from './read-model-schema';
 import { SnapshotEntity } from './snapshot.entity';
 
-export type SnapshotReason = 'auto' | 'scheduled' | 'manual' | 'pre-restore' | 'pre-import';
+/** `log-base`: the state a compacted log starts from; kept whatever the retention policy says. */
+export type SnapshotReason = 'auto' | 'scheduled' | 'manual' | 'pre-restore' | 'pre-import' | 'log-base';
 
 export interface SnapshotView {
   id: string;
@@ -79,12 +80,34 @@ export class SnapshotStore implements OnModuleInit {
     }
   }
 
+  /** A snapshot of the live read models at their checkpoint. */
   async take(reason: SnapshotReason): Promise<SnapshotView> {
     const id = uuidv7();
     const copyPath = join(this.dir, `.tmp-${id}.sqlite`);
-    const gzPath = join(this.dir, `.tmp-${id}.sqlite.gz`);
     try {
       this.liveDb.prepare('VACUUM INTO ?').run(copyPath);
+      return await this.storeCopy(id, copyPath, reason);
+    } finally {
+      await rm(copyPath, { force: true });
+    }
+  }
+
+  /** A snapshot of a scratch state (the state at some past position), e.g. the base of a compacted log. */
+  async takeFrom(scratchPath: string, reason: SnapshotReason): Promise<SnapshotView> {
+    const id = uuidv7();
+    const copyPath = join(this.dir, `.tmp-${id}.sqlite`);
+    try {
+      await copyFile(scratchPath, copyPath);
+      return await this.storeCopy(id, copyPath, reason);
+    } finally {
+      await rm(copyPath, { force: true });
+    }
+  }
+
+  /** Strips a copy to the state tables, hashes, compresses, fsyncs, renames, and records it. */
+  private async storeCopy(id: string, copyPath: string, reason: SnapshotReason): Promise<SnapshotView> {
+    const gzPath = join(this.dir, `.tmp-${id}.sqlite.gz`);
+    try {
       const copy = new Database(copyPath);
       let position: number;
       let stateHash: string;
@@ -101,11 +124,10 @@ export class SnapshotStore implements OnModuleInit {
       const fileSha = await gzipWithHash(copyPath, gzPath);
       const file = `snap-${String(position).padStart(12, '0')}-${id}.sqlite.gz`;
       await rename(gzPath, join(this.dir, file));
-      const recordedAt = await this.recordedAtOf(position);
       const row: SnapshotEntity = {
         id,
         position,
-        recorded_at: recordedAt,
+        recorded_at: await this.recordedAtOf(position),
         schema_version: READ_MODEL_SCHEMA_VERSION,
         state_hash: stateHash,
         file,
@@ -119,7 +141,6 @@ export class SnapshotStore implements OnModuleInit {
       await this.repo().insert(row);
       return toSnapshotView(row);
     } finally {
-      await rm(copyPath, { force: true });
       await rm(gzPath, { force: true });
     }
   }
@@ -170,9 +191,10 @@ export class SnapshotStore implements OnModuleInit {
     return this.repo().find({ order: { position: 'DESC', id: 'DESC' } });
   }
 
+  /** The time of the state at `position`: its event's, or (the event compacted away) the first one after it. */
   private async recordedAtOf(position: number): Promise<string | null> {
     if (position === 0) return null;
-    for await (const event of this.store.readAll({ fromPosition: position, toPosition: position })) return event.recordedAt;
+    for await (const event of this.store.readAll({ fromPosition: position, limit: 1 })) return event.recordedAt;
     return null;
   }
 

@@ -5,7 +5,7 @@ import { rmSync } from 'node:fs';
 import { v7 as uuidv7 } from 'uuid';
 import { Clock } from '../../common/clock';
 import { AppendOptions, AppendResult, EventStore, ExpectedRevision, LogQuery, NewEvent, ReadAllOptions, RecordedEvent, SubscribeOptions } from '../event-store';
-import { DuplicateEventIdError, HeadMovedError, LogNotEmptyError, WrongExpectedRevisionError } from '../event-store.errors';
+import { DuplicateEventIdError, HeadMovedError, IncompleteHistoryError, LogNotEmptyError, WrongExpectedRevisionError } from '../event-store.errors';
 import { NewEventSerializer } from '../serialize-new-event';
 import { EVENT_COLUMNS, EventRow, EventRowReader } from './event-row';
 import { EVENTS_PRAGMAS, EVENTS_SCHEMA } from './events-schema.sql';
@@ -198,7 +198,10 @@ export class SqliteEventStore extends EventStore {
         for (const e of rows) insert.run(e.position, e.eventId, e.stream, e.revision, e.type, e.schemaVersion, JSON.stringify(e.data), JSON.stringify(e.metadata), Date.parse(e.recordedAt));
       });
       let batch: RecordedEvent[] = [];
+      let expected = 1;
       for await (const event of events) {
+        // Only a history that starts at the beginning can stand on its own (a compacted one cannot).
+        if (event.position !== expected++) throw new IncompleteHistoryError(event.position);
         batch.push(event);
         if (batch.length >= 1000) {
           insertMany(batch);
@@ -229,6 +232,14 @@ export class SqliteEventStore extends EventStore {
     } finally {
       this.db.exec('DETACH DATABASE staging');
     }
+  }
+
+  async firstPosition(): Promise<number> {
+    return this.stmt.first.get()?.p ?? 0;
+  }
+
+  async removeUpTo(position: number): Promise<number> {
+    return this.db.transaction(() => this.db.prepare('DELETE FROM events WHERE position <= ?').run(position).changes).immediate();
   }
 
   async headPosition(): Promise<number> {
