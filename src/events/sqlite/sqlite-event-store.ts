@@ -1,16 +1,16 @@
 import Database from 'better-sqlite3';
 import { Subject } from 'rxjs';
-import { randomInt } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { v7 as uuidv7 } from 'uuid';
 import { Clock } from '../../common/clock';
 import { AppendOptions, AppendResult, EventStore, ExpectedRevision, LogQuery, NewEvent, ReadAllOptions, RecordedEvent, SubscribeOptions } from '../event-store';
-import { DuplicateEventIdError, HeadMovedError, IncompleteHistoryError, LogNotEmptyError, WrongExpectedRevisionError } from '../event-store.errors';
+import { DuplicateEventIdError, HeadMovedError, LogNotEmptyError, WrongExpectedRevisionError } from '../event-store.errors';
 import { NewEventSerializer } from '../serialize-new-event';
 import { EVENT_COLUMNS, EventRow, EventRowReader } from './event-row';
 import { EVENTS_PRAGMAS, EVENTS_SCHEMA } from './events-schema.sql';
 import { logQueryWhere } from './log-query-sql';
 import { waitForAppend } from './wait-for-append';
+import { AppendEventIds } from './append-event-ids';
+import { stageHistory } from './stage-history';
 
 const PAGE_SIZE = 1000;
 /** How often a waiting subscription looks for events appended by another process on the same file. */
@@ -189,32 +189,12 @@ export class SqliteEventStore extends EventStore {
     const head = this.stmt.head.get()?.p ?? 0;
     if (head !== 0) throw new LogNotEmptyError(head);
     const stagingPath = `${this.db.name}.adopting-${process.pid}-${Date.now()}`;
-    const staging = new Database(stagingPath);
     try {
-      staging.pragma('journal_mode = OFF');
-      staging.exec(EVENTS_SCHEMA);
-      const insert = staging.prepare(`INSERT INTO events (${EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-      const insertMany = staging.transaction((rows: RecordedEvent[]) => {
-        for (const e of rows) insert.run(e.position, e.eventId, e.stream, e.revision, e.type, e.schemaVersion, JSON.stringify(e.data), JSON.stringify(e.metadata), Date.parse(e.recordedAt));
-      });
-      let batch: RecordedEvent[] = [];
-      let expected = 1;
-      for await (const event of events) {
-        // Only a history that starts at the beginning can stand on its own (a compacted one cannot).
-        if (event.position !== expected++) throw new IncompleteHistoryError(event.position);
-        batch.push(event);
-        if (batch.length >= 1000) {
-          insertMany(batch);
-          batch = [];
-        }
-      }
-      insertMany(batch);
-      staging.close();
+      await stageHistory(stagingPath, events);
       const adopted = this.commitStaged(stagingPath);
       if (adopted > 0) this.appended.next(this.stmt.head.get()?.p ?? 0);
       return adopted;
     } finally {
-      if (staging.open) staging.close();
       rmSync(stagingPath, { force: true });
     }
   }
@@ -276,24 +256,4 @@ function checkExpectedRevision(stream: string, expected: ExpectedRevision, actua
   if (expected === 'any') return;
   const want = expected === 'no_stream' ? -1 : expected;
   if (want !== actual) throw new WrongExpectedRevisionError(stream, expected, actual);
-}
-
-/**
- * Ids for the events of one append that came without their own: one uuidv7() per append, then its
- * last 48 bits (random in UUIDv7) counting up from a random start. They stay valid, time-ordered
- * UUIDv7s, increasing within the append; two appends in one millisecond would need overlapping
- * 47-bit ranges to collide (and the UNIQUE index would then refuse the append, not corrupt it).
- * A uuidv7() per event cost ~8% of an append of small events (BENCHMARKS.md, append).
- */
-class AppendEventIds {
-  private prefix = '';
-  private counter = 0;
-
-  next(): string {
-    if (this.prefix === '') {
-      this.prefix = uuidv7().slice(0, 24);
-      this.counter = randomInt(2 ** 47);
-    }
-    return this.prefix + (this.counter++).toString(16).padStart(12, '0');
-  }
 }
