@@ -29,6 +29,7 @@ describe('detectBackupFormat', () => {
     await writeGlobeProject(asAsync(sampleState()), createWriteStream(dir.path('ours-globe.json')), INFO);
     expect(await detectBackupFormat(dir.path('ours-globe.json'))).toBe('globe-project');
     expect(await detectText('mapping-only.json', '{"locations": [], "columnMapping": {}}')).toBe('globe-project');
+    expect(await detectText('bom.json', '\ufeff{"locations": [], "uiSettings": {}}')).toBe('globe-project');
   });
 
   it('knows a BackupData document: ours, and the shapes the request describes', async () => {

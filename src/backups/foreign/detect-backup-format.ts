@@ -1,11 +1,10 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { Transform, TransformCallback } from 'node:stream';
-import { parser as jsonTokenizer } from 'stream-json';
 import { AppError } from '../../common/app-error';
 import { iterateParsed } from '../../imports/parsing/iterate-parsed';
 import { BACKUP_MAGIC } from '../format/backup-manifest';
 import { foreignMalformed } from './foreign-errors';
+import { JsonToken, TokenConsumer } from './token-consumer';
 
 export type BackupFormat = 'native' | 'globe-project' | 'backup-data';
 
@@ -28,10 +27,7 @@ const NATIVE_LEAD = Buffer.from(`${BACKUP_MAGIC}\n`, 'utf8');
  */
 export async function detectBackupFormat(path: string): Promise<BackupFormat | null> {
   if (await startsWith(path, NATIVE_LEAD)) return 'native';
-  const tokenizer = jsonTokenizer({ packValues: true, streamValues: false });
-  const verdicts = iterateParsed<{ format: BackupFormat | null }>(createReadStream(path), [tokenizer, new TopLevelKeys()], () =>
-    foreignMalformed('not JSON'),
-  );
+  const verdicts = iterateParsed<{ format: BackupFormat | null }>(createReadStream(path), [new TopLevelKeys()], () => foreignMalformed('not JSON'));
   try {
     for await (const { format } of verdicts) return format;
     return null;
@@ -52,32 +48,21 @@ async function startsWith(path: string, lead: Buffer): Promise<boolean> {
   }
 }
 
-type Token = { name: string; value?: string };
 type State = 'document' | 'members' | 'member-value' | 'skipping' | 'metadata' | 'decided';
 
-/** Consumes stream-json tokens and pushes one `{format}` as soon as the top-level members settle it. */
-class TopLevelKeys extends Transform {
+/** Consumes stream-json tokens and outputs one `{format}` as soon as the top-level members settle it. */
+class TopLevelKeys extends TokenConsumer {
   private state: State = 'document';
   private key = '';
   private depth = 0;
   private metadataKey = '';
   private readonly seen = { version: false, timestamp: false, datasets: false, totalLocations: false };
 
-  constructor() {
-    super({ objectMode: true });
-  }
-
-  override _transform(token: Token, _encoding: BufferEncoding, done: TransformCallback): void {
-    this.consume(token);
-    done();
-  }
-
-  override _flush(done: TransformCallback): void {
+  protected override atEnd(): void {
     if (this.state !== 'decided') this.decide(null);
-    done();
   }
 
-  private consume(token: Token): void {
+  protected override consume(token: JsonToken): void {
     switch (this.state) {
       case 'document':
         if (token.name === 'startObject') this.state = 'members';
@@ -101,7 +86,7 @@ class TopLevelKeys extends Transform {
     }
   }
 
-  private memberValue(token: Token): void {
+  private memberValue(token: JsonToken): void {
     const { key } = this;
     const { name } = token;
     if ((key === 'uiSettings' || key === 'columnMapping') && name === 'startObject') return this.decide('globe-project');
@@ -122,7 +107,7 @@ class TopLevelKeys extends Transform {
   }
 
   /** Inside a skipped value; in `metadata`, its own members (depth 1) are looked at for totalLocations. */
-  private nested(token: Token): void {
+  private nested(token: JsonToken): void {
     const { name } = token;
     if (this.state === 'metadata' && this.depth === 1) {
       if (name === 'keyValue') {
@@ -145,6 +130,6 @@ class TopLevelKeys extends Transform {
 
   private decide(format: BackupFormat | null): void {
     this.state = 'decided';
-    this.push({ format });
+    this.output({ format });
   }
 }

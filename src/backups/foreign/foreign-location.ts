@@ -39,14 +39,15 @@ export function foreignLocationRecord(
  * coordinates are taken as they are (the schema decides). `quantity` is kept when a finite number;
  * `created_at`/`updated_at` when non-empty strings, else `time` is used. A value we cannot hold in a
  * named field (a quantity "12 t", a numeric timestamp) is kept as a property of that name, so
- * nothing the file said is lost. `datasetId` is not read here: the caller decides the dataset.
+ * nothing the file said is lost. The dataset is the caller's to decide; in the `bag` shape a string
+ * `datasetId` member is its input and left out of the properties.
  */
 export function toForeignLocation(element: Record<string, unknown>, shape: PropertiesShape, datasetId: string, time: string): unknown {
   const properties: Record<string, unknown> = {};
   const bag = shape === 'bag' && isJsonObject(element.properties);
   if (bag) Object.assign(properties, element.properties);
   for (const key of Object.keys(element)) {
-    if (GLOBE_LOCATION_FIELDS.has(key) || (bag && key === 'properties') || (shape === 'bag' && key === 'datasetId')) continue;
+    if (GLOBE_LOCATION_FIELDS.has(key) || (bag && key === 'properties') || (shape === 'bag' && key === 'datasetId' && typeof element.datasetId === 'string')) continue;
     const property = shape === 'flat' ? unescapePropertyKey(key, GLOBE_LOCATION_FIELDS) : key;
     if (!Object.hasOwn(properties, property)) properties[property] = element[key];
   }

@@ -1,9 +1,8 @@
 import { createReadStream } from 'node:fs';
-import { Transform, TransformCallback } from 'node:stream';
-import { parser as jsonTokenizer } from 'stream-json';
 import Assembler = require('stream-json/Assembler');
 import { iterateParsed } from '../../imports/parsing/iterate-parsed';
 import { foreignMalformed } from './foreign-errors';
+import { JsonToken, TokenConsumer } from './token-consumer';
 
 /** What the top-level members of interest of a JSON document hold, in file order. */
 export type SectionItem =
@@ -39,18 +38,14 @@ export const MAX_VALUE_CHARS = 64 * 1024 * 1024;
  */
 export function readJsonSections(path: string, plan: SectionPlan): AsyncIterable<SectionItem> {
   const sections = new JsonSections(plan);
-  const tokenizer = jsonTokenizer({ packValues: true, streamValues: false });
-  return iterateParsed<SectionItem>(createReadStream(path), [tokenizer, sections], (error) =>
+  return iterateParsed<SectionItem>(createReadStream(path), [sections], (error) =>
     foreignMalformed(`it is not valid JSON (${error instanceof Error ? error.message : String(error)})`, sections.where()),
   );
 }
 
-/** A stream-json token, as emitted with `packValues` on and `streamValues` off. */
-type Token = { name: string; value?: string };
-
 type State = 'document' | 'members' | 'member-value' | 'skipping' | 'assembling' | 'elements' | 'ended';
 
-class JsonSections extends Transform {
+class JsonSections extends TokenConsumer {
   private state: State = 'document';
   private section = '';
   private readonly seen = new Set<string>();
@@ -60,7 +55,7 @@ class JsonSections extends Transform {
   private index = 0;
 
   constructor(private readonly plan: SectionPlan) {
-    super({ objectMode: true });
+    super();
   }
 
   /** Where reading is, for locating a parse failure. */
@@ -69,21 +64,12 @@ class JsonSections extends Transform {
     return this.state === 'assembling' ? { section: this.section } : undefined;
   }
 
-  override _transform(token: Token, _encoding: BufferEncoding, done: TransformCallback): void {
-    try {
-      this.consume(token);
-      done();
-    } catch (error) {
-      done(error as Error);
-    }
-  }
-
   // stream-json rejects a truncated document before this runs; the check keeps the guarantee from resting on that.
-  override _flush(done: TransformCallback): void {
-    done(this.state === 'ended' ? undefined : foreignMalformed('the JSON document ends early'));
+  protected override atEnd(): void {
+    if (this.state !== 'ended') throw foreignMalformed('the JSON document ends early');
   }
 
-  private consume(token: Token): void {
+  protected override consume(token: JsonToken): void {
     switch (this.state) {
       case 'document':
         if (token.name !== 'startObject') throw foreignMalformed('it is not a JSON object');
@@ -100,7 +86,7 @@ class JsonSections extends Transform {
         return;
       case 'assembling':
         if (this.build(token)) {
-          this.push({ kind: 'value', section: this.section, value: this.value.current } satisfies SectionItem);
+          this.output({ kind: 'value', section: this.section, value: this.value.current } satisfies SectionItem);
           this.state = 'members';
         }
         return;
@@ -111,7 +97,7 @@ class JsonSections extends Transform {
     }
   }
 
-  private nextMember(token: Token): void {
+  private nextMember(token: JsonToken): void {
     if (token.name === 'endObject') {
       this.state = 'ended';
       return;
@@ -124,7 +110,7 @@ class JsonSections extends Transform {
     this.skipDepth = 0;
   }
 
-  private startMemberValue(token: Token): void {
+  private startMemberValue(token: JsonToken): void {
     if (this.plan.streamed.includes(this.section) && token.name === 'startArray') {
       this.index = 0;
       this.state = 'elements';
@@ -134,21 +120,21 @@ class JsonSections extends Transform {
     this.consume(token);
   }
 
-  private nextElementToken(token: Token): void {
+  private nextElementToken(token: JsonToken): void {
     // Between elements the assembler is idle, so an endArray there closes the section's array.
     if (this.value.done && token.name === 'endArray') {
-      this.push({ kind: 'end', section: this.section } satisfies SectionItem);
+      this.output({ kind: 'end', section: this.section } satisfies SectionItem);
       this.state = 'members';
       return;
     }
     if (this.build(token)) {
-      this.push({ kind: 'element', section: this.section, index: this.index, value: this.value.current } satisfies SectionItem);
+      this.output({ kind: 'element', section: this.section, index: this.index, value: this.value.current } satisfies SectionItem);
       this.index++;
     }
   }
 
   /** Feeds the value being built; true once it is complete. */
-  private build(token: Token): boolean {
+  private build(token: JsonToken): boolean {
     if (this.value.done) this.valueChars = 0;
     this.valueChars += 1 + (token.value?.length ?? 0);
     if (this.valueChars > MAX_VALUE_CHARS) throw foreignMalformed(`a value is longer than ${MAX_VALUE_CHARS} characters`, this.where());

@@ -18,7 +18,8 @@ async function readJsonFile(name: string, content: unknown): Promise<BackupRecor
   return collect(readBackupData(dir.path(name), INFO));
 }
 
-const valuesOf = (records: BackupRecord[], t: BackupRecord['t']) => byId(records.filter((r) => r.t === t).map((r) => r.v as { id: string }));
+type Value = { id: string } & Record<string, unknown>;
+const valuesOf = (records: BackupRecord[], t: BackupRecord['t']) => byId(records.filter((r) => r.t === t).map((r) => r.v as Value));
 const sections = (records: BackupRecord[]) => ({
   datasets: valuesOf(records, 'dataset'),
   locations: valuesOf(records, 'location'),
@@ -63,13 +64,16 @@ describe('readBackupData', () => {
   it("sends locations of unknown datasets to info's dataset, and yields that dataset only when needed", async () => {
     const location = (id: string, datasetId?: string) => ({ id, datasetId, name: id, latitude: 0, longitude: 0, properties: {}, created_at: AT, updated_at: AT });
     const mixed = await readJsonFile('mixed.json', { datasets: [dataset('d1')], locations: [location('a', 'd1'), location('b', 'nope'), location('c')] });
-    expect(sections(mixed).locations.map((l) => [l.id, (l as { datasetId: string }).datasetId])).toEqual([['a', 'd1'], ['b', 'restored'], ['c', 'restored']]);
+    expect(sections(mixed).locations.map((l) => [l.id, l.datasetId])).toEqual([['a', 'd1'], ['b', 'restored'], ['c', 'restored']]);
     expect(sections(mixed).datasets.map((d) => d.id)).toEqual(['d1', 'restored']);
     const known = await readJsonFile('known.json', { datasets: [dataset('d1')], locations: [location('a', 'd1')] });
     expect(sections(known).datasets.map((d) => d.id)).toEqual(['d1']);
     const ownDefault = await readJsonFile('own-default.json', { datasets: [dataset('restored')], locations: [location('a')] });
     expect(sections(ownDefault).datasets).toEqual([dataset('restored')]);
     expect(sections(ownDefault).settings).toEqual([DEFAULT_SETTINGS]);
+    const ownDefaultAfter = await readJsonFile('own-default-after.json', { locations: [location('a')], datasets: [dataset('restored')] });
+    expect(sections(ownDefaultAfter).datasets).toEqual([dataset('restored')]);
+    expect(sections(ownDefaultAfter).locations).toEqual([expect.objectContaining({ id: 'a', datasetId: 'restored' })]);
   });
 
   it('finishes locations read before the datasets and the timestamp in a second pass', async () => {
@@ -82,7 +86,7 @@ describe('readBackupData', () => {
       datasets: [dataset('d1')],
       timestamp: AT,
     });
-    expect(sections(records).locations.map((l) => { const { id, datasetId, created_at } = l as { id: string; datasetId: string; created_at: string }; return [id, datasetId, created_at]; })).toEqual([
+    expect(sections(records).locations.map((l) => [l.id, l.datasetId, l.created_at])).toEqual([
       ['a', 'd1', AT],
       ['b', 'restored', 'c'],
       ['c', 'restored', 'c'],

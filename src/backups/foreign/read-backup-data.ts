@@ -50,13 +50,13 @@ export async function* readBackupData(path: string, info: ForeignImportInfo): As
       }
     }
   }
-  if (reading.usesDefaultDataset) yield checkForeignRecord({ t: 'dataset', v: foreignDataset(info, {}, reading.time) }, 'datasets', null);
+  if (reading.needsDefaultDataset) yield checkForeignRecord({ t: 'dataset', v: foreignDataset(info, {}, reading.time) }, 'datasets', null);
 }
 
 /** What has been read of the file so far, and the record each item makes. */
 class BackupDataReading {
   deferred = 0;
-  usesDefaultDataset = false;
+  private sentToDefault = false;
   private readonly datasetIds = new Set<string>();
   private readonly configurationIds = new Set<string>();
   private datasetsRead = false;
@@ -69,6 +69,11 @@ class BackupDataReading {
   private knownAtLocations = { datasets: false, timestamp: false };
 
   constructor(private readonly info: ForeignImportInfo) {}
+
+  /** Whether a location went to info's dataset and the file has none of that id (known once the datasets are read). */
+  get needsDefaultDataset(): boolean {
+    return this.sentToDefault && !this.datasetIds.has(this.info.datasetId);
+  }
 
   get time(): string {
     return this.timestamp ?? this.info.now;
@@ -139,7 +144,7 @@ class BackupDataReading {
   private datasetOf(element: Record<string, unknown>): string {
     const { datasetId } = element;
     if (typeof datasetId === 'string' && this.datasetIds.has(datasetId)) return datasetId;
-    if (!this.datasetIds.has(this.info.datasetId)) this.usesDefaultDataset = true;
+    this.sentToDefault = true;
     return this.info.datasetId;
   }
 

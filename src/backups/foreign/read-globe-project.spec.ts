@@ -45,6 +45,11 @@ describe('readGlobeProject', () => {
     expect(settingsOf(records)).toEqual({ ...DEFAULT_SETTINGS, ...GLOBE_APP_PROJECT.uiSettings });
   });
 
+  it('reads a file saved with a byte order mark', async () => {
+    const records = await readJsonFile('bom.json', '\ufeff' + JSON.stringify(GLOBE_APP_PROJECT));
+    expect(locationsOf(records)).toHaveLength(3);
+  });
+
   it('round-trips our export: locations (ids, names, coordinates, quantity, typed and nested properties, timestamps) and uiSettings', async () => {
     const state = sampleState();
     await writeGlobeProject(asAsync(state), createWriteStream(dir.path('round.json')), { timestamp: '2025-03-02T08:00:00.000Z', appVersion: '0.1.0' });

@@ -45,8 +45,9 @@ export async function* readGlobeProject(path: string, info: ForeignImportInfo): 
       if (item.section === 'metadata') time = metadataTime(item.value, info);
     } else if (item.kind === 'value') {
       throw foreignMalformed('"locations" is not an array', { section: 'locations' });
-    } else if (item.kind === 'element') {
+    } else {
       hasLocations = true;
+      if (item.kind !== 'element') continue;
       const element = locationElement(item.value, item.index);
       if (time === undefined && !hasOwnTimes(element)) {
         deferred++;
@@ -54,8 +55,6 @@ export async function* readGlobeProject(path: string, info: ForeignImportInfo): 
       } else {
         yield foreignLocationRecord(element, item.index, 'flat', info.datasetId, time ?? info.now);
       }
-    } else {
-      hasLocations = true;
     }
   }
   if (!hasLocations) throw foreignMalformed('it has no "locations" array', { section: 'locations' });
