@@ -41,7 +41,7 @@ export class BackupDrill {
     let restoredStateHash: string | null = null;
     let error: string | null = null;
     try {
-      restoredStateHash = await this.states.use(backup.id, this.config.values.BACKUP_PASSPHRASE, (state) => hashState(state.db));
+      restoredStateHash = await this.states.fresh(backup.id, this.config.values.BACKUP_PASSPHRASE, (state) => hashState(state.db));
     } catch (e) {
       error = (e as { code?: string }).code ?? (e instanceof Error ? e.message : String(e));
     }

@@ -32,7 +32,9 @@ export class BackupHealthService {
   async health(): Promise<BackupHealth> {
     const promisedWithinHours = promiseOf(await this.scheduler.current());
     const all = await this.backups.list();
-    const verified = all.find((b) => b.lastVerifyResult === 'ok' && b.lastDrillResult !== 'failed');
+    // Verified means the content was checked (not only the bytes of an encrypted file) and no drill failed.
+    const failedDrill = (b: { lastDrillResult: string | null }) => b.lastDrillResult?.startsWith('failed') ?? false;
+    const verified = all.find((b) => b.lastVerifyResult === 'ok' && !failedDrill(b));
     const warnings: string[] = [];
     if (all.length === 0) warnings.push('there is no backup yet');
     else if (!verified) warnings.push('no backup verified restorable');
@@ -40,7 +42,7 @@ export class BackupHealthService {
       const days = ((this.clock.now() - Date.parse(verified.createdAt)) / DAY).toFixed(1);
       warnings.push(`the newest verified backup is ${days} days old, older than the ${promisedWithinHours} h the schedule promises`);
     }
-    const failedNewer = all.filter((b) => verified && b.createdAt > verified.createdAt && b.lastVerifyResult !== 'ok');
+    const failedNewer = all.filter((b) => verified && b.createdAt > verified.createdAt && (b.lastVerifyResult?.startsWith('failed') || failedDrill(b)));
     if (failedNewer.length) warnings.push(`${failedNewer.length} newer backup(s) failed verification`);
     const status = all.length === 0 ? 'no-backups' : warnings.length ? 'warning' : 'ok';
     return {

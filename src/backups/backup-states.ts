@@ -1,5 +1,6 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import Database from 'better-sqlite3';
+import { createHash } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
@@ -20,7 +21,7 @@ import { loadRecords } from './load-records';
  */
 @Injectable()
 export class BackupStates implements OnModuleDestroy {
-  private cached: { backupId: string; state: Promise<ScratchState>; users: number } | null = null;
+  private cached: { key: string; state: Promise<ScratchState>; users: number } | null = null;
 
   constructor(
     private readonly backups: BackupService,
@@ -34,10 +35,15 @@ export class BackupStates implements OnModuleDestroy {
     await (await cached?.state.catch(() => null))?.close();
   }
 
+  /**
+   * Runs `fn` with the backup's state. The cache is keyed by the backup AND the passphrase, so a
+   * wrong or missing passphrase is refused every time, not only on the first build.
+   */
   async use<R>(backupId: string, passphrase: string | undefined, fn: (state: ScratchState) => Promise<R> | R): Promise<R> {
-    if (this.cached?.backupId !== backupId) {
+    const key = `${backupId}:${passphrase === undefined ? '' : createHash('sha256').update(passphrase).digest('hex')}`;
+    if (this.cached?.key !== key) {
       const previous = this.cached;
-      this.cached = { backupId, state: this.build(backupId, passphrase), users: 0 };
+      this.cached = { key, state: this.build(backupId, passphrase), users: 0 };
       this.cached.state.catch(() => (this.cached = null));
       if (previous && previous.users === 0) void previous.state.then((s) => s.close()).catch(() => undefined);
     }
@@ -48,6 +54,16 @@ export class BackupStates implements OnModuleDestroy {
     } finally {
       entry.users -= 1;
       if (this.cached !== entry && entry.users === 0) void entry.state.then((s) => s.close()).catch(() => undefined);
+    }
+  }
+
+  /** The state read afresh from the stored file (never the cache): what a restore drill must test. */
+  async fresh<R>(backupId: string, passphrase: string | undefined, fn: (state: ScratchState) => Promise<R> | R): Promise<R> {
+    const state = await this.build(backupId, passphrase);
+    try {
+      return await fn(state);
+    } finally {
+      await state.close();
     }
   }
 

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import Database from 'better-sqlite3';
 import { createReadStream } from 'node:fs';
@@ -34,13 +34,22 @@ export interface CreateBackup {
 }
 
 /**
+ * What a verification proved: `ok` (every check, content included), `integrity-only` (an encrypted
+ * file checked without its passphrase: its bytes are intact, its content unseen), or the failure.
+ */
+function verifyResult(report: VerifyReport): string {
+  if (!report.ok) return `failed: ${report.error?.code}`;
+  return report.contentChecked ? 'ok' : 'integrity-only';
+}
+
+/**
  * Backups as a product. A backup is the state at one log position (read in one transaction while
  * writes go on), optionally with the history up to it, written to a temporary file, verified,
  * stored, verified again as stored, and only then listed: a row in the history means a complete
  * file that passed every check when it was made.
  */
 @Injectable()
-export class BackupService {
+export class BackupService implements OnApplicationBootstrap {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly storage: BackupStorage,
@@ -51,6 +60,20 @@ export class BackupService {
     @Inject(AppConfig) private readonly config: AppConfig,
     @Inject(READ_MODEL_DB) private readonly liveDb: Database.Database,
   ) {}
+
+  /**
+   * A crash between storing a backup and listing it leaves a complete file no row names: remove
+   * the files of backup jobs the crash interrupted (their keys end with the backup's id).
+   */
+  async onApplicationBootstrap(): Promise<void> {
+    const objects = await this.storage.list();
+    await this.jobs.settleInterrupted('backup', async (view) => {
+      const backupId = String(view.params.backupId);
+      if (await this.repo().findOneBy({ id: backupId })) return null;
+      for (const o of objects) if (o.key.endsWith(`-${backupId}.gvbk`)) await this.storage.delete(o.key);
+      return null;
+    });
+  }
 
   /** Starts a backup job; answers at once with the ids of the job and of the backup it will make. */
   async start(spec: CreateBackup): Promise<{ jobId: string; backupId: string }> {
@@ -86,7 +109,10 @@ export class BackupService {
     const row = await this.row(id);
     const report = await verifyBackup(await this.storage.get(row.key), { passphrase });
     const verifiedAt = this.now();
-    await this.repo().update({ id }, { last_verified_at: verifiedAt, last_verify_result: report.ok ? 'ok' : `failed: ${report.error?.code}` });
+    // A mistyped passphrase says nothing about the file: the record keeps what it knew.
+    if (report.error?.code !== 'BACKUP.WRONG_PASSPHRASE') {
+      await this.repo().update({ id }, { last_verified_at: verifiedAt, last_verify_result: verifyResult(report) });
+    }
     return { ...report, backupId: id, verifiedAt };
   }
 
@@ -111,7 +137,7 @@ export class BackupService {
       await this.storage.delete(key);
       throw backupVerifyFailed('as stored', readBack.error);
     }
-    const row = this.toRow(fields, key, stored.size, manifest);
+    const row = { ...this.toRow(fields, key, stored.size, manifest), last_verify_result: verifyResult(readBack) };
     await this.repo().insert(row);
     return toBackupView(row);
   }

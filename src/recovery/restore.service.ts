@@ -7,6 +7,7 @@ import { GlobeEvent } from '../domain/events';
 import { ConflictStrategy, RestoreCounts, RestoreScope, RestoreTarget, isWholeScope, passphraseOf, publicTarget } from '../domain/restore';
 import { BackupRecord } from '../backups/format/backup-record';
 import { openBackup } from '../backups/format/read-backup-records';
+import { passphraseRequired } from '../backups/format/backup-format-errors';
 import { BackupService } from '../backups/backup.service';
 import { BackupStates } from '../backups/backup-states';
 import { EventStore, NewEvent, RecordedEvent } from '../events/event-store';
@@ -129,6 +130,7 @@ export class RestoreService implements OnApplicationBootstrap {
     const claims = verifyPreview(previewToken, this.secret);
     const head = await this.store.headPosition();
     if (head !== claims.basePosition) throw previewStale(claims.basePosition, head);
+    if ('backupId' in claims.target && !passphrase && (await this.backups.get(claims.target.backupId)).encrypted) throw passphraseRequired();
     if (strategy === 'fail') {
       const diff = await this.withTarget(claims.target, claims.position, passphrase, (state) => this.diffWithLive(state, claims.scope));
       if (diff.diff.conflicts.count > 0) throw restoreConflicts(diff.diff.conflicts.count);
