@@ -1,0 +1,132 @@
+import { Page } from 'playwright-core';
+import { BrowserSession, describeInBrowser, openSession } from './support/browser';
+import { citiesCsv, seedDataset } from './support/fixtures';
+import { progressSeen, recordProgress } from './support/page-helpers';
+import { UiServer, startUiServer } from './support/ui-server';
+
+const CITIES = 1200;
+const TOWNS = 300;
+
+/** Moves a timeline slider (keyboard only, as a user would) to the latest stop whose text matches `wanted`. */
+async function slideTo(page: Page, wanted: RegExp): Promise<string> {
+  const slider = page.getByRole('slider');
+  const stop = page.getByTestId('timeline-stop');
+  await slider.focus();
+  await slider.press('End');
+  for (let i = 0; i < 50; i++) {
+    const text = await stop.innerText();
+    if (wanted.test(text)) return text;
+    await slider.press('ArrowLeft');
+  }
+  throw new Error(`no timeline stop matches ${wanted}`);
+}
+
+describeInBrowser('Restore Wizard and Audit Timeline in a real browser', () => {
+  let server: UiServer;
+  let s: BrowserSession;
+  let cities: { id: string };
+
+  beforeAll(async () => {
+    server = await startUiServer();
+    cities = await seedDataset(server.api, 'Cities', citiesCsv(CITIES), '#e4572e');
+    await seedDataset(server.api, 'Towns', citiesCsv(TOWNS, 'Town'), '#2e86de');
+    s = await openSession('restore-wizard', server.url);
+  }, 120_000);
+  afterAll(async () => {
+    await s?.close();
+    await server?.close();
+  });
+
+  const datasetNames = async () => ((await server.api.get('/api/datasets')).body.items as { name: string }[]).map((d) => d.name);
+
+  it('deletes a dataset, restores it with the wizard from a moment before the delete, and undoes the restore', async () => {
+    const { page } = s;
+    await page.goto('/data');
+    await page.getByRole('button', { name: 'Delete Cities' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Delete dataset' }).click();
+    await page.getByLabel('Name of Cities').waitFor({ state: 'detached' });
+    expect(await datasetNames()).toEqual(['Towns']);
+    await s.shot('cities-deleted');
+
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Restore Wizard' }).click();
+    await page.getByRole('heading', { name: 'Restore Wizard' }).waitFor();
+    expect(await slideTo(page, /Import of .* into “Towns”/)).not.toContain('deleted');
+    await s.shot('wizard-source-before-delete');
+    await page.getByRole('button', { name: 'Next: what to restore' }).click();
+
+    await page.getByRole('radio', { name: 'Only what I choose' }).check();
+    await page.getByRole('checkbox', { name: /Dataset “Cities”.*deleted since/ }).check();
+    await s.shot('wizard-scope-cities');
+    await page.getByRole('button', { name: 'Next: preview' }).click();
+
+    const summary = page.getByTestId('preview-summary');
+    await summary.waitFor();
+    const sentences = await summary.locator('li').allInnerTexts();
+    expect(sentences).toEqual(['1 dataset added', '1,200 locations added']);
+    expect(await page.getByText('No conflicts').isVisible()).toBe(true);
+    await s.shot('wizard-preview');
+    await page.getByRole('button', { name: 'Next: see the globe' }).click();
+
+    await page.waitForFunction((n) => document.querySelector('[data-testid=globe-point-count]')?.getAttribute('data-points') === String(n), CITIES + TOWNS, { timeout: 30_000 });
+    await s.shot('wizard-globe-preview');
+    await page.getByRole('button', { name: 'Next: confirm' }).click();
+
+    const restoreNow = page.getByRole('button', { name: 'Restore now' });
+    expect(await restoreNow.isDisabled()).toBe(true);
+    await page.getByLabel('Type RESTORE to confirm').fill('restore');
+    expect(await restoreNow.isDisabled()).toBe(true);
+    await page.getByLabel('Type RESTORE to confirm').fill('RESTORE');
+    expect(await restoreNow.isEnabled()).toBe(true);
+    await s.shot('wizard-confirm');
+    await recordProgress(page);
+    await restoreNow.click();
+
+    await page.getByTestId('restore-done').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('restore-done').innerText()).toContain('1 dataset added, 1,200 locations added');
+    expect((await progressSeen(page)).pop()).toBe('completed:100');
+    await s.shot('wizard-restore-done');
+    // back with its own creation time, so first again in the list
+    expect(await datasetNames()).toEqual(['Cities', 'Towns']);
+    const back = (await server.api.get(`/api/datasets/${cities.id}`)).body;
+    expect(back).toMatchObject({ name: 'Cities', locationCount: CITIES });
+
+    await page.getByRole('button', { name: 'Undo this restore' }).click();
+    await page.getByTestId('undo-done').waitFor({ timeout: 30_000 });
+    await s.shot('wizard-undone');
+    expect(await datasetNames()).toEqual(['Towns']);
+    expect((await server.api.get(`/api/datasets/${cities.id}`)).status).toBe(404);
+  });
+
+  it('shows the globe as it was at a moment of the audit timeline, read-only', async () => {
+    const { page } = s;
+    const headBefore = (await server.api.get('/api/audit').query({ limit: 1 })).body.items[0].position;
+    await page.goto('/audit');
+    const summary = page.getByTestId('state-summary');
+    await page.waitForFunction(() => document.querySelector('[data-testid=state-summary]')?.textContent?.startsWith('Now:'));
+    expect(await summary.innerText()).toBe(`Now: 1 datasets, ${TOWNS} locations, 0 configurations`);
+
+    await slideTo(page, /Import of .* into “Towns”/);
+    await page.waitForFunction((n) => /^As of .*: 2 datasets, /.test(document.querySelector('[data-testid=state-summary]')?.textContent ?? '') && document.querySelector('[data-testid=globe-point-count]')?.getAttribute('data-points') === String(n), CITIES + TOWNS, { timeout: 30_000 });
+    expect(await summary.innerText()).toMatch(new RegExp(`^As of .*: 2 datasets, ${(CITIES + TOWNS).toLocaleString('en-US')} locations, 0 configurations$`));
+    await s.shot('audit-time-travel-before-delete');
+
+    await page.getByRole('button', { name: 'Back to now' }).click();
+    await page.waitForFunction((n) => document.querySelector('[data-testid=globe-point-count]')?.getAttribute('data-points') === String(n), TOWNS, { timeout: 30_000 });
+    // time travel writes nothing
+    expect((await server.api.get('/api/audit').query({ limit: 1 })).body.items[0].position).toBe(headBefore);
+
+    await page.getByRole('combobox', { name: /^Type/ }).selectOption('DatasetDeleted');
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    // the user's delete, and the undo's (a restore writes ordinary events, marked as coming from the restore)
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=audit-group]').length === 2);
+    const deletes = await page.getByTestId('audit-group').allInnerTexts();
+    expect(deletes).toEqual([expect.stringMatching(/^Dataset “Cities” deleted .* you via restore/), expect.stringMatching(/^Dataset “Cities” deleted .* you via ui/)]);
+    await page.getByRole('combobox', { name: /^Type/ }).selectOption('');
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    const restoreGroups = page.getByTestId('audit-group').filter({ hasText: /^restore/i });
+    await restoreGroups.first().waitFor();
+    expect(await restoreGroups.allInnerTexts()).toEqual([expect.stringContaining('Undo of a restore by you: 1 dataset removed, 1,200 locations removed'), expect.stringMatching(/^restore\s*Restore by you: 1 dataset added, 1,200 locations added/i)]);
+    await s.shot('audit-log-grouped');
+    expect(s.pageErrors).toEqual([]);
+  });
+});

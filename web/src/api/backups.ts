@@ -1,0 +1,60 @@
+import { api, withQuery } from './client';
+import type { Backup, Page } from './types';
+
+/** The Backup Manager's API. Callers show "not available yet" when isUnavailable(error). */
+
+export const listBackups = () => api.get<Page<Backup>>('/api/backups').then((p) => p.items);
+export const backUpNow = () => api.post<{ jobId: string; backupId: string }>('/api/backups', {});
+export const deleteBackup = (id: string) => api.delete(`/api/backups/${encodeURIComponent(id)}`);
+export const verifyBackup = (id: string) => api.post<{ ok: boolean }>(`/api/backups/${encodeURIComponent(id)}/verify`);
+/** A restore drill: the backup restored into a scratch database and checked against its manifest. */
+export const drillBackup = (id: string) => api.post<{ ok: boolean; error: string | null }>(`/api/backups/${encodeURIComponent(id)}/drill`);
+export const backupDownloadUrl = (id: string) => `/api/backups/${encodeURIComponent(id)}/download`;
+
+/** A header carries Latin-1 only: a name outside printable ASCII travels percent-encoded. */
+const headerSafe = (name: string) => (/^[\x20-\x7e]*$/.test(name) ? name : encodeURIComponent(name));
+
+/** Any supported file (a native backup, a Globe "Save Project" file, BackupData JSON): verified in full, then listed as `uploaded`. */
+export const uploadBackup = (file: File, passphrase: string, onProgress?: (sent: number, total: number) => void) =>
+  api.upload<Backup>('/api/backups/upload', file, 'application/octet-stream', onProgress, {
+    'X-File-Name': headerSafe(file.name),
+    ...(passphrase ? { 'X-Backup-Passphrase': passphrase } : {}),
+  });
+
+export interface BackupHealth {
+  status: 'ok' | 'warning' | 'no-backups';
+  lastVerifiedRestorableAt: string | null;
+  newestBackupAt: string | null;
+  promisedWithinHours: number | null;
+  warnings: string[];
+  message: string;
+}
+export const backupHealth = () => api.get<BackupHealth>('/api/backups/health');
+
+export interface BackupSchedule {
+  id: string;
+  enabled: boolean;
+  frequency: 'daily' | 'weekly' | 'cron';
+  /** HH:MM */
+  time: string;
+  /** 0 = Sunday … 6 = Saturday */
+  dayOfWeek: number;
+  cron?: string;
+  timezone: string;
+  storage: string;
+  encrypt: boolean;
+  compression: 'gzip' | 'brotli' | 'none';
+  includeHistory: boolean;
+}
+
+export interface BackupSchedules {
+  schedules: BackupSchedule[];
+  retention: { keepLast: number; keepDailyDays: number; keepWeeklyWeeks: number };
+  drills: { enabled: boolean; cron: string };
+  logCompaction: { enabled: boolean; olderThanDays: number; cron: string };
+}
+export const getSchedules = () => api.get<BackupSchedules>('/api/backup-schedules');
+export const putSchedules = (doc: BackupSchedules) => api.put<BackupSchedules>('/api/backup-schedules', doc);
+
+export type ExportFormat = 'globe-project' | 'backup-data' | 'csv' | 'native';
+export const exportUrl = (format: ExportFormat, datasetId?: string) => withQuery('/api/export', { format, datasetId });

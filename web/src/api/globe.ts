@@ -1,0 +1,57 @@
+import { allPages, api } from './client';
+import type { Configuration, ConfigurationKind, Dataset, JobView, Location, Page, Settings } from './types';
+
+/** Datasets, locations, imports, settings and configurations: the Globe data API. */
+
+export const listDatasets = (at?: string) => api.get<Page<Dataset>>('/api/datasets', { at }).then((p) => p.items);
+export const createDataset = (body: { name: string; color?: string; description?: string }) => api.post<Dataset>('/api/datasets', body);
+export const updateDataset = (id: string, changes: Partial<Pick<Dataset, 'name' | 'color' | 'visible' | 'description'>>) =>
+  api.patch<Dataset>(`/api/datasets/${encodeURIComponent(id)}`, changes);
+export const deleteDataset = (id: string) => api.delete(`/api/datasets/${encodeURIComponent(id)}`);
+
+export interface ImportOptions {
+  skipInvalidRows: boolean;
+  duplicateHandling: 'skip' | 'replace' | 'allow';
+}
+
+const CONTENT_TYPES: Record<string, string> = { csv: 'text/csv', json: 'application/json', geojson: 'application/geo+json' };
+
+function importFormatOf(fileName: string): 'csv' | 'json' | 'geojson' | null {
+  const ext = fileName.toLowerCase().split('.').pop() ?? '';
+  if (ext === 'csv' || ext === 'txt') return 'csv';
+  if (ext === 'geojson') return 'geojson';
+  if (ext === 'json') return 'json';
+  return null;
+}
+
+export function startImport(datasetId: string, file: File, options: ImportOptions, onProgress?: (sent: number, total: number) => void) {
+  const format = importFormatOf(file.name);
+  const path = `/api/datasets/${encodeURIComponent(datasetId)}/import?${new URLSearchParams({
+    fileName: file.name,
+    skipInvalidRows: String(options.skipInvalidRows),
+    duplicateHandling: options.duplicateHandling,
+    ...(format ? { format } : {}),
+  })}`;
+  return api.upload<{ jobId: string; job: JobView }>(path, file, CONTENT_TYPES[format ?? 'csv'], onProgress);
+}
+
+export interface LocationQuery {
+  datasetId?: string;
+  q?: string;
+  at?: string;
+}
+
+export const locationsPage = (query: LocationQuery & { limit: number; cursor?: string | null }, signal?: AbortSignal) =>
+  api.get<Page<Location>>('/api/locations', { ...query }, signal);
+
+/** Every location matching the query, 10,000 a page (the API's largest), reporting as pages arrive. */
+export const allLocations = (query: LocationQuery, signal?: AbortSignal, onPage?: (loaded: Location[]) => void) =>
+  allPages<Location>('/api/locations', (cursor) => ({ ...query, limit: 10_000, cursor }), signal, onPage);
+
+export const getSettings = (at?: string) => api.get<Settings>('/api/settings', { at });
+export const patchSettings = (patch: Partial<Settings>) => api.patch<Settings>('/api/settings', patch);
+
+export const listConfigurations = () => api.get<Page<Configuration>>('/api/configurations').then((p) => p.items);
+export const saveConfiguration = (id: string, body: { kind: ConfigurationKind; name: string; value: unknown }) =>
+  api.put<Configuration>(`/api/configurations/${encodeURIComponent(id)}`, body);
+export const deleteConfiguration = (id: string) => api.delete(`/api/configurations/${encodeURIComponent(id)}`);

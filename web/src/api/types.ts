@@ -1,0 +1,193 @@
+/** The shapes of the Globe Vault HTTP API as the UI reads them (see README.md and the controllers). */
+
+export interface Page<T> {
+  items: T[];
+  next: string | null;
+}
+
+export interface Dataset {
+  id: string;
+  name: string;
+  description: string;
+  color: string;
+  visible: boolean;
+  source: { fileName: string | null; format: 'csv' | 'json' | 'geojson' } | null;
+  created_at: string;
+  updated_at: string;
+  locationCount: number;
+}
+
+export interface Location {
+  id: string;
+  datasetId: string;
+  name: string;
+  latitude: number;
+  longitude: number;
+  quantity?: number;
+  properties: Record<string, unknown>;
+  created_at: string;
+  updated_at: string;
+}
+
+export type JobState = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
+export type JobKind = 'import' | 'backup' | 'restore' | 'snapshot' | 'compaction' | 'rebuild' | 'verify';
+
+export interface JobView {
+  id: string;
+  kind: JobKind;
+  state: JobState;
+  phase: string;
+  done: number;
+  total: number | null;
+  bytes: number;
+  bytesTotal: number | null;
+  rate: number | null;
+  etaSeconds: number | null;
+  actor: string;
+  params: Record<string, unknown>;
+  result: unknown;
+  error: { code: string; message: string; details?: unknown } | null;
+  cancellable: boolean;
+  createdAt: string;
+  finishedAt: string | null;
+  updatedAt: string;
+}
+
+export const FINAL_JOB_STATES: readonly JobState[] = ['completed', 'failed', 'cancelled'];
+
+export interface RowError {
+  line: number;
+  code: string;
+  reason: string;
+}
+
+export interface ImportResult {
+  rowsRead: number;
+  locationsWritten: number;
+  rowsSkipped: number;
+  duplicates: { skipped: number; replaced: number; renamed: number };
+  errors: RowError[];
+}
+
+export interface Settings {
+  drawerOpen: boolean;
+  showQuantityVisualization: boolean;
+  searchQuery: string;
+  sortBy: 'name' | 'created_at' | 'updated_at';
+  sortOrder: 'asc' | 'desc';
+  filterBy: 'all' | 'with_quantity' | 'without_quantity';
+  theme: 'light' | 'dark' | 'system';
+  language: string;
+  autoSave: boolean;
+  notifications: boolean;
+  globeStyle: 'default' | 'satellite' | 'dark' | 'night' | 'political';
+  autoRotate: boolean;
+  rotationSpeed: number;
+  snapshotEveryEvents: number;
+  snapshotCron: string;
+  compactionCron: string;
+  snapshotRetention: { keepAllHours: number; hourlyDays: number; dailyDays: number; weeklyWeeks: number };
+}
+
+export type ConfigurationKind = 'camera-view' | 'filter' | 'layers' | 'visualization' | 'column-mapping' | 'other';
+
+export interface Configuration {
+  id: string;
+  kind: ConfigurationKind;
+  name: string;
+  value: unknown;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AuditEvent {
+  position: number;
+  eventId: string;
+  stream: string;
+  type: string;
+  data: Record<string, unknown>;
+  metadata: { actor: string; source: string; correlationId: string; causationId: string | null; reason?: string };
+  recordedAt: string;
+}
+
+export interface StateSummary {
+  at: string | null;
+  position: number;
+  head: number;
+  counts: { datasets: number; locations: number; configurations: number };
+}
+
+export type RestoreTarget = { at: string } | { position: number } | { restorePointId: string } | { backupId: string; passphrase?: string };
+
+export interface RestoreScope {
+  datasets?: string[];
+  settings?: true;
+  configurations?: true;
+}
+
+export type ConflictStrategy = 'target-wins' | 'keep-current' | 'newest-wins' | 'fail';
+
+interface KindCounts {
+  added: number;
+  changed: number;
+  removed: number;
+}
+
+export interface RestoreCounts {
+  datasets: KindCounts;
+  locations: KindCounts;
+  configurations: KindCounts;
+  settings: { changed: number };
+}
+
+export interface Conflict {
+  key: string;
+  kind: 'dataset' | 'location' | 'configuration' | 'settings';
+  id: string;
+  current: unknown;
+  target: unknown;
+}
+
+type Samples = { added: unknown[]; changed: { id: string; current: unknown; target: unknown }[]; removed: unknown[] };
+
+export interface RestorePreview {
+  previewToken: string;
+  target: RestoreTarget;
+  position: number;
+  basePosition: number;
+  scope: RestoreScope;
+  counts: RestoreCounts;
+  samples: { datasets: Samples; locations: Samples; configurations: Samples; settings: { changed: { key: string; current: unknown; target: unknown }[] } };
+  conflicts: { count: number; items: Conflict[] };
+}
+
+export interface RestorePoint {
+  id: string;
+  name: string;
+  description: string;
+  position: number;
+  automatic: boolean;
+  createdAt: string;
+}
+
+export type BackupKind = 'manual' | 'scheduled' | 'pre-restore' | 'uploaded';
+
+export interface Backup {
+  id: string;
+  createdAt: string;
+  kind: BackupKind;
+  size: number;
+  counts: { datasets: number; locations: number; configurations: number };
+  format: string;
+  compression: string;
+  encrypted: boolean;
+  storage: string;
+  lastVerifiedAt: string | null;
+  /** `ok`, or `failed: <code>`. */
+  lastVerifyResult: string | null;
+  /** The last restore drill (restored into a scratch database and compared with the manifest): `ok` or `failed: <reason>`. */
+  lastDrillAt: string | null;
+  lastDrillResult: string | null;
+  includesHistory: boolean;
+  actor: string;
+}

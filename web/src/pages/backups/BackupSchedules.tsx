@@ -1,0 +1,75 @@
+import { useEffect, useState } from 'react';
+import { type BackupSchedule, type BackupSchedules as Schedules, getSchedules, putSchedules } from '../../api/backups';
+import { isUnavailable } from '../../api/client';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { NotAvailable } from '../../components/NotAvailable';
+import { announce, useVersion } from '../../hooks/dataChanges';
+import { useLoad } from '../../hooks/useLoad';
+import { RetentionFields } from './RetentionFields';
+import { ScheduleFields } from './ScheduleFields';
+
+function newSchedule(existing: BackupSchedule[]): BackupSchedule {
+  const taken = new Set(existing.map((s) => s.id));
+  const frequency = taken.has('daily') ? 'weekly' : 'daily';
+  let id: string = frequency;
+  for (let n = 2; taken.has(id); n++) id = `${frequency}-${n}`;
+  return { id, enabled: true, frequency, time: '02:00', dayOfWeek: 0, timezone: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC', storage: 'default', encrypt: false, compression: 'gzip', includeHistory: true };
+}
+
+/** Automatic backups, their retention and the restore drills: one document, saved as a whole (and audited). */
+export function BackupSchedules() {
+  const version = useVersion('backups');
+  const loaded = useLoad(() => getSchedules(), [version]);
+  const [draft, setDraft] = useState<Schedules | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [saved, setSaved] = useState(false);
+  useEffect(() => {
+    if (loaded.data) setDraft(loaded.data);
+  }, [loaded.data]);
+  if (isUnavailable(loaded.error)) return <NotAvailable feature="Backup schedules" />;
+  if (!draft) return <ErrorNotice error={loaded.error} />;
+
+  const change = (next: Schedules) => {
+    setSaved(false);
+    setDraft(next);
+  };
+  const save = async (e: React.FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    try {
+      setDraft(await putSchedules(draft));
+      setSaved(true);
+      announce('backups', 'audit');
+    } catch (err) {
+      setError(err);
+    }
+  };
+  return (
+    <form className="stack" onSubmit={save} aria-label="Backup schedules">
+      {draft.schedules.length === 0 && <p className="muted">No automatic backups: only “Back up now” makes backups.</p>}
+      {draft.schedules.map((schedule, i) => (
+        <ScheduleFields
+          key={schedule.id}
+          schedule={schedule}
+          onChange={(next) => change({ ...draft, schedules: draft.schedules.map((s, j) => (j === i ? next : s)) })}
+          onRemove={() => change({ ...draft, schedules: draft.schedules.filter((_, j) => j !== i) })}
+        />
+      ))}
+      <div>
+        <button type="button" className="button" onClick={() => change({ ...draft, schedules: [...draft.schedules, newSchedule(draft.schedules)] })}>
+          Add a schedule
+        </button>
+      </div>
+      <RetentionFields doc={draft} onChange={change} />
+      <ErrorNotice error={error} title="Not saved" />
+      <div className="form-actions">
+        <button type="submit" className="button button-primary">
+          Save schedules
+        </button>
+        <span role="status" className="muted">
+          {saved ? 'Schedules saved.' : ''}
+        </span>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,59 @@
+import { useMemo } from 'react';
+import type { Dataset } from '../../api/types';
+import { formatCount } from '../../components/format';
+import type { GlobeLayer } from '../../globe/geo';
+import { GlobeCanvas } from '../../globe/GlobeCanvas';
+import { GlobeStatus } from '../../globe/GlobeStatus';
+import { DEFAULT_VIEW } from '../../globe/globeStyles';
+import { LayerPanel } from '../../globe/LayerPanel';
+import { useGlobeLayers } from '../../hooks/useGlobeLayers';
+import { useSettings } from '../../hooks/useSettings';
+import type { ChosenSource, ScopeChoice } from './wizardTypes';
+
+/**
+ * The globe as the restore would leave it, with the restored version of every conflict: the
+ * datasets in scope as they were at the target, the others as they are now.
+ */
+function merge<T extends { id: string }>(now: T[], then: T[], choice: ScopeChoice): T[] {
+  if (choice.everything) return then;
+  const inScope = new Set(choice.datasets);
+  return [...now.filter((x) => !inScope.has(x.id)), ...then.filter((x) => inScope.has(x.id))];
+}
+
+/** Step 4: see the globe as it would be (read-only). */
+export function GlobePreviewStep({ source, choice, onBack, onNext }: { source: ChosenSource; choice: ScopeChoice; onBack: () => void; onNext: () => void }) {
+  const now = useGlobeLayers();
+  const then = useGlobeLayers(source.at ?? undefined);
+  const settings = useSettings();
+  const layers = useMemo(() => merge<GlobeLayer>(now.layers, then.layers, choice), [now.layers, then.layers, choice]);
+  const datasets = useMemo(() => merge<Dataset>(now.datasets, then.datasets, choice), [now.datasets, then.datasets, choice]);
+  const pointsNow = now.layers.reduce((n, l) => n + l.locations.length, 0);
+  return (
+    <div className="stack">
+      {source.at === null ? (
+        <p className="notice notice-info">The globe preview needs a moment of the audit trail; for a backup, the preview’s counts say what would change.</p>
+      ) : (
+        <>
+          <p>
+            The globe after restoring to <strong>{source.label}</strong>. Now it shows {formatCount(pointsNow)} locations.
+          </p>
+          <div className="globe-stage globe-stage-small">
+            <GlobeCanvas layers={layers} view={settings.data ?? DEFAULT_VIEW} label="The globe as the restore would leave it (read-only)" />
+            <div className="globe-overlay globe-overlay-left">
+              <LayerPanel datasets={datasets} readOnly />
+            </div>
+          </div>
+          <GlobeStatus layers={layers} loaded={now.loaded + then.loaded} loading={now.loading || then.loading} />
+        </>
+      )}
+      <div className="form-actions">
+        <button type="button" className="button" onClick={onBack}>
+          Back
+        </button>
+        <button type="button" className="button button-primary" onClick={onNext}>
+          Next: confirm
+        </button>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,35 @@
+import type { ConflictStrategy, RestorePreview } from '../../api/types';
+import { ConflictChoices, type Overrides } from './ConflictChoices';
+import { PreviewCounts } from './PreviewCounts';
+
+/** Step 3: what would be added, changed and removed, and how conflicts are settled. */
+export function PreviewStep(props: {
+  preview: RestorePreview;
+  label: string;
+  strategy: ConflictStrategy;
+  overrides: Overrides;
+  onStrategy: (s: ConflictStrategy) => void;
+  onOverrides: (o: Overrides) => void;
+  onBack: () => void;
+  onNext: () => void;
+}) {
+  const { preview } = props;
+  return (
+    <div className="stack">
+      <p>
+        Restoring to <strong>{props.label}</strong>
+        {!('backupId' in preview.target) && ` (log position ${preview.position})`} would change this:
+      </p>
+      <PreviewCounts preview={preview} />
+      <ConflictChoices preview={preview} strategy={props.strategy} overrides={props.overrides} onStrategy={props.onStrategy} onOverrides={props.onOverrides} />
+      <div className="form-actions">
+        <button type="button" className="button" onClick={props.onBack}>
+          Back
+        </button>
+        <button type="button" className="button button-primary" onClick={props.onNext}>
+          Next: see the globe
+        </button>
+      </div>
+    </div>
+  );
+}

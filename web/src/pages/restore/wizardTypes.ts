@@ -1,0 +1,40 @@
+import type { RestoreScope, RestoreTarget } from '../../api/types';
+
+export const STEPS = [
+  { key: 'source', label: 'Source' },
+  { key: 'scope', label: 'What to restore' },
+  { key: 'preview', label: 'Preview' },
+  { key: 'globe', label: 'Globe preview' },
+  { key: 'confirm', label: 'Confirm' },
+  { key: 'progress', label: 'Restore' },
+] as const;
+
+export type StepKey = (typeof STEPS)[number]['key'];
+
+/** Where the restore goes back to, in words and with the moment it stands for (when there is one). */
+export interface ChosenSource {
+  target: RestoreTarget;
+  label: string;
+  /** The time of the state restored, for views that read the past by time (datasets, the globe); null for a backup. */
+  at: string | null;
+}
+
+export interface ScopeChoice {
+  everything: boolean;
+  datasets: string[];
+  settings: boolean;
+  configurations: boolean;
+}
+
+export const WHOLE_SCOPE: ScopeChoice = { everything: true, datasets: [], settings: false, configurations: false };
+
+export function toScope(choice: ScopeChoice): RestoreScope {
+  if (choice.everything) return {};
+  return {
+    ...(choice.datasets.length > 0 ? { datasets: choice.datasets } : {}),
+    ...(choice.settings ? { settings: true as const } : {}),
+    ...(choice.configurations ? { configurations: true as const } : {}),
+  };
+}
+
+export const scopeIsEmpty = (choice: ScopeChoice) => !choice.everything && choice.datasets.length === 0 && !choice.settings && !choice.configurations;
