@@ -1,5 +1,5 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus, release, tmpdir, totalmem } from 'node:os';
+import { availableParallelism, cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
@@ -83,6 +83,8 @@ export interface MachineInfo {
   sqliteVersion: string;
   tmpdir: string;
   benchScale: number;
+  /** 1, 5 and 15 minute load averages when the benchmark started: other jobs share this machine. */
+  loadAverage: number[];
 }
 
 export function machine(): MachineInfo {
@@ -99,13 +101,14 @@ export function machine(): MachineInfo {
     sqliteVersion,
     tmpdir: tmpdir(),
     benchScale: SCALE,
+    loadAverage: loadavg().map((l) => Math.round(l * 100) / 100),
   };
 }
 
 export function printMachine(info: MachineInfo): void {
   console.log(
     `${info.date}  ${info.nproc} × ${info.cpuModel}, ${info.ramGiB} GiB, Node ${info.node}, SQLite ${info.sqliteVersion} (better-sqlite3), ` +
-      `${info.platform}, tmpdir ${info.tmpdir}, BENCH_SCALE=${info.benchScale}`,
+      `${info.platform}, tmpdir ${info.tmpdir}, BENCH_SCALE=${info.benchScale}, load average ${info.loadAverage.join(' ')}`,
   );
 }
 

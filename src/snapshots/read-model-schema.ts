@@ -1,8 +1,8 @@
 import Database from 'better-sqlite3';
 import { DEFAULT_SETTINGS } from '../domain/settings';
-import { StateHasher } from '../domain/state-hash';
+import { LocationRow, StateHasher, canonicalLocationJson } from '../domain/state-hash';
 import { READ_MODEL_TABLES } from '../projections/entities/read-model-entities';
-import { toConfiguration, toDataset, toLocation } from '../projections/row-mappers';
+import { toConfiguration, toDataset } from '../projections/row-mappers';
 
 /**
  * Version of the read-model table layout that snapshots copy. Bump it when an entity's columns
@@ -44,7 +44,7 @@ export function stateCounts(db: Database.Database): StateCounts {
 export function hashState(db: Database.Database): string {
   const hasher = new StateHasher();
   for (const row of db.prepare('SELECT * FROM datasets ORDER BY id').iterate()) hasher.dataset(toDataset(fromColumns(row)));
-  for (const row of db.prepare('SELECT * FROM locations ORDER BY id').iterate()) hasher.location(toLocation(fromColumns(row)));
+  for (const row of db.prepare<[], LocationRow>('SELECT * FROM locations ORDER BY id').iterate()) hasher.locationJson(canonicalLocationJson(row));
   const settings = db.prepare("SELECT document FROM settings WHERE id = 'app'").get() as { document: string } | undefined;
   hasher.settings({ ...DEFAULT_SETTINGS, ...(settings ? JSON.parse(settings.document) : {}) });
   for (const row of db.prepare('SELECT * FROM configurations ORDER BY id').iterate()) hasher.configuration(toConfiguration(fromColumns(row)));

@@ -13,6 +13,11 @@ import { AppendEventIds } from './append-event-ids';
 import { stageHistory } from './stage-history';
 
 const PAGE_SIZE = 1000;
+/**
+ * A page also stops growing once its events' data reaches this many characters: a page of 1,000
+ * import events is a whole million-row import (~230 MB of JSON), which must never be parsed at once.
+ */
+const PAGE_CHARS = 4 * 1024 * 1024;
 /** How often a waiting subscription looks for events appended by another process on the same file. */
 const POLL_MS = 250;
 
@@ -152,7 +157,7 @@ export class SqliteEventStore extends EventStore {
     if (options.toTime !== undefined) to = Math.min(to, await this.positionAt(options.toTime));
     let left = options.limit ?? Number.MAX_SAFE_INTEGER;
     while (left > 0) {
-      const rows = this.stmt.page.all(from, to, Math.min(PAGE_SIZE, left));
+      const rows = this.pageOf(from, to, Math.min(PAGE_SIZE, left));
       for (const row of rows) yield reader.read(row);
       if (rows.length === 0) return;
       left -= rows.length;
@@ -165,7 +170,7 @@ export class SqliteEventStore extends EventStore {
     const batchSize = options.batchSize ?? PAGE_SIZE;
     let from = Math.max(1, fromPosition);
     while (!options.signal?.aborted) {
-      const rows = this.stmt.page.all(from, Number.MAX_SAFE_INTEGER, batchSize);
+      const rows = this.pageOf(from, Number.MAX_SAFE_INTEGER, batchSize);
       if (rows.length > 0) {
         from = rows[rows.length - 1].position + 1;
         yield rows.map((row) => reader.read(row));
@@ -220,6 +225,18 @@ export class SqliteEventStore extends EventStore {
 
   async removeUpTo(position: number): Promise<number> {
     return this.db.transaction(() => this.db.prepare('DELETE FROM events WHERE position <= ?').run(position).changes).immediate();
+  }
+
+  /** Up to `limit` rows from `from`, fewer once their data reaches PAGE_CHARS (always at least one). */
+  private pageOf(from: number, to: number, limit: number): EventRow[] {
+    const rows: EventRow[] = [];
+    let chars = 0;
+    for (const row of this.stmt.page.iterate(from, to, limit)) {
+      rows.push(row);
+      chars += row.data.length;
+      if (chars >= PAGE_CHARS) break; // leaving the loop resets the statement
+    }
+    return rows;
   }
 
   async headPosition(): Promise<number> {
