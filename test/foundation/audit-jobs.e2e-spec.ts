@@ -114,7 +114,7 @@ describe('audit and jobs (e2e)', () => {
       expect(combined.body.items.map((e: any) => e.type)).toEqual(['LocationsAdded']);
 
       const none = await audit({ actor: 'nobody-at-all' });
-      expect(none.body).toEqual({ items: [], next: null });
+      expect(none.body).toEqual({ items: [], next: null, olderHistory: null });
     });
 
     it('filters by time with inclusive from/to', async () => {
