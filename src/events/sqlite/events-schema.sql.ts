@@ -23,4 +23,4 @@ CREATE TABLE IF NOT EXISTS events (
  * process (NORMAL in WAL mode may lose the last commits on power loss). Batching appends keeps the
  * cost of the fsync per commit small.
  */
-export const EVENTS_PRAGMAS = ['journal_mode = WAL', 'synchronous = FULL', 'busy_timeout = 10000', 'cache_size = -65536'];
+export const EVENTS_PRAGMAS = ['journal_mode = WAL', 'synchronous = FULL', 'busy_timeout = 10000', 'cache_size = -16384'];
