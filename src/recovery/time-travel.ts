@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { EventStore } from '../events/event-store';
 import { Projector } from '../projections/projector';
+import { BackupStates } from '../backups/backup-states';
 import { StateAtService } from './state-at.service';
 
 /** `?at=<ISO time>` on read endpoints: the same query, answered by the state as of that time. */
@@ -11,7 +12,8 @@ export const atQuery = z.iso.datetime({ offset: true }).optional();
 
 /**
  * Runs a read against the live read models, or, given a time, against the state at the last
- * position recorded at or before it. Read-only by construction: the past is a scratch copy.
+ * position recorded at or before it, or against a backup's state (an unencrypted one: the globe
+ * preview of the Restore Wizard). Read-only by construction: the past and backups are scratch copies.
  */
 @Injectable()
 export class TimeTravel {
@@ -20,9 +22,12 @@ export class TimeTravel {
     private readonly store: EventStore,
     private readonly projector: Projector,
     private readonly stateAt: StateAtService,
+    private readonly backupStates: BackupStates,
   ) {}
 
-  async read<R>(at: string | undefined, fn: (dataSource: DataSource) => Promise<R>): Promise<R> {
+  async read<R>(source: string | undefined | { at?: string; backupId?: string }, fn: (dataSource: DataSource) => Promise<R>): Promise<R> {
+    const { at, backupId } = typeof source === 'object' ? source : { at: source, backupId: undefined };
+    if (backupId !== undefined) return this.backupStates.use(backupId, undefined, (state) => fn(state.dataSource));
     if (at === undefined) return fn(this.live);
     const position = await this.store.positionAt(at);
     return this.stateAt.use(position, (state) => fn(state.dataSource));

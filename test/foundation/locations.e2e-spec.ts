@@ -236,7 +236,7 @@ describe('locations (e2e)', () => {
     });
 
     it('refuses a bad limit or an unknown parameter with 400 QUERY.INVALID', async () => {
-      const queries: Array<Record<string, string | number>> = [{ limit: 10_001 }, { limit: 0 }, { limit: -5 }, { limit: 'many' }, { limit: 1.5 }, { sort: 'name' }];
+      const queries: Array<Record<string, string | number>> = [{ limit: 10_001 }, { limit: 0 }, { limit: -5 }, { limit: 'many' }, { limit: 1.5 }, { orderBy: 'name' }];
       for (const query of queries) {
         const res = await list(query);
         expect({ query, status: res.status, code: res.body.code }).toEqual({ query, status: 400, code: 'QUERY.INVALID' });

@@ -44,8 +44,14 @@ export const listLocationsQuery = z
     q: z.string().max(200).optional(),
     bbox: bboxSchema.optional(),
     limit: z.coerce.number().int().min(1).max(10_000).default(100),
-    cursor: z.string().max(400).optional(),
+    cursor: z.string().max(2000).optional(),
+    /** The Globe app's table order (name, created_at, updated_at); default id. Pages stay keyset-stable. */
+    sort: z.enum(['id', 'name', 'created_at', 'updated_at']).default('id'),
+    order: z.enum(['asc', 'desc']).default('asc'),
     at: atQuery,
+    /** Read a backup's locations instead of the live ones (the Restore Wizard's globe preview). */
+    backupId: z.string().min(1).max(200).optional(),
   })
+  .refine((q) => !(q.at && q.backupId), { message: 'give at or backupId, not both' })
   .strict();
 export type ListLocationsQuery = z.infer<typeof listLocationsQuery>;

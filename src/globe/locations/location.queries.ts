@@ -28,15 +28,16 @@ export class GetLocationHandler implements IQueryHandler<GetLocation, Location> 
 }
 
 /**
- * Keyset pagination by id (stable under concurrent writes: a page never repeats or skips a row
- * that existed for the whole walk). Filters: dataset, name search (case-insensitive substring),
- * and a bbox that may cross the antimeridian (west > east).
+ * Keyset pagination on (sort key, id) (stable under concurrent writes: a page never repeats or skips
+ * a row that existed for the whole walk). Filters: dataset, name search (case- and
+ * accent-insensitive substring), and a bbox that may cross the antimeridian (west > east). Reads the
+ * live state, the state as of `at`, or a backup's.
  */
 @QueryHandler(ListLocations)
 export class ListLocationsHandler implements IQueryHandler<ListLocations, { items: Location[]; next: string | null }> {
   constructor(private readonly timeTravel: TimeTravel) {}
   execute({ query }: ListLocations): Promise<{ items: Location[]; next: string | null }> {
-    return this.timeTravel.read(query.at, (dataSource) => listLocations(dataSource, query));
+    return this.timeTravel.read({ at: query.at, backupId: query.backupId }, (dataSource) => listLocations(dataSource, query));
   }
 }
 
@@ -50,9 +51,19 @@ async function listLocations(dataSource: DataSource, query: ListLocationsQuery):
     if (west <= east) qb.andWhere('l.longitude BETWEEN :west AND :east', { west, east });
     else qb.andWhere('(l.longitude >= :west OR l.longitude <= :east)', { west, east });
   }
-  if (query.cursor) qb.andWhere('l.id > :after', { after: decodeCursor(query.cursor) });
-  const rows = await qb.orderBy('l.id', 'ASC').limit(query.limit + 1).getMany();
+  const dir = query.order === 'asc' ? 'ASC' : 'DESC';
+  const cmp = query.order === 'asc' ? '>' : '<';
+  if (query.cursor) {
+    const after = decodeCursor(query.cursor, query.sort, query.order);
+    if (query.sort === 'id') qb.andWhere(`l.id ${cmp} :id`, { id: after.id });
+    else qb.andWhere(`(l.${query.sort} ${cmp} :v OR (l.${query.sort} = :v AND l.id ${cmp} :id))`, { v: after.value, id: after.id });
+  }
+  if (query.sort !== 'id') qb.orderBy(`l.${query.sort}`, dir).addOrderBy('l.id', dir);
+  else qb.orderBy('l.id', dir);
+  const rows = await qb.limit(query.limit + 1).getMany();
   const more = rows.length > query.limit;
-  const items = (more ? rows.slice(0, query.limit) : rows).map(toLocation);
-  return { items, next: more ? encodeCursor(items[items.length - 1].id) : null };
+  const page = more ? rows.slice(0, query.limit) : rows;
+  const last = page[page.length - 1];
+  const value = query.sort === 'id' ? null : (last?.[query.sort] ?? null);
+  return { items: page.map(toLocation), next: more ? encodeCursor(query.sort, query.order, { value, id: last.id }) : null };
 }
