@@ -110,6 +110,9 @@ describeInBrowser('Backup Manager and Backup Browser in a real browser', () => {
     await s.shot('load-project-preview');
 
     await page.getByRole('button', { name: 'Next: see the globe' }).click();
+    // the globe as the restore would leave it, read from the backup itself (GET /api/locations?backupId=)
+    await page.waitForFunction((n) => document.querySelector('[data-testid=globe-point-count]')?.getAttribute('data-points') === String(n), CITIES, { timeout: 30_000 });
+    await s.shot('load-project-globe-preview');
     await page.getByRole('button', { name: 'Next: confirm' }).click();
     await page.getByLabel('Type RESTORE to confirm').fill('RESTORE');
     await page.getByRole('button', { name: 'Restore now' }).click();

@@ -19,4 +19,7 @@ export const updateDatasetBody = datasetChangesSchema
   .refine((v) => Object.keys(v).length > 0, 'name at least one field to change');
 export type UpdateDatasetBody = z.infer<typeof updateDatasetBody>;
 
-export const listDatasetsQuery = z.object({ at: atQuery }).strict();
+export const listDatasetsQuery = z
+  .object({ at: atQuery, backupId: z.string().min(1).max(200).optional() })
+  .strict()
+  .refine((q) => !(q.at && q.backupId), { message: 'give at or backupId, not both' });

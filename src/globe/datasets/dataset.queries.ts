@@ -13,7 +13,10 @@ export class GetDataset {
   constructor(readonly id: string) {}
 }
 export class ListDatasets {
-  constructor(readonly at?: string) {}
+  constructor(
+    readonly at?: string,
+    readonly backupId?: string,
+  ) {}
 }
 
 
@@ -33,8 +36,8 @@ export class GetDatasetHandler implements IQueryHandler<GetDataset, DatasetView>
 @QueryHandler(ListDatasets)
 export class ListDatasetsHandler implements IQueryHandler<ListDatasets, { items: DatasetView[]; next: null }> {
   constructor(private readonly timeTravel: TimeTravel) {}
-  execute({ at }: ListDatasets): Promise<{ items: DatasetView[]; next: null }> {
-    return this.timeTravel.read(at, async (dataSource) => {
+  execute({ at, backupId }: ListDatasets): Promise<{ items: DatasetView[]; next: null }> {
+    return this.timeTravel.read({ at, backupId }, async (dataSource) => {
       const rows = await dataSource.getRepository(DatasetEntity).find({ order: { created_at: 'ASC', id: 'ASC' } });
       const counts: { id: string; n: number }[] = await dataSource.query('SELECT dataset_id AS id, count(*) AS n FROM locations GROUP BY dataset_id');
       const byId = new Map(counts.map((c) => [c.id, c.n]));

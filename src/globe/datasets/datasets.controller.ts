@@ -19,8 +19,8 @@ export class DatasetsController {
 
   @Get()
   list(@Query() query: unknown): Promise<{ items: DatasetView[]; next: null }> {
-    const { at } = parseInput(listDatasetsQuery, query, 'QUERY.INVALID');
-    return this.queries.execute(new ListDatasets(at));
+    const { at, backupId } = parseInput(listDatasetsQuery, query, 'QUERY.INVALID');
+    return this.queries.execute(new ListDatasets(at, backupId));
   }
 
   @Get(':id')

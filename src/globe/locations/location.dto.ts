@@ -48,6 +48,8 @@ export const listLocationsQuery = z
     /** The Globe app's table order (name, created_at, updated_at); default id. Pages stay keyset-stable. */
     sort: z.enum(['id', 'name', 'created_at', 'updated_at']).default('id'),
     order: z.enum(['asc', 'desc']).default('asc'),
+    /** The Globe app's table filter. */
+    filterBy: z.enum(['all', 'with_quantity', 'without_quantity']).default('all'),
     at: atQuery,
     /** Read a backup's locations instead of the live ones (the Restore Wizard's globe preview). */
     backupId: z.string().min(1).max(200).optional(),

@@ -51,6 +51,7 @@ async function listLocations(dataSource: DataSource, query: ListLocationsQuery):
     if (west <= east) qb.andWhere('l.longitude BETWEEN :west AND :east', { west, east });
     else qb.andWhere('(l.longitude >= :west OR l.longitude <= :east)', { west, east });
   }
+  if (query.filterBy !== 'all') qb.andWhere(query.filterBy === 'with_quantity' ? 'l.quantity IS NOT NULL' : 'l.quantity IS NULL');
   const dir = query.order === 'asc' ? 'ASC' : 'DESC';
   const cmp = query.order === 'asc' ? '>' : '<';
   if (query.cursor) {

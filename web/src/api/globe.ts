@@ -3,7 +3,8 @@ import type { Configuration, ConfigurationKind, Dataset, JobView, Location, Page
 
 /** Datasets, locations, imports, settings and configurations: the Globe data API. */
 
-export const listDatasets = (at?: string) => api.get<Page<Dataset>>('/api/datasets', { at }).then((p) => p.items);
+/** The datasets now, as of `at`, or as a backup holds them (`backupId`). */
+export const listDatasets = (at?: string, backupId?: string) => api.get<Page<Dataset>>('/api/datasets', { at, backupId }).then((p) => p.items);
 export const createDataset = (body: { name: string; color?: string; description?: string }) => api.post<Dataset>('/api/datasets', body);
 export const updateDataset = (id: string, changes: Partial<Pick<Dataset, 'name' | 'color' | 'visible' | 'description'>>) =>
   api.patch<Dataset>(`/api/datasets/${encodeURIComponent(id)}`, changes);
@@ -39,6 +40,10 @@ export interface LocationQuery {
   datasetId?: string;
   q?: string;
   at?: string;
+  backupId?: string;
+  sort?: 'id' | 'name' | 'created_at' | 'updated_at';
+  order?: 'asc' | 'desc';
+  filterBy?: 'all' | 'with_quantity' | 'without_quantity';
 }
 
 export const locationsPage = (query: LocationQuery & { limit: number; cursor?: string | null }, signal?: AbortSignal) =>

@@ -16,15 +16,15 @@ export interface GlobeData {
 }
 
 /**
- * The globe's layers now, or as of `at`: one per dataset with locations, in the datasets' order,
+ * The globe's layers now, as of `at`, or as backup `backupId` holds them: one per dataset with locations, in the datasets' order,
  * with their colour and visibility. Point positions and sizes are computed once per fetch;
  * renaming, recolouring or hiding a dataset reuses them.
  */
-export function useGlobeLayers(at?: string): GlobeData {
+export function useGlobeLayers(at?: string, backupId?: string): GlobeData {
   const version = useVersion('locations');
   const [loaded, setLoaded] = useState(0);
-  const datasets = useDatasets(at);
-  const locations = useLoad(() => loadAllLocations(at, version, setLoaded), [at, version]);
+  const datasets = useDatasets(at, backupId);
+  const locations = useLoad(() => loadAllLocations(at, version, setLoaded, backupId), [at, version, backupId]);
   const built = useMemo(() => buildPositions(locations.data ?? []), [locations.data]);
   const layers = useMemo(
     () =>

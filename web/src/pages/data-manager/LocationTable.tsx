@@ -1,5 +1,5 @@
-import { useEffect, useMemo, useState } from 'react';
-import type { Location, Settings } from '../../api/types';
+import { useEffect, useState } from 'react';
+import type { Settings } from '../../api/types';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { formatCount, formatTime } from '../../components/format';
 import { useDatasets } from '../../hooks/useDatasets';
@@ -7,25 +7,12 @@ import { useSettings } from '../../hooks/useSettings';
 import { useLocationRows } from './useLocationRows';
 
 type SortBy = Settings['sortBy'];
-type FilterBy = Settings['filterBy'];
 
 const SEARCH_DELAY_MS = 300;
 
-const compare: Record<SortBy, (a: Location, b: Location) => number> = {
-  name: (a, b) => a.name.localeCompare(b.name, undefined, { numeric: true, sensitivity: 'base' }),
-  created_at: (a, b) => a.created_at.localeCompare(b.created_at),
-  updated_at: (a, b) => a.updated_at.localeCompare(b.updated_at),
-};
-
-const keep: Record<FilterBy, (l: Location) => boolean> = {
-  all: () => true,
-  with_quantity: (l) => l.quantity !== undefined,
-  without_quantity: (l) => l.quantity === undefined,
-};
-
 /**
- * The Globe app's location table: search by name (on the server), sort and filter (saved in the
- * settings as the Globe app does; applied to the rows loaded so far).
+ * The Globe app's location table: search, sort and filter (saved in the settings as the Globe app
+ * does), all done by the server over every location, not only the rows loaded so far.
  */
 export function LocationTable() {
   const settings = useSettings();
@@ -36,16 +23,12 @@ export function LocationTable() {
   const sortBy = settings.data?.sortBy ?? 'name';
   const sortOrder = settings.data?.sortOrder ?? 'asc';
   const filterBy = settings.data?.filterBy ?? 'all';
-  const { rows, loading, error, hasMore, loadMore } = useLocationRows(datasetId, q);
+  const { rows: shown, loading, error, hasMore, loadMore } = useLocationRows(datasetId, q, { sort: sortBy, order: sortOrder, filterBy });
   useEffect(() => {
     const timer = setTimeout(() => setQ(search.trim()), SEARCH_DELAY_MS);
     return () => clearTimeout(timer);
   }, [search]);
 
-  const shown = useMemo(() => {
-    const sign = sortOrder === 'asc' ? 1 : -1;
-    return rows.filter(keep[filterBy]).sort((a, b) => sign * compare[sortBy](a, b));
-  }, [rows, sortBy, sortOrder, filterBy]);
   const names = new Map((datasets.data ?? []).map((d) => [d.id, d.name]));
 
   return (
@@ -68,7 +51,7 @@ export function LocationTable() {
         </label>
         <label>
           <span>Show</span>
-          <select value={filterBy} onChange={(e) => void settings.save({ filterBy: e.target.value as FilterBy })}>
+          <select value={filterBy} onChange={(e) => void settings.save({ filterBy: e.target.value as Settings['filterBy'] })}>
             <option value="all">All locations</option>
             <option value="with_quantity">With a quantity</option>
             <option value="without_quantity">Without a quantity</option>
@@ -88,7 +71,7 @@ export function LocationTable() {
       </div>
       <ErrorNotice error={error ?? settings.error} />
       <p className="muted" aria-live="polite" data-testid="location-count">
-        {loading ? 'Loading…' : `${formatCount(shown.length)} of ${formatCount(rows.length)} loaded locations shown${hasMore ? ' (more to load)' : ''}`}
+        {loading ? 'Loading…' : `${formatCount(shown.length)} locations shown${hasMore ? ', more to load' : ''}`}
       </p>
       <div className="table-scroll table-tall">
         <table className="data-table" aria-label="Locations">

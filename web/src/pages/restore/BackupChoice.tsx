@@ -13,7 +13,7 @@ export function BackupChoice({ preselected, onChoose }: { preselected?: string; 
   const backup = backups.data?.find((b) => b.id === chosen);
   useEffect(() => {
     const ready = backup && (!backup.encrypted || passphrase);
-    onChoose(ready ? { target: { backupId: backup.id, ...(backup.encrypted ? { passphrase } : {}) }, label: `the backup of ${formatTime(backup.createdAt)}`, at: null } : null);
+    onChoose(ready ? { target: { backupId: backup.id, ...(backup.encrypted ? { passphrase } : {}) }, label: `the backup of ${formatTime(backup.createdAt)}`, at: null, ...(backup.encrypted ? {} : { backupId: backup.id }) } : null);
   }, [backup, passphrase, onChoose]);
   if (backups.unavailable) return <NotAvailable feature="Restoring from a backup" />;
   if (backups.error) return <ErrorNotice error={backups.error} />;

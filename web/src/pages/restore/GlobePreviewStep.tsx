@@ -23,15 +23,15 @@ function merge<T extends { id: string }>(now: T[], then: T[], choice: ScopeChoic
 /** Step 4: see the globe as it would be (read-only). */
 export function GlobePreviewStep({ source, choice, onBack, onNext }: { source: ChosenSource; choice: ScopeChoice; onBack: () => void; onNext: () => void }) {
   const now = useGlobeLayers();
-  const then = useGlobeLayers(source.at ?? undefined);
+  const then = useGlobeLayers(source.at ?? undefined, source.backupId);
   const settings = useSettings();
   const layers = useMemo(() => merge<GlobeLayer>(now.layers, then.layers, choice), [now.layers, then.layers, choice]);
   const datasets = useMemo(() => merge<Dataset>(now.datasets, then.datasets, choice), [now.datasets, then.datasets, choice]);
   const pointsNow = now.layers.reduce((n, l) => n + l.locations.length, 0);
   return (
     <div className="stack">
-      {source.at === null ? (
-        <p className="notice notice-info">The globe preview needs a moment of the audit trail; for a backup, the preview’s counts say what would change.</p>
+      {source.at === null && !source.backupId ? (
+        <p className="notice notice-info">An encrypted backup is not opened just to draw it: the preview’s counts say what would change.</p>
       ) : (
         <>
           <p>

@@ -17,6 +17,8 @@ export interface ChosenSource {
   label: string;
   /** The time of the state restored, for views that read the past by time (datasets, the globe); null for a backup. */
   at: string | null;
+  /** The backup restored from, for views that read a backup's state (the globe preview). */
+  backupId?: string;
 }
 
 export interface ScopeChoice {
