@@ -129,4 +129,28 @@ describeInBrowser('Restore Wizard and Audit Timeline in a real browser', () => {
     await s.shot('audit-log-grouped');
     expect(s.pageErrors).toEqual([]);
   });
+
+  it('lists earlier restores with an Undo each, and makes restore points by hand', async () => {
+    const { page } = s;
+    await page.goto('/restore');
+    const history = page.getByTestId('restore-history');
+    await history.waitFor();
+    // the restore and its undo from the first test, newest first
+    expect(await history.locator('li').count()).toBe(2);
+    expect(await history.locator('li').first().innerText()).toMatch(/^Undo of/);
+    // undoing the undo brings Cities back again
+    await history.getByRole('button', { name: /^Undo the restore of/ }).first().click();
+    const undone = page.getByRole('progressbar', { name: 'Undo' });
+    await page.waitForFunction(() => document.querySelector('[role=progressbar][aria-label=Undo]')?.getAttribute('aria-valuetext')?.startsWith('Done'), undefined, { timeout: 30_000 });
+    expect(await undone.getAttribute('aria-valuetext')).toMatch(/^Done/);
+    expect(await datasetNames()).toEqual(['Cities', 'Towns']);
+
+    await page.getByLabel('Restore point name').fill('Before the spring clean-up');
+    await page.getByRole('button', { name: 'Create a restore point' }).click();
+    await page.getByTestId('restore-points').getByText(/^Before the spring clean-up/).waitFor();
+    await s.shot('restore-history-and-points');
+    const points = (await server.api.get('/api/restore-points')).body.items as { name: string; automatic: boolean }[];
+    expect(points[0]).toMatchObject({ name: 'Before the spring clean-up', automatic: false });
+    expect(s.pageErrors).toEqual([]);
+  });
 });

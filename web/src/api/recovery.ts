@@ -9,6 +9,18 @@ export const startRestore = (previewToken: string, strategy: ConflictStrategy, o
   api.post<{ jobId: string; restoreId: string }>('/api/restores', { previewToken, strategy, overrides, ...(passphrase ? { passphrase } : {}) });
 export const undoRestore = (restoreId: string) => api.post<{ jobId: string; restoreId: string }>(`/api/restores/${encodeURIComponent(restoreId)}/undo`);
 export const listRestorePoints = () => api.get<Page<RestorePoint>>('/api/restore-points').then((p) => p.items);
+export const createRestorePoint = (name: string, description = '') => api.post<RestorePoint>('/api/restore-points', { name, description });
+
+/** A restore as the log records it (GET /api/restores). */
+export interface RestoreRecord {
+  id: string;
+  actor: string;
+  startedAt: string;
+  target: RestoreTarget;
+  undoOf: string | null;
+  counts: { datasets: { added: number; changed: number; removed: number }; locations: { added: number; changed: number; removed: number } } | null;
+}
+export const listRestores = () => api.get<Page<RestoreRecord>>('/api/restores').then((p) => p.items);
 
 export const stateAt = (target: { at?: string; position?: number }) => api.get<StateSummary>('/api/state', target);
 

@@ -5,6 +5,7 @@ import { ErrorNotice } from '../../components/ErrorNotice';
 import { NotAvailable } from '../../components/NotAvailable';
 import { announce, useVersion } from '../../hooks/dataChanges';
 import { useLoad } from '../../hooks/useLoad';
+import { LogCompactionFields } from './LogCompactionFields';
 import { RetentionFields } from './RetentionFields';
 import { ScheduleFields } from './ScheduleFields';
 
@@ -61,6 +62,7 @@ export function BackupSchedules() {
         </button>
       </div>
       <RetentionFields doc={draft} onChange={change} />
+      <LogCompactionFields doc={draft} onChange={change} />
       <ErrorNotice error={error} title="Not saved" />
       <div className="form-actions">
         <button type="submit" className="button button-primary">

@@ -9,6 +9,7 @@ import { ConfirmStep } from './ConfirmStep';
 import { GlobePreviewStep } from './GlobePreviewStep';
 import { PreviewStep } from './PreviewStep';
 import { ProgressStep } from './ProgressStep';
+import { RestoreHistory } from './RestoreHistory';
 import { ScopeStep } from './ScopeStep';
 import { SourceStep } from './SourceStep';
 import { WizardSteps } from './WizardSteps';
@@ -129,6 +130,7 @@ export function RestoreWizardPage({ query }: { query: URLSearchParams }) {
           </div>
         )}
       </section>
+      {step === 'source' && <RestoreHistory />}
     </div>
   );
 }
