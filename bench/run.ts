@@ -12,6 +12,7 @@ const benchmarks: Record<string, () => Promise<void>> = {
   import: async () => (await import('./import.bench')).importBench(),
   rebuild: async () => (await import('./rebuild.bench')).rebuildBench(),
   pitr: async () => (await import('./pitr.bench')).pitrBench(),
+  backup: async () => (await import('./backup.bench')).main(),
 };
 
 async function main(): Promise<void> {
