@@ -23,8 +23,9 @@ import { JobTimeline, LogProbe, PhaseSpan, Sample, serverCommand, ServerProcess,
  * 4. POST /api/backups for gzip (the default), brotli, none, gzip + passphrase, and gzip without the
  *    history; each job polled every 200 ms until completed (phases), the server's RSS, CPU and I/O
  *    sampled every 100 ms from outside, its peak RSS from VmHWM (reset before each operation). The
- *    `verifying` phase is split by watching the storage folder: the `.partial-` file (storing) and the
- *    stored file (verifying the stored copy).
+ *    job's two phases are split into its steps by the times of the files the server writes (see
+ *    FileTimes): the assembled temp file (born, last written), the stored file (born as `.partial-`,
+ *    last written).
  * 5. The codecs and JSON parsing alone on the uncompressed backup's NDJSON, and a bare dump of the
  *    locations (SELECT by id + JSON.stringify), in this process: what bounds the backup besides SQLite.
  * 6. Restore (a): the dataset deleted, then POST /api/restores/preview {target: {backupId} of the gzip

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { toLocation } from '../projections/row-mappers';
-import { LocationRow, StateHasher, canonicalJson, canonicalLocationJson } from './state-hash';
+import { LocationRow, StateHasher, canonicalJson, canonicalLocationJson, canonicalLocationObjectJson } from './state-hash';
 
 describe('state hash', () => {
   it('canonicalJson sorts keys at every level and drops undefined', () => {
@@ -25,6 +25,37 @@ describe('state hash', () => {
         expect(canonicalLocationJson(r)).toBe(general);
       }),
       { numRuns: 500 },
+    );
+  });
+
+  it('the fast path for location objects writes exactly what the general path writes, extra keys included', () => {
+    const location = fc.record(
+      {
+        id: fc.string({ minLength: 1 }),
+        datasetId: fc.string({ minLength: 1 }),
+        name: fc.string(),
+        latitude: fc.double({ noNaN: true }),
+        longitude: fc.double({ noNaN: true }),
+        quantity: fc.option(fc.double({ noNaN: true, noDefaultInfinity: true }), { nil: undefined }),
+        properties: fc.dictionary(fc.string(), fc.jsonValue()),
+        created_at: fc.string(),
+        updated_at: fc.string(),
+      },
+      { requiredKeys: ['id', 'datasetId', 'name', 'latitude', 'longitude', 'properties', 'created_at', 'updated_at'] },
+    );
+    const withExtra = fc.tuple(location, fc.dictionary(fc.string(), fc.jsonValue(), { maxKeys: 2 })).map(([l, extra]) => ({ ...extra, ...l }));
+    const sortedByHand = (v: unknown): string => {
+      if (v === null || typeof v !== 'object') return JSON.stringify(v) ?? 'null';
+      if (Array.isArray(v)) return `[${v.map(sortedByHand).join(',')}]`;
+      const entries = Object.entries(v).filter(([, x]) => x !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${sortedByHand(x)}`).join(',')}}`;
+    };
+    fc.assert(
+      fc.property(fc.oneof(location, withExtra), (l) => {
+        expect(canonicalLocationObjectJson(l as never)).toBe(sortedByHand(l));
+        expect(canonicalJson(l)).toBe(sortedByHand(l));
+      }),
+      { numRuns: 1000 },
     );
   });
 

@@ -4,14 +4,42 @@ import { Dataset } from './dataset';
 import { Location } from './location';
 import { Settings } from './settings';
 
-/** JSON with object keys sorted at every level: equal values, equal text, whatever the key order. */
+/**
+ * JSON with object keys sorted at every level: equal values, equal text, whatever the key order.
+ * (Keys sorted by Array#sort's default order, UTF-16 code units, the same as comparing with `<`.)
+ */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  const keys = Object.keys(value).sort();
+  let out = '{';
+  for (const k of keys) {
+    const v = (value as Record<string, unknown>)[k];
+    if (v === undefined) continue;
+    out += (out.length > 1 ? ',' : '') + JSON.stringify(k) + ':' + canonicalJson(v);
+  }
+  return out + '}';
+}
+
+/** A Location's keys in canonical (sorted) order, and their JSON prefixes. */
+const LOCATION_KEYS = ['created_at', 'datasetId', 'id', 'latitude', 'longitude', 'name', 'properties', 'quantity', 'updated_at'] as const;
+const LOCATION_KEY_SET: ReadonlySet<string> = new Set(LOCATION_KEYS);
+const LOCATION_PREFIXES = LOCATION_KEYS.map((k) => `${JSON.stringify(k)}:`);
+
+/**
+ * canonicalJson(l) for a location object, byte for byte, without sorting its keys: they are known.
+ * An object with any other key takes the general path.
+ */
+export function canonicalLocationObjectJson(l: Location): string {
+  const record = l as unknown as Record<string, unknown>;
+  for (const k of Object.keys(record)) if (!LOCATION_KEY_SET.has(k)) return canonicalJson(l);
+  let out = '{';
+  for (let i = 0; i < LOCATION_KEYS.length; i++) {
+    const v = record[LOCATION_KEYS[i]];
+    if (v === undefined) continue;
+    out += (out.length > 1 ? ',' : '') + LOCATION_PREFIXES[i] + (v === null || typeof v !== 'object' ? (JSON.stringify(v) ?? 'null') : canonicalJson(v));
+  }
+  return out + '}';
 }
 
 /**
@@ -31,7 +59,7 @@ export class StateHasher {
     this.add('datasets', d);
   }
   location(l: Location): void {
-    this.add('locations', l);
+    this.locationJson(canonicalLocationObjectJson(l));
   }
   /** A location already in canonical JSON (see canonicalLocationJson): the hot path of hashing a million rows. */
   locationJson(canonical: string): void {

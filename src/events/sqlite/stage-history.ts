@@ -4,6 +4,9 @@ import { IncompleteHistoryError } from '../event-store.errors';
 import { EVENT_COLUMNS } from './event-row';
 import { EVENTS_SCHEMA } from './events-schema.sql';
 
+/** As the log's own pages (sqlite-event-store.ts, PAGE_CHARS). */
+const STAGE_CHARS = 4 * 1024 * 1024;
+
 /**
  * Writes a history, as it streams in, into a staging database of the log's own schema; the store
  * copies it in one transaction afterwards. Only a history that starts at position 1 and has no gap
@@ -15,22 +18,27 @@ export async function stageHistory(path: string, events: AsyncIterable<RecordedE
     staging.pragma('journal_mode = OFF');
     staging.exec(EVENTS_SCHEMA);
     const insert = staging.prepare(`INSERT INTO events (${EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-    const insertMany = staging.transaction((rows: RecordedEvent[]) => {
-      for (const e of rows) {
-        insert.run(e.position, e.eventId, e.stream, e.revision, e.type, e.schemaVersion, JSON.stringify(e.data), JSON.stringify(e.metadata), Date.parse(e.recordedAt));
-      }
+    const insertMany = staging.transaction((rows: unknown[][]) => {
+      for (const row of rows) insert.run(...row);
     });
+    // Rows are serialized as they arrive and written every 1,000 events or STAGE_CHARS of JSON,
+    // whichever comes first: 1,000 import events are a whole million-row import, never to be held at once.
     let expected = 1;
-    let batch: RecordedEvent[] = [];
-    for await (const event of events) {
-      if (event.position !== expected++) throw new IncompleteHistoryError(event.position);
-      batch.push(event);
-      if (batch.length >= 1000) {
-        insertMany(batch);
-        batch = [];
+    let rows: unknown[][] = [];
+    let chars = 0;
+    for await (const e of events) {
+      if (e.position !== expected++) throw new IncompleteHistoryError(e.position);
+      const data = JSON.stringify(e.data);
+      const metadata = JSON.stringify(e.metadata);
+      rows.push([e.position, e.eventId, e.stream, e.revision, e.type, e.schemaVersion, data, metadata, Date.parse(e.recordedAt)]);
+      chars += data.length + metadata.length;
+      if (rows.length >= 1000 || chars >= STAGE_CHARS) {
+        insertMany(rows);
+        rows = [];
+        chars = 0;
       }
     }
-    insertMany(batch);
+    insertMany(rows);
   } finally {
     staging.close();
   }
