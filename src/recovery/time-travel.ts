@@ -25,8 +25,7 @@ export class TimeTravel {
     private readonly backupStates: BackupStates,
   ) {}
 
-  async read<R>(source: string | undefined | { at?: string; backupId?: string }, fn: (dataSource: DataSource) => Promise<R>): Promise<R> {
-    const { at, backupId } = typeof source === 'object' ? source : { at: source, backupId: undefined };
+  async read<R>({ at, backupId }: { at?: string; backupId?: string }, fn: (dataSource: DataSource) => Promise<R>): Promise<R> {
     if (backupId !== undefined) return this.backupStates.use(backupId, undefined, (state) => fn(state.dataSource));
     if (at === undefined) return fn(this.live);
     const position = await this.store.positionAt(at);

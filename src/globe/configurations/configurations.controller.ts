@@ -27,7 +27,7 @@ export class ConfigurationsController {
   @Get()
   async list(@Query() query: unknown): Promise<{ items: Configuration[]; next: null }> {
     const { kind, at } = parseInput(listQuery, query, 'QUERY.INVALID');
-    return this.timeTravel.read(at, async (dataSource) => {
+    return this.timeTravel.read({ at }, async (dataSource) => {
       const rows = await dataSource.getRepository(ConfigurationEntity).find({ where: kind ? { kind } : {}, order: { name: 'ASC', id: 'ASC' } });
       return { items: rows.map(toConfiguration), next: null };
     });

@@ -20,7 +20,7 @@ export class SettingsController {
   @Get()
   get(@Query() query: unknown): Promise<Settings> {
     const { at } = parseInput(z.object({ at: atQuery }).strict(), query, 'QUERY.INVALID');
-    return this.timeTravel.read(at, readSettings);
+    return this.timeTravel.read({ at }, readSettings);
   }
 
   @Patch()
