@@ -4,6 +4,25 @@ import { EventType, GlobeEvent } from '../domain/events';
 /** An event about to be appended. `eventId` makes a retried append idempotent; the store mints one when absent. */
 export type NewEvent = GlobeEvent & { eventId?: string; metadata: EventMetadata };
 
+/**
+ * An event validated against its schema and serialized ahead of its append, by `prepareEventData`
+ * (for example while an import is staged, so its append only copies the JSON). `data` is exactly
+ * what the store would have written for the event; whoever builds one from text (a staged file it
+ * wrote itself) vouches that the text came from `prepareEventData`. Metadata is still checked on append.
+ */
+export interface PreparedEvent {
+  readonly prepared: true;
+  eventId?: string;
+  type: EventType;
+  /** The schema version `data` was validated against. */
+  schemaVersion: number;
+  data: string;
+  metadata: EventMetadata;
+}
+
+/** What `append` takes: events to validate and serialize, or events prepared earlier. */
+export type AppendableEvent = NewEvent | PreparedEvent;
+
 /** An event as the log holds it, upcast to the current schema version of its type. */
 export type RecordedEvent = GlobeEvent & {
   position: number;
@@ -77,7 +96,8 @@ export interface LogQuery {
  * 3. An append is atomic: all of its events or none, at consecutive positions.
  * 4. An append whose event ids are all already in the stream, in order, is a no-op that answers as
  *    the first one did (a retried request does not duplicate events).
- * 5. Every event is validated against its schema on append and upcast on read.
+ * 5. Every event is validated against its schema on append (a PreparedEvent when it was prepared)
+ *    and upcast on read.
  */
 export abstract class EventStore {
   /**
@@ -85,7 +105,7 @@ export abstract class EventStore {
    * file): it is consumed inside the transaction, so a large import is atomic without being held
    * in memory. Throws `EVENTS.WRONG_EXPECTED_REVISION` (409) on a concurrency conflict.
    */
-  abstract append(stream: string, events: Iterable<NewEvent>, expectedRevision?: ExpectedRevision, options?: AppendOptions): Promise<AppendResult>;
+  abstract append(stream: string, events: Iterable<AppendableEvent>, expectedRevision?: ExpectedRevision, options?: AppendOptions): Promise<AppendResult>;
   /** The stream's events in revision order. */
   abstract readStream(stream: string, options?: { fromRevision?: number }): AsyncIterable<RecordedEvent>;
   /** The log in position order, read page by page: never loads the whole log. */

@@ -1,7 +1,7 @@
 import { zodIssues } from '../common/zod-issues';
 import { eventMetadataSchema } from '../domain/event-metadata';
-import { eventSchemas, eventSchemaVersions, isEventType } from '../domain/events';
-import { NewEvent } from './event-store';
+import { EventType, GlobeEvent, eventSchemas, eventSchemaVersions, isEventType } from '../domain/events';
+import { AppendableEvent, NewEvent, PreparedEvent } from './event-store';
 import { InvalidEventError } from './event-store.errors';
 
 export interface SerializedEvent {
@@ -21,7 +21,8 @@ export class NewEventSerializer {
   private lastMetadata: unknown = undefined;
   private lastMetadataJson = '';
 
-  serialize(event: NewEvent): SerializedEvent {
+  serialize(event: AppendableEvent): SerializedEvent {
+    if (isPrepared(event)) return this.passThrough(event);
     if (!isEventType(event.type)) throw new InvalidEventError(String(event.type), { reason: 'unknown event type' });
     const parsed = eventSchemas[event.type].safeParse(event.data);
     if (!parsed.success) throw new InvalidEventError(event.type, zodIssues(parsed.error));
@@ -34,7 +35,14 @@ export class NewEventSerializer {
     };
   }
 
-  private metadataJson(event: NewEvent): string {
+  private passThrough(event: PreparedEvent): SerializedEvent {
+    if (!isEventType(event.type) || event.schemaVersion !== eventSchemaVersions[event.type]) {
+      throw new InvalidEventError(String(event.type), { reason: `prepared for schema version ${event.schemaVersion}, not the current one` });
+    }
+    return { eventId: event.eventId, type: event.type, schemaVersion: event.schemaVersion, data: event.data, metadata: this.metadataJson(event) };
+  }
+
+  private metadataJson(event: AppendableEvent): string {
     if (event.metadata === this.lastMetadata) return this.lastMetadataJson;
     const parsed = eventMetadataSchema.safeParse(event.metadata);
     if (!parsed.success) throw new InvalidEventError(event.type, { metadata: zodIssues(parsed.error) });
@@ -42,4 +50,23 @@ export class NewEventSerializer {
     this.lastMetadataJson = JSON.stringify(parsed.data);
     return this.lastMetadataJson;
   }
+}
+
+function isPrepared(event: AppendableEvent): event is PreparedEvent {
+  return (event as PreparedEvent).prepared === true;
+}
+
+/**
+ * Validates one event's data against the catalog and returns the JSON the store would write for it:
+ * the `data` of a PreparedEvent. Throws InvalidEventError (400) as `append` would.
+ */
+export function prepareEventData<T extends EventType>(type: T, data: Extract<GlobeEvent, { type: T }>['data']): string {
+  const parsed = eventSchemas[type].safeParse(data);
+  if (!parsed.success) throw new InvalidEventError(type, zodIssues(parsed.error));
+  return JSON.stringify(parsed.data);
+}
+
+/** A PreparedEvent from data `prepareEventData` produced (now, or earlier into a file this process wrote). */
+export function preparedEvent(type: EventType, data: string, metadata: PreparedEvent['metadata'], eventId?: string): PreparedEvent {
+  return { prepared: true, type, schemaVersion: eventSchemaVersions[type], data, metadata, ...(eventId ? { eventId } : {}) };
 }

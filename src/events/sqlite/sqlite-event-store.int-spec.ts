@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import { ManualClock } from '../../common/clock';
 import { collect, location, locationsAdded, settingsChanged, tempDir } from '../../../test/support/event-fixtures';
 import { SqliteEventStore } from './sqlite-event-store';
+import { prepareEventData, preparedEvent } from '../serialize-new-event';
 
 describe('SqliteEventStore', () => {
   let dir: ReturnType<typeof tempDir>;
@@ -18,6 +19,21 @@ describe('SqliteEventStore', () => {
   afterEach(async () => {
     await store.close();
     dir.cleanup();
+  });
+
+  it('appends a prepared event as the same bytes an unprepared one writes, and refuses one prepared for another schema version', async () => {
+    const plain = locationsAdded('1', [location('x')]);
+    const json = prepareEventData('LocationsAdded', plain.data);
+    await store.append('dataset-1', [plain, preparedEvent('LocationsAdded', json, plain.metadata)]);
+    const raw = new Database(file(), { readonly: true }).prepare('SELECT data FROM events ORDER BY position').pluck().all();
+    expect(raw).toEqual([json, json]);
+    const [a, b] = await collect(store.readAll());
+    expect(b.data).toEqual(a.data);
+    expect(() => prepareEventData('LocationsAdded', { datasetId: '1', locations: [{ ...location('y'), latitude: 91 }] })).toThrow(/LocationsAdded/);
+    await expect(store.append('dataset-1', [{ ...preparedEvent('LocationsAdded', json, plain.metadata), schemaVersion: 0 }])).rejects.toMatchObject({
+      code: 'EVENTS.INVALID_EVENT',
+    });
+    expect(await store.headPosition()).toBe(2);
   });
 
   it('assigns consecutive positions and per-stream revisions, and reads them back', async () => {

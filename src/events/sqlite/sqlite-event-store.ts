@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { Subject } from 'rxjs';
 import { rmSync } from 'node:fs';
 import { Clock } from '../../common/clock';
-import { AppendOptions, AppendResult, EventStore, ExpectedRevision, LogQuery, NewEvent, ReadAllOptions, RecordedEvent, SubscribeOptions } from '../event-store';
+import { AppendOptions, AppendResult, AppendableEvent, EventStore, ExpectedRevision, LogQuery, ReadAllOptions, RecordedEvent, SubscribeOptions } from '../event-store';
 import { DuplicateEventIdError, HeadMovedError, LogNotEmptyError, WrongExpectedRevisionError } from '../event-store.errors';
 import { NewEventSerializer } from '../serialize-new-event';
 import { EVENT_COLUMNS, EventRow, EventRowReader } from './event-row';
@@ -33,7 +33,7 @@ export class SqliteEventStore extends EventStore {
   private readonly appended = new Subject<number>();
   private readonly stmt: ReturnType<SqliteEventStore['prepare']>;
   private readonly appendInTransaction: Database.Transaction<
-    (stream: string, events: Iterable<NewEvent>, expected: ExpectedRevision, options: AppendOptions) => AppendResult
+    (stream: string, events: Iterable<AppendableEvent>, expected: ExpectedRevision, options: AppendOptions) => AppendResult
   >;
 
   constructor(
@@ -71,14 +71,14 @@ export class SqliteEventStore extends EventStore {
     };
   }
 
-  async append(stream: string, events: Iterable<NewEvent>, expectedRevision: ExpectedRevision = 'any', options: AppendOptions = {}): Promise<AppendResult> {
+  async append(stream: string, events: Iterable<AppendableEvent>, expectedRevision: ExpectedRevision = 'any', options: AppendOptions = {}): Promise<AppendResult> {
     const result = this.appendInTransaction.immediate(stream, events, expectedRevision, options);
     if (result.lastPosition > 0) this.appended.next(result.lastPosition);
     return result;
   }
 
   /** Runs inside BEGIN IMMEDIATE: reads the revision and the last timestamp, then inserts, atomically. */
-  private appendRows(stream: string, events: Iterable<NewEvent>, expected: ExpectedRevision, options: AppendOptions): AppendResult {
+  private appendRows(stream: string, events: Iterable<AppendableEvent>, expected: ExpectedRevision, options: AppendOptions): AppendResult {
     if (options.expectedHead !== undefined) {
       const head = this.stmt.head.get()?.p ?? 0;
       if (head !== options.expectedHead) throw new HeadMovedError(options.expectedHead, head);
@@ -121,7 +121,7 @@ export class SqliteEventStore extends EventStore {
   }
 
   /** A retried append: every event id must already be in the log, in order, in this stream. */
-  private idempotentResult(stream: string, firstRow: EventRow, events: Iterable<NewEvent>): AppendResult {
+  private idempotentResult(stream: string, firstRow: EventRow, events: Iterable<AppendableEvent>): AppendResult {
     if (firstRow.stream !== stream) throw new DuplicateEventIdError(firstRow.event_id);
     let position = firstRow.position - 1;
     let lastRow = firstRow;
