@@ -7,6 +7,7 @@ import { EventMetadata } from '../domain/event-metadata';
 import { AppendResult, EventStore } from '../events/event-store';
 import { WrongExpectedRevisionError } from '../events/event-store.errors';
 import { Projector } from '../projections/projector';
+import { KeyedQueue } from '../common/keyed-queue';
 
 const MAX_ATTEMPTS = 5;
 
@@ -24,6 +25,8 @@ export interface CommandRun {
  * state, and the append expects it, so a decision taken on stale state is refused by the store and
  * taken again on fresh state (a bounded number of times, then the 409 reaches the caller).
  * Resolves after the read models include the append, so the caller's next read sees its write.
+ * Within this process, commands on one stream run one after another: concurrent requests would only
+ * refuse each other; the expected revision still guards against every other writer.
  */
 @Injectable()
 export class CommandRunner {
@@ -37,7 +40,13 @@ export class CommandRunner {
     return new Date(this.clock.now()).toISOString();
   }
 
-  async run(run: CommandRun): Promise<AppendResult | null> {
+  private readonly streams = new KeyedQueue();
+
+  run(run: CommandRun): Promise<AppendResult | null> {
+    return this.streams.run(run.stream, () => this.attempt(run));
+  }
+
+  private async attempt(run: CommandRun): Promise<AppendResult | null> {
     for (let attempt = 1; ; attempt++) {
       const expected = await this.store.streamRevision(run.stream);
       await this.projector.waitFor(await this.store.headPosition());

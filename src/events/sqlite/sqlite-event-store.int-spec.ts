@@ -23,7 +23,7 @@ describe('SqliteEventStore', () => {
 
   it('appends a prepared event as the same bytes an unprepared one writes, and refuses one prepared for another schema version', async () => {
     const plain = locationsAdded('1', [location('x')]);
-    const json = prepareEventData('LocationsAdded', plain.data);
+    const json = prepareEventData('LocationsAdded', plain.data as { datasetId: string; locations: ReturnType<typeof location>[] });
     await store.append('dataset-1', [plain, preparedEvent('LocationsAdded', json, plain.metadata)]);
     const raw = new Database(file(), { readonly: true }).prepare('SELECT data FROM events ORDER BY position').pluck().all();
     expect(raw).toEqual([json, json]);

@@ -11,8 +11,18 @@ import { logQueryWhere } from './log-query-sql';
 import { waitForAppend } from './wait-for-append';
 import { AppendEventIds } from './append-event-ids';
 import { stageHistory } from './stage-history';
+import { LogWriter } from './log-writer';
+import { WriterRequest } from './log-writer-protocol';
 
 const PAGE_SIZE = 1000;
+const INSERT_SQL = 'INSERT INTO events (event_id, stream, revision, type, schema_version, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)';
+/** Rows per message to the writer thread, and characters of data: small enough to overlap, large enough to amortize a message. */
+const BATCH_ROWS = 256;
+/** The first batch is small and each next one twice as large (up to BATCH_ROWS): the writer thread starts early. */
+const FIRST_BATCH_ROWS = 32;
+const BATCH_CHARS = 1024 * 1024;
+/** Batches posted but not yet written: bounds the memory of a large append whose rows come faster than SQLite takes them. */
+const MAX_IN_FLIGHT = 3;
 /**
  * A page also stops growing once its events' data reaches this many characters: a page of 1,000
  * import events is a whole million-row import (~230 MB of JSON), which must never be parsed at once.
@@ -22,19 +32,19 @@ const PAGE_CHARS = 4 * 1024 * 1024;
 const POLL_MS = 250;
 
 /**
- * The embedded event store: one SQLite file, written through better-sqlite3 (chosen by measurement,
- * see BENCHMARKS.md). better-sqlite3 is synchronous, so an append is one `BEGIN IMMEDIATE … COMMIT`
- * that no other code of this process can interleave with, and IMMEDIATE makes other processes on
- * the same file wait for it: appends are serialized, which is what keeps positions gap-free and
- * `recordedAt` monotonic.
+ * The embedded event store: one SQLite file through better-sqlite3 (chosen by measurement, see
+ * BENCHMARKS.md). Reads use this thread's connection; appends are written by a writer thread with
+ * its own connection (log-writer-thread.ts), each one `BEGIN IMMEDIATE … COMMIT`, while this thread
+ * validates and serializes the next rows. Writes of this process are queued one after another
+ * (`exclusive`), and IMMEDIATE makes other processes on the same file wait: appends are serialized,
+ * which is what keeps positions gap-free and `recordedAt` monotonic.
  */
 export class SqliteEventStore extends EventStore {
   private readonly db: Database.Database;
   private readonly appended = new Subject<number>();
   private readonly stmt: ReturnType<SqliteEventStore['prepare']>;
-  private readonly appendInTransaction: Database.Transaction<
-    (stream: string, events: Iterable<AppendableEvent>, expected: ExpectedRevision, options: AppendOptions) => AppendResult
-  >;
+  private readonly writer: LogWriter;
+  private writeQueue: Promise<unknown> = Promise.resolve();
 
   constructor(
     file: string,
@@ -45,15 +55,12 @@ export class SqliteEventStore extends EventStore {
     for (const pragma of EVENTS_PRAGMAS) this.db.pragma(pragma);
     this.db.exec(EVENTS_SCHEMA);
     this.stmt = this.prepare();
-    this.appendInTransaction = this.db.transaction((stream, events, expected, options) => this.appendRows(stream, events, expected, options));
+    this.writer = new LogWriter({ driver: require.resolve('better-sqlite3'), file, pragmas: EVENTS_PRAGMAS, insertSql: INSERT_SQL, eventColumns: EVENT_COLUMNS });
   }
 
   private prepare() {
     const db = this.db;
     return {
-      insert: db.prepare(
-        'INSERT INTO events (event_id, stream, revision, type, schema_version, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-      ),
       streamRevision: db.prepare<[string], { r: number | null }>('SELECT max(revision) AS r FROM events WHERE stream = ?'),
       lastRecordedAt: db.prepare<[], { t: number }>('SELECT recorded_at AS t FROM events ORDER BY position DESC LIMIT 1'),
       head: db.prepare<[], { p: number | null }>('SELECT max(position) AS p FROM events'),
@@ -71,64 +78,101 @@ export class SqliteEventStore extends EventStore {
     };
   }
 
-  async append(stream: string, events: Iterable<AppendableEvent>, expectedRevision: ExpectedRevision = 'any', options: AppendOptions = {}): Promise<AppendResult> {
-    const result = this.appendInTransaction.immediate(stream, events, expectedRevision, options);
-    if (result.lastPosition > 0) this.appended.next(result.lastPosition);
-    return result;
+  append(stream: string, events: Iterable<AppendableEvent>, expectedRevision: ExpectedRevision = 'any', options: AppendOptions = {}): Promise<AppendResult> {
+    return this.exclusive(async () => {
+      const result = await this.appendThroughWriter(stream, events, expectedRevision, options);
+      if (result.lastPosition > 0) this.appended.next(result.lastPosition);
+      return result;
+    });
   }
 
-  /** Runs inside BEGIN IMMEDIATE: reads the revision and the last timestamp, then inserts, atomically. */
-  private appendRows(stream: string, events: Iterable<AppendableEvent>, expected: ExpectedRevision, options: AppendOptions): AppendResult {
-    if (options.expectedHead !== undefined) {
-      const head = this.stmt.head.get()?.p ?? 0;
-      if (head !== options.expectedHead) throw new HeadMovedError(options.expectedHead, head);
-    }
+  /**
+   * One transaction on the writer thread: `begin` (the thread checks the head, a retried first
+   * event id and the expected revision, under BEGIN IMMEDIATE), the events validated and serialized
+   * here batch by batch while the thread inserts the previous ones, then `commit`. Whatever goes
+   * wrong on either side (an invalid event, a generator that throws, a refusal) rolls all of it back.
+   */
+  private async appendThroughWriter(stream: string, events: Iterable<AppendableEvent>, expected: ExpectedRevision, options: AppendOptions): Promise<AppendResult> {
+    const iterator = events[Symbol.iterator]();
+    let next = iterator.next();
+    this.writer.post({
+      op: 'begin',
+      id: 0,
+      stream,
+      expected,
+      expectedHead: options.expectedHead ?? null,
+      firstEventId: next.done ? null : (next.value.eventId ?? null),
+      now: this.clock.now(),
+    });
+    const generation = this.writer.generation;
     const serializer = new NewEventSerializer();
     const ids = new AppendEventIds();
-    let revision = this.stmt.streamRevision.get(stream)?.r ?? -1;
-    const recordedAt = Math.max(this.clock.now(), this.stmt.lastRecordedAt.get()?.t ?? 0);
-    let first = 0;
-    let last = 0;
-    let checked = false;
-    for (const event of events) {
-      if (!checked) {
-        checked = true;
-        const replay = event.eventId ? this.stmt.byEventId.get(event.eventId) : undefined;
-        if (replay) return this.idempotentResult(stream, replay, events);
-        checkExpectedRevision(stream, expected, revision);
-      }
-      const s = serializer.serialize(event);
-      revision += 1;
-      const position = Number(
-        this.insertOne(s.eventId ?? ids.next(), stream, revision, s.type, s.schemaVersion, s.data, s.metadata, recordedAt).lastInsertRowid,
-      );
-      if (first === 0) first = position;
-      last = position;
-    }
-    if (!checked) checkExpectedRevision(stream, expected, revision);
-    return { firstPosition: first, lastPosition: last, nextExpectedRevision: revision, recordedAt: new Date(recordedAt).toISOString() };
-  }
-
-  private insertOne(...args: [string, string, number, string, number, string, string, number]) {
+    const givenIds: Array<string | undefined> = [];
+    const inFlight: Array<Promise<unknown>> = [];
     try {
-      return this.stmt.insert.run(...args);
+      let batch = new RowBatch(FIRST_BATCH_ROWS);
+      while (!next.done) {
+        const event = next.value;
+        const s = serializer.serialize(event);
+        givenIds.push(event.eventId);
+        batch.add(s.eventId ?? ids.next(), s.type, s.schemaVersion, s.data, s.metadata);
+        if (batch.full()) {
+          await this.send(batch, inFlight);
+          batch = new RowBatch(Math.min(BATCH_ROWS, batch.size * 2));
+        }
+        next = iterator.next();
+      }
+      if (batch.size > 0) this.writer.post(batch.message(null));
+      await Promise.all(inFlight);
+      if (this.writer.generation !== generation) throw new Error('the log writer thread restarted during the append: none of it was written');
     } catch (error) {
-      // Matched by the driver's code, not instanceof: the error may come from another realm (jest's VM).
-      const { code, message } = error as { code?: string; message?: string };
-      if (code === 'SQLITE_CONSTRAINT_UNIQUE' && /events\.event_id/.test(message ?? '')) throw new DuplicateEventIdError(args[0]);
+      await this.writer.request({ op: 'rollback' }).catch(() => undefined);
       throw error;
     }
+    const reply = await this.writer.request({ op: 'commit' });
+    if (reply.ok) {
+      const { firstPosition, lastPosition, nextExpectedRevision, recordedAt } = reply;
+      return { firstPosition, lastPosition, nextExpectedRevision, recordedAt: new Date(recordedAt).toISOString() };
+    }
+    const failure = reply.failure;
+    switch (failure.kind) {
+      case 'replay':
+        return this.idempotentResult(stream, failure.row, givenIds);
+      case 'head-moved':
+        throw new HeadMovedError(failure.expected, failure.actual);
+      case 'wrong-revision':
+        throw new WrongExpectedRevisionError(failure.stream, failure.expected, failure.actual);
+      case 'duplicate-event-id':
+        throw new DuplicateEventIdError(failure.eventId);
+      case 'sqlite':
+        throw Object.assign(new Error(failure.message), { code: failure.code ?? undefined });
+    }
+  }
+
+  /** Posts an acknowledged batch; keeps at most MAX_IN_FLIGHT unwritten, waiting (the event loop runs on) for the oldest. */
+  private async send(batch: RowBatch, inFlight: Array<Promise<unknown>>): Promise<void> {
+    const ack = this.writer.ack();
+    this.writer.post(batch.message(ack.id));
+    inFlight.push(ack.answer);
+    if (inFlight.length > MAX_IN_FLIGHT) await inFlight.shift();
+  }
+
+  /** Runs write work one piece at a time: an append yields to the event loop between its batches. */
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.writeQueue.then(work, work);
+    this.writeQueue = run.catch(() => undefined);
+    return run;
   }
 
   /** A retried append: every event id must already be in the log, in order, in this stream. */
-  private idempotentResult(stream: string, firstRow: EventRow, events: Iterable<AppendableEvent>): AppendResult {
+  private idempotentResult(stream: string, firstRow: EventRow, eventIds: Array<string | undefined>): AppendResult {
     if (firstRow.stream !== stream) throw new DuplicateEventIdError(firstRow.event_id);
     let position = firstRow.position - 1;
     let lastRow = firstRow;
-    for (const event of events) {
+    for (const eventId of eventIds) {
       position += 1;
-      const row = event.eventId ? this.stmt.byEventId.get(event.eventId) : undefined;
-      if (!row || row.position !== position || row.stream !== firstRow.stream) throw new DuplicateEventIdError(event.eventId ?? '(none)');
+      const row = eventId ? this.stmt.byEventId.get(eventId) : undefined;
+      if (!row || row.position !== position || row.stream !== firstRow.stream) throw new DuplicateEventIdError(eventId ?? '(none)');
       lastRow = row;
     }
     return {
@@ -196,7 +240,7 @@ export class SqliteEventStore extends EventStore {
     const stagingPath = `${this.db.name}.adopting-${process.pid}-${Date.now()}`;
     try {
       await stageHistory(stagingPath, events);
-      const adopted = this.commitStaged(stagingPath);
+      const adopted = await this.exclusive(async () => this.commitStaged(stagingPath));
       if (adopted > 0) this.appended.next(this.stmt.head.get()?.p ?? 0);
       return adopted;
     } finally {
@@ -223,8 +267,9 @@ export class SqliteEventStore extends EventStore {
     return this.stmt.first.get()?.p ?? 0;
   }
 
-  async removeUpTo(position: number): Promise<number> {
-    return this.db.transaction(() => this.db.prepare('DELETE FROM events WHERE position <= ?').run(position).changes).immediate();
+  /** Like every write, after the appends already queued (this connection writes only between them). */
+  removeUpTo(position: number): Promise<number> {
+    return this.exclusive(async () => this.db.transaction(() => this.db.prepare('DELETE FROM events WHERE position <= ?').run(position).changes).immediate());
   }
 
   /** Up to `limit` rows from `from`, fewer once their data reaches PAGE_CHARS (always at least one). */
@@ -264,13 +309,44 @@ export class SqliteEventStore extends EventStore {
   }
 
   async close(): Promise<void> {
+    await this.exclusive(() => this.writer.close());
     this.appended.complete();
     if (this.db.open) this.db.close();
   }
 }
 
-function checkExpectedRevision(stream: string, expected: ExpectedRevision, actual: number): void {
-  if (expected === 'any') return;
-  const want = expected === 'no_stream' ? -1 : expected;
-  if (want !== actual) throw new WrongExpectedRevisionError(stream, expected, actual);
+/** One message of rows for the writer thread, columns apart (cheaper to copy across threads than row objects). */
+class RowBatch {
+  private readonly eventIds: string[] = [];
+  private readonly types: string[] = [];
+  private readonly schemaVersions: number[] = [];
+  private readonly data: string[] = [];
+  private readonly metadata: string[] = [];
+  private readonly metadataOf: number[] = [];
+  private chars = 0;
+
+  constructor(private readonly maxRows: number) {}
+
+  get size(): number {
+    return this.data.length;
+  }
+
+  add(eventId: string, type: string, schemaVersion: number, data: string, metadata: string): void {
+    this.eventIds.push(eventId);
+    this.types.push(type);
+    this.schemaVersions.push(schemaVersion);
+    this.data.push(data);
+    if (this.metadata[this.metadata.length - 1] !== metadata) this.metadata.push(metadata);
+    this.metadataOf.push(this.metadata.length - 1);
+    this.chars += data.length;
+  }
+
+  full(): boolean {
+    return this.data.length >= this.maxRows || this.chars >= BATCH_CHARS;
+  }
+
+  message(ack: number | null): WriterRequest {
+    const { eventIds, types, schemaVersions, data, metadata, metadataOf } = this;
+    return { op: 'rows', ack, eventIds, types, schemaVersions, data, metadata, metadataOf };
+  }
 }

@@ -1,0 +1,56 @@
+import { ExpectedRevision } from '../event-store';
+import { EventRow } from './event-row';
+
+/**
+ * Messages between SqliteEventStore (the main thread) and its log writer thread. The thread handles
+ * them strictly in order, one transaction at a time: `begin`, any number of `rows`, then `commit`
+ * or `rollback`. Only `begin`, `commit`, `rollback`, `close` and acknowledged `rows` are answered.
+ */
+export type WriterRequest =
+  | {
+      op: 'begin';
+      id: number;
+      stream: string;
+      expected: ExpectedRevision;
+      expectedHead: number | null;
+      /** The first event's own id, if it brought one: a retried append is answered from the log. */
+      firstEventId: string | null;
+      /** The main thread's clock; the thread stamps max(now, the last recorded_at). */
+      now: number;
+    }
+  | {
+      op: 'rows';
+      /** Answered once these rows are written: how the main thread keeps only a few batches in flight. */
+      ack: number | null;
+      eventIds: string[];
+      types: string[];
+      schemaVersions: number[];
+      data: string[];
+      /** Distinct metadata JSON of the batch, and which one each row has (a batch usually shares one). */
+      metadata: string[];
+      metadataOf: number[];
+    }
+  | { op: 'commit'; id: number }
+  | { op: 'rollback'; id: number }
+  | { op: 'close'; id: number };
+
+/** Why a transaction was refused: mapped to the store's typed errors on the main thread. */
+export type WriterFailure =
+  | { kind: 'head-moved'; expected: number; actual: number }
+  | { kind: 'wrong-revision'; stream: string; expected: ExpectedRevision; actual: number }
+  | { kind: 'duplicate-event-id'; eventId: string }
+  | { kind: 'replay'; row: EventRow }
+  | { kind: 'sqlite'; code: string | null; message: string };
+
+export type WriterReply =
+  | { id: number; ok: true; firstPosition: number; lastPosition: number; nextExpectedRevision: number; recordedAt: number }
+  | { id: number; ok: false; failure: WriterFailure };
+
+export interface WriterSetup {
+  /** Resolved by the main thread: the thread runs from source text and cannot resolve modules itself. */
+  driver: string;
+  file: string;
+  pragmas: string[];
+  insertSql: string;
+  eventColumns: string;
+}
