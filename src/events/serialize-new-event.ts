@@ -3,6 +3,7 @@ import { eventMetadataSchema } from '../domain/event-metadata';
 import { EventType, GlobeEvent, eventSchemas, eventSchemaVersions, isEventType } from '../domain/events';
 import { AppendableEvent, NewEvent, PreparedEvent } from './event-store';
 import { InvalidEventError } from './event-store.errors';
+import { exactEventChecks } from '../domain/exact-event-checks';
 
 export interface SerializedEvent {
   eventId: string | undefined;
@@ -24,13 +25,11 @@ export class NewEventSerializer {
   serialize(event: AppendableEvent): SerializedEvent {
     if (isPrepared(event)) return this.passThrough(event);
     if (!isEventType(event.type)) throw new InvalidEventError(String(event.type), { reason: 'unknown event type' });
-    const parsed = eventSchemas[event.type].safeParse(event.data);
-    if (!parsed.success) throw new InvalidEventError(event.type, zodIssues(parsed.error));
     return {
       eventId: event.eventId,
       type: event.type,
       schemaVersion: eventSchemaVersions[event.type],
-      data: JSON.stringify(parsed.data),
+      data: dataJson(event.type, event.data),
       metadata: this.metadataJson(event),
     };
   }
@@ -61,6 +60,15 @@ function isPrepared(event: AppendableEvent): event is PreparedEvent {
  * the `data` of a PreparedEvent. Throws InvalidEventError (400) as `append` would.
  */
 export function prepareEventData<T extends EventType>(type: T, data: Extract<GlobeEvent, { type: T }>['data']): string {
+  return dataJson(type, data);
+}
+
+/**
+ * zod's output, serialized; or, when the type's exact check (domain/exact-event-checks.ts) shows
+ * that zod would accept the data unchanged, the data serialized as it is: the same JSON value.
+ */
+function dataJson(type: EventType, data: unknown): string {
+  if (exactEventChecks[type]?.(data)) return JSON.stringify(data);
   const parsed = eventSchemas[type].safeParse(data);
   if (!parsed.success) throw new InvalidEventError(type, zodIssues(parsed.error));
   return JSON.stringify(parsed.data);

@@ -66,18 +66,23 @@ export function logWriterThread(): void {
     if (!tx || tx.failure) return;
     const t = tx;
     let i = 0;
+    let eventId = '';
     try {
-      for (; i < m.data.length; i++) {
+      for (let idStart = 0, dataStart = 0; i < m.dataEnds.length; i++) {
+        eventId = m.eventIds.slice(idStart, m.eventIdEnds[i]);
+        const [type, schemaVersion, metadata] = m.kinds[m.kindOf[i]];
         t.revision += 1;
-        const result = insert.run(m.eventIds[i], t.stream, t.revision, m.types[i], m.schemaVersions[i], m.data[i], m.metadata[m.metadataOf[i]], t.recordedAt);
+        const result = insert.run(eventId, t.stream, t.revision, type, schemaVersion, m.data.slice(dataStart, m.dataEnds[i]), metadata, t.recordedAt);
         t.last = Number(result.lastInsertRowid);
         if (t.first === 0) t.first = t.last;
+        idStart = m.eventIdEnds[i];
+        dataStart = m.dataEnds[i];
       }
     } catch (error) {
       const { code, message } = error as { code?: string; message?: string };
       t.failure =
         code === 'SQLITE_CONSTRAINT_UNIQUE' && /events\.event_id/.test(message ?? '')
-          ? { kind: 'duplicate-event-id', eventId: m.eventIds[i] }
+          ? { kind: 'duplicate-event-id', eventId }
           : sqliteFailure(error);
     }
   };

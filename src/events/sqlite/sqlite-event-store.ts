@@ -153,6 +153,7 @@ export class SqliteEventStore extends EventStore {
   private async send(batch: RowBatch, inFlight: Array<Promise<unknown>>): Promise<void> {
     const ack = this.writer.ack();
     this.writer.post(batch.message(ack.id));
+    ack.answer.catch(() => undefined); // observed through inFlight; never an unhandled rejection if the append stops first
     inFlight.push(ack.answer);
     if (inFlight.length > MAX_IN_FLIGHT) await inFlight.shift();
   }
@@ -315,15 +316,16 @@ export class SqliteEventStore extends EventStore {
   }
 }
 
-/** One message of rows for the writer thread, columns apart (cheaper to copy across threads than row objects). */
+/** One message of rows for the writer thread (see the `rows` message for its shape). */
 class RowBatch {
   private readonly eventIds: string[] = [];
-  private readonly types: string[] = [];
-  private readonly schemaVersions: number[] = [];
+  private readonly eventIdEnds: number[] = [];
   private readonly data: string[] = [];
-  private readonly metadata: string[] = [];
-  private readonly metadataOf: number[] = [];
-  private chars = 0;
+  private readonly dataEnds: number[] = [];
+  private readonly kinds: Array<[string, number, string]> = [];
+  private readonly kindOf: number[] = [];
+  private idChars = 0;
+  private dataChars = 0;
 
   constructor(private readonly maxRows: number) {}
 
@@ -333,20 +335,28 @@ class RowBatch {
 
   add(eventId: string, type: string, schemaVersion: number, data: string, metadata: string): void {
     this.eventIds.push(eventId);
-    this.types.push(type);
-    this.schemaVersions.push(schemaVersion);
+    this.eventIdEnds.push((this.idChars += eventId.length));
     this.data.push(data);
-    if (this.metadata[this.metadata.length - 1] !== metadata) this.metadata.push(metadata);
-    this.metadataOf.push(this.metadata.length - 1);
-    this.chars += data.length;
+    this.dataEnds.push((this.dataChars += data.length));
+    const last = this.kinds[this.kinds.length - 1];
+    if (!last || last[0] !== type || last[1] !== schemaVersion || last[2] !== metadata) this.kinds.push([type, schemaVersion, metadata]);
+    this.kindOf.push(this.kinds.length - 1);
   }
 
   full(): boolean {
-    return this.data.length >= this.maxRows || this.chars >= BATCH_CHARS;
+    return this.data.length >= this.maxRows || this.dataChars >= BATCH_CHARS;
   }
 
   message(ack: number | null): WriterRequest {
-    const { eventIds, types, schemaVersions, data, metadata, metadataOf } = this;
-    return { op: 'rows', ack, eventIds, types, schemaVersions, data, metadata, metadataOf };
+    return {
+      op: 'rows',
+      ack,
+      eventIds: this.eventIds.join(''),
+      eventIdEnds: this.eventIdEnds,
+      data: this.data.join(''),
+      dataEnds: this.dataEnds,
+      kinds: this.kinds,
+      kindOf: this.kindOf,
+    };
   }
 }
