@@ -79,6 +79,7 @@ export class ImportDatasetHandler implements ICommandHandler<ImportDataset, JobV
       job.progress({ phase: 'reading', done: 0, total: null, bytes: 0, bytesTotal: cmd.upload.bytes });
       const now = new Date(this.clock.now()).toISOString();
       const report = await stageImportChunks({
+        datasetId: cmd.datasetId,
         uploadPath: cmd.upload.path,
         uploadBytes: cmd.upload.bytes,
         format,

@@ -3,6 +3,7 @@ import { open } from 'node:fs/promises';
 import { Transform } from 'node:stream';
 import { LocationData } from '../domain/location';
 import { MAX_LOCATIONS_PER_EVENT } from '../domain/events';
+import { prepareEventData } from '../events/serialize-new-event';
 import { ImportOptions, MAX_REPORTED_ROW_ERRORS } from './import-options';
 import { ColumnDetectionCache } from './parsing/column-detection-cache';
 import { ImportFormat } from './parsing/import-format';
@@ -22,6 +23,7 @@ export interface ImportReport {
 }
 
 export interface StageChunksInput {
+  datasetId: string;
   uploadPath: string;
   uploadBytes: number;
   format: ImportFormat;
@@ -38,8 +40,12 @@ export interface StageChunksInput {
 /**
  * Phase one of an import, which writes nothing to the log: reads the staged upload as a stream,
  * normalizes every record by the Globe app's rules, settles duplicate ids, and writes the locations
- * to `chunkPath` as NDJSON lines of at most MAX_LOCATIONS_PER_EVENT each (one line, one future
- * event). Memory holds one chunk plus the set of ids the file itself brought.
+ * to `chunkPath` in chunks of at most MAX_LOCATIONS_PER_EVENT, one line per future event. A line is
+ * that LocationsAdded event's data already validated and serialized (`prepareEventData`), exactly
+ * what the log will store: the append copies it as it is, so a chunk is validated and serialized
+ * once (it was parsed, validated and serialized again inside the append's transaction: BENCHMARKS.md,
+ * import). An invalid chunk fails here, with the error the append would have thrown. Memory holds
+ * one chunk plus the set of ids the file itself brought.
  */
 export async function stageImportChunks(input: StageChunksInput): Promise<ImportReport> {
   const report: ImportReport = {
@@ -67,7 +73,7 @@ export async function stageImportChunks(input: StageChunksInput): Promise<Import
     const locations = await settleDuplicates(chunk, input, seenInFile, report);
     chunk = [];
     if (locations.length === 0) return;
-    await out.write(JSON.stringify(locations) + '\n');
+    await out.write(prepareEventData('LocationsAdded', { datasetId: input.datasetId, locations }) + '\n');
     report.locations += locations.length;
     report.chunkSizes.push(locations.length);
     input.onProgress(report.rowsRead, bytesRead);
