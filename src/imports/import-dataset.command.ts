@@ -16,6 +16,7 @@ import { GlobeReadModel } from '../projections/globe-read-model';
 import { Projector } from '../projections/projector';
 import { appendImport } from './append-import';
 import { ImportOptions } from './import-options';
+import { LocationIds } from './location-ids';
 import { detectFormat } from './parsing/import-format';
 import { StagedUpload } from './staged-upload';
 import { stageImportChunks } from './stage-import-chunks';
@@ -39,6 +40,9 @@ export class ImportDataset {
  */
 @CommandHandler(ImportDataset)
 export class ImportDatasetHandler implements ICommandHandler<ImportDataset, JobView>, OnApplicationBootstrap {
+  /** One for the process, so concurrent imports never mint the same location id (see LocationIds). */
+  private readonly locationIds = new LocationIds(uuidv7);
+
   constructor(
     private readonly jobs: JobRunner,
     private readonly store: EventStore,
@@ -86,7 +90,7 @@ export class ImportDatasetHandler implements ICommandHandler<ImportDataset, JobV
         options: cmd.options,
         chunkPath,
         now,
-        newId: uuidv7,
+        newId: this.locationIds.next,
         existingIds: (ids) => this.existingIds(ids),
         // While reading, the total of locations is unknown: progress is the bytes read of a known size.
         onProgress: (_rows, bytes) => job.progress({ bytes }),
