@@ -37,4 +37,9 @@ describe('LocationIds', () => {
     expect(minted[999].slice(0, 24)).toBe(minted[0].slice(0, 24));
     expect(minted[1000].slice(0, 24)).not.toBe(minted[0].slice(0, 24));
   });
+
+  it('counts across the 24-bit boundary of its counter without skipping or repeating', () => {
+    const ids = new LocationIds(() => '01890a5d-ac96-774b-bcce-b302099a8057', () => 2 ** 24 - 2);
+    expect(Array.from({ length: 4 }, ids.next).map((id) => id.slice(24))).toEqual(['000000fffffe', '000000ffffff', '000001000000', '000001000001']);
+  });
 });
