@@ -8,7 +8,7 @@ import { ImportOptions, MAX_REPORTED_ROW_ERRORS } from './import-options';
 import { ColumnDetectionCache } from './parsing/column-detection-cache';
 import { ImportFormat } from './parsing/import-format';
 import { ImportedLocation, RowError, normalizeRecord } from './parsing/normalize-record';
-import { readRecords } from './parsing/read-records';
+import { readRecordBatches } from './parsing/read-records';
 
 export interface ImportReport {
   format: ImportFormat;
@@ -80,15 +80,17 @@ export async function stageImportChunks(input: StageChunksInput): Promise<Import
     input.throwIfCancelled();
   };
   try {
-    for await (const raw of readRecords(createReadStream(input.uploadPath).pipe(counter), input.format)) {
-      report.rowsRead += 1;
-      const row = normalizeRecord(raw, columns.columnsFor(raw.record));
-      if (row.ok) {
-        chunk.push(row.location);
-        if (chunk.length >= MAX_LOCATIONS_PER_EVENT) await flush();
-      } else {
-        report.invalidRows += 1;
-        if (report.errors.length < MAX_REPORTED_ROW_ERRORS) report.errors.push(row.error);
+    for await (const batch of readRecordBatches(createReadStream(input.uploadPath).pipe(counter), input.format)) {
+      for (const raw of batch) {
+        report.rowsRead += 1;
+        const row = normalizeRecord(raw, columns.columnsFor(raw.record));
+        if (row.ok) {
+          chunk.push(row.location);
+          if (chunk.length >= MAX_LOCATIONS_PER_EVENT) await flush();
+        } else {
+          report.invalidRows += 1;
+          if (report.errors.length < MAX_REPORTED_ROW_ERRORS) report.errors.push(row.error);
+        }
       }
     }
     await flush();
