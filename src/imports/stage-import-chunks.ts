@@ -10,6 +10,13 @@ import { ImportFormat } from './parsing/import-format';
 import { ImportedLocation, RowError, normalizeRecord } from './parsing/normalize-record';
 import { readRecordBatches } from './parsing/read-records';
 
+/**
+ * Bytes per read of the upload. csv-parse turns a whole read into records at once, and they stay
+ * alive until staged: at 64 KiB (the default) ~1,400 records survived each young-generation GC,
+ * which cost ~0.25 s more CPU per million rows than 16 KiB (measured with the import's own CSV).
+ */
+const READ_BYTES = 16 * 1024;
+
 export interface ImportReport {
   format: ImportFormat;
   rowsRead: number;
@@ -80,7 +87,7 @@ export async function stageImportChunks(input: StageChunksInput): Promise<Import
     input.throwIfCancelled();
   };
   try {
-    for await (const batch of readRecordBatches(createReadStream(input.uploadPath).pipe(counter), input.format)) {
+    for await (const batch of readRecordBatches(createReadStream(input.uploadPath, { highWaterMark: READ_BYTES }).pipe(counter), input.format)) {
       for (const raw of batch) {
         report.rowsRead += 1;
         const row = normalizeRecord(raw, columns.columnsFor(raw.record));
