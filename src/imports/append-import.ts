@@ -1,7 +1,8 @@
 import { EventMetadata } from '../domain/event-metadata';
 import { datasetNotFound } from '../domain/domain-errors';
-import { AppendResult, EventStore, NewEvent } from '../events/event-store';
+import { AppendResult, AppendableEvent, EventStore } from '../events/event-store';
 import { HeadMovedError, WrongExpectedRevisionError } from '../events/event-store.errors';
+import { preparedEvent } from '../events/serialize-new-event';
 import { datasetStream } from '../domain/streams';
 import { GlobeReadModel } from '../projections/globe-read-model';
 import { Projector } from '../projections/projector';
@@ -50,14 +51,16 @@ export async function appendImport(
   }
 }
 
-/** A restore point first ("just before I imported that file"), then the chunks, then the summary. */
-function* importEvents(input: AppendImportInput, head: number): Generator<NewEvent> {
+/**
+ * A restore point first ("just before I imported that file"), then the chunks, then the summary.
+ * Each staged line is a LocationsAdded event's data as `prepareEventData` wrote it while staging
+ * (stageImportChunks), so it goes in as a PreparedEvent: the store copies the text.
+ */
+function* importEvents(input: AppendImportInput, head: number): Generator<AppendableEvent> {
   const { datasetId, metadata, report } = input;
   const name = `Before importing ${input.fileName ?? `a ${report.format.toUpperCase()} file`}`;
   yield { ...RestorePointsService.event(name, head, true), metadata };
-  for (const line of readLinesSync(input.chunkPath)) {
-    yield { type: 'LocationsAdded', data: { datasetId, locations: JSON.parse(line) }, metadata };
-  }
+  for (const line of readLinesSync(input.chunkPath)) yield preparedEvent('LocationsAdded', line, metadata);
   yield {
     type: 'DatasetImported',
     data: {

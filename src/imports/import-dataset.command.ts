@@ -16,6 +16,7 @@ import { GlobeReadModel } from '../projections/globe-read-model';
 import { Projector } from '../projections/projector';
 import { appendImport } from './append-import';
 import { ImportOptions } from './import-options';
+import { LocationIds } from './location-ids';
 import { detectFormat } from './parsing/import-format';
 import { StagedUpload } from './staged-upload';
 import { stageImportChunks } from './stage-import-chunks';
@@ -39,6 +40,9 @@ export class ImportDataset {
  */
 @CommandHandler(ImportDataset)
 export class ImportDatasetHandler implements ICommandHandler<ImportDataset, JobView>, OnApplicationBootstrap {
+  /** One for the process, so concurrent imports never mint the same location id (see LocationIds). */
+  private readonly locationIds = new LocationIds(uuidv7);
+
   constructor(
     private readonly jobs: JobRunner,
     private readonly store: EventStore,
@@ -79,13 +83,14 @@ export class ImportDatasetHandler implements ICommandHandler<ImportDataset, JobV
       job.progress({ phase: 'reading', done: 0, total: null, bytes: 0, bytesTotal: cmd.upload.bytes });
       const now = new Date(this.clock.now()).toISOString();
       const report = await stageImportChunks({
+        datasetId: cmd.datasetId,
         uploadPath: cmd.upload.path,
         uploadBytes: cmd.upload.bytes,
         format,
         options: cmd.options,
         chunkPath,
         now,
-        newId: uuidv7,
+        newId: this.locationIds.next,
         existingIds: (ids) => this.existingIds(ids),
         // While reading, the total of locations is unknown: progress is the bytes read of a known size.
         onProgress: (_rows, bytes) => job.progress({ bytes }),

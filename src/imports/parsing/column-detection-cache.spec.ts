@@ -26,4 +26,11 @@ describe('ColumnDetectionCache', () => {
     cache.columnsFor({ k2: 1 });
     expect(cache.columnsFor({ k0: 1 })).not.toBe(first);
   });
+
+  it('tells a record with fewer or more keys than the one before it apart', () => {
+    const cache = new ColumnDetectionCache();
+    expect(cache.columnsFor({ lat: 1, lng: 2, name: 'a' })).toEqual({ name: 'name', latitude: 'lat', longitude: 'lng' });
+    expect(cache.columnsFor({ lat: 1, lng: 2 })).toEqual({ latitude: 'lat', longitude: 'lng' });
+    expect(cache.columnsFor({ lat: 1, lng: 2, name: 'a', qty: 3 })).toMatchObject({ name: 'name', latitude: 'lat', longitude: 'lng' });
+  });
 });

@@ -4,7 +4,7 @@ import { AppError } from '../../common/app-error';
 import { CsvHeader } from './csv-header';
 import { CsvLineTracker } from './csv-line-tracker';
 import { malformedFile } from './import-errors';
-import { iterateParsed } from './iterate-parsed';
+import { iterateParsedBatches } from './iterate-parsed';
 import { RawRecord } from './raw-record';
 
 /**
@@ -27,22 +27,23 @@ const CSV_OPTIONS: Options = {
 };
 
 /**
- * Streams the data rows of a CSV file as records of strings keyed by header name
- * (see CsvHeader), with `line` the physical line each row starts on.
+ * Streams the data rows of a CSV file, in batches (see iterateParsed), as records of
+ * strings keyed by header name (see CsvHeader), with `line` the physical line each row
+ * starts on.
  *
  * Rows whose cells are all empty or whitespace are skipped, as are empty lines. A file
  * without a header row, or that csv-parse cannot parse, throws `IMPORT.MALFORMED_FILE`
  * with `details.line` the line where the failing record starts.
  */
-export function readCsvRecords(input: NodeJS.ReadableStream | Readable): AsyncIterable<RawRecord> {
+export function readCsvRecords(input: NodeJS.ReadableStream | Readable): AsyncIterable<RawRecord[]> {
   const parser = new CsvRecordParser();
   return requireHeader(
-    iterateParsed<RawRecord>(input, [parser], (error) => parser.describeFailure(error)),
+    iterateParsedBatches<RawRecord>(input, [parser], (error) => parser.describeFailure(error)),
     parser,
   );
 }
 
-async function* requireHeader(records: AsyncIterable<RawRecord>, parser: CsvRecordParser): AsyncGenerator<RawRecord> {
+async function* requireHeader(records: AsyncIterable<RawRecord[]>, parser: CsvRecordParser): AsyncGenerator<RawRecord[]> {
   yield* records;
   if (!parser.hasHeader) throw malformedFile('The CSV file is empty; a header row is required', 1);
 }

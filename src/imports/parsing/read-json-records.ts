@@ -3,7 +3,7 @@ import { parser as jsonTokenizer } from 'stream-json';
 import { featureToRecord } from './geojson-feature-record';
 import { malformedFile } from './import-errors';
 import { isJsonObject } from './is-json-object';
-import { iterateParsed } from './iterate-parsed';
+import { iterateParsedBatches } from './iterate-parsed';
 import { RawRecord } from './raw-record';
 import { RecordArrayLocation, TopLevelArrayElements } from './top-level-array-elements';
 
@@ -26,21 +26,21 @@ const FEATURE_COLLECTION: RecordArrayLocation = {
 };
 
 /**
- * Streams the records of a JSON or GeoJSON document, one array element at a time;
+ * Streams the records of a JSON or GeoJSON document, in batches (see iterateParsed);
  * `line` is the record's (or feature's) 1-based index in its array. An element that is
  * not an object, or a document of another shape, throws `IMPORT.MALFORMED_FILE`.
  */
 export function readJsonRecords(
   input: NodeJS.ReadableStream | Readable,
   format: 'json' | 'geojson',
-): AsyncIterable<RawRecord> {
+): AsyncIterable<RawRecord[]> {
   const elements =
     format === 'json'
       ? new TopLevelArrayElements(LOCATIONS_ARRAY, toLocationRecord)
       : new TopLevelArrayElements(FEATURE_COLLECTION, toFeatureRecord);
   // Packed values only: one token per string or number instead of a chunk stream.
   const tokenizer = jsonTokenizer({ packValues: true, streamValues: false });
-  return iterateParsed<RawRecord>(input, [tokenizer, elements], (error) => {
+  return iterateParsedBatches<RawRecord>(input, [tokenizer, elements], (error) => {
     const problem = error instanceof Error ? error.message : String(error);
     return malformedFile(`The JSON file cannot be parsed: ${problem}`, elements.currentIndex);
   });

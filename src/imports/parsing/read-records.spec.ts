@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { AppError } from '../../common/app-error';
-import { readRecords } from './read-records';
+import { readRecordBatches, readRecords } from './read-records';
 
 const ROWS_PER_CHUNK = 1000;
 
@@ -31,6 +31,19 @@ describe('readRecords (streaming)', () => {
       expectedLine++;
     }
     expect(expectedLine - 2).toBe(rowCount);
+  });
+
+  it('streams the same records in batches: never empty, in order, far fewer batches than records', async () => {
+    const rowCount = 50_000;
+    const flat: number[] = [];
+    let batches = 0;
+    for await (const batch of readRecordBatches(generatedCsv(rowCount), 'csv')) {
+      expect(batch.length).toBeGreaterThan(0);
+      batches++;
+      for (const { line } of batch) flat.push(line);
+    }
+    expect(flat).toEqual(Array.from({ length: rowCount }, (_, i) => i + 2));
+    expect(batches).toBeLessThan(rowCount / 100);
   });
 
   it('reads the input only as fast as the consumer iterates', async () => {
