@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import Database from 'better-sqlite3';
 import { v7 as uuidv7 } from 'uuid';
 import { Clock } from '../common/clock';
@@ -62,6 +62,8 @@ interface RestoreRun {
  */
 @Injectable()
 export class RestoreService implements OnApplicationBootstrap {
+  private readonly logger = new Logger(RestoreService.name);
+
   constructor(
     private readonly store: EventStore,
     private readonly projector: Projector,
@@ -180,8 +182,12 @@ export class RestoreService implements OnApplicationBootstrap {
     }
     job.progress({ phase: 'snapshot' });
     await this.projector.waitFor(base);
-    const latest = (await this.snapshots.candidatesAtOrBefore(base))[0];
-    if (!latest || latest.position !== base) await this.snapshots.take('pre-restore');
+    if (!(await this.snapshots.hasAt(base))) {
+      // The copy is taken now; a worker finishes the snapshot while the restore computes and writes.
+      // An undo's stateAt waits for it; if it fails, the undo replays from an older one instead.
+      const pending = await this.snapshots.begin('pre-restore');
+      pending.done.catch((error) => this.logger.warn(`pre-restore snapshot at ${base} failed: ${error instanceof Error ? error.message : String(error)}`));
+    }
     job.progress({ phase: 'computing' });
     const counts = emptyCounts();
     const appended = await this.withTarget(run.target, run.position, run.passphrase, async (state) => {

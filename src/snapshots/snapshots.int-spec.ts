@@ -1,12 +1,15 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { ManualClock } from '../common/clock';
 import { EventStore } from '../events/event-store';
 import { Projector } from '../projections/projector';
+import { READ_MODEL_DB } from '../projections/read-model-db';
 import { StateAtService } from '../recovery/state-at.service';
 import { collect, location, locationsAdded, settingsChanged, testMetadata } from '../../test/support/event-fixtures';
 import { TestingApp, startTestingApp } from '../../test/support/testing-app';
+import { hashState } from './database-state';
 import { SnapshotEntity } from './snapshot.entity';
 import { SnapshotJobs } from './snapshot-jobs';
 import { SnapshotStore } from './snapshot-store';
@@ -58,6 +61,22 @@ describe('snapshots', () => {
     expect(await locationIdsAt(3)).toEqual(['a', 'b']);
     const used = await t.app.get(StateAtService).use(3, (s) => ({ from: s.snapshotPosition, replayed: s.replayed }));
     expect(used).toEqual({ from: 2, replayed: 1 });
+  });
+
+  it('is listed only once its worker has finished it, with the live state\'s hash; stateAt meanwhile waits for it', async () => {
+    await addLocation('a');
+    await settle();
+    const pending = await snapshots.begin('manual');
+    expect(pending.position).toBe(2);
+    expect(await snapshots.list()).toEqual([]);
+    expect(await snapshots.hasAt(2)).toBe(true);
+    const used = await t.app.get(StateAtService).use(2, (s) => ({ from: s.snapshotPosition, replayed: s.replayed }));
+    expect(used).toEqual({ from: 2, replayed: 0 });
+    const done = await pending.done;
+    expect(await snapshots.list()).toEqual([done]);
+    expect(done).toMatchObject({ position: 2, status: 'valid', counts: { datasets: 1, locations: 1, configurations: 0 } });
+    expect(done.stateHash).toBe(hashState(t.app.get<Database.Database>(READ_MODEL_DB)));
+    expect(readdirSync(snapshots.dir)).toEqual([(await snapshotRow(done.id)).file]);
   });
 
   it('ignores (and marks) a snapshot whose file was damaged, and one of a stale schema version; the log still answers', async () => {
