@@ -14,32 +14,50 @@ const COLUMNS: Record<DiffKind, string[]> = {
 };
 
 export interface ScopeFilter {
-  /** SQL condition on alias `x`; '1' for everything, '0' for nothing. */
+  /** SQL condition on a row alias; '1' for everything, '0' for nothing. */
   on: (alias: string) => string;
   params: unknown[];
+  /** A table of the only ids that can differ (see diff-domain.ts); null: compare every row. */
+  ids: string | null;
 }
 
-export function scopeFilter(kind: DiffKind, scope: RestoreScope): ScopeFilter {
-  if (isWholeScope(scope)) return { on: () => '1', params: [] };
-  if (kind === 'configurations') return { on: () => (scope.configurations ? '1' : '0'), params: [] };
-  if (!scope.datasets?.length) return { on: () => '0', params: [] };
+/** The rows of `kind` within the scope; with `domain`, only the ids it lists can differ (the others are known equal). */
+export function scopeFilter(kind: DiffKind, scope: RestoreScope, domain: DiffDomain | null = null): ScopeFilter {
+  const ids = domain?.[kind] ?? null;
+  if (isWholeScope(scope)) return { on: () => '1', params: [], ids };
+  if (kind === 'configurations') return { on: () => (scope.configurations ? '1' : '0'), params: [], ids };
+  if (!scope.datasets?.length) return { on: () => '0', params: [], ids };
   const column = kind === 'datasets' ? 'id' : 'dataset_id';
-  return { on: (x) => `${x}.${column} IN (SELECT value FROM json_each(?))`, params: [JSON.stringify(scope.datasets)] };
+  return { on: (x) => `${x}.${column} IN (SELECT value FROM json_each(?))`, params: [JSON.stringify(scope.datasets)], ids };
 }
+
+/** Per kind, the name of a table with one `id` column. */
+export type DiffDomain = Record<DiffKind, string>;
 
 const differs = (kind: DiffKind) => COLUMNS[kind].map((col) => `t.${col} IS NOT c.${col}`).join(' OR ');
 
+const TABLE = { t: 'main', c: 'live' } as const;
+
+/** `first`'s side joined to the other by id; driven by the domain's ids when there is one (a few thousand lookups instead of a million-row join). */
+const from = (kind: DiffKind, f: ScopeFilter, first: 't' | 'c', join: 'JOIN' | 'LEFT JOIN') => {
+  const second = first === 't' ? 'c' : 't';
+  const table = (alias: 't' | 'c') => `${TABLE[alias]}.${kind} ${alias}`;
+  return f.ids === null
+    ? `FROM ${table(first)} ${join} ${table(second)} ON ${second}.id = ${first}.id`
+    : `FROM ${f.ids} ids JOIN ${table(first)} ON ${first}.id = ids.id ${join} ${table(second)} ON ${second}.id = ids.id`;
+};
+
 /** Rows in the target and not live: the restore adds them. */
 export const addedSql = (kind: DiffKind, f: ScopeFilter, select = 't.*') =>
-  `SELECT ${select} FROM main.${kind} t LEFT JOIN live.${kind} c ON c.id = t.id WHERE c.id IS NULL AND ${f.on('t')}`;
+  `SELECT ${select} ${from(kind, f, 't', 'LEFT JOIN')} WHERE c.id IS NULL AND ${f.on('t')}`;
 
 /** Rows live and not in the target: the restore removes them. */
 export const removedSql = (kind: DiffKind, f: ScopeFilter, select = 'c.*') =>
-  `SELECT ${select} FROM live.${kind} c LEFT JOIN main.${kind} t ON t.id = c.id WHERE t.id IS NULL AND ${f.on('c')}`;
+  `SELECT ${select} ${from(kind, f, 'c', 'LEFT JOIN')} WHERE t.id IS NULL AND ${f.on('c')}`;
 
 /** Rows in both that differ: the conflicts, settled by the strategy. Params: the filter's, twice. */
 export const changedSql = (kind: DiffKind, f: ScopeFilter, select = 't.id AS id') =>
-  `SELECT ${select} FROM main.${kind} t JOIN live.${kind} c ON c.id = t.id WHERE (${f.on('t')} OR ${f.on('c')}) AND (${differs(kind)})`;
+  `SELECT ${select} ${from(kind, f, 't', 'JOIN')} WHERE (${f.on('t')} OR ${f.on('c')}) AND (${differs(kind)})`;
 
 export const changedParams = (f: ScopeFilter) => [...f.params, ...f.params];
 

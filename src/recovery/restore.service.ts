@@ -16,7 +16,10 @@ import { JobContext, JobRunner } from '../jobs/job-runner';
 import { Projector } from '../projections/projector';
 import { READ_MODEL_DB } from '../projections/read-model-db';
 import { SnapshotStore } from '../snapshots/snapshot-store';
+import { checkpointOf } from '../snapshots/read-model-schema';
 import { compensatingEvents, emptyCounts } from './compensating-events';
+import { TouchedIds, touchedBetween, withDiffDomain } from './diff-domain';
+import { DiffDomain } from './diff-sql';
 import { PreviewClaims, signPreview, verifyPreview } from './preview-token';
 import { previewStale, restoreConflicts, targetInFuture } from './recovery-errors';
 import { Overrides } from './restore-plan';
@@ -112,7 +115,7 @@ export class RestoreService implements OnApplicationBootstrap {
     const position = await this.resolve(target);
     await this.projector.waitFor(await this.store.headPosition());
     return this.withTarget(target, position, passphraseOf(requested), async (state) => {
-      const { diff, basePosition } = await this.diffWithLive(state, scope);
+      const { diff, basePosition } = await this.diffWithLive(state, target, scope);
       const claims: PreviewClaims = { v: 1, target, position, scope, basePosition, issuedAt: new Date(this.clock.now()).toISOString() };
       return {
         previewToken: signPreview(claims, this.secret),
@@ -134,7 +137,7 @@ export class RestoreService implements OnApplicationBootstrap {
     if (head !== claims.basePosition) throw previewStale(claims.basePosition, head);
     if ('backupId' in claims.target && !passphrase && (await this.backups.get(claims.target.backupId)).encrypted) throw passphraseRequired();
     if (strategy === 'fail') {
-      const diff = await this.withTarget(claims.target, claims.position, passphrase, (state) => this.diffWithLive(state, claims.scope));
+      const diff = await this.withTarget(claims.target, claims.position, passphrase, (state) => this.diffWithLive(state, claims.target, claims.scope));
       if (diff.diff.conflicts.count > 0) throw restoreConflicts(diff.diff.conflicts.count);
     }
     return this.launch({ ...claims, restoreId: uuidv7(), strategy, overrides, undoOf: null, metadata, passphrase });
@@ -190,17 +193,20 @@ export class RestoreService implements OnApplicationBootstrap {
     }
     job.progress({ phase: 'computing' });
     const counts = emptyCounts();
+    const touched = await this.touched(run.target, run.position, base);
     const appended = await this.withTarget(run.target, run.position, run.passphrase, async (state) => {
       job.progress({ phase: 'writing' });
-      return withLiveAttached(state.db, this.livePath(), () => {
-        const liveBase = checkpointIn(state.db);
-        if (liveBase !== base) throw previewStale(base, liveBase);
-        return this.store
-          .append(restoreStream(run.restoreId), this.restoreEvents(state.db, run, base, counts), 'no_stream', { expectedHead: base })
-          .catch((error) => {
-            throw error instanceof HeadMovedError ? previewStale(base, (error.details as { actual: number }).actual) : error;
-          });
-      });
+      return withDiffDomain(state.db, touched, (domain) =>
+        withLiveAttached(state.db, this.livePath(), () => {
+          const liveBase = checkpointIn(state.db);
+          if (liveBase !== base) throw previewStale(base, liveBase);
+          return this.store
+            .append(restoreStream(run.restoreId), this.restoreEvents(state.db, run, base, counts, domain), 'no_stream', { expectedHead: base })
+            .catch((error) => {
+              throw error instanceof HeadMovedError ? previewStale(base, (error.details as { actual: number }).actual) : error;
+            });
+        }),
+      );
     });
     job.progress({ phase: 'projecting' });
     await this.projector.waitFor(appended.lastPosition);
@@ -222,7 +228,7 @@ export class RestoreService implements OnApplicationBootstrap {
     return head;
   }
 
-  private *restoreEvents(db: Database.Database, run: RestoreRun, base: number, counts: RestoreCounts): Generator<NewEvent> {
+  private *restoreEvents(db: Database.Database, run: RestoreRun, base: number, counts: RestoreCounts, domain: DiffDomain | null): Generator<NewEvent> {
     const metadata: EventMetadata = { ...run.metadata, correlationId: run.restoreId };
     const wrap = (e: GlobeEvent): NewEvent => ({ ...e, metadata });
     yield wrap(RestorePointsService.event(`Before restore ${run.restoreId}`, base, true));
@@ -230,14 +236,31 @@ export class RestoreService implements OnApplicationBootstrap {
       type: 'RestoreStarted',
       data: { restoreId: run.restoreId, target: run.target, scope: run.scope, strategy: run.strategy, basePosition: base, undoOf: run.undoOf },
     });
-    for (const event of compensatingEvents(db, run.scope, run, counts)) yield wrap(event);
+    for (const event of compensatingEvents(db, run.scope, run, counts, domain)) yield wrap(event);
     yield wrap({ type: 'RestoreCompleted', data: { restoreId: run.restoreId, counts } });
   }
 
-  private diffWithLive(state: ScratchState, scope: RestoreScope): Promise<{ diff: StateDiff; basePosition: number }> {
-    return withLiveAttached(state.db, this.livePath(), () =>
-      state.db.transaction(() => ({ diff: diffStates(state.db, scope), basePosition: checkpointIn(state.db) }))(),
+  /** The diff against the live read models, over the ids the log says can differ when it can say (the live state may move meanwhile: then over all). */
+  private async diffWithLive(state: ScratchState, target: RestoreTarget, scope: RestoreScope): Promise<{ diff: StateDiff; basePosition: number }> {
+    const base = checkpointOf(this.liveDb);
+    const touched = await this.touched(target, state.position, base);
+    return withDiffDomain(state.db, touched, (domain) =>
+      withLiveAttached(state.db, this.livePath(), () =>
+        state.db.transaction(() => {
+          const basePosition = checkpointIn(state.db);
+          return { diff: diffStates(state.db, scope, basePosition === base ? domain : null), basePosition };
+        })(),
+      ),
     );
+  }
+
+  /**
+   * The ids that can differ between the state at `position` and the live one at `base` (both folds
+   * of this log); null (compare every row) for a backup's state, which the log does not describe.
+   */
+  private async touched(target: RestoreTarget, position: number, base: number): Promise<TouchedIds | null> {
+    if ('backupId' in target || position > base) return null;
+    return touchedBetween(this.store, position, base);
   }
 
   private livePath(): string {

@@ -1,0 +1,107 @@
+import Database from 'better-sqlite3';
+import { GlobeEvent } from '../domain/events';
+import { EventStore } from '../events/event-store';
+import { DiffDomain, DiffKind } from './diff-sql';
+
+/**
+ * The ids that can differ between the state at `from` and the state at `to` (from ≤ to, both folds
+ * of the same log): every id an event in (from, to] names, and the locations of the datasets such an
+ * event deletes. Any other row was written by no event in between, so it is equal on both sides,
+ * and a diff need not read it: a restore to an hour ago compares thousands of rows, not a million.
+ */
+export interface TouchedIds {
+  datasets: Set<string>;
+  locations: Set<string>;
+  configurations: Set<string>;
+  /** Their locations as of `from` are touched too (DatasetDeleted removes whatever the dataset holds). */
+  deletedDatasets: Set<string>;
+}
+
+/** Past this many ids a domain saves little over comparing every row: the full diff is used instead. */
+export const MAX_TOUCHED_IDS = 250_000;
+
+/** The ids events in (from, to] touch, read from the log; null when there are more than `limit`. */
+export async function touchedBetween(store: EventStore, from: number, to: number, limit = MAX_TOUCHED_IDS): Promise<TouchedIds | null> {
+  const touched: TouchedIds = { datasets: new Set(), locations: new Set(), configurations: new Set(), deletedDatasets: new Set() };
+  if (to <= from) return touched;
+  for await (const event of store.readAll({ fromPosition: from + 1, toPosition: to })) {
+    touch(touched, event);
+    if (touched.locations.size + touched.datasets.size + touched.configurations.size > limit) return null;
+  }
+  return touched;
+}
+
+/** Adds the ids `event` names. Exhaustive: a new event type must say what it touches. */
+export function touch(touched: TouchedIds, event: GlobeEvent): void {
+  switch (event.type) {
+    case 'DatasetCreated':
+      touched.datasets.add(event.data.dataset.id);
+      return;
+    case 'DatasetUpdated':
+    case 'DatasetImported':
+      touched.datasets.add(event.data.datasetId);
+      return;
+    case 'DatasetDeleted':
+      touched.datasets.add(event.data.datasetId);
+      touched.deletedDatasets.add(event.data.datasetId);
+      return;
+    case 'LocationsAdded':
+      for (const l of event.data.locations) touched.locations.add(l.id);
+      return;
+    case 'LocationUpdated':
+      touched.locations.add(event.data.locationId);
+      return;
+    case 'LocationsRemoved':
+      for (const id of event.data.locationIds) touched.locations.add(id);
+      return;
+    case 'ConfigurationSaved':
+      touched.configurations.add(event.data.configuration.id);
+      return;
+    case 'ConfigurationDeleted':
+      touched.configurations.add(event.data.configurationId);
+      return;
+    case 'SettingsChanged': // settings are one document, always compared whole
+    case 'RestoreStarted':
+    case 'RestoreCompleted':
+    case 'RestorePointCreated':
+    case 'SnapshotsCompacted':
+    case 'BackupSchedulesChanged':
+    case 'LogCompacted':
+      return;
+    default: {
+      const unhandled: never = event;
+      throw new Error(`touch: unhandled event ${JSON.stringify(unhandled)}`);
+    }
+  }
+}
+
+let tables = 0;
+
+/**
+ * Runs `fn` with the touched ids as temporary tables of `db` (the target state, `main`), or with
+ * no domain (compare every row) when `touched` is null. The tables are dropped afterwards; each
+ * call has its own, so diffs on one scratch state never see each other's.
+ */
+export async function withDiffDomain<R>(db: Database.Database, touched: TouchedIds | null, fn: (domain: DiffDomain | null) => R | Promise<R>): Promise<R> {
+  if (!touched) return fn(null);
+  const n = ++tables;
+  const domain: DiffDomain = { datasets: `temp.diff_${n}_datasets`, locations: `temp.diff_${n}_locations`, configurations: `temp.diff_${n}_configurations` };
+  try {
+    db.transaction(() => {
+      const ids: Record<DiffKind, Set<string>> = { datasets: touched.datasets, locations: touched.locations, configurations: touched.configurations };
+      for (const kind of Object.keys(domain) as DiffKind[]) {
+        db.exec(`CREATE TABLE ${domain[kind]} (id TEXT PRIMARY KEY) WITHOUT ROWID`);
+        const insert = db.prepare(`INSERT OR IGNORE INTO ${domain[kind]} (id) VALUES (?)`);
+        for (const id of ids[kind]) insert.run(id);
+      }
+      if (touched.deletedDatasets.size > 0) {
+        db.prepare(`INSERT OR IGNORE INTO ${domain.locations} (id) SELECT id FROM main.locations WHERE dataset_id IN (SELECT value FROM json_each(?))`).run(
+          JSON.stringify([...touched.deletedDatasets]),
+        );
+      }
+    })();
+    return await fn(domain);
+  } finally {
+    for (const table of Object.values(domain)) db.exec(`DROP TABLE IF EXISTS ${table}`);
+  }
+}
