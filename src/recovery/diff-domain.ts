@@ -31,6 +31,33 @@ export async function touchedBetween(store: EventStore, from: number, to: number
   return touched;
 }
 
+/**
+ * The last few touchedBetween answers, so that a restore reuses what its preview read (the preview
+ * token binds the target and the head: the same range, the same ids). The log never changes below
+ * its head, so an answer for (from, to] stays true; only memory bounds the cache.
+ */
+export class TouchedIdsCache {
+  private readonly answers = new Map<string, Promise<TouchedIds | null>>();
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly size = 2,
+  ) {}
+
+  between(from: number, to: number): Promise<TouchedIds | null> {
+    const key = `${from}:${to}`;
+    let answer = this.answers.get(key);
+    if (answer) this.answers.delete(key);
+    else {
+      answer = touchedBetween(this.store, from, to);
+      answer.catch(() => this.answers.delete(key));
+    }
+    this.answers.set(key, answer);
+    while (this.answers.size > this.size) this.answers.delete(this.answers.keys().next().value as string);
+    return answer;
+  }
+}
+
 /** Adds the ids `event` names. Exhaustive: a new event type must say what it touches. */
 export function touch(touched: TouchedIds, event: GlobeEvent): void {
   switch (event.type) {

@@ -18,7 +18,7 @@ import { READ_MODEL_DB } from '../projections/read-model-db';
 import { SnapshotStore } from '../snapshots/snapshot-store';
 import { checkpointOf } from '../snapshots/read-model-schema';
 import { compensatingEvents, emptyCounts } from './compensating-events';
-import { TouchedIds, touchedBetween, withDiffDomain } from './diff-domain';
+import { TouchedIds, TouchedIdsCache, withDiffDomain } from './diff-domain';
 import { DiffDomain } from './diff-sql';
 import { PreviewClaims, signPreview, verifyPreview } from './preview-token';
 import { previewStale, restoreConflicts, targetInFuture } from './recovery-errors';
@@ -66,6 +66,7 @@ interface RestoreRun {
 @Injectable()
 export class RestoreService implements OnApplicationBootstrap {
   private readonly logger = new Logger(RestoreService.name);
+  private readonly touchedIds: TouchedIdsCache;
 
   constructor(
     private readonly store: EventStore,
@@ -79,7 +80,9 @@ export class RestoreService implements OnApplicationBootstrap {
     private readonly clock: Clock,
     @Inject(READ_MODEL_DB) private readonly liveDb: Database.Database,
     @Inject(SERVER_SECRET) private readonly secret: Buffer,
-  ) {}
+  ) {
+    this.touchedIds = new TouchedIdsCache(store);
+  }
 
   /** A restore whose job a crash interrupted after its append committed is complete: say so. */
   async onApplicationBootstrap(): Promise<void> {
@@ -114,8 +117,12 @@ export class RestoreService implements OnApplicationBootstrap {
     const target = publicTarget(requested);
     const position = await this.resolve(target);
     await this.projector.waitFor(await this.store.headPosition());
+    // Read from the log while the target state is built (its snapshot decompresses off this thread).
+    const base = checkpointOf(this.liveDb);
+    const touched = this.touched(target, position, base);
+    touched.catch(() => undefined);
     return this.withTarget(target, position, passphraseOf(requested), async (state) => {
-      const { diff, basePosition } = await this.diffWithLive(state, target, scope);
+      const { diff, basePosition } = await this.diffWithLive(state, scope, base, await touched);
       const claims: PreviewClaims = { v: 1, target, position, scope, basePosition, issuedAt: new Date(this.clock.now()).toISOString() };
       return {
         previewToken: signPreview(claims, this.secret),
@@ -137,7 +144,8 @@ export class RestoreService implements OnApplicationBootstrap {
     if (head !== claims.basePosition) throw previewStale(claims.basePosition, head);
     if ('backupId' in claims.target && !passphrase && (await this.backups.get(claims.target.backupId)).encrypted) throw passphraseRequired();
     if (strategy === 'fail') {
-      const diff = await this.withTarget(claims.target, claims.position, passphrase, (state) => this.diffWithLive(state, claims.target, claims.scope));
+      const touched = await this.touched(claims.target, claims.position, head);
+      const diff = await this.withTarget(claims.target, claims.position, passphrase, (state) => this.diffWithLive(state, claims.scope, head, touched));
       if (diff.diff.conflicts.count > 0) throw restoreConflicts(diff.diff.conflicts.count);
     }
     return this.launch({ ...claims, restoreId: uuidv7(), strategy, overrides, undoOf: null, metadata, passphrase });
@@ -240,10 +248,11 @@ export class RestoreService implements OnApplicationBootstrap {
     yield wrap({ type: 'RestoreCompleted', data: { restoreId: run.restoreId, counts } });
   }
 
-  /** The diff against the live read models, over the ids the log says can differ when it can say (the live state may move meanwhile: then over all). */
-  private async diffWithLive(state: ScratchState, target: RestoreTarget, scope: RestoreScope): Promise<{ diff: StateDiff; basePosition: number }> {
-    const base = checkpointOf(this.liveDb);
-    const touched = await this.touched(target, state.position, base);
+  /**
+   * The diff against the live read models; over the ids `touched` names if the live state is still
+   * at `base` (else, having moved meanwhile, over every row).
+   */
+  private async diffWithLive(state: ScratchState, scope: RestoreScope, base: number, touched: TouchedIds | null): Promise<{ diff: StateDiff; basePosition: number }> {
     return withDiffDomain(state.db, touched, (domain) =>
       withLiveAttached(state.db, this.livePath(), () =>
         state.db.transaction(() => {
@@ -260,7 +269,7 @@ export class RestoreService implements OnApplicationBootstrap {
    */
   private async touched(target: RestoreTarget, position: number, base: number): Promise<TouchedIds | null> {
     if ('backupId' in target || position > base) return null;
-    return touchedBetween(this.store, position, base);
+    return this.touchedIds.between(position, base);
   }
 
   private livePath(): string {
