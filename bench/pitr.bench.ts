@@ -293,7 +293,9 @@ function restoreSpans(timeline: JobTimeline, writingStartMs: number, writingEndM
       maxRssMiB: Math.max(0, ...polls.map((p) => p.rssMiB)),
     };
   };
-  return [...seen, span('writing', writingStartMs, writingEndMs), span('projecting', writingEndMs, timeline.totalMs)];
+  // No poll answered before the append (the snapshot's copy and the append blocked the loop throughout): one span for both.
+  const before = seen.length > 0 ? seen : [span('snapshot + computing', 0, writingStartMs)];
+  return [...before, span('writing', writingStartMs, writingEndMs), span('projecting', writingEndMs, timeline.totalMs)];
 }
 
 /** Deletes every snapshot (its record and its file) from a stopped server's DATA_DIR. */
