@@ -12,7 +12,8 @@ import { SqliteReadModelWriter } from '../projections/sqlite-read-model-writer';
 import { collect, tempDir, testMetadata } from '../../test/support/event-fixtures';
 import { globeStepArb, stepEvents } from '../../test/support/globe-arbitraries';
 import { compensatingEvents, emptyCounts } from './compensating-events';
-import { touchedBetween, withDiffDomain } from './diff-domain';
+import { sortTouched, touchedBetween } from './diff-domain';
+import { DiffDomain } from './diff-sql';
 import { diffStates, withLiveAttached } from './state-diff';
 
 const scopeArb: fc.Arbitrary<RestoreScope> = fc.oneof(
@@ -52,9 +53,9 @@ describe('diff over the touched ids = full diff (property)', () => {
             const db = rawConnection(target);
 
             const touched = await touchedBetween(store, position, head);
-            const both = async (fn: (domain: Parameters<Parameters<typeof withDiffDomain>[2]>[0]) => unknown) => ({
+            const both = async (fn: (domain: DiffDomain | null) => unknown) => ({
               full: await withLiveAttached(db, live.options.database as string, () => fn(null)),
-              limited: await withDiffDomain(db, touched, (domain) => withLiveAttached(db, live.options.database as string, () => fn(domain))),
+              limited: await withLiveAttached(db, live.options.database as string, () => fn(touched && sortTouched(db, touched))),
             });
 
             const diffs = await both((domain) => diffStates(db, scope, domain, 1000, 1000));

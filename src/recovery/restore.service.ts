@@ -18,7 +18,7 @@ import { READ_MODEL_DB } from '../projections/read-model-db';
 import { SnapshotStore } from '../snapshots/snapshot-store';
 import { checkpointOf } from '../snapshots/read-model-schema';
 import { compensatingEvents, emptyCounts } from './compensating-events';
-import { TouchedIds, TouchedIdsCache, withDiffDomain } from './diff-domain';
+import { TouchedIds, TouchedIdsCache } from './diff-domain';
 import { DiffDomain } from './diff-sql';
 import { PreviewClaims, signPreview, verifyPreview } from './preview-token';
 import { previewStale, restoreConflicts, targetInFuture } from './recovery-errors';
@@ -204,17 +204,16 @@ export class RestoreService implements OnApplicationBootstrap {
     const touched = await this.touched(run.target, run.position, base);
     const appended = await this.withTarget(run.target, run.position, run.passphrase, async (state) => {
       job.progress({ phase: 'writing' });
-      return withDiffDomain(state.db, touched, (domain) =>
-        withLiveAttached(state.db, this.livePath(), () => {
-          const liveBase = checkpointIn(state.db);
-          if (liveBase !== base) throw previewStale(base, liveBase);
-          return this.store
-            .append(restoreStream(run.restoreId), this.restoreEvents(state.db, run, base, counts, domain), 'no_stream', { expectedHead: base })
-            .catch((error) => {
-              throw error instanceof HeadMovedError ? previewStale(base, (error.details as { actual: number }).actual) : error;
-            });
-        }),
-      );
+      return withLiveAttached(state.db, this.livePath(), () => {
+        const liveBase = checkpointIn(state.db);
+        if (liveBase !== base) throw previewStale(base, liveBase);
+        const domain = touched && state.domainFor(base, touched);
+        return this.store
+          .append(restoreStream(run.restoreId), this.restoreEvents(state.db, run, base, counts, domain), 'no_stream', { expectedHead: base })
+          .catch((error) => {
+            throw error instanceof HeadMovedError ? previewStale(base, (error.details as { actual: number }).actual) : error;
+          });
+      });
     });
     job.progress({ phase: 'projecting' });
     await this.projector.waitFor(appended.lastPosition);
@@ -253,13 +252,12 @@ export class RestoreService implements OnApplicationBootstrap {
    * at `base` (else, having moved meanwhile, over every row).
    */
   private async diffWithLive(state: ScratchState, scope: RestoreScope, base: number, touched: TouchedIds | null): Promise<{ diff: StateDiff; basePosition: number }> {
-    return withDiffDomain(state.db, touched, (domain) =>
-      withLiveAttached(state.db, this.livePath(), () =>
-        state.db.transaction(() => {
-          const basePosition = checkpointIn(state.db);
-          return { diff: diffStates(state.db, scope, basePosition === base ? domain : null), basePosition };
-        })(),
-      ),
+    return withLiveAttached(state.db, this.livePath(), () =>
+      state.db.transaction(() => {
+        const basePosition = checkpointIn(state.db);
+        const domain = basePosition === base && touched ? state.domainFor(base, touched) : null;
+        return { diff: diffStates(state.db, scope, domain), basePosition };
+      })(),
     );
   }
 
