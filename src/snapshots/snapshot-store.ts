@@ -1,7 +1,7 @@
-import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import Database from 'better-sqlite3';
-import { createHash } from 'node:crypto';
+import { Hash, createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, mkdirSync } from 'node:fs';
 import { copyFile, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -11,11 +11,12 @@ import { createGunzip } from 'node:zlib';
 import { DataSource, LessThanOrEqual } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { Clock } from '../common/clock';
-import { AppConfig } from '../config/app-config';
+import { AppConfig, tmpDirOf } from '../config/app-config';
 import { EventStore } from '../events/event-store';
 import { READ_MODEL_DB } from '../projections/read-model-db';
 import { READ_MODEL_SCHEMA_VERSION, StateCounts, checkpointOf, keepOnlyStateTables } from './read-model-schema';
 import { SnapshotCompressor } from './snapshot-file';
+import { SnapshotSpare } from './snapshot-spare';
 import { SnapshotEntity } from './snapshot.entity';
 
 /** `log-base`: the state a compacted log starts from; kept whatever the retention policy says. */
@@ -61,10 +62,11 @@ export const toSnapshotView = (row: SnapshotEntity): SnapshotView => ({
  * snapshot that fails either is marked invalid and skipped, never trusted.
  */
 @Injectable()
-export class SnapshotStore implements OnModuleInit, OnModuleDestroy {
+export class SnapshotStore implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(SnapshotStore.name);
   private readonly pending = new Map<string, PendingSnapshot>();
   private readonly compressor = new SnapshotCompressor();
+  private readonly spare: SnapshotSpare;
   readonly dir: string;
 
   constructor(
@@ -75,6 +77,7 @@ export class SnapshotStore implements OnModuleInit, OnModuleDestroy {
     private readonly clock: Clock,
   ) {
     this.dir = join(config.values.dataDir, 'snapshots');
+    this.spare = new SnapshotSpare(tmpDirOf(config));
     mkdirSync(this.dir, { recursive: true });
   }
 
@@ -137,9 +140,16 @@ export class SnapshotStore implements OnModuleInit, OnModuleDestroy {
     await Promise.all(waits);
   }
 
+  /** Decompresses the newest snapshot ahead of the first stateAt that will want it. */
+  async onApplicationBootstrap(): Promise<void> {
+    const newest = (await this.candidatesAtOrBefore(Number.MAX_SAFE_INTEGER))[0];
+    if (newest) this.spare.prepare(newest.id, (path) => this.invalidatingOnError(newest, path, () => this.decompress(newest, path)));
+  }
+
   async onModuleDestroy(): Promise<void> {
     await this.settled(Number.MAX_SAFE_INTEGER);
     await this.compressor.close();
+    await this.spare.settled();
   }
 
   /**
@@ -181,6 +191,8 @@ export class SnapshotStore implements OnModuleInit, OnModuleDestroy {
         created_at: new Date(this.clock.now()).toISOString(),
       };
       await this.repo().insert(row);
+      // The copy is the snapshot decompressed: the spare, if this is now the newest snapshot.
+      if ((await this.candidatesAtOrBefore(Number.MAX_SAFE_INTEGER))[0]?.id === id) await this.spare.offer(id, copyPath);
       return toSnapshotView(row);
     } finally {
       await rm(gzPath, { force: true });
@@ -201,31 +213,50 @@ export class SnapshotStore implements OnModuleInit, OnModuleDestroy {
   }
 
   /**
-   * Decompresses a snapshot into `targetPath`, checking the file's sha256 as it streams. On a
-   * mismatch or a read error the snapshot is marked invalid (and logged) and the call throws.
+   * Writes a snapshot's state to `targetPath`, checking the file's sha256 first: its spare if it
+   * has one (SnapshotSpare; the check then reads only the ~70 MB file), else decompressing it with
+   * the check as it streams. On a mismatch or a read error the snapshot is marked invalid (and
+   * logged), its spare dropped, and the call throws.
    */
   async materialize(snapshot: SnapshotEntity, targetPath: string): Promise<void> {
-    const hash = createHash('sha256');
-    const hasher = new Transform({
-      transform(chunk: Buffer, _enc, done) {
-        hash.update(chunk);
-        done(null, chunk);
-      },
+    return this.invalidatingOnError(snapshot, targetPath, async () => {
+      if (this.spare.holds(snapshot.id)) {
+        await this.checkFile(snapshot);
+        if (await this.spare.take(snapshot.id, targetPath)) return;
+      }
+      await this.decompress(snapshot, targetPath);
     });
+  }
+
+  private async invalidatingOnError(snapshot: SnapshotEntity, targetPath: string, write: () => Promise<void>): Promise<void> {
     try {
-      await pipeline(createReadStream(join(this.dir, snapshot.file)), hasher, createGunzip(), createWriteStream(targetPath));
-      const actual = hash.digest('hex');
-      if (actual !== snapshot.file_sha256) throw new Error(`checksum mismatch (file ${actual}, recorded ${snapshot.file_sha256})`);
+      await write();
     } catch (error) {
       const reason = `invalid: ${error instanceof Error ? error.message : String(error)}`;
       this.logger.warn(`snapshot ${snapshot.id} at position ${snapshot.position} is unusable and ignored: ${reason}`);
+      this.spare.drop(snapshot.id);
       await this.repo().update({ id: snapshot.id }, { status: reason.slice(0, 500) });
       await rm(targetPath, { force: true });
       throw error;
     }
   }
 
+  /** Decompresses a snapshot into `targetPath`, checking the file's sha256 as it streams. */
+  private async decompress(snapshot: SnapshotEntity, targetPath: string): Promise<void> {
+    const hash = createHash('sha256');
+    await pipeline(createReadStream(join(this.dir, snapshot.file)), hashing(hash), createGunzip(), createWriteStream(targetPath));
+    checkDigest(snapshot, hash.digest('hex'));
+  }
+
+  /** Checks the file's sha256 without decompressing it. */
+  private async checkFile(snapshot: SnapshotEntity): Promise<void> {
+    const hash = createHash('sha256');
+    for await (const chunk of createReadStream(join(this.dir, snapshot.file))) hash.update(chunk as Buffer);
+    checkDigest(snapshot, hash.digest('hex'));
+  }
+
   async remove(snapshot: { id: string; file: string }): Promise<void> {
+    this.spare.drop(snapshot.id);
     await this.repo().delete({ id: snapshot.id });
     await rm(join(this.dir, snapshot.file), { force: true });
   }
@@ -244,6 +275,19 @@ export class SnapshotStore implements OnModuleInit, OnModuleDestroy {
   private repo() {
     return this.dataSource.getRepository(SnapshotEntity);
   }
+}
+
+function hashing(hash: Hash): Transform {
+  return new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      hash.update(chunk);
+      done(null, chunk);
+    },
+  });
+}
+
+function checkDigest(snapshot: SnapshotEntity, actual: string): void {
+  if (actual !== snapshot.file_sha256) throw new Error(`checksum mismatch (file ${actual}, recorded ${snapshot.file_sha256})`);
 }
 
 /** Drops the non-state tables from a fresh copy and answers its position. */
