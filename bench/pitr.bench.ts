@@ -6,7 +6,7 @@ import { createDataset, importCsv, recordedAtOf, seconds, startQuietServer } fro
 import { writeCsv } from './globe-csv';
 import { freshDir, machine, median, printMachine, printTable, Row, scaled, writeResults } from './measure';
 import { appendSmallEvents, importedLocationIds, projectionLag, SmallEventsResult } from './pitr-events';
-import { firstSampleWhere, LogProbe, PhaseSpan, serverCommand, ServerProcess, usageBetween } from './server-process';
+import { firstSampleWhere, JobTimeline, LogProbe, PhaseSpan, serverCommand, ServerProcess, usageBetween } from './server-process';
 
 /**
  * Point-in-time restore over HTTP against a real server: 1,000,000 locations in the state, a
@@ -249,7 +249,7 @@ async function measure(server: ServerProcess, T: string, round: number, variant:
   const offset = restoreStart - previewStart;
   const writingStartMs = Date.parse(await recordedAtOf(server, result.firstPosition)) - startEpoch;
   const writingEndMs = (firstSampleWhere(samples, (x) => (x.head ?? 0) >= result.lastPosition) ?? offset + timeline.totalMs) - offset;
-  const restorePhases = timeline.phases(undefined, { writing: writingStartMs, projecting: writingEndMs }).map((p) => ({
+  const restorePhases = restoreSpans(timeline, writingStartMs, writingEndMs).map((p) => ({
     ...p,
     ...usageBetween(samples, p.fromMs + offset, p.toMs + offset),
   }));
@@ -271,6 +271,31 @@ async function measure(server: ServerProcess, T: string, round: number, variant:
     restoreResult: result,
     maxPollLatencyMs: Math.max(...timeline.polls.map((p) => p.receivedMs - p.sentMs)),
   };
+}
+
+/**
+ * The restore's phases: those the polls saw before the append (snapshot, computing), cut at its
+ * known start; then writing and projecting from the known boundaries. (The polls may also see
+ * `writing` before the append blocks the loop, which the generic known-start splice mislabels.)
+ */
+function restoreSpans(timeline: JobTimeline, writingStartMs: number, writingEndMs: number): PhaseSpan[] {
+  const seen = timeline
+    .phases()
+    .filter((p) => p.phase !== 'writing' && p.phase !== 'projecting' && p.fromMs < writingStartMs)
+    .map((p) => ({ ...p, toMs: Math.min(p.toMs, writingStartMs) }));
+  const span = (phase: string, fromMs: number, toMs: number): PhaseSpan => {
+    const polls = timeline.polls.filter((p) => p.sentMs >= fromMs && p.sentMs < toMs);
+    return {
+      phase,
+      fromMs,
+      toMs,
+      maxPollLatencyMs: Math.max(0, ...polls.map((p) => p.receivedMs - p.sentMs)),
+      maxRssMiB: Math.max(0, ...polls.map((p) => p.rssMiB)),
+    };
+  };
+  // No poll answered before the append (the snapshot's copy and the append blocked the loop throughout): one span for both.
+  const before = seen.length > 0 ? seen : [span('snapshot + computing', 0, writingStartMs)];
+  return [...before, span('writing', writingStartMs, writingEndMs), span('projecting', writingEndMs, timeline.totalMs)];
 }
 
 /** Deletes every snapshot (its record and its file) from a stopped server's DATA_DIR. */

@@ -6,7 +6,7 @@ import { ConfigurationEntity } from '../projections/entities/configuration.entit
 import { DatasetEntity } from '../projections/entities/dataset.entity';
 import { LocationEntity } from '../projections/entities/location.entity';
 import { toConfiguration, toDataset, toLocation } from '../projections/row-mappers';
-import { addedSql, changedParams, changedSql, entitySelect, removedSql, scopeFilter } from './diff-sql';
+import { DiffDomain, addedSql, changedParams, changedSql, entitySelect, removedSql, scopeFilter } from './diff-sql';
 import { Overrides, takesTarget } from './restore-plan';
 import { changedSettingKeys, settingsPair } from './state-diff';
 
@@ -30,13 +30,19 @@ export const emptyCounts = (): RestoreCounts => ({
  * upserts carrying the target's exact version, in chunks), then removals, settings and
  * configurations. Lazy: rows are read as the store consumes events, inside its transaction. Applying
  * the events makes the scoped live state equal the target, except items the resolution keeps.
- * `counts` is filled with what was emitted.
+ * `counts` is filled with what was emitted. With a domain (diff-domain.ts) only its ids are read.
  */
-export function* compensatingEvents(db: Database.Database, scope: RestoreScope, resolution: Resolution, counts: RestoreCounts): Generator<GlobeEvent> {
+export function* compensatingEvents(
+  db: Database.Database,
+  scope: RestoreScope,
+  resolution: Resolution,
+  counts: RestoreCounts,
+  domain: DiffDomain | null = null,
+): Generator<GlobeEvent> {
   const keep = (key: string, row: Row) =>
     !takesTarget({ key, targetUpdatedAt: (row.updated_at as string) ?? null, currentUpdatedAt: row.current_updated_at ?? null }, resolution.strategy, resolution.overrides);
 
-  const ds = scopeFilter('datasets', scope);
+  const ds = scopeFilter('datasets', scope, domain);
   for (const row of iterate(db, addedSql('datasets', ds, entitySelect('datasets', 't')), ds.params)) {
     counts.datasets.added += 1;
     yield { type: 'DatasetCreated', data: { dataset: toDataset(row as unknown as DatasetEntity) } };
@@ -49,7 +55,7 @@ export function* compensatingEvents(db: Database.Database, scope: RestoreScope, 
     yield { type: 'DatasetUpdated', data: { datasetId: d.id, changes, updated_at: d.updated_at } };
   }
 
-  const loc = scopeFilter('locations', scope);
+  const loc = scopeFilter('locations', scope, domain);
   const upserts = new LocationChunker();
   for (const row of iterate(db, `${addedSql('locations', loc, entitySelect('locations', 't'))} ORDER BY t.dataset_id, t.id`, loc.params)) {
     counts.locations.added += 1;
@@ -95,7 +101,7 @@ export function* compensatingEvents(db: Database.Database, scope: RestoreScope, 
   counts.settings.changed = Object.keys(patch).length;
   if (counts.settings.changed > 0) yield { type: 'SettingsChanged', data: { patch } };
 
-  const cf = scopeFilter('configurations', scope);
+  const cf = scopeFilter('configurations', scope, domain);
   for (const row of iterate(db, addedSql('configurations', cf, entitySelect('configurations', 't')), cf.params)) {
     counts.configurations.added += 1;
     yield { type: 'ConfigurationSaved', data: { configuration: toConfiguration(row as unknown as ConfigurationEntity) } };

@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import Database from 'better-sqlite3';
 import { v7 as uuidv7 } from 'uuid';
 import { Clock } from '../common/clock';
@@ -16,7 +16,10 @@ import { JobContext, JobRunner } from '../jobs/job-runner';
 import { Projector } from '../projections/projector';
 import { READ_MODEL_DB } from '../projections/read-model-db';
 import { SnapshotStore } from '../snapshots/snapshot-store';
+import { checkpointOf } from '../snapshots/read-model-schema';
 import { compensatingEvents, emptyCounts } from './compensating-events';
+import { TouchedIds, TouchedIdsCache } from './diff-domain';
+import { DiffDomain } from './diff-sql';
 import { PreviewClaims, signPreview, verifyPreview } from './preview-token';
 import { previewStale, restoreConflicts, targetInFuture } from './recovery-errors';
 import { Overrides } from './restore-plan';
@@ -62,6 +65,9 @@ interface RestoreRun {
  */
 @Injectable()
 export class RestoreService implements OnApplicationBootstrap {
+  private readonly logger = new Logger(RestoreService.name);
+  private readonly touchedIds: TouchedIdsCache;
+
   constructor(
     private readonly store: EventStore,
     private readonly projector: Projector,
@@ -74,7 +80,9 @@ export class RestoreService implements OnApplicationBootstrap {
     private readonly clock: Clock,
     @Inject(READ_MODEL_DB) private readonly liveDb: Database.Database,
     @Inject(SERVER_SECRET) private readonly secret: Buffer,
-  ) {}
+  ) {
+    this.touchedIds = new TouchedIdsCache(store);
+  }
 
   /** A restore whose job a crash interrupted after its append committed is complete: say so. */
   async onApplicationBootstrap(): Promise<void> {
@@ -109,8 +117,12 @@ export class RestoreService implements OnApplicationBootstrap {
     const target = publicTarget(requested);
     const position = await this.resolve(target);
     await this.projector.waitFor(await this.store.headPosition());
+    // Read from the log while the target state is built (its snapshot decompresses off this thread).
+    const base = checkpointOf(this.liveDb);
+    const touched = this.touched(target, position, base);
+    touched.catch(() => undefined);
     return this.withTarget(target, position, passphraseOf(requested), async (state) => {
-      const { diff, basePosition } = await this.diffWithLive(state, scope);
+      const { diff, basePosition } = await this.diffWithLive(state, scope, base, await touched);
       const claims: PreviewClaims = { v: 1, target, position, scope, basePosition, issuedAt: new Date(this.clock.now()).toISOString() };
       return {
         previewToken: signPreview(claims, this.secret),
@@ -132,7 +144,8 @@ export class RestoreService implements OnApplicationBootstrap {
     if (head !== claims.basePosition) throw previewStale(claims.basePosition, head);
     if ('backupId' in claims.target && !passphrase && (await this.backups.get(claims.target.backupId)).encrypted) throw passphraseRequired();
     if (strategy === 'fail') {
-      const diff = await this.withTarget(claims.target, claims.position, passphrase, (state) => this.diffWithLive(state, claims.scope));
+      const touched = await this.touched(claims.target, claims.position, head);
+      const diff = await this.withTarget(claims.target, claims.position, passphrase, (state) => this.diffWithLive(state, claims.scope, head, touched));
       if (diff.diff.conflicts.count > 0) throw restoreConflicts(diff.diff.conflicts.count);
     }
     return this.launch({ ...claims, restoreId: uuidv7(), strategy, overrides, undoOf: null, metadata, passphrase });
@@ -180,17 +193,23 @@ export class RestoreService implements OnApplicationBootstrap {
     }
     job.progress({ phase: 'snapshot' });
     await this.projector.waitFor(base);
-    const latest = (await this.snapshots.candidatesAtOrBefore(base))[0];
-    if (!latest || latest.position !== base) await this.snapshots.take('pre-restore');
+    if (!(await this.snapshots.hasAt(base))) {
+      // The copy is taken now; a worker finishes the snapshot while the restore computes and writes.
+      // An undo's stateAt waits for it; if it fails, the undo replays from an older one instead.
+      const pending = await this.snapshots.begin('pre-restore');
+      pending.done.catch((error) => this.logger.warn(`pre-restore snapshot at ${base} failed: ${error instanceof Error ? error.message : String(error)}`));
+    }
     job.progress({ phase: 'computing' });
     const counts = emptyCounts();
+    const touched = await this.touched(run.target, run.position, base);
     const appended = await this.withTarget(run.target, run.position, run.passphrase, async (state) => {
       job.progress({ phase: 'writing' });
       return withLiveAttached(state.db, this.livePath(), () => {
         const liveBase = checkpointIn(state.db);
         if (liveBase !== base) throw previewStale(base, liveBase);
+        const domain = touched && state.domainFor(base, touched);
         return this.store
-          .append(restoreStream(run.restoreId), this.restoreEvents(state.db, run, base, counts), 'no_stream', { expectedHead: base })
+          .append(restoreStream(run.restoreId), this.restoreEvents(state.db, run, base, counts, domain), 'no_stream', { expectedHead: base })
           .catch((error) => {
             throw error instanceof HeadMovedError ? previewStale(base, (error.details as { actual: number }).actual) : error;
           });
@@ -216,7 +235,7 @@ export class RestoreService implements OnApplicationBootstrap {
     return head;
   }
 
-  private *restoreEvents(db: Database.Database, run: RestoreRun, base: number, counts: RestoreCounts): Generator<NewEvent> {
+  private *restoreEvents(db: Database.Database, run: RestoreRun, base: number, counts: RestoreCounts, domain: DiffDomain | null): Generator<NewEvent> {
     const metadata: EventMetadata = { ...run.metadata, correlationId: run.restoreId };
     const wrap = (e: GlobeEvent): NewEvent => ({ ...e, metadata });
     yield wrap(RestorePointsService.event(`Before restore ${run.restoreId}`, base, true));
@@ -224,14 +243,31 @@ export class RestoreService implements OnApplicationBootstrap {
       type: 'RestoreStarted',
       data: { restoreId: run.restoreId, target: run.target, scope: run.scope, strategy: run.strategy, basePosition: base, undoOf: run.undoOf },
     });
-    for (const event of compensatingEvents(db, run.scope, run, counts)) yield wrap(event);
+    for (const event of compensatingEvents(db, run.scope, run, counts, domain)) yield wrap(event);
     yield wrap({ type: 'RestoreCompleted', data: { restoreId: run.restoreId, counts } });
   }
 
-  private diffWithLive(state: ScratchState, scope: RestoreScope): Promise<{ diff: StateDiff; basePosition: number }> {
+  /**
+   * The diff against the live read models; over the ids `touched` names if the live state is still
+   * at `base` (else, having moved meanwhile, over every row).
+   */
+  private async diffWithLive(state: ScratchState, scope: RestoreScope, base: number, touched: TouchedIds | null): Promise<{ diff: StateDiff; basePosition: number }> {
     return withLiveAttached(state.db, this.livePath(), () =>
-      state.db.transaction(() => ({ diff: diffStates(state.db, scope), basePosition: checkpointIn(state.db) }))(),
+      state.db.transaction(() => {
+        const basePosition = checkpointIn(state.db);
+        const domain = basePosition === base && touched ? state.domainFor(base, touched) : null;
+        return { diff: diffStates(state.db, scope, domain), basePosition };
+      })(),
     );
+  }
+
+  /**
+   * The ids that can differ between the state at `position` and the live one at `base` (both folds
+   * of this log); null (compare every row) for a backup's state, which the log does not describe.
+   */
+  private async touched(target: RestoreTarget, position: number, base: number): Promise<TouchedIds | null> {
+    if ('backupId' in target || position > base) return null;
+    return this.touchedIds.between(position, base);
   }
 
   private livePath(): string {

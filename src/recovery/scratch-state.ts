@@ -4,6 +4,8 @@ import { DataSource } from 'typeorm';
 import { READ_MODEL_ENTITIES } from '../projections/entities/read-model-entities';
 import { rawConnection } from '../projections/read-model-db';
 import { registerSqlFunctions } from '../projections/sql-functions';
+import { TouchedIds, sortTouched } from './diff-domain';
+import { DiffDomain } from './diff-sql';
 
 /**
  * The state at one log position, as read-model tables in a scratch SQLite file (never the live
@@ -11,6 +13,9 @@ import { registerSqlFunctions } from '../projections/sql-functions';
  * same TypeORM queries as the live read models, and restores diff against it in SQL.
  */
 export class ScratchState {
+  /** Touched ids sorted against the live state, by the live position they were sorted at. */
+  private readonly domains = new Map<number, DiffDomain>();
+
   private constructor(
     readonly path: string,
     readonly dataSource: DataSource,
@@ -32,6 +37,17 @@ export class ScratchState {
 
   get db(): Database.Database {
     return rawConnection(this.dataSource);
+  }
+
+  /**
+   * The diff domain against the live state at `base` (attached as `live`): sorted once, then reused
+   * while the state is open, so a restore reuses its preview's. Sound as long as the live state at a
+   * position is always the same state (it is a fold of the log up to it; a rebuild closes the states).
+   */
+  domainFor(base: number, touched: TouchedIds): DiffDomain {
+    let domain = this.domains.get(base);
+    if (!domain) this.domains.set(base, (domain = sortTouched(this.db, touched)));
+    return domain;
   }
 
   async close(): Promise<void> {

@@ -131,6 +131,9 @@ export class StateAtService implements OnModuleDestroy {
   private async startingPoint(path: string, position: number): Promise<number> {
     const first = await this.store.firstPosition();
     const replayable = (p: number) => p === position || first <= 1 || p >= first - 1;
+    // A snapshot still being finished (e.g. the one just before a restore, which its undo wants) is
+    // worth the wait: it saves replaying everything since the previous one.
+    await this.snapshots.settled(position);
     const fromSnapshot = await this.lease.shared(async () => {
       for (const snapshot of (await this.snapshots.candidatesAtOrBefore(position)).filter((s) => replayable(s.position))) {
         try {

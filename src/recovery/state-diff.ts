@@ -5,7 +5,7 @@ import { ConfigurationEntity } from '../projections/entities/configuration.entit
 import { DatasetEntity } from '../projections/entities/dataset.entity';
 import { LocationEntity } from '../projections/entities/location.entity';
 import { toConfiguration, toDataset, toLocation } from '../projections/row-mappers';
-import { DiffKind, addedSql, changedParams, changedSql, entitySelect, includesSettings, removedSql, scopeFilter } from './diff-sql';
+import { DiffDomain, DiffKind, addedSql, changedParams, changedSql, entitySelect, includesSettings, removedSql, scopeFilter } from './diff-sql';
 
 const KINDS: DiffKind[] = ['datasets', 'locations', 'configurations'];
 const toDomain: Record<DiffKind, (row: unknown) => unknown> = {
@@ -49,15 +49,16 @@ export function changedSettingKeys(db: Database.Database, scope: RestoreScope): 
 /**
  * What restoring the target over the live state would do, for the scope: counts, up to
  * `sampleSize` examples of each change, and the conflicts (items present on both sides that differ,
- * up to `conflictLimit` listed; the count is exact). Reads only; `db` has `live` attached.
+ * up to `conflictLimit` listed; the count is exact). Reads only; `db` has `live` attached. With a
+ * domain (diff-domain.ts) only its ids are compared: the same counts, for a fraction of the reads.
  */
-export function diffStates(db: Database.Database, scope: RestoreScope, sampleSize = 10, conflictLimit = 200): StateDiff {
+export function diffStates(db: Database.Database, scope: RestoreScope, domain: DiffDomain | null = null, sampleSize = 10, conflictLimit = 200): StateDiff {
   const counts = {} as RestoreCounts;
   const samples = {} as StateDiff['samples'];
   const conflicts: Conflict[] = [];
   let conflictCount = 0;
   for (const kind of KINDS) {
-    const f = scopeFilter(kind, scope);
+    const f = scopeFilter(kind, scope, domain);
     const count = (sql: string, params: unknown[]) => (db.prepare(`SELECT count(*) AS n FROM (${sql})`).get(...params) as { n: number }).n;
     const changed = count(changedSql(kind, f), changedParams(f));
     counts[kind] = { added: count(addedSql(kind, f), f.params), changed, removed: count(removedSql(kind, f), f.params) };

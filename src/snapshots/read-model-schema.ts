@@ -1,8 +1,8 @@
 import Database from 'better-sqlite3';
-import { DEFAULT_SETTINGS } from '../domain/settings';
-import { LocationRow, StateHasher, canonicalLocationJson } from '../domain/state-hash';
 import { READ_MODEL_TABLES } from '../projections/entities/read-model-entities';
-import { toConfiguration, toDataset } from '../projections/row-mappers';
+
+// Re-exported for the modules that import them from here; they live apart so a worker can load them without TypeORM.
+export { type StateCounts, checkpointOf, hashState, stateCounts } from './database-state';
 
 /**
  * Version of the read-model table layout that snapshots copy. Bump it when an entity's columns
@@ -27,36 +27,4 @@ export function copyReadModelSchema(source: Database.Database, target: Database.
 export function keepOnlyStateTables(db: Database.Database): void {
   const tables = db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all();
   for (const { name } of tables) if (!STATE_TABLES.includes(name)) db.exec(`DROP TABLE "${name}"`);
-}
-
-export interface StateCounts {
-  datasets: number;
-  locations: number;
-  configurations: number;
-}
-
-export function stateCounts(db: Database.Database): StateCounts {
-  const count = (t: string) => (db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n;
-  return { datasets: count('datasets'), locations: count('locations'), configurations: count('configurations') };
-}
-
-/** The StateHasher digest of the state a read-model database holds (see domain/state-hash.ts). */
-export function hashState(db: Database.Database): string {
-  const hasher = new StateHasher();
-  for (const row of db.prepare('SELECT * FROM datasets ORDER BY id').iterate()) hasher.dataset(toDataset(fromColumns(row)));
-  for (const row of db.prepare<[], LocationRow>('SELECT * FROM locations ORDER BY id').iterate()) hasher.locationJson(canonicalLocationJson(row));
-  const settings = db.prepare("SELECT document FROM settings WHERE id = 'app'").get() as { document: string } | undefined;
-  hasher.settings({ ...DEFAULT_SETTINGS, ...(settings ? JSON.parse(settings.document) : {}) });
-  for (const row of db.prepare('SELECT * FROM configurations ORDER BY id').iterate()) hasher.configuration(toConfiguration(fromColumns(row)));
-  return hasher.digest();
-}
-
-/** Raw SQL rows use column names; the row mappers take the entities' property names. */
-function fromColumns<T>(row: unknown): T {
-  const r = row as Record<string, unknown>;
-  return { ...r, datasetId: r.dataset_id, columnMapping: r.column_mapping } as T;
-}
-
-export function checkpointOf(db: Database.Database): number {
-  return (db.prepare("SELECT position FROM projection_checkpoints WHERE name = 'globe'").get() as { position: number } | undefined)?.position ?? 0;
 }

@@ -1,20 +1,22 @@
-import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import Database from 'better-sqlite3';
-import { createHash } from 'node:crypto';
+import { Hash, createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, mkdirSync } from 'node:fs';
-import { copyFile, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { copyFile, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createGunzip, createGzip } from 'node:zlib';
+import { createGunzip } from 'node:zlib';
 import { DataSource, LessThanOrEqual } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { Clock } from '../common/clock';
-import { AppConfig } from '../config/app-config';
+import { AppConfig, tmpDirOf } from '../config/app-config';
 import { EventStore } from '../events/event-store';
 import { READ_MODEL_DB } from '../projections/read-model-db';
-import { READ_MODEL_SCHEMA_VERSION, StateCounts, checkpointOf, hashState, keepOnlyStateTables, stateCounts } from './read-model-schema';
+import { READ_MODEL_SCHEMA_VERSION, StateCounts, checkpointOf, keepOnlyStateTables } from './read-model-schema';
+import { SnapshotCompressor } from './snapshot-file';
+import { SnapshotSpare } from './snapshot-spare';
 import { SnapshotEntity } from './snapshot.entity';
 
 /** `log-base`: the state a compacted log starts from; kept whatever the retention policy says. */
@@ -33,6 +35,12 @@ export interface SnapshotView {
   createdAt: string;
 }
 
+/** A snapshot whose copy is taken and which a worker is finishing; `done` resolves once it is listed. */
+export interface PendingSnapshot {
+  position: number;
+  done: Promise<SnapshotView>;
+}
+
 export const toSnapshotView = (row: SnapshotEntity): SnapshotView => ({
   id: row.id,
   position: row.position,
@@ -49,13 +57,16 @@ export const toSnapshotView = (row: SnapshotEntity): SnapshotView => ({
 /**
  * Snapshots are caches of the state at an exact log position; the log stays the truth.
  * A snapshot is `VACUUM INTO` of the read models (a consistent copy at their checkpoint, taken
- * between two projector transactions), stripped to the state tables, gzip-compressed, written under
- * a temporary name, fsynced and renamed. Loading checks the file's sha256 and the schema version: a
+ * between two projector transactions), stripped to the state tables, hashed and gzip-compressed in
+ * a worker thread, written under a temporary name, fsynced, renamed, and only then recorded (listed). Loading checks the file's sha256 and the schema version: a
  * snapshot that fails either is marked invalid and skipped, never trusted.
  */
 @Injectable()
-export class SnapshotStore implements OnModuleInit {
+export class SnapshotStore implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(SnapshotStore.name);
+  private readonly pending = new Map<string, PendingSnapshot>();
+  private readonly compressor = new SnapshotCompressor();
+  private readonly spare: SnapshotSpare;
   readonly dir: string;
 
   constructor(
@@ -66,6 +77,7 @@ export class SnapshotStore implements OnModuleInit {
     private readonly clock: Clock,
   ) {
     this.dir = join(config.values.dataDir, 'snapshots');
+    this.spare = new SnapshotSpare(tmpDirOf(config));
     mkdirSync(this.dir, { recursive: true });
   }
 
@@ -80,16 +92,27 @@ export class SnapshotStore implements OnModuleInit {
     }
   }
 
-  /** A snapshot of the live read models at their checkpoint. */
+  /** A snapshot of the live read models at their checkpoint, once stored and listed. */
   async take(reason: SnapshotReason): Promise<SnapshotView> {
+    return (await this.begin(reason)).done;
+  }
+
+  /**
+   * Copies the live read models now, on this thread (`VACUUM INTO`: a consistent copy at their
+   * checkpoint, between two projector transactions; ~1 s per million rows), and finishes the
+   * snapshot in a worker thread. Until `done` resolves the snapshot is not listed, and stateAt at or
+   * after its position waits for it (see settled); a failure leaves no record and no file.
+   */
+  async begin(reason: SnapshotReason): Promise<PendingSnapshot> {
     const id = uuidv7();
     const copyPath = join(this.dir, `.tmp-${id}.sqlite`);
     try {
       this.liveDb.prepare('VACUUM INTO ?').run(copyPath);
-      return await this.storeCopy(id, copyPath, reason);
-    } finally {
+    } catch (error) {
       await rm(copyPath, { force: true });
+      throw error;
     }
+    return this.finish(id, copyPath, reason);
   }
 
   /** A snapshot of a scratch state (the state at some past position), e.g. the base of a compacted log. */
@@ -98,32 +121,59 @@ export class SnapshotStore implements OnModuleInit {
     const copyPath = join(this.dir, `.tmp-${id}.sqlite`);
     try {
       await copyFile(scratchPath, copyPath);
-      return await this.storeCopy(id, copyPath, reason);
-    } finally {
+    } catch (error) {
       await rm(copyPath, { force: true });
+      throw error;
     }
+    return (await this.finish(id, copyPath, reason)).done;
   }
 
-  /** Strips a copy to the state tables, hashes, compresses, fsyncs, renames, and records it. */
-  private async storeCopy(id: string, copyPath: string, reason: SnapshotReason): Promise<SnapshotView> {
+  /** Whether a snapshot exactly at `position` is listed, or being finished. */
+  async hasAt(position: number): Promise<boolean> {
+    if ([...this.pending.values()].some((p) => p.position === position)) return true;
+    return (await this.candidatesAtOrBefore(position))[0]?.position === position;
+  }
+
+  /** Resolves once every snapshot being finished at or before `position` is listed or has failed. */
+  async settled(position: number): Promise<void> {
+    const waits = [...this.pending.values()].filter((p) => p.position <= position).map((p) => p.done.catch(() => undefined));
+    await Promise.all(waits);
+  }
+
+  /** Decompresses the newest snapshot ahead of the first stateAt that will want it. */
+  async onApplicationBootstrap(): Promise<void> {
+    const newest = (await this.candidatesAtOrBefore(Number.MAX_SAFE_INTEGER))[0];
+    if (newest) this.spare.prepare(newest.id, (path) => this.invalidatingOnError(newest, path, () => this.decompress(newest, path)));
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.settled(Number.MAX_SAFE_INTEGER);
+    await this.compressor.close();
+    await this.spare.settled();
+  }
+
+  /**
+   * Strips a copy to the state tables and reads its position here (quick), then has a worker hash,
+   * compress and fsync it; renames the result and records it. The copy is removed whatever happens.
+   */
+  private finish(id: string, copyPath: string, reason: SnapshotReason): PendingSnapshot {
+    let position: number;
+    try {
+      position = stripCopy(copyPath);
+    } catch (error) {
+      void rm(copyPath, { force: true });
+      throw error;
+    }
+    const done = this.compressAndRecord(id, copyPath, position, reason).finally(() => this.pending.delete(id));
+    const pending = { position, done };
+    this.pending.set(id, pending);
+    return pending;
+  }
+
+  private async compressAndRecord(id: string, copyPath: string, position: number, reason: SnapshotReason): Promise<SnapshotView> {
     const gzPath = join(this.dir, `.tmp-${id}.sqlite.gz`);
     try {
-      const copy = new Database(copyPath);
-      let position: number;
-      let stateHash: string;
-      let counts: StateCounts;
-      try {
-        // Dropped tables' pages are zeroed rather than compacted by a second full VACUUM (3 s on 1M rows);
-        // the gzip that follows squeezes the zeros out.
-        copy.pragma('secure_delete = ON');
-        keepOnlyStateTables(copy);
-        position = checkpointOf(copy);
-        stateHash = hashState(copy);
-        counts = stateCounts(copy);
-      } finally {
-        copy.close();
-      }
-      const fileSha = await gzipWithHash(copyPath, gzPath);
+      const { stateHash, counts, fileSha256 } = await this.compressor.compress(copyPath, gzPath);
       const file = `snap-${String(position).padStart(12, '0')}-${id}.sqlite.gz`;
       await rename(gzPath, join(this.dir, file));
       const row: SnapshotEntity = {
@@ -133,7 +183,7 @@ export class SnapshotStore implements OnModuleInit {
         schema_version: READ_MODEL_SCHEMA_VERSION,
         state_hash: stateHash,
         file,
-        file_sha256: fileSha,
+        file_sha256: fileSha256,
         bytes: (await stat(join(this.dir, file))).size,
         counts: JSON.stringify(counts),
         reason,
@@ -141,9 +191,12 @@ export class SnapshotStore implements OnModuleInit {
         created_at: new Date(this.clock.now()).toISOString(),
       };
       await this.repo().insert(row);
+      // The copy is the snapshot decompressed: the spare, if this is now the newest snapshot.
+      if ((await this.candidatesAtOrBefore(Number.MAX_SAFE_INTEGER))[0]?.id === id) await this.spare.offer(id, copyPath);
       return toSnapshotView(row);
     } finally {
       await rm(gzPath, { force: true });
+      await rm(copyPath, { force: true });
     }
   }
 
@@ -160,31 +213,50 @@ export class SnapshotStore implements OnModuleInit {
   }
 
   /**
-   * Decompresses a snapshot into `targetPath`, checking the file's sha256 as it streams. On a
-   * mismatch or a read error the snapshot is marked invalid (and logged) and the call throws.
+   * Writes a snapshot's state to `targetPath`, checking the file's sha256 first: its spare if it
+   * has one (SnapshotSpare; the check then reads only the ~70 MB file), else decompressing it with
+   * the check as it streams. On a mismatch or a read error the snapshot is marked invalid (and
+   * logged), its spare dropped, and the call throws.
    */
   async materialize(snapshot: SnapshotEntity, targetPath: string): Promise<void> {
-    const hash = createHash('sha256');
-    const hasher = new Transform({
-      transform(chunk: Buffer, _enc, done) {
-        hash.update(chunk);
-        done(null, chunk);
-      },
+    return this.invalidatingOnError(snapshot, targetPath, async () => {
+      if (this.spare.holds(snapshot.id)) {
+        await this.checkFile(snapshot);
+        if (await this.spare.take(snapshot.id, targetPath)) return;
+      }
+      await this.decompress(snapshot, targetPath);
     });
+  }
+
+  private async invalidatingOnError(snapshot: SnapshotEntity, targetPath: string, write: () => Promise<void>): Promise<void> {
     try {
-      await pipeline(createReadStream(join(this.dir, snapshot.file)), hasher, createGunzip(), createWriteStream(targetPath));
-      const actual = hash.digest('hex');
-      if (actual !== snapshot.file_sha256) throw new Error(`checksum mismatch (file ${actual}, recorded ${snapshot.file_sha256})`);
+      await write();
     } catch (error) {
       const reason = `invalid: ${error instanceof Error ? error.message : String(error)}`;
       this.logger.warn(`snapshot ${snapshot.id} at position ${snapshot.position} is unusable and ignored: ${reason}`);
+      this.spare.drop(snapshot.id);
       await this.repo().update({ id: snapshot.id }, { status: reason.slice(0, 500) });
       await rm(targetPath, { force: true });
       throw error;
     }
   }
 
+  /** Decompresses a snapshot into `targetPath`, checking the file's sha256 as it streams. */
+  private async decompress(snapshot: SnapshotEntity, targetPath: string): Promise<void> {
+    const hash = createHash('sha256');
+    await pipeline(createReadStream(join(this.dir, snapshot.file)), hashing(hash), createGunzip(), createWriteStream(targetPath));
+    checkDigest(snapshot, hash.digest('hex'));
+  }
+
+  /** Checks the file's sha256 without decompressing it. */
+  private async checkFile(snapshot: SnapshotEntity): Promise<void> {
+    const hash = createHash('sha256');
+    for await (const chunk of createReadStream(join(this.dir, snapshot.file))) hash.update(chunk as Buffer);
+    checkDigest(snapshot, hash.digest('hex'));
+  }
+
   async remove(snapshot: { id: string; file: string }): Promise<void> {
+    this.spare.drop(snapshot.id);
     await this.repo().delete({ id: snapshot.id });
     await rm(join(this.dir, snapshot.file), { force: true });
   }
@@ -205,21 +277,29 @@ export class SnapshotStore implements OnModuleInit {
   }
 }
 
-/** gzip `from` into `to`, fsync it, and answer the sha256 of the compressed bytes. */
-async function gzipWithHash(from: string, to: string): Promise<string> {
-  const hash = createHash('sha256');
-  const hasher = new Transform({
+function hashing(hash: Hash): Transform {
+  return new Transform({
     transform(chunk: Buffer, _enc, done) {
       hash.update(chunk);
       done(null, chunk);
     },
   });
-  await pipeline(createReadStream(from), createGzip({ level: 1 }), hasher, createWriteStream(to));
-  const handle = await open(to, 'r');
+}
+
+function checkDigest(snapshot: SnapshotEntity, actual: string): void {
+  if (actual !== snapshot.file_sha256) throw new Error(`checksum mismatch (file ${actual}, recorded ${snapshot.file_sha256})`);
+}
+
+/** Drops the non-state tables from a fresh copy and answers its position. */
+function stripCopy(copyPath: string): number {
+  const copy = new Database(copyPath);
   try {
-    await handle.sync();
+    // Dropped tables' pages are zeroed rather than compacted by a second full VACUUM (3 s on 1M rows);
+    // the gzip that follows squeezes the zeros out.
+    copy.pragma('secure_delete = ON');
+    keepOnlyStateTables(copy);
+    return checkpointOf(copy);
   } finally {
-    await handle.close();
+    copy.close();
   }
-  return hash.digest('hex');
 }

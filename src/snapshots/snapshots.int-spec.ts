@@ -1,12 +1,15 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { ManualClock } from '../common/clock';
 import { EventStore } from '../events/event-store';
 import { Projector } from '../projections/projector';
+import { READ_MODEL_DB } from '../projections/read-model-db';
 import { StateAtService } from '../recovery/state-at.service';
 import { collect, location, locationsAdded, settingsChanged, testMetadata } from '../../test/support/event-fixtures';
 import { TestingApp, startTestingApp } from '../../test/support/testing-app';
+import { hashState } from './database-state';
 import { SnapshotEntity } from './snapshot.entity';
 import { SnapshotJobs } from './snapshot-jobs';
 import { SnapshotStore } from './snapshot-store';
@@ -58,6 +61,47 @@ describe('snapshots', () => {
     expect(await locationIdsAt(3)).toEqual(['a', 'b']);
     const used = await t.app.get(StateAtService).use(3, (s) => ({ from: s.snapshotPosition, replayed: s.replayed }));
     expect(used).toEqual({ from: 2, replayed: 1 });
+  });
+
+  it('is listed only once its worker has finished it, with the live state\'s hash; stateAt meanwhile waits for it', async () => {
+    await addLocation('a');
+    await settle();
+    const pending = await snapshots.begin('manual');
+    expect(pending.position).toBe(2);
+    expect(await snapshots.list()).toEqual([]);
+    expect(await snapshots.hasAt(2)).toBe(true);
+    const used = await t.app.get(StateAtService).use(2, (s) => ({ from: s.snapshotPosition, replayed: s.replayed }));
+    expect(used).toEqual({ from: 2, replayed: 0 });
+    const done = await pending.done;
+    expect(await snapshots.list()).toEqual([done]);
+    expect(done).toMatchObject({ position: 2, status: 'valid', counts: { datasets: 1, locations: 1, configurations: 0 } });
+    expect(done.stateHash).toBe(hashState(t.app.get<Database.Database>(READ_MODEL_DB)));
+    expect(readdirSync(snapshots.dir)).toEqual([(await snapshotRow(done.id)).file]);
+  });
+
+  it('keeps the newest snapshot decompressed (its worker\'s copy, or after a restart its file) for the first stateAt from it', async () => {
+    const spares = () => readdirSync(join(t.dataDir, 'tmp')).filter((f) => f.startsWith('spare-'));
+    await addLocation('a');
+    await settle();
+    const first = await snapshots.take('manual');
+    expect(spares()).toEqual([`spare-${first.id}.sqlite`]);
+    await addLocation('b');
+    await settle();
+    const second = await snapshots.take('manual');
+    expect(spares()).toEqual([`spare-${second.id}.sqlite`]);
+    expect(await locationIdsAt(3)).toEqual(['a', 'b']);
+    expect(spares()).toEqual([]);
+
+    const dataDir = t.dataDir;
+    await t.app.close();
+    const restarted = await startTestingApp(clock, dataDir);
+    t = { ...restarted, close: async () => (await restarted.close(), rmSync(dataDir, { recursive: true, force: true })) };
+    snapshots = t.app.get(SnapshotStore);
+    const deadline = Date.now() + 10_000;
+    while (spares().length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(spares()).toEqual([`spare-${second.id}.sqlite`]);
+    expect(await t.app.get(StateAtService).use(3, (s) => ({ from: s.snapshotPosition, replayed: s.replayed }))).toEqual({ from: 3, replayed: 0 });
+    expect(await locationIdsAt(3)).toEqual(['a', 'b']);
   });
 
   it('ignores (and marks) a snapshot whose file was damaged, and one of a stale schema version; the log still answers', async () => {
