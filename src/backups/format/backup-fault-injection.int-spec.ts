@@ -9,7 +9,8 @@ import { openBackup, readBackupRecords } from './read-backup-records';
 import { asAsync, chunked, INFO, smallState } from './testing/generated-state';
 import { handMadeBackup, payloadOffset, withManifest } from './testing/hand-made-backup';
 import { verifyBackup } from './verify-backup';
-import { writeBackupFile } from './write-backup-file';
+import { verifyWrittenCopy } from './verify-written-copy';
+import { writeBackupFile, WrittenBackup } from './write-backup-file';
 
 /**
  * Damage of every kind is detected, by verifyBackup (never throwing, ok: false) and by a reader
@@ -79,6 +80,49 @@ describe('native backup fault injection', () => {
       }
       expect(missed).toEqual([]);
       expect(tried.filter((i) => i >= payloadAt).length).toBeGreaterThanOrEqual(passphrase ? 300 : file.length - payloadAt);
+    });
+  });
+
+  describe.each([
+    ['gzip', undefined, 20],
+    ['none', undefined, 8],
+    ['brotli', 'pass', 20],
+  ] as [Compression, string | undefined, number][])('the round trip of a stored copy of a %s file this process wrote (passphrase %s)', (compression, passphrase, locations) => {
+    let file: Buffer;
+    let written: WrittenBackup;
+    beforeAll(async () => {
+      const out = join(dir, `written-${compression}-${passphrase ?? 'plain'}.gvb`);
+      written = await writeBackupFile(asAsync(smallState(locations)), { ...INFO, includesHistory: true }, out, { compression, passphrase, tmpDir: dir, scryptN: 2 ** 10 });
+      file = await readFile(out);
+    });
+
+    it('passes for an intact copy, decoding to exactly the NDJSON written', async () => {
+      const report = await verifyWrittenCopy(chunked(file), written, { passphrase });
+      expect(report).toMatchObject({ ok: true, error: null, contentChecked: true, restorable: { state: true, history: true } });
+      expect(report.checks.at(-1)).toMatchObject({ name: 'payload.ndjson', ok: true });
+    });
+
+    it('detects one flipped bit at every position tried', async () => {
+      const missed: number[] = [];
+      for (const i of positions(file, passphrase !== undefined)) {
+        const damaged = Buffer.from(file);
+        damaged[i] ^= 1 << i % 8;
+        const report = await verifyWrittenCopy(chunked(damaged), written, { passphrase });
+        if (report.ok || !report.error) missed.push(i);
+      }
+      expect(missed).toEqual([]);
+    });
+
+    it('detects a truncated copy and a payload that does not decode to what was written', async () => {
+      expect((await verifyWrittenCopy(chunked(file.subarray(0, file.length - 1)), written, { passphrase })).error?.code).toBe('BACKUP.TRUNCATED');
+      const other = { ...written, ndjsonSha256: createHash('sha256').update('something else').digest('hex') };
+      expect(await verifyWrittenCopy(chunked(file), other, { passphrase })).toMatchObject({ ok: false, error: { code: 'BACKUP.CHECKSUM_MISMATCH' }, restorable: { state: false } });
+    });
+
+    it('refuses another sound backup in its place (its manifest is not the one written)', async () => {
+      const out = join(dir, `other-${compression}.gvb`);
+      await writeBackupFile(asAsync(smallState(locations + 1)), { ...INFO, includesHistory: true }, out, { compression, passphrase, tmpDir: dir, scryptN: 2 ** 10 });
+      expect(await verifyWrittenCopy(chunked(await readFile(out)), written, { passphrase })).toMatchObject({ ok: false, error: { code: 'BACKUP.MANIFEST_CORRUPT' } });
     });
   });
 

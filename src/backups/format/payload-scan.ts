@@ -3,7 +3,7 @@ import { AppError } from '../../common/app-error';
 import { BackupManifest } from './backup-manifest';
 import { BackupRecord } from './backup-record';
 import { countMismatch, recordInvalid } from './backup-format-errors';
-import { checkRecord } from './check-record';
+import { checkRecordLine } from './check-record';
 import { InvalidUtf8Error, LineTooLongError, NdjsonLine, ndjsonLines } from './ndjson-lines';
 import { ContentFacts, payloadChecks, PayloadCheck, Section } from './payload-checks';
 import { decodePayload, DecodingPayload } from './payload-decoder';
@@ -106,16 +106,8 @@ export class PayloadScan {
       return null;
     }
     if (!terminated) return this.refuse(section, recordInvalid(line, '', 'the payload ends inside this line (no line end)'));
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (error) {
-      return this.refuse(section, recordInvalid(line, '', `not JSON (${(error as Error).message})`));
-    }
-    const checked = checkRecord(value);
+    const checked = checkRecordLine(text, this.sequence);
     if (!checked.ok) return this.refuse(section, recordInvalid(line, checked.path, checked.message));
-    const outOfOrder = this.sequence.add(value as BackupRecord);
-    if (outOfOrder) return this.refuse(section, recordInvalid(line, '', outOfOrder));
     return { line, record: checked.record };
   }
 
