@@ -219,6 +219,21 @@ describe('native backup fault injection', () => {
       expect((await readError(file)).code).toBe('BACKUP.RECORD_INVALID');
     });
 
+    it('a history-only read (skipState) yields every event without reading the state, and still finds a flipped byte in it', async () => {
+      const file = await backupFile('gzip');
+      const all: { t: string }[] = [];
+      for await (const record of readBackupRecords(chunked(file))) all.push(record);
+      const events: { t: string }[] = [];
+      for await (const record of readBackupRecords(chunked(file), { skipState: true })) events.push(record);
+      expect(events).toEqual(all.filter((r) => r.t === 'event'));
+      const badState = handMadeBackup(lines().map((l, i) => (i === 2 ? l.replace(/"latitude":[^,]+/, '"latitude":91') : l)));
+      await expect(drain(readBackupRecords(chunked(badState), { skipState: true }))).resolves.toBeUndefined();
+      const damaged = Buffer.from(file);
+      damaged[payloadOffset(file) + 40] ^= 0x04;
+      expect((await readError(damaged)).code).toBe('BACKUP.CHECKSUM_MISMATCH');
+      await expect(drain(readBackupRecords(chunked(damaged), { skipState: true }))).rejects.toMatchObject({ code: 'BACKUP.CHECKSUM_MISMATCH' });
+    });
+
     it.each([
       ['fewer events than the manifest says', { events: 6 }, 'BACKUP.TRUNCATED', { state: true, history: false }],
       ['more locations than the manifest says', { locations: 19 }, 'BACKUP.COUNT_MISMATCH', { state: false, history: true }],
