@@ -21,7 +21,7 @@ import { BackupView, toBackupView } from './backup-view';
 import { APP_VERSION } from './app-version';
 import { BackupManifest, Compression } from './format/backup-manifest';
 import { verifyBackup, VerifyReport } from './format/verify-backup';
-import { writeBackupFile, WrittenBackup } from './format/write-backup-file';
+import { writeBackupFile } from './format/write-backup-file';
 import { verifyWrittenCopy } from './format/verify-written-copy';
 import { HistorySource, StateReader } from './state-reader';
 import { BackupStorage } from './storage/backup-storage';
@@ -55,8 +55,8 @@ async function sha256Of(input: Readable): Promise<string> {
 /**
  * Backups as a product. A backup is the state at one log position (read in one transaction while
  * writes go on), optionally with the history up to it, written to a temporary file (every record
- * checked as it is written), stored, verified in full as stored, and only then listed: a row in the
- * history means a complete file that passed every check when it was made.
+ * checked and the payload decoded back as it is written), stored, verified as stored, and only then
+ * listed: a row in the history means a complete file that passed every check when it was made.
  */
 @Injectable()
 export class BackupService implements OnApplicationBootstrap {
@@ -131,22 +131,23 @@ export class BackupService implements OnApplicationBootstrap {
    * A file from outside (`written` null) is verified in full BEFORE it is stored (one that fails is
    * the sender's problem: 422 with the check that failed and the whole report, and nothing is
    * stored), and the stored copy must then be byte for byte that file (sha256 of both). A file this
-   * service just wrote (`written`: every line was checked as a reader checks it while it was
-   * written, see writePayload) is stored first and the stored copy verified by a byte-exact round
-   * trip (verifyWrittenCopy): the same guarantee, a row means a stored file that passed every
-   * check, without parsing a million records a second time.
+   * service just wrote (`written`, its manifest: every line was checked as a reader checks it and
+   * the stored bytes decoded back to those lines while it was written, see writePayload) is stored
+   * first and the stored copy must hold that manifest and the bytes it names (verifyWrittenCopy):
+   * the same guarantee, a row means a stored file that passed every check, without decoding and
+   * parsing a million records a second time.
    */
   async admit(
     path: string,
     fields: { id: string; kind: BackupKind; format: string; actor: string; passphrase?: string },
-    written: WrittenBackup | null,
+    written: BackupManifest | null,
   ): Promise<BackupView> {
     let report: VerifyReport | null = null;
     if (!written) {
       report = await verifyBackup(createReadStream(path), { passphrase: fields.passphrase });
       if (!report.ok || !report.manifest) throw backupRejected(report);
     }
-    const manifest = written?.manifest ?? report!.manifest!;
+    const manifest = written ?? report!.manifest!;
     const key = `globe-vault-${manifest.createdAt.replace(/[-:.]/g, '').slice(0, 15)}-${fields.id}.gvbk`;
     const stored = await this.storage.put(key, createReadStream(path));
     try {
@@ -154,7 +155,7 @@ export class BackupService implements OnApplicationBootstrap {
         const [local, copy] = await Promise.all([sha256Of(createReadStream(path)), this.storage.get(key).then(sha256Of)]);
         if (local !== copy) throw backupVerifyFailed('as stored', { code: 'BACKUP.CHECKSUM_MISMATCH', message: 'the stored copy differs from the verified file' });
       } else {
-        report = await verifyWrittenCopy(await this.storage.get(key), written, { passphrase: fields.passphrase });
+        report = await verifyWrittenCopy(await this.storage.get(key), written);
         if (!report.ok) throw backupVerifyFailed('as stored', report.error);
       }
     } catch (error) {
@@ -169,7 +170,7 @@ export class BackupService implements OnApplicationBootstrap {
   private async create(job: JobContext, id: string, spec: CreateBackup): Promise<BackupView> {
     await this.projector.waitFor(await this.store.headPosition());
     const tmp = join(this.tmpDir(), `backup-${id}.gvbk`);
-    let written: WrittenBackup;
+    let written: BackupManifest;
     try {
       const reader = new StateReader(this.liveDbPath());
       try {

@@ -53,7 +53,7 @@ describe('native backup round trip', () => {
   it.each(codecs)('random states survive %s (passphrase %s)', async (compression, passphrase) => {
     await fc.assert(
       fc.asyncProperty(randomState, async ({ records, includesHistory }) => {
-        const { manifest } = await writeBackupFile(asAsync(records), { ...INFO, includesHistory }, path(), { compression, passphrase, tmpDir: dir, scryptN: 2 ** 10 });
+        const manifest = await writeBackupFile(asAsync(records), { ...INFO, includesHistory }, path(), { compression, passphrase, tmpDir: dir, scryptN: 2 ** 10 });
         const opened = await openBackup(createReadStream(path()), { passphrase });
         expect(opened.manifest).toEqual(manifest);
         expect(await read(opened.records)).toEqual(asJson(records));
@@ -72,7 +72,7 @@ describe('native backup round trip', () => {
 
   it('writes the documented layout and manifest, and verifies with the real scrypt cost', async () => {
     const records = [...smallState()];
-    const { manifest } = await writeBackupFile(asAsync(records), { ...INFO, includesHistory: true }, path(), { compression: 'gzip', passphrase: 'secret', tmpDir: dir });
+    const manifest = await writeBackupFile(asAsync(records), { ...INFO, includesHistory: true }, path(), { compression: 'gzip', passphrase: 'secret', tmpDir: dir });
     const lines = (await readFile(path())).toString('latin1').split('\n');
     expect(lines[0]).toBe('GLOBE-VAULT-BACKUP');
     expect(JSON.parse(lines[1])).toEqual(manifest);
@@ -96,7 +96,7 @@ describe('native backup round trip', () => {
 
   it('reports progress up to the last record', async () => {
     const seen: { records: number; rawBytes: number }[] = [];
-    const { manifest } = await writeBackupFile(asAsync(largeState(2000)), { ...INFO, includesHistory: false }, path(), { compression: 'gzip', tmpDir: dir, onProgress: (p) => seen.push(p) });
+    const manifest = await writeBackupFile(asAsync(largeState(2000)), { ...INFO, includesHistory: false }, path(), { compression: 'gzip', tmpDir: dir, onProgress: (p) => seen.push(p) });
     expect(seen.length).toBeGreaterThan(2);
     expect(seen.at(-1)).toEqual({ records: 2003, rawBytes: manifest.payload.rawBytes });
   });

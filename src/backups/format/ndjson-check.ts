@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { RecordCounts } from './backup-manifest';
 import { checkRecordLine } from './check-record';
 import { InvalidUtf8Error, LineTooLongError, NdjsonSplitter } from './ndjson-lines';
@@ -10,8 +9,6 @@ export interface NdjsonFacts {
   counts: RecordCounts;
   stateHash: string;
   rawBytes: number;
-  /** sha256 of the NDJSON bytes: what the stored copy must decode to, byte for byte. */
-  sha256: string;
 }
 
 /** The first line that failed: its 1-based number (= the record's) and why. */
@@ -24,15 +21,14 @@ export interface NdjsonFailure {
 /**
  * The writer's check of its own output, fed the NDJSON bytes exactly as they go to the compressor:
  * every line is taken as a reader takes it (split, strict UTF-8, JSON.parse, checkRecordLine), so a
- * file the writer accepts is a file a reader accepts; counts, state hash, size and sha256 are
- * measured on the way. Events are the log's own, whose payloads the log validated on append: their
+ * file the writer accepts is a file a reader accepts; counts, state hash and size are measured on
+ * the way. Events are the log's own, whose payloads the log validated on append: their
  * frame is checked here (type, schema version, envelope, position order), their payload by every
  * reader (upcast and validated on read). Stops at the first failure. Runs on the check thread (ndjson-check.worker.ts).
  */
 export class NdjsonCheck {
   private readonly splitter = new NdjsonSplitter();
   private readonly sequence: RecordSequence;
-  private readonly hash = createHash('sha256');
   private rawBytes = 0;
   private records = 0;
   failure: NdjsonFailure | null = null;
@@ -43,7 +39,6 @@ export class NdjsonCheck {
 
   push(chunk: Buffer): void {
     if (this.failure) return;
-    this.hash.update(chunk);
     this.rawBytes += chunk.length;
     try {
       for (const { line, text } of this.splitter.push(chunk)) {
@@ -67,6 +62,6 @@ export class NdjsonCheck {
       if (!(error instanceof InvalidUtf8Error)) throw error;
       return (this.failure = { record: error.line, path: '', message: error.message });
     }
-    return { records: this.records, counts: this.sequence.counts, stateHash: this.sequence.stateHash(), rawBytes: this.rawBytes, sha256: this.hash.digest('hex') };
+    return { records: this.records, counts: this.sequence.counts, stateHash: this.sequence.stateHash(), rawBytes: this.rawBytes };
   }
 }

@@ -34,12 +34,13 @@ export function compressor(compression: Compression): Transform {
   }
 }
 
-export function decompressor(compression: Compression): Transform {
+/** `chunkSize`: the most output of one decompression step (default 64 KiB). */
+export function decompressor(compression: Compression, chunkSize = CHUNK): Transform {
   switch (compression) {
     case 'gzip':
-      return createGunzip({ chunkSize: CHUNK });
+      return createGunzip({ chunkSize });
     case 'brotli':
-      return createBrotliDecompress({ chunkSize: CHUNK });
+      return createBrotliDecompress({ chunkSize });
     case 'none':
       return new PassThrough();
   }

@@ -66,12 +66,13 @@ export async function verifyBackup(input: Readable, options: { passphrase?: stri
   return report(manifest, checks, contentChecked);
 }
 
-/** The report of `checks`; `payload.ndjson` (a copy that decodes to NDJSON checked as it was written, see verifyWrittenCopy) stands for the record checks. */
+/** The report of `checks`; `payload.asWritten` (a copy of bytes the writer decoded back to the NDJSON it checked, see verifyWrittenCopy) stands for decoding and the record checks. */
 export function report(manifest: BackupManifest, checks: PayloadCheck[], contentChecked: boolean): VerifyReport {
   const failed = checks.find((c) => !c.ok);
   const passed = (...names: string[]) => names.every((name) => checks.some((c) => c.name === name && c.ok));
-  const intact = contentChecked && passed('payload.size', 'payload.sha256', 'payload.decode') && (!manifest.payload.encryption || passed('payload.auth'));
-  const asWritten = passed('payload.ndjson');
+  const asWritten = passed('payload.asWritten');
+  const decoded = passed('payload.decode') && (!manifest.payload.encryption || passed('payload.auth'));
+  const intact = contentChecked && passed('payload.size', 'payload.sha256') && (asWritten || decoded);
   return {
     ok: !failed,
     manifest,

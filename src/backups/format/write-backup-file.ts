@@ -30,12 +30,6 @@ export interface WriteBackupOptions {
   scryptN?: number;
 }
 
-export interface WrittenBackup {
-  manifest: BackupManifest;
-  /** sha256 of the NDJSON the writer produced and checked line by line: the payload must decode to exactly this (see verifyWrittenCopy). */
-  ndjsonSha256: string;
-}
-
 /**
  * Writes a complete native backup file at `outPath` from records in file order (datasets,
  * locations, settings, configurations, then events when `includesHistory`), as objects or as lines
@@ -44,7 +38,9 @@ export interface WrittenBackup {
  * Guarantees: memory stays flat whatever the number of records (the payload is staged in a temp
  * file in `tmpDir`, removed on every outcome); every record is checked as a reader will check it
  * (an event's payload excepted, see NdjsonCheck), so a record out of order or off-schema fails the
- * write (BACKUP.RECORD_NOT_WRITABLE) instead of producing a file that cannot be restored; when the promise resolves, `outPath` is complete and
+ * write (BACKUP.RECORD_NOT_WRITABLE) instead of producing a file that cannot be restored, and the
+ * payload is decoded back as it is written (writePayload): the manifest's sha256 names bytes known
+ * to decode to checked records (see verifyWrittenCopy); when the promise resolves, `outPath` is complete and
  * fsynced. On failure or abort (`signal`, rethrowing its reason) `outPath` is removed. `outPath`
  * is meant to be a temporary name: renaming it into place, and fsyncing that folder, is the caller's.
  */
@@ -53,7 +49,7 @@ export async function writeBackupFile(
   info: BackupInfo,
   outPath: string,
   options: WriteBackupOptions,
-): Promise<WrittenBackup> {
+): Promise<BackupManifest> {
   const { signal } = options;
   signal?.throwIfAborted();
   if (options.passphrase === '') throw new Error('an empty passphrase cannot encrypt a backup');
@@ -85,7 +81,7 @@ export async function writeBackupFile(
     });
     outOpened = true;
     await assemble(outPath, encodeBackupHeader(manifest), payloadPath, signal);
-    return { manifest, ndjsonSha256: payload.ndjsonSha256 };
+    return manifest;
   } catch (error) {
     if (outOpened) await rm(outPath, { force: true });
     signal?.throwIfAborted();

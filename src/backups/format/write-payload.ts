@@ -13,8 +13,6 @@ export interface WrittenPayload {
   counts: RecordCounts;
   stateHash: string;
   rawBytes: number;
-  /** sha256 of the NDJSON as written and checked: what the stored payload must decode to. */
-  ndjsonSha256: string;
   bytes: number;
   sha256: string;
 }
@@ -32,13 +30,16 @@ const BATCH_CHARS = 64 * 1024;
 /**
  * Streams `records` as NDJSON → compressed → sealed into a new file at `path`. Every line is checked
  * as a reader will check it (schema, order, UTF-8, length) by a check thread fed the same bytes,
- * which also measures what the manifest needs (counts, state hash); the promise resolves only once
- * every line passed, and rejects with BACKUP.RECORD_NOT_WRITABLE for the first that did not. Holds
+ * which also measures what the manifest needs (counts, state hash) and decodes the stored bytes
+ * back to compare them with the NDJSON (PayloadRoundTrip); the promise resolves only once every
+ * line passed (else BACKUP.RECORD_NOT_WRITABLE for the first that did not) and the stored bytes
+ * decoded to exactly the NDJSON (else BACKUP.CHECKSUM_MISMATCH): the manifest's sha256 then names
+ * bytes known to decode to checked records. Holds
  * one batch of lines at a time (and up to a few MiB queued for the check thread). The file is not
  * fsynced: it is a temporary copy the backup file is built from.
  */
 export async function writePayload(records: AsyncIterable<BackupRecord | RecordLines>, path: string, options: PayloadOptions): Promise<WrittenPayload> {
-  const check = new NdjsonCheckThread(options.includesHistory);
+  const check = new NdjsonCheckThread({ includesHistory: options.includesHistory, compression: options.compression, key: options.key });
   const raw = { records: 0, rawBytes: 0 };
   const stored = { bytes: 0, hash: createHash('sha256') };
   try {
@@ -50,6 +51,7 @@ export async function writePayload(records: AsyncIterable<BackupRecord | RecordL
         transform(chunk: Buffer, _encoding, done) {
           stored.bytes += chunk.length;
           stored.hash.update(chunk);
+          check.stored(chunk);
           done(null, chunk);
         },
       }),
@@ -57,7 +59,7 @@ export async function writePayload(records: AsyncIterable<BackupRecord | RecordL
       { signal: options.signal },
     );
     const facts = await check.finish();
-    return { counts: facts.counts, stateHash: facts.stateHash, rawBytes: facts.rawBytes, ndjsonSha256: facts.sha256, bytes: stored.bytes, sha256: stored.hash.digest('hex') };
+    return { counts: facts.counts, stateHash: facts.stateHash, rawBytes: facts.rawBytes, bytes: stored.bytes, sha256: stored.hash.digest('hex') };
   } finally {
     await check.close();
   }

@@ -22,7 +22,7 @@ async function main(locations: number): Promise<void> {
     for (const [compression, passphrase] of [['none'], ['gzip'], ['brotli'], ['gzip', 'pass phrase']] as [Compression, string?][]) {
       const path = join(dir, `${compression}.gvb`);
       let t0 = performance.now();
-      const { manifest } = await writeBackupFile(asAsync(largeState(locations)), { ...INFO, includesHistory: false }, path, { compression, passphrase, tmpDir: dir });
+      const manifest = await writeBackupFile(asAsync(largeState(locations)), { ...INFO, includesHistory: false }, path, { compression, passphrase, tmpDir: dir });
       const writeS = (performance.now() - t0) / 1000;
       const size = (await stat(path)).size;
       t0 = performance.now();

@@ -36,7 +36,7 @@ async function main(dir: string, locations: number, every: number): Promise<void
   }
   const path = join(dir, 'large.gvb');
   let started = performance.now();
-  const { manifest } = await writeBackupFile(sampled(largeState(locations)), { ...INFO, includesHistory: false }, path, { compression: 'gzip', tmpDir: dir });
+  const manifest = await writeBackupFile(sampled(largeState(locations)), { ...INFO, includesHistory: false }, path, { compression: 'gzip', tmpDir: dir });
   const writeMs = performance.now() - started;
   started = performance.now();
   const { records } = await openBackup(createReadStream(path));
