@@ -6,6 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import { constants, createBrotliCompress, createGzip } from 'node:zlib';
 import Database from 'better-sqlite3';
 import { ServerProcess } from './server-process';
+import { BROTLI_QUALITY, GZIP_LEVEL } from '../src/backups/format/payload-compression';
 
 /**
  * Helpers of bench/backup.bench.ts: what a backup file says about itself, streamed downloads that
@@ -109,7 +110,7 @@ export interface CodecRow {
 
 /**
  * The codecs alone, in this process, on the NDJSON payload of an uncompressed backup (`none`):
- * gzip 6 and brotli 4 in 64 KiB chunks as the backup writes them (zlib on the thread pool, one
+ * gzip and brotli at the levels the backup writes them (GZIP_LEVEL, BROTLI_QUALITY) in 64 KiB chunks (zlib on the thread pool, one
  * stream), and the reading side's floor: the NDJSON split into lines and JSON.parse'd.
  */
 export async function codecLimits(nonePath: string, payloadOffset: number): Promise<CodecRow[]> {
@@ -117,13 +118,13 @@ export async function codecLimits(nonePath: string, payloadOffset: number): Prom
   const CHUNK = 64 * 1024;
   const rawBytes = statSync(nonePath).size - payloadOffset;
   const codecs: [string, () => NodeJS.ReadWriteStream][] = [
-    ['gzip level 6, 64 KiB chunks (as writePayload)', () => createGzip({ level: 6, chunkSize: CHUNK })],
+    [`gzip level ${GZIP_LEVEL}, 64 KiB chunks (as writePayload)`, () => createGzip({ level: GZIP_LEVEL, chunkSize: CHUNK })],
     [
-      'brotli quality 4, text mode (as writePayload)',
+      `brotli quality ${BROTLI_QUALITY}, text mode (as writePayload)`,
       () =>
         createBrotliCompress({
           chunkSize: CHUNK,
-          params: { [constants.BROTLI_PARAM_QUALITY]: 4, [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT },
+          params: { [constants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY, [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT },
         }),
     ],
   ];

@@ -34,6 +34,9 @@ import { JobTimeline, LogProbe, PhaseSpan, Sample, serverCommand, ServerProcess,
  * 7. Restore (b): the gzip file downloaded, and on a FRESH server (empty DATA_DIR): POST
  *    /api/backups/upload (the file streamed from disk), preview (whole scope), restore: the history is
  *    adopted, then projected.
+ *
+ * BENCH_BACKUP_ONLY=<n> runs step 4 alone, with the first n variants (a quick A/B while working on
+ * the writer); nothing is reported but the log lines.
  */
 const LOCATIONS = scaled(1_000_000, 1000);
 const TARGET_BACKUP_S = 10;
@@ -130,6 +133,12 @@ export async function main(): Promise<void> {
     const idle = server.memory();
     console.log(`server idle on ${LOCATIONS.toLocaleString('en-US')} locations: RSS ${idle.rssMiB} MiB; files ${JSON.stringify(fileSizes)}`);
 
+    const only = Number(process.env.BENCH_BACKUP_ONLY ?? 0);
+    if (only > 0) {
+      for (const variant of VARIANTS.slice(0, only)) logBackup(await measureBackup(server, variant));
+      return;
+    }
+
     // 2. Plain JSON (and CSV) sizes.
     const exports: (Op & { format: string; bytes: number })[] = [];
     for (const format of ['backup-data', 'globe-project', 'csv']) {
@@ -148,11 +157,7 @@ export async function main(): Promise<void> {
     for (const variant of VARIANTS) {
       const run = await measureBackup(server, variant);
       backups.push(run);
-      console.log(
-        `backup ${variant.label}: ${seconds(run.ms)} s, ${(run.size / MB).toFixed(1)} MB (${((100 * run.size) / run.rawBytes).toFixed(1)}% of ${(run.rawBytes / MB).toFixed(1)} MB NDJSON), ` +
-          `${Math.round(run.records / (run.ms / 1000)).toLocaleString('en-US')} records/s, peak RSS ${run.peakMiB} MiB ` +
-          `[${run.phases.map((p) => `${p.phase} ${seconds(p.toMs - p.fromMs)}`).join(', ')}]`,
-      );
+      logBackup(run);
     }
 
     // 3'. The physical limit again, after them (the run's noise brackets the backups).
@@ -184,6 +189,14 @@ export async function main(): Promise<void> {
     await server?.kill();
     cleanup();
   }
+}
+
+function logBackup(run: BackupRun): void {
+  console.log(
+    `backup ${run.variant.label}: ${seconds(run.ms)} s, ${(run.size / MB).toFixed(1)} MB (${((100 * run.size) / run.rawBytes).toFixed(1)}% of ${(run.rawBytes / MB).toFixed(1)} MB NDJSON), ` +
+      `${Math.round(run.records / (run.ms / 1000)).toLocaleString('en-US')} records/s, peak RSS ${run.peakMiB} MiB, server CPU ${run.cpuSeconds.toFixed(1)} s ` +
+      `[${run.phases.map((p) => `${p.phase} ${seconds(p.toMs - p.fromMs)} (CPU ${p.cpuSeconds.toFixed(1)})`).join(', ')}]`,
+  );
 }
 
 /** Step 1: the import through the API, the schedules and drills off first. */

@@ -40,11 +40,11 @@ export class BackupUpload {
     const format = await detectBackupFormat(path);
     if (format === null) throw unsupportedUpload();
     const id = uuidv7();
-    if (format === 'native') return this.backups.admit(path, { id, kind: 'uploaded', format, actor, passphrase }, true);
+    if (format === 'native') return this.backups.admit(path, { id, kind: 'uploaded', format, actor, passphrase }, null);
     const native = join(this.backups.tmpDir(), `upload-native-${id}.gvbk`);
     try {
       await this.convert(path, format, native, await this.importInfo(path, fileName));
-      return await this.backups.admit(native, { id, kind: 'uploaded', format, actor }, true);
+      return await this.backups.admit(native, { id, kind: 'uploaded', format, actor }, null);
     } finally {
       await rm(native, { force: true });
     }
@@ -65,7 +65,7 @@ export class BackupUpload {
       const reader = new StateReader(scratch);
       try {
         const manifestInfo = { appVersion: APP_VERSION, createdAt: info.now, headPosition: 0, headRecordedAt: null, includesHistory: false };
-        await writeBackupFile(reader.records(null), manifestInfo, out, { compression: 'gzip', tmpDir: this.backups.tmpDir() });
+        await writeBackupFile(reader.lines(null), manifestInfo, out, { compression: 'gzip', tmpDir: this.backups.tmpDir() });
       } finally {
         reader.close();
       }

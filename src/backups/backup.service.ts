@@ -11,6 +11,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { Clock } from '../common/clock';
 import { AppConfig, tmpDirOf } from '../config/app-config';
 import { EventStore } from '../events/event-store';
+import { SqliteEventStore } from '../events/sqlite/sqlite-event-store';
 import { JobContext, JobRunner } from '../jobs/job-runner';
 import { Projector } from '../projections/projector';
 import { READ_MODEL_DB } from '../projections/read-model-db';
@@ -19,10 +20,10 @@ import { backupNotFound, backupRejected, backupVerifyFailed } from './backup-err
 import { BackupView, toBackupView } from './backup-view';
 import { APP_VERSION } from './app-version';
 import { BackupManifest, Compression } from './format/backup-manifest';
-import { readBackupManifest } from './format/read-backup-manifest';
 import { verifyBackup, VerifyReport } from './format/verify-backup';
 import { writeBackupFile } from './format/write-backup-file';
-import { StateReader } from './state-reader';
+import { verifyWrittenCopy } from './format/verify-written-copy';
+import { HistorySource, StateReader } from './state-reader';
 import { BackupStorage } from './storage/backup-storage';
 
 export type BackupKind = 'manual' | 'scheduled' | 'pre-restore' | 'uploaded';
@@ -54,8 +55,8 @@ async function sha256Of(input: Readable): Promise<string> {
 /**
  * Backups as a product. A backup is the state at one log position (read in one transaction while
  * writes go on), optionally with the history up to it, written to a temporary file (every record
- * checked as it is written), stored, verified in full as stored, and only then listed: a row in the
- * history means a complete file that passed every check when it was made.
+ * checked and the payload decoded back as it is written), stored, verified as stored, and only then
+ * listed: a row in the history means a complete file that passed every check when it was made.
  */
 @Injectable()
 export class BackupService implements OnApplicationBootstrap {
@@ -126,45 +127,42 @@ export class BackupService implements OnApplicationBootstrap {
   }
 
   /**
-   * Stores a file that is ready in `path`, verified, and lists it; the file is read in full once.
-   * A file from outside (`untrusted`) is verified in full BEFORE it is stored (one that fails is the
-   * sender's problem: 422 with the check that failed and the whole report, and nothing is stored),
-   * and the stored copy must then be byte for byte that file (sha256 of both). A file this service
-   * just wrote (every record checked as it was written, see writePayload) is stored first and the
-   * stored copy verified in full: the same guarantee, a row means a stored file that passed every
-   * check, for one decoding pass instead of two.
+   * Stores a file that is ready in `path`, verified, and lists it; the file is decoded in full once.
+   * A file from outside (`written` null) is verified in full BEFORE it is stored (one that fails is
+   * the sender's problem: 422 with the check that failed and the whole report, and nothing is
+   * stored), and the stored copy must then be byte for byte that file (sha256 of both). A file this
+   * service just wrote (`written`, its manifest: every line was checked as a reader checks it and
+   * the stored bytes decoded back to those lines while it was written, see writePayload) is stored
+   * first and the stored copy must hold that manifest and the bytes it names (verifyWrittenCopy):
+   * the same guarantee, a row means a stored file that passed every check, without decoding and
+   * parsing a million records a second time.
    */
   async admit(
     path: string,
     fields: { id: string; kind: BackupKind; format: string; actor: string; passphrase?: string },
-    untrusted = false,
+    written: BackupManifest | null,
   ): Promise<BackupView> {
     let report: VerifyReport | null = null;
-    let manifest: BackupManifest;
-    if (untrusted) {
+    if (!written) {
       report = await verifyBackup(createReadStream(path), { passphrase: fields.passphrase });
       if (!report.ok || !report.manifest) throw backupRejected(report);
-      manifest = report.manifest;
-    } else {
-      const opened = await readBackupManifest(createReadStream(path));
-      opened.payload.destroy();
-      manifest = opened.manifest;
     }
+    const manifest = written ?? report!.manifest!;
     const key = `globe-vault-${manifest.createdAt.replace(/[-:.]/g, '').slice(0, 15)}-${fields.id}.gvbk`;
     const stored = await this.storage.put(key, createReadStream(path));
     try {
-      if (report) {
+      if (!written) {
         const [local, copy] = await Promise.all([sha256Of(createReadStream(path)), this.storage.get(key).then(sha256Of)]);
         if (local !== copy) throw backupVerifyFailed('as stored', { code: 'BACKUP.CHECKSUM_MISMATCH', message: 'the stored copy differs from the verified file' });
       } else {
-        report = await verifyBackup(await this.storage.get(key), { passphrase: fields.passphrase });
-        if (!report.ok || !report.manifest) throw backupVerifyFailed('as stored', report.error);
+        report = await verifyWrittenCopy(await this.storage.get(key), written);
+        if (!report.ok) throw backupVerifyFailed('as stored', report.error);
       }
     } catch (error) {
       await this.storage.delete(key);
       throw error;
     }
-    const row = { ...this.toRow(fields, key, stored.size, manifest), last_verify_result: verifyResult(report) };
+    const row = { ...this.toRow(fields, key, stored.size, manifest), last_verify_result: verifyResult(report!) };
     await this.repo().insert(row);
     return toBackupView(row);
   }
@@ -172,12 +170,13 @@ export class BackupService implements OnApplicationBootstrap {
   private async create(job: JobContext, id: string, spec: CreateBackup): Promise<BackupView> {
     await this.projector.waitFor(await this.store.headPosition());
     const tmp = join(this.tmpDir(), `backup-${id}.gvbk`);
+    let written: BackupManifest;
     try {
       const reader = new StateReader(this.liveDbPath());
       try {
         job.progress({ phase: 'writing', done: 0, total: reader.recordCount(spec.includeHistory, await this.store.firstPosition()) });
-        await writeBackupFile(
-          reader.records(spec.includeHistory ? this.store : null, job.signal),
+        written = await writeBackupFile(
+          reader.lines(spec.includeHistory ? this.historySource() : null, job.signal),
           { appVersion: APP_VERSION, createdAt: this.now(), headPosition: reader.position, headRecordedAt: await this.recordedAt(reader.position), includesHistory: spec.includeHistory },
           tmp,
           { compression: spec.compression, passphrase: spec.passphrase, tmpDir: this.tmpDir(), signal: job.signal, onProgress: (p) => job.progress({ done: p.records, bytes: p.rawBytes }) },
@@ -186,7 +185,7 @@ export class BackupService implements OnApplicationBootstrap {
         reader.close();
       }
       job.progress({ phase: 'verifying', cancellable: false });
-      return await this.admit(tmp, { id, kind: spec.kind, format: 'native', actor: spec.actor, passphrase: spec.passphrase });
+      return await this.admit(tmp, { id, kind: spec.kind, format: 'native', actor: spec.actor, passphrase: spec.passphrase }, written);
     } finally {
       await rm(tmp, { force: true });
     }
@@ -225,6 +224,14 @@ export class BackupService implements OnApplicationBootstrap {
     const row = await this.repo().findOneBy({ id });
     if (!row) throw backupNotFound(id);
     return row;
+  }
+
+  /**
+   * Where backups read the history from: the embedded log's file (the path events.module.ts gives
+   * it), whose rows are copied as stored; any other EventStore through readAll.
+   */
+  historySource(): HistorySource {
+    return this.store instanceof SqliteEventStore ? { logFile: join(this.config.values.dataDir, 'events.sqlite') } : { store: this.store };
   }
 
   /** The live read models' file, for readers that need their own connection (StateReader). */

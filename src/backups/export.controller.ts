@@ -55,9 +55,9 @@ export class ExportController {
       res.setHeader('Content-Disposition', `attachment; filename="${fileName(format, timestamp)}"`);
       const info = { timestamp, appVersion: APP_VERSION, datasetId };
       // The JSON and CSV writers end the response themselves (and destroy it on failure).
-      if (format === 'globe-project') await writeGlobeProject(reader.records(null), res, info);
-      else if (format === 'backup-data') await writeBackupData(reader.records(null), res, info);
-      else if (format === 'csv') await writeLocationsCsv(reader.records(null), res, { propertyKeys: reader.propertyKeys(datasetId), datasetId });
+      if (format === 'globe-project') await writeGlobeProject(reader.records(), res, info);
+      else if (format === 'backup-data') await writeBackupData(reader.records(), res, info);
+      else if (format === 'csv') await writeLocationsCsv(reader.records(), res, { propertyKeys: reader.propertyKeys(datasetId), datasetId });
       else await this.native(reader, timestamp, res);
     } finally {
       reader.close();
@@ -68,7 +68,7 @@ export class ExportController {
     const tmp = join(this.backups.tmpDir(), `export-${uuidv7()}.gvbk`);
     try {
       const info = { appVersion: APP_VERSION, createdAt, headPosition: reader.position, headRecordedAt: null, includesHistory: true };
-      await writeBackupFile(reader.records(this.store), info, tmp, { compression: 'gzip', tmpDir: this.backups.tmpDir() });
+      await writeBackupFile(reader.lines(this.backups.historySource()), info, tmp, { compression: 'gzip', tmpDir: this.backups.tmpDir() });
       await pipeline(createReadStream(tmp), res);
     } finally {
       await rm(tmp, { force: true });

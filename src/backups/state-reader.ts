@@ -2,11 +2,22 @@ import Database from 'better-sqlite3';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { DEFAULT_SETTINGS } from '../domain/settings';
 import { EventStore } from '../events/event-store';
+import { EVENT_COLUMNS, EventRow } from '../events/sqlite/event-row';
 import { toConfiguration, toDataset, toLocation } from '../projections/row-mappers';
 import { checkpointOf } from '../snapshots/read-model-schema';
-import { BackupRecord } from './format/backup-record';
+import { BackupRecord, RecordLines } from './format/backup-record';
+import { eventRowLine, locationRowLine, LOCATION_ROW_COLUMNS } from './stored-row-lines';
 
 const YIELD_EVERY = 2000;
+/** Rows copied as lines are handed to the writer in pieces of about this many characters. */
+const LINES_CHARS = 64 * 1024;
+
+/**
+ * Where a backup's history comes from: the embedded log's SQLite file, its rows copied into the
+ * backup as stored (no parse, no re-serialization: the writer's check thread reads every line as a
+ * reader will), or any EventStore through `readAll`.
+ */
+export type HistorySource = { logFile: string } | { store: EventStore };
 
 /**
  * The whole state at one log position, read from the read models through a connection of its own
@@ -24,33 +35,53 @@ export class StateReader {
     this.position = checkpointOf(this.db);
   }
 
-  /** State records (datasets, locations, settings, configurations), then the events up to `position` when asked. */
-  async *records(store: EventStore | null, signal?: AbortSignal): AsyncIterable<BackupRecord> {
-    let n = 0;
-    const pause = async () => {
-      if (++n % YIELD_EVERY === 0) {
-        signal?.throwIfAborted();
-        await yieldToEventLoop();
-      }
-    };
-    for (const row of this.rows('SELECT id, name, description, color, visible, source, column_mapping AS columnMapping, created_at, updated_at FROM datasets ORDER BY id')) {
-      yield { t: 'dataset', v: toDataset(row as never) };
-      await pause();
-    }
+  /** The state records (datasets, locations, settings, configurations) as objects: for the foreign formats. */
+  async *records(signal?: AbortSignal): AsyncIterable<BackupRecord> {
+    const pause = this.pauser(signal);
+    yield* this.datasets(pause);
     for (const row of this.rows('SELECT id, dataset_id AS datasetId, name, latitude, longitude, quantity, properties, created_at, updated_at FROM locations ORDER BY id')) {
       yield { t: 'location', v: toLocation(row as never) };
       await pause();
     }
-    const settings = this.db.prepare("SELECT document FROM settings WHERE id = 'app'").get() as { document: string } | undefined;
-    yield { t: 'settings', v: { ...DEFAULT_SETTINGS, ...(settings ? JSON.parse(settings.document) : {}) } };
-    for (const row of this.rows('SELECT * FROM configurations ORDER BY id')) {
-      yield { t: 'configuration', v: toConfiguration(row as never) };
+    yield* this.settingsAndConfigurations(pause);
+  }
+
+  /**
+   * What a native backup holds, in file order: the state (locations as lines made from their rows),
+   * then the events up to `position` when a history source is given.
+   */
+  async *lines(history: HistorySource | null, signal?: AbortSignal): AsyncIterable<BackupRecord | RecordLines> {
+    const pause = this.pauser(signal);
+    yield* this.datasets(pause);
+    let piece: RecordLines = { ndjson: '', records: 0 };
+    for (const row of this.db.prepare(`SELECT ${LOCATION_ROW_COLUMNS} FROM locations ORDER BY id`).raw().iterate() as IterableIterator<unknown[]>) {
+      piece.ndjson += locationRowLine(row);
+      piece.records += 1;
+      if (piece.ndjson.length >= LINES_CHARS) {
+        yield piece;
+        piece = { ndjson: '', records: 0 };
+      }
       await pause();
     }
-    if (!store) return;
-    for await (const event of store.readAll({ toPosition: this.position })) {
-      yield { t: 'event', v: event as unknown as Extract<BackupRecord, { t: 'event' }>['v'] };
-      await pause();
+    if (piece.records) yield piece;
+    yield* this.settingsAndConfigurations(pause);
+    if (!history) return;
+    if ('store' in history) {
+      for await (const event of history.store.readAll({ toPosition: this.position })) {
+        yield { t: 'event', v: event as unknown as Extract<BackupRecord, { t: 'event' }>['v'] };
+        await pause();
+      }
+      return;
+    }
+    const log = new Database(history.logFile, { readonly: true });
+    try {
+      log.exec('BEGIN');
+      for (const row of log.prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE position <= ? ORDER BY position`).iterate(this.position) as IterableIterator<EventRow>) {
+        yield { ndjson: eventRowLine(row), records: 1 };
+        await pause();
+      }
+    } finally {
+      log.close();
     }
   }
 
@@ -75,6 +106,33 @@ export class StateReader {
   close(): void {
     if (this.db.inTransaction) this.db.exec('COMMIT');
     this.db.close();
+  }
+
+  private async *datasets(pause: () => Promise<void>): AsyncIterable<BackupRecord> {
+    for (const row of this.rows('SELECT id, name, description, color, visible, source, column_mapping AS columnMapping, created_at, updated_at FROM datasets ORDER BY id')) {
+      yield { t: 'dataset', v: toDataset(row as never) };
+      await pause();
+    }
+  }
+
+  private async *settingsAndConfigurations(pause: () => Promise<void>): AsyncIterable<BackupRecord> {
+    const settings = this.db.prepare("SELECT document FROM settings WHERE id = 'app'").get() as { document: string } | undefined;
+    yield { t: 'settings', v: { ...DEFAULT_SETTINGS, ...(settings ? JSON.parse(settings.document) : {}) } };
+    for (const row of this.rows('SELECT * FROM configurations ORDER BY id')) {
+      yield { t: 'configuration', v: toConfiguration(row as never) };
+      await pause();
+    }
+  }
+
+  /** Yields to the event loop every YIELD_EVERY rows (other requests go on), checking `signal` then. */
+  private pauser(signal?: AbortSignal): () => Promise<void> {
+    let n = 0;
+    return async () => {
+      if (++n % YIELD_EVERY === 0) {
+        signal?.throwIfAborted();
+        await yieldToEventLoop();
+      }
+    };
   }
 
   private rows(sql: string): IterableIterator<unknown> {

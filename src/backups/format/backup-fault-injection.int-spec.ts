@@ -4,11 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { AppError } from '../../common/app-error';
-import { Compression } from './backup-manifest';
+import { BackupManifest, Compression } from './backup-manifest';
 import { openBackup, readBackupRecords } from './read-backup-records';
 import { asAsync, chunked, INFO, smallState } from './testing/generated-state';
 import { handMadeBackup, payloadOffset, withManifest } from './testing/hand-made-backup';
 import { verifyBackup } from './verify-backup';
+import { verifyWrittenCopy } from './verify-written-copy';
 import { writeBackupFile } from './write-backup-file';
 
 /**
@@ -79,6 +80,45 @@ describe('native backup fault injection', () => {
       }
       expect(missed).toEqual([]);
       expect(tried.filter((i) => i >= payloadAt).length).toBeGreaterThanOrEqual(passphrase ? 300 : file.length - payloadAt);
+    });
+  });
+
+  describe.each([
+    ['gzip', undefined, 20],
+    ['none', undefined, 8],
+    ['brotli', 'pass', 20],
+  ] as [Compression, string | undefined, number][])('a stored copy of a %s file this process wrote (passphrase %s)', (compression, passphrase, locations) => {
+    let file: Buffer;
+    let written: BackupManifest;
+    beforeAll(async () => {
+      const out = join(dir, `written-${compression}-${passphrase ?? 'plain'}.gvb`);
+      written = await writeBackupFile(asAsync(smallState(locations)), { ...INFO, includesHistory: true }, out, { compression, passphrase, tmpDir: dir, scryptN: 2 ** 10 });
+      file = await readFile(out);
+    });
+
+    it('passes when intact: the bytes the writer decoded back, under the manifest it wrote', async () => {
+      const report = await verifyWrittenCopy(chunked(file), written);
+      expect(report).toMatchObject({ ok: true, error: null, contentChecked: true, restorable: { state: true, history: true } });
+      expect(report.checks.at(-1)).toMatchObject({ name: 'payload.asWritten', ok: true });
+      expect((await verifyBackup(chunked(file), { passphrase })).ok).toBe(true);
+    });
+
+    it('fails for one flipped bit at every position of the file, and for a truncated copy', async () => {
+      const missed: number[] = [];
+      for (let i = 0; i < file.length; i++) {
+        const damaged = Buffer.from(file);
+        damaged[i] ^= 1 << i % 8;
+        const report = await verifyWrittenCopy(chunked(damaged), written);
+        if (report.ok || !report.error || report.restorable.state) missed.push(i);
+      }
+      expect(missed).toEqual([]);
+      expect((await verifyWrittenCopy(chunked(file.subarray(0, file.length - 1)), written)).error?.code).toBe('BACKUP.TRUNCATED');
+    });
+
+    it('refuses another sound backup in its place (its manifest is not the one written)', async () => {
+      const out = join(dir, `other-${compression}.gvb`);
+      await writeBackupFile(asAsync(smallState(locations + 1)), { ...INFO, includesHistory: true }, out, { compression, passphrase, tmpDir: dir, scryptN: 2 ** 10 });
+      expect(await verifyWrittenCopy(chunked(await readFile(out)), written)).toMatchObject({ ok: false, error: { code: 'BACKUP.MANIFEST_CORRUPT' } });
     });
   });
 
@@ -173,6 +213,21 @@ describe('native backup fault injection', () => {
       expect(report).toMatchObject({ ok: false, error: { code: 'BACKUP.RECORD_INVALID', details: { line: bad.length, path: 'v.data.patch.theme' } }, restorable: { state: true, history: false } });
       await expect(drain(readBackupRecords(chunked(file), { skipHistory: true }))).resolves.toBeUndefined();
       expect((await readError(file)).code).toBe('BACKUP.RECORD_INVALID');
+    });
+
+    it('a history-only read (skipState) yields every event without reading the state, and still finds a flipped byte in it', async () => {
+      const file = await backupFile('gzip');
+      const all: { t: string }[] = [];
+      for await (const record of readBackupRecords(chunked(file))) all.push(record);
+      const events: { t: string }[] = [];
+      for await (const record of readBackupRecords(chunked(file), { skipState: true })) events.push(record);
+      expect(events).toEqual(all.filter((r) => r.t === 'event'));
+      const badState = handMadeBackup(lines().map((l, i) => (i === 2 ? l.replace(/"latitude":[^,]+/, '"latitude":91') : l)));
+      await expect(drain(readBackupRecords(chunked(badState), { skipState: true }))).resolves.toBeUndefined();
+      const damaged = Buffer.from(file);
+      damaged[payloadOffset(file) + 40] ^= 0x04;
+      expect((await readError(damaged)).code).toBe('BACKUP.CHECKSUM_MISMATCH');
+      await expect(drain(readBackupRecords(chunked(damaged), { skipState: true }))).rejects.toMatchObject({ code: 'BACKUP.CHECKSUM_MISMATCH' });
     });
 
     it.each([

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { eventSchemas, eventSchemaVersions, isEventType } from '../../domain/events';
 import { upcast } from '../../domain/upcasters';
 import { BackupRecord, backupRecordSchema } from './backup-record';
+import { RecordSequence } from './record-sequence';
 
 export type RecordCheck = { ok: true; record: BackupRecord } | { ok: false; path: string; message: string };
 
@@ -10,11 +11,28 @@ export type RecordCheck = { ok: true; record: BackupRecord } | { ok: false; path
  * schema version of its type (domain/upcasters.ts) and validated against it, so what comes out is
  * an event as the log holds it today. Used by the writer and the reader alike.
  */
-export function checkRecord(value: unknown): RecordCheck {
+export function checkRecord(value: unknown, options: RecordCheckOptions = {}): RecordCheck {
   const parsed = backupRecordSchema.safeParse(value);
   if (!parsed.success) return firstIssue(parsed.error);
   const record = parsed.data;
-  return record.t === 'event' ? checkEvent(record) : { ok: true, record };
+  if (record.t !== 'event') return { ok: true, record };
+  return options.eventData === false ? checkEventFrame(record) : checkEvent(record);
+}
+
+export interface RecordCheckOptions {
+  /**
+   * False: an event's payload is not upcast nor validated, only its frame (type, a schema version
+   * this app knows, the envelope's fields). For a writer copying the log's rows as stored: the log
+   * validated each payload on append, and every reader validates it again on read. Default true.
+   */
+  eventData?: boolean;
+}
+
+function checkEventFrame(record: Extract<BackupRecord, { t: 'event' }>): RecordCheck {
+  const { type, schemaVersion } = record.v;
+  if (!isEventType(type)) return { ok: false, path: 'v.type', message: `unknown event type ${type}` };
+  if (schemaVersion > eventSchemaVersions[type]) return { ok: false, path: 'v.schemaVersion', message: `schema version ${schemaVersion} of ${type} is newer than this app's ${eventSchemaVersions[type]}` };
+  return { ok: true, record };
 }
 
 function checkEvent(record: Extract<BackupRecord, { t: 'event' }>): RecordCheck {
@@ -35,4 +53,21 @@ function firstIssue(error: z.ZodError, prefix?: string): RecordCheck {
   const issue = error.issues[0];
   const path = [...(prefix ? [prefix] : []), ...issue.path.map(String)].join('.');
   return { ok: false, path, message: issue.message };
+}
+
+/**
+ * One NDJSON line of a payload as a reader takes it: parsed, checked (checkRecord), then added to
+ * `sequence` (order, counts, state hash). The writer's check thread and every reader go through this.
+ */
+export function checkRecordLine(text: string, sequence: RecordSequence, options?: RecordCheckOptions): RecordCheck {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return { ok: false, path: '', message: `not JSON (${(error as Error).message})` };
+  }
+  const checked = checkRecord(value, options);
+  if (!checked.ok) return checked;
+  const outOfOrder = sequence.add(value as BackupRecord);
+  return outOfOrder ? { ok: false, path: '', message: outOfOrder } : checked;
 }

@@ -26,38 +26,53 @@ export class InvalidUtf8Error extends Error {
 }
 
 /**
- * Splits NDJSON bytes into lines as they stream; only the current partial line is held. Lines are
- * cut on the byte 0x0A (which never occurs inside a multi-byte UTF-8 sequence) and then decoded
- * one by one, strictly: invalid UTF-8 is an error naming its line, never replaced.
+ * Splits NDJSON bytes into lines as they are pushed, synchronously; only the current partial line
+ * is held. Lines are cut on the byte 0x0A (which never occurs inside a multi-byte UTF-8 sequence)
+ * and then decoded one by one, strictly: invalid UTF-8 is an error naming its line, never replaced.
  */
-export async function* ndjsonLines(chunks: AsyncIterable<Buffer>): AsyncGenerator<NdjsonLine> {
-  const decoder = new TextDecoder('utf-8', { fatal: true });
-  let line = 1;
-  let carry: Buffer[] = [];
-  let carried = 0;
-  const decode = (bytes: Buffer) => {
-    try {
-      return decoder.decode(bytes);
-    } catch {
-      throw new InvalidUtf8Error(line);
-    }
-  };
-  for await (const chunk of chunks) {
+export class NdjsonSplitter {
+  private readonly decoder = new TextDecoder('utf-8', { fatal: true });
+  private line = 1;
+  private carry: Buffer[] = [];
+  private carried = 0;
+
+  /** The lines `chunk` completes, in order. */
+  *push(chunk: Buffer): Generator<NdjsonLine> {
     let start = 0;
     for (let end = chunk.indexOf(0x0a); end !== -1; end = chunk.indexOf(0x0a, start)) {
-      const bytes = carried ? Buffer.concat([...carry, chunk.subarray(start, end)]) : chunk.subarray(start, end);
-      carry = [];
-      carried = 0;
-      if (bytes.length > MAX_RECORD_LINE_BYTES) throw new LineTooLongError(line);
-      yield { line, text: decode(bytes), terminated: true };
-      line += 1;
+      const bytes = this.carried ? Buffer.concat([...this.carry, chunk.subarray(start, end)]) : chunk.subarray(start, end);
+      this.carry = [];
+      this.carried = 0;
+      if (bytes.length > MAX_RECORD_LINE_BYTES) throw new LineTooLongError(this.line);
+      yield { line: this.line, text: this.decode(bytes), terminated: true };
+      this.line += 1;
       start = end + 1;
     }
     if (start < chunk.length) {
-      carry.push(chunk.subarray(start));
-      carried += chunk.length - start;
-      if (carried > MAX_RECORD_LINE_BYTES) throw new LineTooLongError(line);
+      this.carry.push(chunk.subarray(start));
+      this.carried += chunk.length - start;
+      if (this.carried > MAX_RECORD_LINE_BYTES) throw new LineTooLongError(this.line);
     }
   }
-  if (carried) yield { line, text: decode(Buffer.concat(carry)), terminated: false };
+
+  /** The last line when it has no line end (the writer ends every line), or null. */
+  end(): NdjsonLine | null {
+    return this.carried ? { line: this.line, text: this.decode(Buffer.concat(this.carry)), terminated: false } : null;
+  }
+
+  private decode(bytes: Buffer): string {
+    try {
+      return this.decoder.decode(bytes);
+    } catch {
+      throw new InvalidUtf8Error(this.line);
+    }
+  }
+}
+
+/** The lines of streamed NDJSON bytes (see NdjsonSplitter). */
+export async function* ndjsonLines(chunks: AsyncIterable<Buffer>): AsyncGenerator<NdjsonLine> {
+  const splitter = new NdjsonSplitter();
+  for await (const chunk of chunks) yield* splitter.push(chunk);
+  const last = splitter.end();
+  if (last) yield last;
 }

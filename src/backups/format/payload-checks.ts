@@ -21,6 +21,8 @@ export interface ContentFacts {
   invalid: Record<Section, { first: AppError | null; count: number }>;
   /** False when events were skipped unparsed. */
   historyChecked: boolean;
+  /** False when the state lines were skipped unparsed (their records, counts and hash are then not checked). */
+  stateChecked: boolean;
   counts: RecordCounts;
   rawBytes: number;
   /** Null unless complete. */
@@ -53,10 +55,10 @@ export function payloadChecks(manifest: BackupManifest, payloadOffset: number, s
   if (stored.authentic !== null) checks.push(check('payload.auth', stored.authentic ? null : authFailed(payloadOffset + stored.bytes)));
   if (!content) return checks;
   if (content.decodeError || content.complete) checks.push(check('payload.decode', content.decodeError, `${content.rawBytes} bytes of NDJSON`));
-  checks.push(recordsCheck('state', content));
+  if (content.stateChecked) checks.push(recordsCheck('state', content));
   if (content.historyChecked && (manifest.includesHistory || content.invalid.history.count)) checks.push(recordsCheck('history', content));
   if (!content.complete) return checks;
-  checks.push(countsCheck('counts.state', STATE_KINDS, manifest.counts, content.counts));
+  if (content.stateChecked) checks.push(countsCheck('counts.state', STATE_KINDS, manifest.counts, content.counts));
   if (manifest.includesHistory) checks.push(countsCheck('counts.history', ['events'], manifest.counts, content.counts));
   checks.push(
     check(
@@ -65,8 +67,8 @@ export function payloadChecks(manifest: BackupManifest, payloadOffset: number, s
         ? null
         : countMismatch(`the payload decompresses to ${content.rawBytes} bytes, the manifest says ${expected.rawBytes}`, { expected: expected.rawBytes, actual: content.rawBytes }),
     ),
-    check('stateHash', content.stateHash === manifest.stateHash ? null : stateHashMismatch(manifest.stateHash, content.stateHash ?? '')),
   );
+  if (content.stateChecked) checks.push(check('stateHash', content.stateHash === manifest.stateHash ? null : stateHashMismatch(manifest.stateHash, content.stateHash ?? '')));
   return checks;
 }
 

@@ -10,6 +10,8 @@ export interface ReadBackupOptions {
   passphrase?: string;
   /** Skip the history: events are counted but neither parsed, validated nor yielded (a state-only restore). */
   skipHistory?: boolean;
+  /** Skip the state: its lines are counted but neither parsed, checked nor hashed (see ScanOptions.skipState: only for a file verified in full before). */
+  skipState?: boolean;
 }
 
 export interface OpenedBackup {
@@ -46,7 +48,7 @@ export async function openBackup(input: Readable, options: ReadBackupOptions = {
     payload.destroy();
     throw error;
   }
-  const scan = new PayloadScan(manifest, payload, payloadOffset, { key, skipHistory: options.skipHistory ?? false });
+  const scan = new PayloadScan(manifest, payload, payloadOffset, { key, skipHistory: options.skipHistory ?? false, skipState: options.skipState });
   return { manifest, records: checkedRecords(scan) };
 }
 

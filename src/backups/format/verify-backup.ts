@@ -30,7 +30,7 @@ export interface VerifyReport {
   contentChecked: boolean;
 }
 
-const HEADER_CHECKS = ['magic', 'manifest', 'version'] as const;
+export const HEADER_CHECKS = ['magic', 'manifest', 'version'] as const;
 const FAILED_HEADER_CHECK: Record<string, (typeof HEADER_CHECKS)[number]> = {
   'BACKUP.NOT_A_BACKUP': 'magic',
   'BACKUP.TRUNCATED': 'manifest',
@@ -66,24 +66,27 @@ export async function verifyBackup(input: Readable, options: { passphrase?: stri
   return report(manifest, checks, contentChecked);
 }
 
-function report(manifest: BackupManifest, checks: PayloadCheck[], contentChecked: boolean): VerifyReport {
+/** The report of `checks`; `payload.asWritten` (a copy of bytes the writer decoded back to the NDJSON it checked, see verifyWrittenCopy) stands for decoding and the record checks. */
+export function report(manifest: BackupManifest, checks: PayloadCheck[], contentChecked: boolean): VerifyReport {
   const failed = checks.find((c) => !c.ok);
   const passed = (...names: string[]) => names.every((name) => checks.some((c) => c.name === name && c.ok));
-  const intact = contentChecked && passed('payload.size', 'payload.sha256', 'payload.decode') && (!manifest.payload.encryption || passed('payload.auth'));
+  const asWritten = passed('payload.asWritten');
+  const decoded = passed('payload.decode') && (!manifest.payload.encryption || passed('payload.auth'));
+  const intact = contentChecked && passed('payload.size', 'payload.sha256') && (asWritten || decoded);
   return {
     ok: !failed,
     manifest,
     checks: checks.map(({ name, ok, detail }) => (detail === undefined ? { name, ok } : { name, ok, detail })),
     error: failed?.error ? publicError(failed.error) : null,
     restorable: {
-      state: intact && passed('records.state', 'counts.state', 'stateHash'),
-      history: intact && manifest.includesHistory && passed('records.history', 'counts.history'),
+      state: intact && (asWritten || passed('records.state', 'counts.state', 'stateHash')),
+      history: intact && manifest.includesHistory && (asWritten || passed('records.history', 'counts.history')),
     },
     contentChecked,
   };
 }
 
-function headerFailure(error: AppError): VerifyReport {
+export function headerFailure(error: AppError): VerifyReport {
   const failedAt = HEADER_CHECKS.indexOf(FAILED_HEADER_CHECK[error.code] ?? 'magic');
   return {
     ok: false,

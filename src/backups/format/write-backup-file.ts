@@ -4,7 +4,7 @@ import { open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { eventSchemaVersions } from '../../domain/events';
 import { BACKUP_FORMAT_VERSION, BackupManifest, backupManifestSchema, Compression } from './backup-manifest';
-import { BackupRecord } from './backup-record';
+import { BackupRecord, RecordLines } from './backup-record';
 import { encodeBackupHeader } from './backup-header';
 import { newPayloadKey } from './payload-key';
 import { writePayload } from './write-payload';
@@ -32,17 +32,20 @@ export interface WriteBackupOptions {
 
 /**
  * Writes a complete native backup file at `outPath` from records in file order (datasets,
- * locations, settings, configurations, then events when `includesHistory`).
+ * locations, settings, configurations, then events when `includesHistory`), as objects or as lines
+ * their source already serialized.
  *
  * Guarantees: memory stays flat whatever the number of records (the payload is staged in a temp
- * file in `tmpDir`, removed on every outcome); every record is checked as a reader will check it,
- * so a record out of order or off-schema fails the write (BACKUP.RECORD_NOT_WRITABLE) instead of
- * producing a file that cannot be restored; when the promise resolves, `outPath` is complete and
+ * file in `tmpDir`, removed on every outcome); every record is checked as a reader will check it
+ * (an event's payload excepted, see NdjsonCheck), so a record out of order or off-schema fails the
+ * write (BACKUP.RECORD_NOT_WRITABLE) instead of producing a file that cannot be restored, and the
+ * payload is decoded back as it is written (writePayload): the manifest's sha256 names bytes known
+ * to decode to checked records (see verifyWrittenCopy); when the promise resolves, `outPath` is complete and
  * fsynced. On failure or abort (`signal`, rethrowing its reason) `outPath` is removed. `outPath`
  * is meant to be a temporary name: renaming it into place, and fsyncing that folder, is the caller's.
  */
 export async function writeBackupFile(
-  records: AsyncIterable<BackupRecord>,
+  records: AsyncIterable<BackupRecord | RecordLines>,
   info: BackupInfo,
   outPath: string,
   options: WriteBackupOptions,

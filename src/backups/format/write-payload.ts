@@ -3,14 +3,11 @@ import { createWriteStream } from 'node:fs';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Compression, RecordCounts } from './backup-manifest';
-import { BackupRecord } from './backup-record';
-import { recordNotWritable } from './backup-format-errors';
-import { checkRecord } from './check-record';
-import { MAX_RECORD_LINE_BYTES } from './ndjson-lines';
+import { BackupRecord, RecordLines } from './backup-record';
+import { NdjsonCheckThread } from './ndjson-check-thread';
 import { compressor } from './payload-compression';
 import { sealStream } from './payload-cipher';
 import { PayloadKey } from './payload-key';
-import { RecordSequence } from './record-sequence';
 
 export interface WrittenPayload {
   counts: RecordCounts;
@@ -31,60 +28,69 @@ export interface PayloadOptions {
 const BATCH_CHARS = 64 * 1024;
 
 /**
- * Streams `records` as NDJSON → compressed → sealed into a new file at `path`, checking each record
- * as a reader will (schema, order) and measuring what the manifest needs on the way. Holds one batch
- * of lines at a time. The file is not fsynced: it is a temporary copy the backup file is built from.
+ * Streams `records` as NDJSON → compressed → sealed into a new file at `path`. Every line is checked
+ * as a reader will check it (schema, order, UTF-8, length) by a check thread fed the same bytes,
+ * which also measures what the manifest needs (counts, state hash) and decodes the stored bytes
+ * back to compare them with the NDJSON (PayloadRoundTrip); the promise resolves only once every
+ * line passed (else BACKUP.RECORD_NOT_WRITABLE for the first that did not) and the stored bytes
+ * decoded to exactly the NDJSON (else BACKUP.CHECKSUM_MISMATCH): the manifest's sha256 then names
+ * bytes known to decode to checked records. Holds
+ * one batch of lines at a time (and up to a few MiB queued for the check thread). The file is not
+ * fsynced: it is a temporary copy the backup file is built from.
  */
-export async function writePayload(records: AsyncIterable<BackupRecord>, path: string, options: PayloadOptions): Promise<WrittenPayload> {
-  const sequence = new RecordSequence(options.includesHistory);
+export async function writePayload(records: AsyncIterable<BackupRecord | RecordLines>, path: string, options: PayloadOptions): Promise<WrittenPayload> {
+  const check = new NdjsonCheckThread({ includesHistory: options.includesHistory, compression: options.compression, key: options.key });
   const raw = { records: 0, rawBytes: 0 };
   const stored = { bytes: 0, hash: createHash('sha256') };
-  await pipeline(
-    Readable.from(ndjsonBatches(records, sequence, raw, options)),
-    compressor(options.compression),
-    ...(options.key ? [sealStream(options.key)] : []),
-    new Transform({
-      transform(chunk: Buffer, _encoding, done) {
-        stored.bytes += chunk.length;
-        stored.hash.update(chunk);
-        done(null, chunk);
-      },
-    }),
-    createWriteStream(path, { flags: 'wx' }),
-    { signal: options.signal },
-  );
-  return { counts: sequence.counts, stateHash: sequence.stateHash(), rawBytes: raw.rawBytes, bytes: stored.bytes, sha256: stored.hash.digest('hex') };
+  try {
+    await pipeline(
+      Readable.from(ndjsonBatches(records, check, raw, options)),
+      compressor(options.compression),
+      ...(options.key ? [sealStream(options.key)] : []),
+      new Transform({
+        transform(chunk: Buffer, _encoding, done) {
+          stored.bytes += chunk.length;
+          stored.hash.update(chunk);
+          check.stored(chunk);
+          done(null, chunk);
+        },
+      }),
+      createWriteStream(path, { flags: 'wx' }),
+      { signal: options.signal },
+    );
+    const facts = await check.finish();
+    return { counts: facts.counts, stateHash: facts.stateHash, rawBytes: facts.rawBytes, bytes: stored.bytes, sha256: stored.hash.digest('hex') };
+  } finally {
+    await check.close();
+  }
 }
 
 async function* ndjsonBatches(
-  records: AsyncIterable<BackupRecord>,
-  sequence: RecordSequence,
+  records: AsyncIterable<BackupRecord | RecordLines>,
+  check: NdjsonCheckThread,
   raw: { records: number; rawBytes: number },
   { signal, onProgress }: PayloadOptions,
 ): AsyncGenerator<Buffer> {
   let batch = '';
-  const flush = () => {
+  const flush = async () => {
     const bytes = Buffer.from(batch, 'utf8');
     raw.rawBytes += bytes.length;
     batch = '';
+    await check.push(bytes);
     onProgress?.({ records: raw.records, rawBytes: raw.rawBytes });
     return bytes;
   };
-  for await (const record of records) {
+  for await (const item of records) {
     signal?.throwIfAborted();
-    raw.records += 1;
-    const checked = checkRecord(record);
-    if (!checked.ok) throw recordNotWritable(raw.records, checked.path, checked.message);
-    const outOfOrder = sequence.add(record);
-    if (outOfOrder) throw recordNotWritable(raw.records, '', outOfOrder);
-    const line = JSON.stringify(record);
-    // A UTF-16 unit is at most 3 UTF-8 bytes: only long lines need their bytes counted.
-    if (line.length > MAX_RECORD_LINE_BYTES / 3 && Buffer.byteLength(line) > MAX_RECORD_LINE_BYTES) {
-      throw recordNotWritable(raw.records, '', `its JSON is longer than ${MAX_RECORD_LINE_BYTES} bytes`);
+    if ('ndjson' in item) {
+      batch += item.ndjson;
+      raw.records += item.records;
+    } else {
+      batch += JSON.stringify(item) + '\n';
+      raw.records += 1;
     }
-    batch += line + '\n';
-    if (batch.length >= BATCH_CHARS) yield flush();
+    if (batch.length >= BATCH_CHARS) yield await flush();
   }
-  if (batch) yield flush();
+  if (batch) yield await flush();
   else onProgress?.({ records: raw.records, rawBytes: raw.rawBytes });
 }
