@@ -15,7 +15,7 @@ const NEWLINE = 0x0a;
 export function* readLinesSync(path: string): Generator<string> {
   const fd = openSync(path, 'r');
   try {
-    let buffer = Buffer.allocUnsafe(BLOCK);
+    let buffer: Buffer = Buffer.allocUnsafe(BLOCK);
     // buffer[0, end) holds the start of a line: bytes read, not yet yielded, without a newline.
     let end = 0;
     for (;;) {
