@@ -36,10 +36,11 @@ export class SqliteReadModelWriter {
            longitude = excluded.longitude, quantity = excluded.quantity, properties = excluded.properties,
            created_at = excluded.created_at, updated_at = excluded.updated_at`,
       ),
+      // One statement per change, the row read by SQLite itself: a field the event leaves out keeps its value.
       updateLocation: db.prepare(
-        'UPDATE locations SET name = ?, latitude = ?, longitude = ?, quantity = ?, properties = ?, updated_at = ? WHERE id = ? AND dataset_id = ?',
+        'UPDATE locations SET name = coalesce(?, name), latitude = coalesce(?, latitude), longitude = coalesce(?, longitude), ' +
+          'quantity = CASE WHEN ? THEN ? ELSE quantity END, properties = coalesce(?, properties), updated_at = ? WHERE id = ? AND dataset_id = ?',
       ),
-      getLocation: db.prepare<[string, string], Record<string, unknown>>('SELECT * FROM locations WHERE id = ? AND dataset_id = ?'),
       deleteLocation: db.prepare('DELETE FROM locations WHERE id = ? AND dataset_id = ?'),
       getSettings: db.prepare<[string], { document: string }>('SELECT document FROM settings WHERE id = ?'),
       upsertSettings: db.prepare('INSERT OR REPLACE INTO settings (id, document) VALUES (?, ?)'),
@@ -123,18 +124,17 @@ export class SqliteReadModelWriter {
         }
         return;
       case 'LocationUpdated': {
-        const row = s.getLocation.get(event.data.locationId, event.data.datasetId);
-        if (!row) return;
         const c = event.data.changes;
         s.updateLocation.run(
-          c.name ?? row.name,
-          c.latitude ?? row.latitude,
-          c.longitude ?? row.longitude,
-          c.quantity === undefined ? row.quantity : c.quantity,
-          c.properties === undefined ? row.properties : JSON.stringify(c.properties),
+          c.name ?? null,
+          c.latitude ?? null,
+          c.longitude ?? null,
+          c.quantity === undefined ? 0 : 1,
+          c.quantity ?? null,
+          c.properties === undefined ? null : JSON.stringify(c.properties),
           event.data.updated_at,
-          row.id,
-          row.dataset_id,
+          event.data.locationId,
+          event.data.datasetId,
         );
         return;
       }
