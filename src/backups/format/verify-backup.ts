@@ -44,13 +44,8 @@ const FAILED_HEADER_CHECK: Record<string, (typeof HEADER_CHECKS)[number]> = {
  * input stream itself fails (an I/O error is not a verdict on the file).
  */
 export async function verifyBackup(input: Readable, options: { passphrase?: string }): Promise<VerifyReport> {
-  let opened;
-  try {
-    opened = await readBackupManifest(input);
-  } catch (error) {
-    if (!(error instanceof AppError)) throw error;
-    return headerFailure(error);
-  }
+  const opened = await openOrReport(input);
+  if ('checks' in opened) return opened;
   const { manifest, payload, payloadOffset } = opened;
   const checks: PayloadCheck[] = HEADER_CHECKS.map((name) => ({ name, ok: true }));
   let key: PayloadKey | null = null;
@@ -84,6 +79,16 @@ export function report(manifest: BackupManifest, checks: PayloadCheck[], content
     },
     contentChecked,
   };
+}
+
+/** The file's manifest, or the report of a header that cannot be read (an I/O error still throws). */
+export async function openOrReport(input: Readable): Promise<Awaited<ReturnType<typeof readBackupManifest>> | VerifyReport> {
+  try {
+    return await readBackupManifest(input);
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    return headerFailure(error);
+  }
 }
 
 export function headerFailure(error: AppError): VerifyReport {

@@ -1,11 +1,9 @@
 import { Readable } from 'node:stream';
-import { AppError } from '../../common/app-error';
 import { BackupManifest } from './backup-manifest';
 import { manifestCorrupt } from './backup-format-errors';
 import { PayloadCheck, payloadChecks } from './payload-checks';
 import { decodePayload } from './payload-decoder';
-import { readBackupManifest } from './read-backup-manifest';
-import { HEADER_CHECKS, headerFailure, report, VerifyReport } from './verify-backup';
+import { HEADER_CHECKS, openOrReport, report, VerifyReport } from './verify-backup';
 
 /**
  * Verifies a copy of a file this process wrote with writeBackupFile (`written`, its manifest)
@@ -17,13 +15,8 @@ import { HEADER_CHECKS, headerFailure, report, VerifyReport } from './verify-bac
  * damaged copy (see verifyBackup).
  */
 export async function verifyWrittenCopy(input: Readable, written: BackupManifest): Promise<VerifyReport> {
-  let opened;
-  try {
-    opened = await readBackupManifest(input);
-  } catch (error) {
-    if (!(error instanceof AppError)) throw error;
-    return headerFailure(error);
-  }
+  const opened = await openOrReport(input);
+  if ('checks' in opened) return opened;
   const { manifest, payload, payloadOffset } = opened;
   const checks: PayloadCheck[] = HEADER_CHECKS.map((name) => ({ name, ok: true }));
   if (JSON.stringify(manifest) !== JSON.stringify(written)) {
