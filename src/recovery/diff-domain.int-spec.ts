@@ -65,8 +65,22 @@ describe('diff over the touched ids = full diff (property)', () => {
             });
             expect(sorted(diffs.limited as ReturnType<typeof diffStates>)).toEqual(sorted(diffs.full as ReturnType<typeof diffStates>));
 
+            // The same row changes, as a set: each id changes once, so the order of rows within a kind
+            // (SQL gives them in plan order) and how they are chunked into events do not change what
+            // the restore writes; the order of kinds is the code's, the same on both paths.
             const events = await both((domain) => [...compensatingEvents(db, scope, { strategy, overrides: {} }, emptyCounts(), domain)]);
-            expect(events.limited).toEqual(events.full);
+            const rowChanges = (list: unknown) =>
+              (list as Array<{ type: string; data: Record<string, unknown> }>)
+                .flatMap((e): unknown[] =>
+                  e.type === 'LocationsAdded'
+                    ? (e.data.locations as unknown[]).map((l) => ({ type: e.type, datasetId: e.data.datasetId, l }))
+                    : e.type === 'LocationsRemoved'
+                      ? (e.data.locationIds as string[]).map((id) => ({ type: e.type, datasetId: e.data.datasetId, id }))
+                      : [e],
+                )
+                .map((change) => JSON.stringify(change))
+                .sort();
+            expect(rowChanges(events.limited)).toEqual(rowChanges(events.full));
           } finally {
             await live.destroy();
             await target.destroy();
