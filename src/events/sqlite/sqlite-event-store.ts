@@ -12,15 +12,10 @@ import { waitForAppend } from './wait-for-append';
 import { AppendEventIds } from './append-event-ids';
 import { stageHistory } from './stage-history';
 import { LogWriter } from './log-writer';
-import { WriterRequest } from './log-writer-protocol';
+import { RowBatch } from './row-batch';
 
 const PAGE_SIZE = 1000;
 const INSERT_SQL = 'INSERT INTO events (event_id, stream, revision, type, schema_version, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)';
-/** Rows per message to the writer thread, and characters of data: small enough to overlap, large enough to amortize a message. */
-const BATCH_ROWS = 256;
-/** The first batch is small and each next one twice as large (up to BATCH_ROWS): the writer thread starts early. */
-const FIRST_BATCH_ROWS = 32;
-const BATCH_CHARS = 1024 * 1024;
 /** Batches posted but not yet written: bounds the memory of a large append whose rows come faster than SQLite takes them. */
 const MAX_IN_FLIGHT = 3;
 /**
@@ -110,7 +105,7 @@ export class SqliteEventStore extends EventStore {
     const givenIds: Array<string | undefined> = [];
     const inFlight: Array<Promise<unknown>> = [];
     try {
-      let batch = new RowBatch(FIRST_BATCH_ROWS);
+      let batch = RowBatch.first();
       while (!next.done) {
         const event = next.value;
         const s = serializer.serialize(event);
@@ -118,7 +113,7 @@ export class SqliteEventStore extends EventStore {
         batch.add(s.eventId ?? ids.next(), s.type, s.schemaVersion, s.data, s.metadata);
         if (batch.full()) {
           await this.send(batch, inFlight);
-          batch = new RowBatch(Math.min(BATCH_ROWS, batch.size * 2));
+          batch = batch.next();
         }
         next = iterator.next();
       }
@@ -313,50 +308,5 @@ export class SqliteEventStore extends EventStore {
     await this.exclusive(() => this.writer.close());
     this.appended.complete();
     if (this.db.open) this.db.close();
-  }
-}
-
-/** One message of rows for the writer thread (see the `rows` message for its shape). */
-class RowBatch {
-  private readonly eventIds: string[] = [];
-  private readonly eventIdEnds: number[] = [];
-  private readonly data: string[] = [];
-  private readonly dataEnds: number[] = [];
-  private readonly kinds: Array<[string, number, string]> = [];
-  private readonly kindOf: number[] = [];
-  private idChars = 0;
-  private dataChars = 0;
-
-  constructor(private readonly maxRows: number) {}
-
-  get size(): number {
-    return this.data.length;
-  }
-
-  add(eventId: string, type: string, schemaVersion: number, data: string, metadata: string): void {
-    this.eventIds.push(eventId);
-    this.eventIdEnds.push((this.idChars += eventId.length));
-    this.data.push(data);
-    this.dataEnds.push((this.dataChars += data.length));
-    const last = this.kinds[this.kinds.length - 1];
-    if (!last || last[0] !== type || last[1] !== schemaVersion || last[2] !== metadata) this.kinds.push([type, schemaVersion, metadata]);
-    this.kindOf.push(this.kinds.length - 1);
-  }
-
-  full(): boolean {
-    return this.data.length >= this.maxRows || this.dataChars >= BATCH_CHARS;
-  }
-
-  message(ack: number | null): WriterRequest {
-    return {
-      op: 'rows',
-      ack,
-      eventIds: this.eventIds.join(''),
-      eventIdEnds: this.eventIdEnds,
-      data: this.data.join(''),
-      dataEnds: this.dataEnds,
-      kinds: this.kinds,
-      kindOf: this.kindOf,
-    };
   }
 }
