@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { v7 as uuidv7 } from 'uuid';
+import { seededRandom } from '../src/common/seeded-random';
 
 /**
  * The import benchmarks' file: a CSV of `name,lat,lng,population,country,category` (the Globe
@@ -24,28 +25,16 @@ export interface CsvRow {
   category: string;
 }
 
-/** mulberry32, as in location-events.ts. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Rows `[from, to)`; any range gives the same rows as generating the whole file. */
 export function* csvRows(from: number, to: number): Generator<CsvRow> {
   let block = Math.floor(from / ROWS_PER_BLOCK);
-  let random = prng(block + 1);
+  let random = seededRandom(block + 1);
   // Skip to `from` inside its block (each row draws exactly three numbers).
   for (let n = block * ROWS_PER_BLOCK; n < from; n++) random(), random(), random();
   for (let n = from; n < to; n++) {
     if (Math.floor(n / ROWS_PER_BLOCK) !== block) {
       block = Math.floor(n / ROWS_PER_BLOCK);
-      random = prng(block + 1);
+      random = seededRandom(block + 1);
     }
     yield {
       name: `Place ${n}`,

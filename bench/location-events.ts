@@ -2,6 +2,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { EventMetadata } from '../src/domain/event-metadata';
 import { NewEvent } from '../src/events/event-store';
 import { NewEventSerializer } from '../src/events/serialize-new-event';
+import { seededRandom } from '../src/common/seeded-random';
 
 /**
  * Deterministic, realistic events for the store benchmarks: each a `LocationsAdded` carrying one
@@ -19,20 +20,8 @@ const COUNTRIES = ['FR', 'DE', 'US', 'JP', 'BR', 'IN', 'ZA', 'AU'];
 const KINDS = ['shop', 'depot', 'office', 'clinic', 'school'];
 const TIME = '2026-01-01T09:30:00Z';
 
-/** mulberry32: a tiny seeded PRNG, so every run (and every variant of a run) sees the same payloads. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function locationBatch(batchIndex: number, batchSize: number, streams: number): LocationBatch {
-  const random = prng(batchIndex + 1);
+  const random = seededRandom(batchIndex + 1);
   const streamIndex = batchIndex % streams;
   const datasetId = `ds-${String(streamIndex).padStart(3, '0')}`;
   const metadata: EventMetadata = { actor: 'bench', source: 'import', correlationId: `import-${batchIndex}`, causationId: null };

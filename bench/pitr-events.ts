@@ -6,6 +6,7 @@ import { EventMetadata } from '../src/domain/event-metadata';
 import { NewEvent } from '../src/events/event-store';
 import { SqliteEventStore } from '../src/events/sqlite/sqlite-event-store';
 import { configurationStream, datasetStream, SETTINGS_STREAM } from '../src/domain/streams';
+import { seededRandom } from '../src/common/seeded-random';
 
 /**
  * The small events of the `pitr` benchmark, appended through the app's own SqliteEventStore (the
@@ -34,17 +35,6 @@ export interface SmallEventsResult {
   counts: Record<string, number>;
 }
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const THEMES = ['light', 'dark', 'system'] as const;
 const STYLES = ['default', 'satellite', 'dark', 'night', 'political'] as const;
 
@@ -63,7 +53,7 @@ export function importedLocationIds(dataDir: string, datasetId: string): string[
 
 export async function appendSmallEvents(dataDir: string, datasetId: string, locationIds: string[], total: number): Promise<SmallEventsResult> {
   const store = new SqliteEventStore(join(dataDir, 'events.sqlite'), new SystemClock());
-  const random = prng(42);
+  const random = seededRandom(42);
   const updatable = Math.floor(locationIds.length * 0.9);
   let nextRemoval = updatable;
   const counts: Record<string, number> = {};

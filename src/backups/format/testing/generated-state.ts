@@ -1,24 +1,13 @@
 import { Readable } from 'node:stream';
 import { DEFAULT_SETTINGS } from '../../../domain/settings';
 import { BackupRecord } from '../backup-record';
+import { seededRandom } from '../../../common/seeded-random';
 
 /** Deterministic test states for the backup format, made lazily, and small helpers around them (no fast-check here: the memory probe loads this). */
 
 /** A small fixed state (a few KB of NDJSON) with every kind of record, for fault injection. */
 export function smallState(locations = 20): BackupRecord[] {
   return [...largeState(locations, { events: 5 })];
-}
-
-/** Deterministic pseudo-random numbers in [0, 1) (mulberry32): realistic variety, same data every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const SYLLABLES = ['ka', 'lo', 'mi', 'san', 'ber', 'to', 'ri', 'vel', 'no', 'dor', 'ha', 'mun', 'ze', 'qui', 'port', 'ville'];
@@ -30,7 +19,7 @@ const COUNTRIES = ['DE', 'FR', 'JP', 'BR', 'US', 'IN', 'NG', 'AU', 'CA', 'MX', '
  * sizes and speeds measured on it are not flattered by repetition.
  */
 export function* largeState(locations: number, { events = 0, seed = 1 } = {}): Generator<BackupRecord> {
-  const random = prng(seed);
+  const random = seededRandom(seed);
   const pick = <T>(items: T[]) => items[Math.floor(random() * items.length)];
   const word = () => Array.from({ length: 2 + Math.floor(random() * 3) }, () => pick(SYLLABLES)).join('');
   const hex6 = () => Math.floor(random() * 0x1000000).toString(16).padStart(6, '0');
