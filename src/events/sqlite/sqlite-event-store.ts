@@ -3,7 +3,7 @@ import { Subject } from 'rxjs';
 import { rmSync } from 'node:fs';
 import { Clock } from '../../common/clock';
 import { AppendOptions, AppendResult, AppendableEvent, EventStore, ExpectedRevision, LogQuery, ReadAllOptions, RecordedEvent, SubscribeOptions } from '../event-store';
-import { DuplicateEventIdError, HeadMovedError, LogNotEmptyError, WrongExpectedRevisionError } from '../event-store.errors';
+import { DuplicateEventIdError, LogNotEmptyError } from '../event-store.errors';
 import { NewEventSerializer } from '../serialize-new-event';
 import { EVENT_COLUMNS, EventRow, EventRowReader } from './event-row';
 import { EVENTS_PRAGMAS, EVENTS_SCHEMA } from './events-schema.sql';
@@ -13,6 +13,7 @@ import { AppendEventIds } from './append-event-ids';
 import { stageHistory } from './stage-history';
 import { LogWriter } from './log-writer';
 import { RowBatch } from './row-batch';
+import { writerFailureError } from './writer-failure-error';
 
 const PAGE_SIZE = 1000;
 const INSERT_SQL = 'INSERT INTO events (event_id, stream, revision, type, schema_version, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)';
@@ -129,19 +130,8 @@ export class SqliteEventStore extends EventStore {
       const { firstPosition, lastPosition, nextExpectedRevision, recordedAt } = reply;
       return { firstPosition, lastPosition, nextExpectedRevision, recordedAt: new Date(recordedAt).toISOString() };
     }
-    const failure = reply.failure;
-    switch (failure.kind) {
-      case 'replay':
-        return this.idempotentResult(stream, failure.row, givenIds);
-      case 'head-moved':
-        throw new HeadMovedError(failure.expected, failure.actual);
-      case 'wrong-revision':
-        throw new WrongExpectedRevisionError(failure.stream, failure.expected, failure.actual);
-      case 'duplicate-event-id':
-        throw new DuplicateEventIdError(failure.eventId);
-      case 'sqlite':
-        throw Object.assign(new Error(failure.message), { code: failure.code ?? undefined });
-    }
+    if (reply.failure.kind === 'replay') return this.idempotentResult(stream, reply.failure.row, givenIds);
+    throw writerFailureError(reply.failure);
   }
 
   /** Posts an acknowledged batch; keeps at most MAX_IN_FLIGHT unwritten, waiting (the event loop runs on) for the oldest. */

@@ -1,0 +1,16 @@
+import { DuplicateEventIdError, HeadMovedError, WrongExpectedRevisionError } from '../event-store.errors';
+import { WriterFailure } from './log-writer-protocol';
+
+/** The store's typed error for a transaction the writer thread refused (a replay is not an error: the store answers it). */
+export function writerFailureError(failure: Exclude<WriterFailure, { kind: 'replay' }>): Error {
+  switch (failure.kind) {
+    case 'head-moved':
+      return new HeadMovedError(failure.expected, failure.actual);
+    case 'wrong-revision':
+      return new WrongExpectedRevisionError(failure.stream, failure.expected, failure.actual);
+    case 'duplicate-event-id':
+      return new DuplicateEventIdError(failure.eventId);
+    case 'sqlite':
+      return Object.assign(new Error(failure.message), { code: failure.code ?? undefined });
+  }
+}
