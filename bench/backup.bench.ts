@@ -36,7 +36,8 @@ import { JobTimeline, LogProbe, PhaseSpan, Sample, serverCommand, ServerProcess,
  *    adopted, then projected.
  *
  * BENCH_BACKUP_ONLY=<n> runs step 4 alone, with the first n variants (a quick A/B while working on
- * the writer); nothing is reported but the log lines.
+ * the writer); BENCH_BACKUP_RESTORES=1 runs the gzip backup and steps 6 and 7 alone. Neither reports
+ * anything but the log lines.
  */
 const LOCATIONS = scaled(1_000_000, 1000);
 const TARGET_BACKUP_S = 10;
@@ -136,6 +137,19 @@ export async function main(): Promise<void> {
     const only = Number(process.env.BENCH_BACKUP_ONLY ?? 0);
     if (only > 0) {
       for (const variant of VARIANTS.slice(0, only)) logBackup(await measureBackup(server, variant));
+      return;
+    }
+    if (process.env.BENCH_BACKUP_RESTORES === '1') {
+      // The gzip backup, then restores (a) and (b) alone: a quick A/B while working on the restores.
+      const gzip = await measureBackup(server, VARIANTS[0]);
+      logBackup(gzip);
+      await restoreDeletedDataset(server, state.datasetId, gzip.backupId);
+      const gzipFile = join(dir, 'download.gvbk');
+      await download(server, `/api/backups/${gzip.backupId}/download`, gzipFile);
+      await server.stop();
+      server = null;
+      rmSync(dataDir, { recursive: true, force: true });
+      await restoreOnFreshServer(join(dir, 'fresh'), gzipFile, state.datasetId, gzip);
       return;
     }
 

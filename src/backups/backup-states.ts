@@ -1,65 +1,79 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import Database from 'better-sqlite3';
-import { createHash } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
+import { AppError } from '../common/app-error';
 import { AppConfig } from '../config/app-config';
 import { READ_MODEL_DB } from '../projections/read-model-db';
 import { ScratchState } from '../recovery/scratch-state';
 import { copyReadModelSchema } from '../snapshots/read-model-schema';
 import { BackupService } from './backup.service';
+import { BackupManifest } from './format/backup-manifest';
 import { openBackup } from './format/read-backup-records';
+import { verifyWrittenCopy } from './format/verify-written-copy';
 import { loadRecords } from './load-records';
+import { backupStateKey, PreparedBackups } from './prepared-backups';
 
 /**
  * The state a backup holds, as a scratch read-model database, so that restoring from a backup is
  * restoring to a target like a point in time (same preview, conflicts, compensating events, undo).
  * The file is read once, and every check of it (checksums, tag, counts, state hash) must pass
  * before the state is handed out: a damaged file never reaches a diff. The latest one is kept for
- * the preview and then the restore.
+ * the preview and then the restore. A state prepared while the backup was made or uploaded here
+ * (PreparedBackups) stands in for reading the file, once the stored file is shown to be the one it
+ * was prepared from (its manifest and the sha256 of its bytes).
  */
+interface Opened {
+  state: ScratchState;
+  manifest: BackupManifest;
+}
+
 @Injectable()
 export class BackupStates implements OnModuleDestroy {
-  private cached: { key: string; state: Promise<ScratchState>; users: number } | null = null;
+  private cached: { key: string; state: Promise<Opened>; users: number } | null = null;
 
   constructor(
     private readonly backups: BackupService,
     @Inject(READ_MODEL_DB) private readonly liveDb: Database.Database,
     @Inject(AppConfig) private readonly config: AppConfig,
+    private readonly prepared: PreparedBackups,
   ) {}
 
   async onModuleDestroy(): Promise<void> {
     const cached = this.cached;
     this.cached = null;
-    await (await cached?.state.catch(() => null))?.close();
+    await (await cached?.state.catch(() => null))?.state.close();
   }
 
   /**
    * Runs `fn` with the backup's state. The cache is keyed by the backup AND the passphrase, so a
-   * wrong or missing passphrase is refused every time, not only on the first build.
+   * wrong or missing passphrase is refused every time, not only on the first build. `fn` also gets
+   * the manifest of the file the state is from.
    */
-  async use<R>(backupId: string, passphrase: string | undefined, fn: (state: ScratchState) => Promise<R> | R): Promise<R> {
-    const key = `${backupId}:${passphrase === undefined ? '' : createHash('sha256').update(passphrase).digest('hex')}`;
+  async use<R>(backupId: string, passphrase: string | undefined, fn: (state: ScratchState, manifest: BackupManifest) => Promise<R> | R): Promise<R> {
+    const key = backupStateKey(backupId, passphrase);
     if (this.cached?.key !== key) {
       const previous = this.cached;
-      this.cached = { key, state: this.build(backupId, passphrase), users: 0 };
+      const prepared = this.prepared.takeState(key);
+      this.cached = { key, state: prepared ? this.openPrepared(backupId, passphrase, prepared) : this.build(backupId, passphrase), users: 0 };
       this.cached.state.catch(() => (this.cached = null));
-      if (previous && previous.users === 0) void previous.state.then((s) => s.close()).catch(() => undefined);
+      if (previous && previous.users === 0) void previous.state.then((s) => s.state.close()).catch(() => undefined);
     }
     const entry = this.cached!;
     entry.users += 1;
     try {
-      return await fn(await entry.state);
+      const { state, manifest } = await entry.state;
+      return await fn(state, manifest);
     } finally {
       entry.users -= 1;
-      if (this.cached !== entry && entry.users === 0) void entry.state.then((s) => s.close()).catch(() => undefined);
+      if (this.cached !== entry && entry.users === 0) void entry.state.then((s) => s.state.close()).catch(() => undefined);
     }
   }
 
   /** The state read afresh from the stored file (never the cache): what a restore drill must test. */
   async fresh<R>(backupId: string, passphrase: string | undefined, fn: (state: ScratchState) => Promise<R> | R): Promise<R> {
-    const state = await this.build(backupId, passphrase);
+    const { state } = await this.build(backupId, passphrase);
     try {
       return await fn(state);
     } finally {
@@ -67,7 +81,25 @@ export class BackupStates implements OnModuleDestroy {
     }
   }
 
-  private async build(backupId: string, passphrase: string | undefined): Promise<ScratchState> {
+  /**
+   * The prepared state, if the stored file is still exactly the one it was prepared from (else the
+   * file's own error, and the state is dropped); the file itself if the state could not be prepared.
+   */
+  private async openPrepared(backupId: string, passphrase: string | undefined, prepared: { path: Promise<string | null>; manifest: BackupManifest }): Promise<Opened> {
+    const path = await prepared.path;
+    if (!path) return this.build(backupId, passphrase);
+    try {
+      const { body } = await this.backups.open(backupId);
+      const report = await verifyWrittenCopy(body, prepared.manifest);
+      if (!report.ok) throw new AppError(report.error?.code ?? 'BACKUP.CHECKSUM_MISMATCH', report.error?.message ?? 'the stored file is damaged', 400, report.error?.details);
+      return { state: await ScratchState.open(path, prepared.manifest.headPosition, -1, 0), manifest: prepared.manifest };
+    } catch (error) {
+      await rm(path, { force: true });
+      throw error;
+    }
+  }
+
+  private async build(backupId: string, passphrase: string | undefined): Promise<Opened> {
     const path = join(this.config.values.dataDir, 'tmp', `state-backup-${uuidv7()}.sqlite`);
     const { body } = await this.backups.open(backupId);
     const { manifest, records } = await openBackup(body, { passphrase, skipHistory: true });
@@ -83,6 +115,6 @@ export class BackupStates implements OnModuleDestroy {
       await rm(path, { force: true });
       throw error;
     }
-    return ScratchState.open(path, manifest.headPosition, -1, 0);
+    return { state: await ScratchState.open(path, manifest.headPosition, -1, 0), manifest };
   }
 }

@@ -10,12 +10,13 @@ import { BackupSchedulesController } from './backup-schedules.controller';
 import { ExportController } from './export.controller';
 import { BackupsController } from './backups.controller';
 import { backupStorageProvider } from './storage/backup-storage.provider';
+import { PreparedBackups } from './prepared-backups';
 
 /** Backup files: export, verify, keep, schedule, restore from. */
 @Module({
   imports: [JobsModule],
   controllers: [BackupsController, BackupSchedulesController, ExportController],
-  providers: [BackupService, BackupStates, BackupUpload, BackupHealthService, BackupDrill, BackupScheduler, backupStorageProvider],
-  exports: [BackupService, BackupStates, BackupScheduler],
+  providers: [BackupService, BackupStates, BackupUpload, BackupHealthService, BackupDrill, BackupScheduler, PreparedBackups, backupStorageProvider],
+  exports: [BackupService, BackupStates, BackupScheduler, PreparedBackups],
 })
 export class BackupsModule {}

@@ -11,47 +11,71 @@ const BATCH = 50;
 /**
  * Loads state records, in any order, into read-model tables (a scratch database) through the
  * projector's own writer, as the events that would have created them: so a backup's state lands
- * exactly as the projection would hold it. History records are skipped (the state is what counts
- * here). Locations are grouped into chunks per dataset; memory holds one batch.
+ * exactly as the projection would hold it, with `position` as its checkpoint. History records are
+ * skipped (the state is what counts here). Locations are grouped into chunks per dataset; memory
+ * holds one batch.
  */
 export async function loadRecords(db: Database.Database, records: AsyncIterable<BackupRecord>, position: number): Promise<void> {
-  const writer = new SqliteReadModelWriter(db);
-  let batch: GlobeEvent[] = [];
-  let chunk: { datasetId: string; locations: LocationData[] } | null = null;
-  const flushChunk = () => {
-    if (chunk) batch.push({ type: 'LocationsAdded', data: { datasetId: chunk.datasetId, locations: chunk.locations } });
-    chunk = null;
-  };
-  const flush = async () => {
-    flushChunk();
-    writer.apply(asRecorded(batch, position), 'globe');
-    batch = [];
-    await yieldToEventLoop();
-  };
-  for await (const record of records) {
+  const loader = new RecordLoader(db, position);
+  for await (const record of records) if (loader.add(record)) await yieldToEventLoop();
+  loader.finish();
+}
+
+/** loadRecords one record at a time, for a caller that reads the records for something else too (see PreparingSink). */
+export class RecordLoader {
+  private readonly writer: SqliteReadModelWriter;
+  private batch: GlobeEvent[] = [];
+  private chunk: { datasetId: string; locations: LocationData[] } | null = null;
+
+  constructor(
+    db: Database.Database,
+    private readonly position: number,
+  ) {
+    this.writer = new SqliteReadModelWriter(db);
+  }
+
+  /** Adds a record; true when a batch was just written (a good moment to yield to the event loop). */
+  add(record: BackupRecord): boolean {
     switch (record.t) {
       case 'dataset':
-        batch.push({ type: 'DatasetCreated', data: { dataset: record.v } });
+        this.batch.push({ type: 'DatasetCreated', data: { dataset: record.v } });
         break;
       case 'location': {
         const { datasetId, ...location } = record.v;
-        if (chunk && (chunk.datasetId !== datasetId || chunk.locations.length >= MAX_LOCATIONS_PER_EVENT)) flushChunk();
-        chunk ??= { datasetId, locations: [] };
-        chunk.locations.push(location);
+        if (this.chunk && (this.chunk.datasetId !== datasetId || this.chunk.locations.length >= MAX_LOCATIONS_PER_EVENT)) this.flushChunk();
+        this.chunk ??= { datasetId, locations: [] };
+        this.chunk.locations.push(location);
         break;
       }
       case 'settings':
-        batch.push({ type: 'SettingsChanged', data: { patch: record.v } });
+        this.batch.push({ type: 'SettingsChanged', data: { patch: record.v } });
         break;
       case 'configuration':
-        batch.push({ type: 'ConfigurationSaved', data: { configuration: record.v } });
+        this.batch.push({ type: 'ConfigurationSaved', data: { configuration: record.v } });
         break;
       case 'event':
-        break;
+        return false;
     }
-    if (batch.length >= BATCH) await flush();
+    if (this.batch.length < BATCH) return false;
+    this.flush();
+    return true;
   }
-  await flush();
+
+  /** Writes what is left. */
+  finish(): void {
+    this.flush();
+  }
+
+  private flushChunk(): void {
+    if (this.chunk) this.batch.push({ type: 'LocationsAdded', data: { datasetId: this.chunk.datasetId, locations: this.chunk.locations } });
+    this.chunk = null;
+  }
+
+  private flush(): void {
+    this.flushChunk();
+    this.writer.apply(asRecorded(this.batch, this.position), 'globe');
+    this.batch = [];
+  }
 }
 
 /** The writer takes recorded events; these carry the backup's position, which the scratch checkpoint then shows. */

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { eventSchemas, MAX_LOCATIONS_PER_EVENT } from './events';
-import { exactEventChecks } from './exact-event-checks';
+import { backupRecordSchema } from '../backups/format/backup-record';
+import { exactEventChecks, isExactLocationRecord } from './exact-event-checks';
 
 const check = exactEventChecks.LocationsAdded!;
 const json = (v: unknown) => JSON.parse(JSON.stringify(v)) as unknown;
@@ -30,7 +31,7 @@ const oddValue = fc.oneof(
   fc.string({ maxLength: 5 }),
   fc.double(),
 );
-const key = fc.constantFrom('id', 'name', 'latitude', 'longitude', 'quantity', 'properties', 'created_at', 'updated_at', 'extra', 'toJSON', '__proto__');
+const key = fc.constantFrom('datasetId', 'id', 'name', 'latitude', 'longitude', 'quantity', 'properties', 'created_at', 'updated_at', 'extra', 'toJSON', '__proto__');
 
 /** A valid location, then one to three keys set to odd values or deleted. */
 const mutatedLocation = fc
@@ -81,5 +82,51 @@ describe('exact event checks', () => {
     expect(check({ datasetId: 'd', locations: [{ ...location, colour: 'red' }] })).toBe(false);
     expect(check({ datasetId: 'd', locations: [location], extra: 1 })).toBe(false);
     expect(check({ datasetId: 'd', locations: [location] })).toBe(true);
+  });
+});
+
+/** A backup's location record: a valid location with its datasetId, then (mostly) one or two keys set to odd values or deleted, or an odd tag, or an extra key. */
+const locationRecord = fc
+  .tuple(
+    validLocation,
+    fc.string({ minLength: 1, maxLength: 200 }),
+    fc.array(fc.tuple(key, fc.option(oddValue, { nil: undefined, freq: 20 }), fc.boolean()), { maxLength: 2 }),
+    fc.oneof({ arbitrary: fc.constant('location'), weight: 9 }, { arbitrary: fc.constantFrom('dataset', 'event', undefined, 1), weight: 1 }),
+    fc.option(oddValue, { nil: undefined, freq: 10 }),
+  )
+  .map(([location, datasetId, edits, t, extra]) => {
+    const v: Record<string, unknown> = { ...location, datasetId };
+    for (const [k, value, remove] of edits) {
+      if (remove) delete v[k];
+      else Object.defineProperty(v, k, { value, enumerable: true, configurable: true, writable: true });
+    }
+    return extra === undefined ? { t, v } : { t, v, extra };
+  });
+
+describe('exact location record check', () => {
+  it("never accepts what the backup record schema refuses or would change", () => {
+    fc.assert(
+      fc.property(fc.oneof({ arbitrary: locationRecord, weight: 9 }, { arbitrary: oddValue, weight: 1 }), (record) => {
+        if (!isExactLocationRecord(record)) return;
+        const parsed = backupRecordSchema.safeParse(record);
+        expect(parsed.success).toBe(true);
+        expect(json(record)).toEqual(json(parsed.data));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('accepts the ordinary record, so readers skip zod for it', () => {
+    fc.assert(
+      fc.property(validLocation, fc.string({ minLength: 1, maxLength: 200 }), (location, datasetId) => {
+        expect(isExactLocationRecord({ t: 'location', v: { ...location, datasetId } })).toBe(true);
+      }),
+      { numRuns: 500 },
+    );
+    const v = { id: 'a', name: 'A', latitude: 0, longitude: 0, properties: {}, created_at: 't', updated_at: 't', datasetId: 'd' };
+    expect(isExactLocationRecord({ t: 'location', v })).toBe(true);
+    expect(isExactLocationRecord({ t: 'location', v: { ...v, datasetId: '' } })).toBe(false);
+    expect(isExactLocationRecord({ t: 'location', v: { ...v, datasetId: undefined } })).toBe(false);
+    expect(isExactLocationRecord({ t: 'dataset', v })).toBe(false);
   });
 });

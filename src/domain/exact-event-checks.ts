@@ -37,12 +37,31 @@ function isExactLocationsAdded(data: unknown): boolean {
   return true;
 }
 
-/** locationSchema (location.ts), exactly: 7 required keys and an optional finite `quantity`, nothing else. */
-function isExactLocation(l: unknown): boolean {
+/**
+ * A backup's location record (backup-record.ts: `{t: 'location', v: location + datasetId}`), by the
+ * same rule: true only when backupRecordSchema would accept it AND return it unchanged. For the
+ * readers of a backup, which check a million of them (exact-event-checks.spec.ts proves it too).
+ */
+export function isExactLocationRecord(record: unknown): boolean {
+  if (!isPlainObject(record)) return false;
+  let keys = 0;
+  for (const key in record) {
+    if (key !== 't' && key !== 'v') return false;
+    keys += 1;
+  }
+  return keys === 2 && record.t === 'location' && isExactLocation(record.v, true);
+}
+
+/** locationSchema (location.ts), exactly: 7 required keys (8 with `datasetId`) and an optional finite `quantity`, nothing else. */
+function isExactLocation(l: unknown, withDatasetId = false): boolean {
   if (!isPlainObject(l)) return false;
   let keys = 0;
   for (const key in l) {
     switch (key) {
+      case 'datasetId':
+        if (!withDatasetId || !isId(l.datasetId)) return false;
+        keys += 1;
+        break;
       case 'id':
       case 'name':
       case 'latitude':
@@ -60,7 +79,7 @@ function isExactLocation(l: unknown): boolean {
     }
   }
   return (
-    keys === 7 &&
+    keys === (withDatasetId ? 8 : 7) &&
     isId(l.id) &&
     typeof l.name === 'string' &&
     l.name.length <= 1000 &&

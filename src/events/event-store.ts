@@ -124,6 +124,12 @@ export abstract class EventStore {
    * fails half-way (a damaged backup) leaves the store empty. `EVENTS.NOT_EMPTY` (409) otherwise.
    */
   abstract adoptHistory(events: AsyncIterable<RecordedEvent>): Promise<number>;
+  /**
+   * adoptHistory for a history staged beforehand in a file of this store's own (`HistoryStage`,
+   * stage-history.ts, complete: `finish` returned): the same checks and guarantee, without reading
+   * the events again. The caller keeps the file.
+   */
+  abstract adoptStagedHistory(stagingPath: string): Promise<number>;
   /** The position of the first event still in the log: 1, or past it once the log was compacted; 0 for an empty log. */
   abstract firstPosition(): Promise<number>;
   /**

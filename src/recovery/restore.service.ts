@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import Database from 'better-sqlite3';
+import { rm } from 'node:fs/promises';
 import { v7 as uuidv7 } from 'uuid';
 import { Clock } from '../common/clock';
 import { EventMetadata } from '../domain/event-metadata';
@@ -10,6 +11,8 @@ import { openBackup } from '../backups/format/read-backup-records';
 import { passphraseRequired } from '../backups/format/backup-format-errors';
 import { BackupService } from '../backups/backup.service';
 import { BackupStates } from '../backups/backup-states';
+import { APP_VERSION } from '../backups/app-version';
+import { backupStateKey, PreparedBackups } from '../backups/prepared-backups';
 import { EventStore, NewEvent, RecordedEvent } from '../events/event-store';
 import { HeadMovedError } from '../events/event-store.errors';
 import { JobContext, JobRunner } from '../jobs/job-runner';
@@ -74,6 +77,7 @@ export class RestoreService implements OnApplicationBootstrap {
     private readonly stateAt: StateAtService,
     private readonly backupStates: BackupStates,
     private readonly backups: BackupService,
+    private readonly prepared: PreparedBackups,
     private readonly snapshots: SnapshotStore,
     private readonly restorePoints: RestorePointsService,
     private readonly jobs: JobRunner,
@@ -182,14 +186,18 @@ export class RestoreService implements OnApplicationBootstrap {
 
   private async execute(job: JobContext, run: RestoreRun) {
     let base = run.basePosition ?? (await this.store.headPosition());
+    /** Set when the live state at `base` was loaded from the target's own state (see startProjectionFrom). */
+    let installed = false;
     if (base === 0 && 'backupId' in run.target && isWholeScope(run.scope) && (await this.backups.get(run.target.backupId)).includesHistory) {
       job.progress({ phase: 'adopting history' });
       // A backup of a compacted log holds only the recent history: it cannot stand alone, so the
       // state is restored by compensating events instead (the store stays empty on refusal).
-      base = await this.adoptHistory(run.target.backupId, run.passphrase).catch((error) => {
-        if ((error as { code?: string }).code === 'EVENTS.INCOMPLETE_HISTORY') return 0;
+      const adopted = await this.adoptHistory(run.target.backupId, run.passphrase).catch((error) => {
+        if ((error as { code?: string }).code === 'EVENTS.INCOMPLETE_HISTORY') return { head: 0, installed: false };
         throw error;
       });
+      base = adopted.head;
+      installed = adopted.installed;
     }
     job.progress({ phase: 'snapshot' });
     await this.projector.waitFor(base);
@@ -208,8 +216,10 @@ export class RestoreService implements OnApplicationBootstrap {
         const liveBase = checkpointIn(state.db);
         if (liveBase !== base) throw previewStale(base, liveBase);
         const domain = touched && state.domainFor(base, touched);
+        // The live state was loaded from this very state at `base` and has not moved: nothing differs.
+        const same = installed && liveBase === base;
         return this.store
-          .append(restoreStream(run.restoreId), this.restoreEvents(state.db, run, base, counts, domain), 'no_stream', { expectedHead: base })
+          .append(restoreStream(run.restoreId), this.restoreEvents(state.db, run, base, counts, domain, same), 'no_stream', { expectedHead: base })
           .catch((error) => {
             throw error instanceof HeadMovedError ? previewStale(base, (error.details as { actual: number }).actual) : error;
           });
@@ -226,17 +236,48 @@ export class RestoreService implements OnApplicationBootstrap {
    * carry over. The compensating events that follow are then none (the states are equal), but the
    * restore is still recorded by its markers. Answers the new head.
    */
-  private async adoptHistory(backupId: string, passphrase: string | undefined): Promise<number> {
-    const { body } = await this.backups.open(backupId);
-    // The stored file was verified in full when it was listed: its state lines are only counted (the sha256 of its bytes still covers them).
-    const { records } = await openBackup(body, { passphrase, skipState: true });
-    await this.store.adoptHistory(eventsOf(records));
+  private async adoptHistory(backupId: string, passphrase: string | undefined): Promise<{ head: number; installed: boolean }> {
+    // Staged while the upload was verified (PreparedBackups), for the same passphrase only.
+    const staged = await this.prepared.takeHistory(backupStateKey(backupId, passphrase));
+    if (staged) {
+      try {
+        await this.store.adoptStagedHistory(staged);
+      } finally {
+        await rm(staged, { force: true });
+      }
+    } else {
+      const { body } = await this.backups.open(backupId);
+      // The stored file was verified in full when it was listed: its state lines are only counted (the sha256 of its bytes still covers them).
+      const { records } = await openBackup(body, { passphrase, skipState: true });
+      await this.store.adoptHistory(eventsOf(records));
+    }
     const head = await this.store.headPosition();
-    await this.projector.waitFor(head, 3600_000);
-    return head;
+    const installed = await this.startProjectionFrom(backupId, passphrase, head);
+    if (!installed) await this.projector.waitFor(head, 3600_000);
+    return { head, installed };
   }
 
-  private *restoreEvents(db: Database.Database, run: RestoreRun, base: number, counts: RestoreCounts, domain: DiffDomain | null): Generator<NewEvent> {
+  /**
+   * After an adoption, the projection starts from the backup's own state instead of folding the
+   * adopted history again (a million locations), as a rebuild starts from a compacted log's base:
+   * only when this app version wrote the backup, so that its state IS this projector's fold of
+   * those events (checked against the file by its state hash when it was read). A backup from
+   * another version is folded by this projector; the compensating events that follow then make
+   * up any difference. Answers whether it did. The pre-restore snapshot is then a copy of that
+   * state's file, not a `VACUUM INTO` of the read models just loaded from it.
+   */
+  private async startProjectionFrom(backupId: string, passphrase: string | undefined, head: number): Promise<boolean> {
+    return this.backupStates.use(backupId, passphrase, async (state, manifest) => {
+      if (manifest.appVersion !== APP_VERSION || state.position !== head || manifest.headPosition !== head) return false;
+      await this.projector.rebuild(undefined, state.path);
+      this.stateAt.clear();
+      const pending = await this.snapshots.beginFrom(state.path, 'pre-restore');
+      pending.done.catch((error) => this.logger.warn(`pre-restore snapshot at ${head} failed: ${error instanceof Error ? error.message : String(error)}`));
+      return true;
+    });
+  }
+
+  private *restoreEvents(db: Database.Database, run: RestoreRun, base: number, counts: RestoreCounts, domain: DiffDomain | null, same = false): Generator<NewEvent> {
     const metadata: EventMetadata = { ...run.metadata, correlationId: run.restoreId };
     const wrap = (e: GlobeEvent): NewEvent => ({ ...e, metadata });
     yield wrap(RestorePointsService.event(`Before restore ${run.restoreId}`, base, true));
@@ -244,7 +285,7 @@ export class RestoreService implements OnApplicationBootstrap {
       type: 'RestoreStarted',
       data: { restoreId: run.restoreId, target: run.target, scope: run.scope, strategy: run.strategy, basePosition: base, undoOf: run.undoOf },
     });
-    for (const event of compensatingEvents(db, run.scope, run, counts, domain)) yield wrap(event);
+    if (!same) for (const event of compensatingEvents(db, run.scope, run, counts, domain)) yield wrap(event);
     yield wrap({ type: 'RestoreCompleted', data: { restoreId: run.restoreId, counts } });
   }
 

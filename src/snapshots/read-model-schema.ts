@@ -15,12 +15,17 @@ export const STATE_TABLES = [...READ_MODEL_TABLES, 'projection_checkpoints'];
 
 /** Creates the read-model tables and indexes in `target` exactly as `source` has them. */
 export function copyReadModelSchema(source: Database.Database, target: Database.Database): void {
-  const rows = source
+  for (const sql of readModelSchemaSql(source)) target.exec(sql);
+}
+
+/** The statements that create the read-model tables and indexes as `source` has them (tables first). */
+export function readModelSchemaSql(source: Database.Database): string[] {
+  return source
     .prepare<unknown[], { sql: string }>(
       `SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND tbl_name IN (${STATE_TABLES.map(() => '?').join(',')}) ORDER BY type DESC`,
     )
-    .all(...STATE_TABLES);
-  for (const { sql } of rows) target.exec(sql);
+    .all(...STATE_TABLES)
+    .map((row) => row.sql);
 }
 
 /** Drops every table that is not part of the state (jobs, snapshot records) from a copy. */

@@ -117,6 +117,15 @@ export class SnapshotStore implements OnModuleInit, OnApplicationBootstrap, OnMo
 
   /** A snapshot of a scratch state (the state at some past position), e.g. the base of a compacted log. */
   async takeFrom(scratchPath: string, reason: SnapshotReason): Promise<SnapshotView> {
+    return (await this.beginFrom(scratchPath, reason)).done;
+  }
+
+  /**
+   * begin, from a scratch state instead of the live read models: the file is copied (by the file
+   * system, off this thread) and the snapshot finished as begin finishes it. For a state the live
+   * read models were just loaded from, this is their snapshot without a `VACUUM INTO` of them.
+   */
+  async beginFrom(scratchPath: string, reason: SnapshotReason): Promise<PendingSnapshot> {
     const id = uuidv7();
     const copyPath = join(this.dir, `.tmp-${id}.sqlite`);
     try {
@@ -125,7 +134,7 @@ export class SnapshotStore implements OnModuleInit, OnApplicationBootstrap, OnMo
       await rm(copyPath, { force: true });
       throw error;
     }
-    return (await this.finish(id, copyPath, reason)).done;
+    return this.finish(id, copyPath, reason);
   }
 
   /** Whether a snapshot exactly at `position` is listed, or being finished. */

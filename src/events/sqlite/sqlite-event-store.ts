@@ -226,12 +226,16 @@ export class SqliteEventStore extends EventStore {
     const stagingPath = `${this.db.name}.adopting-${process.pid}-${Date.now()}`;
     try {
       await stageHistory(stagingPath, events);
-      const adopted = await this.exclusive(async () => this.commitStaged(stagingPath));
-      if (adopted > 0) this.appended.next(this.stmt.head.get()?.p ?? 0);
-      return adopted;
+      return await this.adoptStagedHistory(stagingPath);
     } finally {
       rmSync(stagingPath, { force: true });
     }
+  }
+
+  async adoptStagedHistory(stagingPath: string): Promise<number> {
+    const adopted = await this.exclusive(async () => this.commitStaged(stagingPath));
+    if (adopted > 0) this.appended.next(this.stmt.head.get()?.p ?? 0);
+    return adopted;
   }
 
   /** Copies a staged log in one transaction, re-checking inside it that the log is still empty. */

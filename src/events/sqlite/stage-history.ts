@@ -13,33 +13,66 @@ const STAGE_CHARS = 4 * 1024 * 1024;
  * can stand on its own (a compacted one cannot): anything else is refused before it is committed.
  */
 export async function stageHistory(path: string, events: AsyncIterable<RecordedEvent>): Promise<void> {
-  const staging = new Database(path);
+  const stage = new HistoryStage(path);
   try {
-    staging.pragma('journal_mode = OFF');
-    staging.exec(EVENTS_SCHEMA);
-    const insert = staging.prepare(`INSERT INTO events (${EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-    const insertMany = staging.transaction((rows: unknown[][]) => {
+    for await (const e of events) stage.add(e);
+    stage.finish();
+  } finally {
+    stage.close();
+  }
+}
+
+/**
+ * stageHistory one event at a time, for a reader that reads the events for something else too (an
+ * upload's verification stages the history a restore may adopt). `add` throws
+ * EVENTS.INCOMPLETE_HISTORY for an event out of sequence; the file is complete only after `finish`.
+ */
+export class HistoryStage {
+  private readonly db: Database.Database;
+  private readonly insertMany: Database.Transaction<(rows: unknown[][]) => void>;
+  private expected = 1;
+  private rows: unknown[][] = [];
+  private chars = 0;
+
+  constructor(readonly path: string) {
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = OFF');
+    this.db.exec(EVENTS_SCHEMA);
+    const insert = this.db.prepare(`INSERT INTO events (${EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    this.insertMany = this.db.transaction((rows: unknown[][]) => {
       for (const row of rows) insert.run(...row);
     });
-    // Rows are serialized as they arrive and written every 1,000 events or STAGE_CHARS of JSON,
-    // whichever comes first: 1,000 import events are a whole million-row import, never to be held at once.
-    let expected = 1;
-    let rows: unknown[][] = [];
-    let chars = 0;
-    for await (const e of events) {
-      if (e.position !== expected++) throw new IncompleteHistoryError(e.position);
-      const data = JSON.stringify(e.data);
-      const metadata = JSON.stringify(e.metadata);
-      rows.push([e.position, e.eventId, e.stream, e.revision, e.type, e.schemaVersion, data, metadata, Date.parse(e.recordedAt)]);
-      chars += data.length + metadata.length;
-      if (rows.length >= 1000 || chars >= STAGE_CHARS) {
-        insertMany(rows);
-        rows = [];
-        chars = 0;
-      }
-    }
-    insertMany(rows);
-  } finally {
-    staging.close();
+  }
+
+  /**
+   * Rows are serialized as they arrive and written every 1,000 events or STAGE_CHARS of JSON,
+   * whichever comes first: 1,000 import events are a whole million-row import, never to be held at once.
+   */
+  add(e: RecordedEvent): void {
+    if (e.position !== this.expected++) throw new IncompleteHistoryError(e.position);
+    const data = JSON.stringify(e.data);
+    const metadata = JSON.stringify(e.metadata);
+    this.rows.push([e.position, e.eventId, e.stream, e.revision, e.type, e.schemaVersion, data, metadata, Date.parse(e.recordedAt)]);
+    this.chars += data.length + metadata.length;
+    if (this.rows.length >= 1000 || this.chars >= STAGE_CHARS) this.flush();
+  }
+
+  /** The last position staged (0: none). */
+  get head(): number {
+    return this.expected - 1;
+  }
+
+  finish(): void {
+    this.flush();
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  private flush(): void {
+    this.insertMany(this.rows);
+    this.rows = [];
+    this.chars = 0;
   }
 }

@@ -1,0 +1,43 @@
+import { createReadStream } from 'node:fs';
+import { parentPort, workerData } from 'node:worker_threads';
+import { BackupPreparation } from './backup-preparation';
+import { PreparationData, PreparationResult } from './backup-preparation-thread';
+import { checkRecord } from './format/check-record';
+import { ndjsonLines } from './format/ndjson-lines';
+import { decodePayload } from './format/payload-decoder';
+import { unlock } from './format/read-backup-records';
+import { readBackupManifest } from './format/read-backup-manifest';
+
+/**
+ * The preparation thread (see BackupPreparationThread): reads the file on its own, every record
+ * parsed, checked against its schema and upcast as a reader does (the order, counts and state hash
+ * are the verification's, running beside it on the main thread), into a BackupPreparation; then
+ * answers the manifest and the sha256 of the stored bytes it read, by which the main thread ties
+ * what was prepared to the file it verified.
+ */
+const data = workerData as PreparationData;
+const reply = (result: PreparationResult) => parentPort!.postMessage(result);
+
+async function prepare(): Promise<PreparationResult> {
+  const { manifest, payload } = await readBackupManifest(createReadStream('', { fd: data.fd, autoClose: false, start: 0 }));
+  let preparation: BackupPreparation | null = null;
+  try {
+    const key = await unlock(manifest, data.passphrase);
+    const decoding = decodePayload(payload, { compression: manifest.payload.compression, key, decode: true });
+    preparation = new BackupPreparation(data.paths, manifest);
+    for await (const line of ndjsonLines(decoding.plaintext!)) {
+      const checked = checkRecord(JSON.parse(line.text));
+      if (!checked.ok) throw new Error(`record on payload line ${line.line} is invalid`);
+      preparation.add(checked.record);
+    }
+    const stored = await decoding.stored;
+    const { historyStaged } = preparation.finish();
+    return { ok: true, manifest: JSON.stringify(manifest), sha256: stored.sha256, historyStaged };
+  } catch (error) {
+    preparation?.discard();
+    payload.destroy();
+    throw error;
+  }
+}
+
+prepare().then(reply, (error: unknown) => reply({ ok: false, message: error instanceof Error ? error.message : String(error) }));
