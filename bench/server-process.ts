@@ -426,9 +426,17 @@ function withKnownStart(spans: PhaseSpan[], phase: string, atMs: number): PhaseS
  */
 export function serverEntry(): string[] {
   const which = process.env.BENCH_SERVER ?? 'src';
-  if (which === 'dist') return ['dist/main.js'];
-  if (which === 'src') return ['-r', '@swc-node/register', 'src/main.ts'];
+  if (which === 'dist') return [...startFlags(), 'dist/main.js'];
+  if (which === 'src') return [...startFlags(), '-r', '@swc-node/register', 'src/main.ts'];
   throw new Error(`BENCH_SERVER must be src or dist, got ${which}`);
+}
+
+/** The node flags `npm start` runs the server with (package.json's start script, `node <flags> dist/main.js`): the bench measures the server as users run it. */
+export function startFlags(): string[] {
+  const start = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+  const flags = /\bnode ((?:--[\w-]+(?:=\S+)? )*)dist\/main\.js/.exec(start);
+  if (!flags) throw new Error(`package.json's start script does not run node [flags] dist/main.js: ${start}`);
+  return flags[1].split(' ').filter(Boolean);
 }
 
 /** The server command line, for the results. */
