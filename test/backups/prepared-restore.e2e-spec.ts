@@ -1,5 +1,9 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { writeBackupFile } from '../../src/backups/format/write-backup-file';
+import { StateReader } from '../../src/backups/state-reader';
 import { TestApp, allAudit, startApp, waitForJob } from '../support/app-harness';
 import { backupNow, backupsDir, download, filesIn, keyOf, seedGlobe, tmpDirOf, upload } from './backup-helpers';
 import { counts, everything, expectStatus, getJson, headPosition, preview, restore, zeroCounts } from '../recovery/recovery-helpers';
@@ -74,6 +78,44 @@ describe('restoring a backup that was prepared while it was made or uploaded', (
     expectStatus(rebuild, 202, 'POST /api/projections/rebuild');
     expect((await waitForJob(fresh.http, rebuild.body.jobId, 60_000)).state).toBe('completed');
     expect(await everything(fresh.http)).toEqual(state);
+  });
+
+  it('a backup another app version wrote: the adopted history is folded by this projector (its state is not taken as the fold), and compensating events make up any difference', async () => {
+    const source = await start();
+    await seedGlobe(source.http, 30);
+    // The file's state as another version's projector might have folded the same history: one
+    // location named differently. (A copy of the read models, changed, with the log's history.)
+    const copy = join(tmpdir(), `older-state-${Date.now()}.sqlite`);
+    const out = join(tmpdir(), `older-${Date.now()}.gvbk`);
+    const live = new Database(join(source.dataDir, 'read-models.sqlite'), { readonly: true });
+    live.prepare('VACUUM INTO ?').run(copy);
+    live.close();
+    const changed = new Database(copy);
+    const { id } = changed.prepare('SELECT id FROM locations ORDER BY id LIMIT 1').get() as { id: string };
+    changed.prepare('UPDATE locations SET name = ? WHERE id = ?').run('Named by an older projector', id);
+    changed.close();
+    const reader = new StateReader(copy);
+    try {
+      const info = { appVersion: '0.0.9', createdAt: new Date().toISOString(), headPosition: reader.position, headRecordedAt: null, includesHistory: true };
+      await writeBackupFile(reader.lines({ logFile: join(source.dataDir, 'events.sqlite') }), info, out, { compression: 'gzip', tmpDir: tmpdir() });
+    } finally {
+      reader.close();
+      rmSync(copy, { force: true });
+    }
+    const expected = await everything(source.http);
+    expected.locations = expected.locations.map((l: { id: string; name: string }) => (l.id === id ? { ...l, name: 'Named by an older projector' } : l));
+
+    const fresh = await start();
+    const up = await upload(fresh.http, readFileSync(out));
+    rmSync(out, { force: true });
+    expectStatus(up, 201, 'upload');
+    await preparedFiles(fresh.dataDir, up.body.id, true);
+    const pv = await preview(fresh.http, { target: { backupId: up.body.id } });
+    const done = await restore(fresh.http, { previewToken: pv.previewToken });
+    // folded, then compensated: the one location the fold names differently is changed back to the file's
+    expect(done.job.result.counts).toEqual(counts({ locations: { changed: 1 } }));
+    expect(await everything(fresh.http)).toEqual(expected);
+    expect(await headPosition(fresh.http)).toBe(up.body.headPosition + 4);
   });
 
   it('a stored file damaged after the upload is refused by the preview, although its state was prepared, and nothing is written', async () => {
