@@ -25,11 +25,17 @@ async function prepare(): Promise<PreparationResult> {
     const key = await unlock(manifest, data.passphrase);
     const decoding = decodePayload(payload, { compression: manifest.payload.compression, key, decode: true });
     preparation = new BackupPreparation(data.paths, manifest);
+    // Without a history to stage, reading stops after the state's lines (the manifest's counts say
+    // how many); the stored bytes are still all read and hashed.
+    const { datasets, locations, settings, configurations } = manifest.counts;
+    const lastLine = data.paths.historyPath ? Number.MAX_SAFE_INTEGER : datasets + locations + settings + configurations;
     for await (const line of ndjsonLines(decoding.plaintext!)) {
+      if (line.line > lastLine) break;
       const checked = checkRecord(JSON.parse(line.text));
       if (!checked.ok) throw new Error(`record on payload line ${line.line} is invalid`);
       preparation.add(checked.record);
     }
+    decoding.abandon();
     const stored = await decoding.stored;
     const { historyStaged } = preparation.finish();
     return { ok: true, manifest: JSON.stringify(manifest), sha256: stored.sha256, historyStaged };

@@ -1,13 +1,16 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import Database from 'better-sqlite3';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
 import { join } from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
 import { AppError } from '../common/app-error';
 import { AppConfig } from '../config/app-config';
 import { READ_MODEL_DB } from '../projections/read-model-db';
 import { ScratchState } from '../recovery/scratch-state';
-import { copyReadModelSchema } from '../snapshots/read-model-schema';
+import { copyReadModelSchema, readModelSchemaSql } from '../snapshots/read-model-schema';
+import { BackupPreparationThread } from './backup-preparation-thread';
 import { BackupService } from './backup.service';
 import { BackupManifest } from './format/backup-manifest';
 import { openBackup } from './format/read-backup-records';
@@ -99,22 +102,51 @@ export class BackupStates implements OnModuleDestroy {
     }
   }
 
+  /**
+   * Reads the stored file (copied to DATA_DIR/tmp first, once) twice at once: this thread checks it
+   * as every reader does (checksums, tag, the state's records, counts and hash; the first failure
+   * is thrown) while a worker loads its state (BackupPreparationThread). The worker's state is
+   * handed out only if every check passed and the worker read those very bytes; should the worker
+   * fail, the state is loaded here instead.
+   */
   private async build(backupId: string, passphrase: string | undefined): Promise<Opened> {
-    const path = join(this.config.values.dataDir, 'tmp', `state-backup-${uuidv7()}.sqlite`);
-    const { body } = await this.backups.open(backupId);
-    const { manifest, records } = await openBackup(body, { passphrase, skipHistory: true });
+    const id = uuidv7();
+    const tmp = join(this.config.values.dataDir, 'tmp');
+    const source = join(tmp, `state-source-${id}.gvbk`);
+    const path = join(tmp, `state-backup-${id}.sqlite`);
+    try {
+      await pipeline((await this.backups.open(backupId)).body, createWriteStream(source));
+      const thread = new BackupPreparationThread(source, { passphrase, paths: { statePath: path, historyPath: null, schemaSql: readModelSchemaSql(this.liveDb) } });
+      let manifest: BackupManifest;
+      try {
+        const opened = await openBackup(createReadStream(source), { passphrase, skipHistory: true });
+        for await (const record of opened.records) void record; // every check; throws the first failure
+        manifest = opened.manifest;
+      } catch (error) {
+        await thread.cancel();
+        throw error;
+      }
+      if (!(await thread.prepared(manifest))) await this.loadHere(source, passphrase, path);
+      return { state: await ScratchState.open(path, manifest.headPosition, -1, 0), manifest };
+    } catch (error) {
+      await rm(path, { force: true });
+      throw error;
+    } finally {
+      await rm(source, { force: true });
+    }
+  }
+
+  /** The state loaded on this thread, from a file that passed every check. */
+  private async loadHere(file: string, passphrase: string | undefined, path: string): Promise<void> {
+    const { manifest, records } = await openBackup(createReadStream(file), { passphrase, skipHistory: true });
     const db = new Database(path);
     try {
       db.pragma('journal_mode = OFF');
       db.pragma('synchronous = OFF');
       copyReadModelSchema(this.liveDb, db);
       await loadRecords(db, records, manifest.headPosition);
+    } finally {
       db.close();
-    } catch (error) {
-      db.close();
-      await rm(path, { force: true });
-      throw error;
     }
-    return { state: await ScratchState.open(path, manifest.headPosition, -1, 0), manifest };
   }
 }
