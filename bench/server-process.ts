@@ -63,7 +63,7 @@ export class ServerProcess {
     ];
     const proc = spawn(process.execPath, args, {
       cwd: ROOT,
-      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...env },
+      env: { ...process.env, ...startCommand().env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...env },
       stdio: profile ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
     });
     const server = new ServerProcess(proc, port, dataDir);
@@ -431,16 +431,23 @@ export function serverEntry(): string[] {
   throw new Error(`BENCH_SERVER must be src or dist, got ${which}`);
 }
 
-/** The node flags `npm start` runs the server with (package.json's start script, `node <flags> dist/main.js`): the bench measures the server as users run it. */
-export function startFlags(): string[] {
+/**
+ * How `npm start` runs the server (package.json's start script, `[VAR=value ...] node <flags>
+ * dist/main.js`): its environment settings and node flags, so that the bench measures the server
+ * as users run it.
+ */
+export function startCommand(): { env: Record<string, string>; flags: string[] } {
   const start = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
-  const flags = /\bnode ((?:--[\w-]+(?:=\S+)? )*)dist\/main\.js/.exec(start);
-  if (!flags) throw new Error(`package.json's start script does not run node [flags] dist/main.js: ${start}`);
-  return flags[1].split(' ').filter(Boolean);
+  const parts = /((?:\b[A-Z_]+=\S+ )*)node ((?:--[\w-]+(?:=\S+)? )*)dist\/main\.js/.exec(start);
+  if (!parts) throw new Error(`package.json's start script does not run [VAR=value ...] node [flags] dist/main.js: ${start}`);
+  const env = Object.fromEntries(parts[1].split(' ').filter(Boolean).map((a) => a.split('=') as [string, string]));
+  return { env, flags: parts[2].split(' ').filter(Boolean) };
 }
 
+const startFlags = () => startCommand().flags;
+
 /** The server command line, for the results. */
-export const serverCommand = () => `node ${serverEntry().join(' ')}`;
+export const serverCommand = () => `${Object.entries(startCommand().env).map(([k, v]) => `${k}=${v} `).join('')}node ${serverEntry().join(' ')}`;
 
 /** A TCP port that was free a moment ago on 127.0.0.1. */
 export function freePort(): Promise<number> {

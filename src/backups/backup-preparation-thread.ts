@@ -29,7 +29,7 @@ const WORKER = __filename.endsWith('.ts')
  * The heap the preparation may use: it holds a batch of records and a few MiB of staged rows. A
  * thread that needs more dies, and the backup is then simply not prepared (the preview reads the file).
  */
-const MAX_OLD_GENERATION_MB = 160;
+const MAX_OLD_GENERATION_MB = 128;
 
 /**
  * Prepares an uploaded backup for its restore on a worker thread (BackupPreparation, in

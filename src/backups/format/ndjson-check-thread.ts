@@ -7,6 +7,11 @@ import { NdjsonFacts, NdjsonFailure } from './ndjson-check';
 
 /** Chunks posted and not yet checked before `push` waits: ~4 MiB of NDJSON at the writer's 64 KiB batches. */
 const MAX_IN_FLIGHT = 64;
+/**
+ * The thread's heap: it holds at most MAX_IN_FLIGHT chunks and the round trip's lag (16 MiB), so
+ * this only stops V8 from letting garbage pile up to hundreds of MiB during a big backup (peak RSS).
+ */
+const MAX_OLD_GENERATION_MB = 128;
 
 /**
  * Under ts (swc-node in the server run from source, @swc/jest in tests) the worker runs the .ts file
@@ -44,7 +49,7 @@ export class NdjsonCheckThread {
   private wake: (() => void) | null = null;
 
   constructor(data: CheckThreadData) {
-    this.worker = new Worker(WORKER.file, { workerData: data, execArgv: WORKER.execArgv });
+    this.worker = new Worker(WORKER.file, { workerData: data, execArgv: WORKER.execArgv, resourceLimits: { maxOldGenerationSizeMb: MAX_OLD_GENERATION_MB } });
     this.result = new Promise<NdjsonFacts>((resolve, reject) => {
       const fail = (error: Error) => {
         this.failure ??= error;
