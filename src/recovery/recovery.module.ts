@@ -7,6 +7,7 @@ import { RebuildController } from './rebuild.controller';
 import { RestoreHistory } from './restore-history';
 import { RestorePointsService } from './restore-points.service';
 import { RestoreService } from './restore.service';
+import { HistoryAdoption } from './history-adoption';
 import { RestoresController } from './restores.controller';
 import { serverSecretProvider } from './server-secret.provider';
 import { StateAtService } from './state-at.service';
@@ -17,7 +18,7 @@ import { TimeTravel } from './time-travel';
 @Module({
   imports: [JobsModule, SnapshotsModule, BackupsModule],
   controllers: [RestoresController, StateController, RebuildController],
-  providers: [StateAtService, TimeTravel, LogCompaction, RestoreService, RestoreHistory, RestorePointsService, serverSecretProvider],
+  providers: [StateAtService, TimeTravel, LogCompaction, RestoreService, HistoryAdoption, RestoreHistory, RestorePointsService, serverSecretProvider],
   exports: [StateAtService, TimeTravel, RestoreService, RestorePointsService],
 })
 export class RecoveryModule {}

@@ -1,19 +1,14 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import Database from 'better-sqlite3';
-import { rm } from 'node:fs/promises';
 import { v7 as uuidv7 } from 'uuid';
 import { Clock } from '../common/clock';
 import { EventMetadata } from '../domain/event-metadata';
 import { GlobeEvent } from '../domain/events';
 import { ConflictStrategy, RestoreCounts, RestoreScope, RestoreTarget, isWholeScope, passphraseOf, publicTarget } from '../domain/restore';
-import { BackupRecord } from '../backups/format/backup-record';
-import { openBackup } from '../backups/format/read-backup-records';
 import { passphraseRequired } from '../backups/format/backup-format-errors';
 import { BackupService } from '../backups/backup.service';
 import { BackupStates } from '../backups/backup-states';
-import { APP_VERSION } from '../backups/app-version';
-import { backupStateKey, PreparedBackups } from '../backups/prepared-backups';
-import { EventStore, NewEvent, RecordedEvent } from '../events/event-store';
+import { EventStore, NewEvent } from '../events/event-store';
 import { HeadMovedError } from '../events/event-store.errors';
 import { JobContext, JobRunner } from '../jobs/job-runner';
 import { Projector } from '../projections/projector';
@@ -23,6 +18,7 @@ import { checkpointOf } from '../snapshots/read-model-schema';
 import { compensatingEvents, emptyCounts } from './compensating-events';
 import { TouchedIds, TouchedIdsCache } from './diff-domain';
 import { DiffDomain } from './diff-sql';
+import { HistoryAdoption } from './history-adoption';
 import { PreviewClaims, signPreview, verifyPreview } from './preview-token';
 import { previewStale, restoreConflicts, targetInFuture } from './recovery-errors';
 import { Overrides } from './restore-plan';
@@ -77,7 +73,7 @@ export class RestoreService implements OnApplicationBootstrap {
     private readonly stateAt: StateAtService,
     private readonly backupStates: BackupStates,
     private readonly backups: BackupService,
-    private readonly prepared: PreparedBackups,
+    private readonly adoption: HistoryAdoption,
     private readonly snapshots: SnapshotStore,
     private readonly restorePoints: RestorePointsService,
     private readonly jobs: JobRunner,
@@ -186,13 +182,13 @@ export class RestoreService implements OnApplicationBootstrap {
 
   private async execute(job: JobContext, run: RestoreRun) {
     let base = run.basePosition ?? (await this.store.headPosition());
-    /** Set when the live state at `base` was loaded from the target's own state (see startProjectionFrom). */
+    /** Set when the live state at `base` was loaded from the target's own state (see HistoryAdoption). */
     let installed = false;
     if (base === 0 && 'backupId' in run.target && isWholeScope(run.scope) && (await this.backups.get(run.target.backupId)).includesHistory) {
       job.progress({ phase: 'adopting history' });
       // A backup of a compacted log holds only the recent history: it cannot stand alone, so the
       // state is restored by compensating events instead (the store stays empty on refusal).
-      const adopted = await this.adoptHistory(run.target.backupId, run.passphrase).catch((error) => {
+      const adopted = await this.adoption.adopt(run.target.backupId, run.passphrase).catch((error) => {
         if ((error as { code?: string }).code === 'EVENTS.INCOMPLETE_HISTORY') return { head: 0, installed: false };
         throw error;
       });
@@ -228,53 +224,6 @@ export class RestoreService implements OnApplicationBootstrap {
     job.progress({ phase: 'projecting' });
     await this.projector.waitFor(appended.lastPosition);
     return { restoreId: run.restoreId, counts, basePosition: base, firstPosition: appended.firstPosition, lastPosition: appended.lastPosition };
-  }
-
-  /**
-   * On an empty instance, a whole restore from a backup with history brings the history itself: the
-   * log becomes the original one, event for event, so the audit trail and point-in-time recovery
-   * carry over. The compensating events that follow are then none (the states are equal), but the
-   * restore is still recorded by its markers. Answers the new head.
-   */
-  private async adoptHistory(backupId: string, passphrase: string | undefined): Promise<{ head: number; installed: boolean }> {
-    // Staged while the upload was verified (PreparedBackups), for the same passphrase only.
-    const staged = await this.prepared.takeHistory(backupStateKey(backupId, passphrase));
-    if (staged) {
-      try {
-        await this.store.adoptStagedHistory(staged);
-      } finally {
-        await rm(staged, { force: true });
-      }
-    } else {
-      const { body } = await this.backups.open(backupId);
-      // The stored file was verified in full when it was listed: its state lines are only counted (the sha256 of its bytes still covers them).
-      const { records } = await openBackup(body, { passphrase, skipState: true });
-      await this.store.adoptHistory(eventsOf(records));
-    }
-    const head = await this.store.headPosition();
-    const installed = await this.startProjectionFrom(backupId, passphrase, head);
-    if (!installed) await this.projector.waitFor(head, 3600_000);
-    return { head, installed };
-  }
-
-  /**
-   * After an adoption, the projection starts from the backup's own state instead of folding the
-   * adopted history again (a million locations), as a rebuild starts from a compacted log's base:
-   * only when this app version wrote the backup, so that its state IS this projector's fold of
-   * those events (checked against the file by its state hash when it was read). A backup from
-   * another version is folded by this projector; the compensating events that follow then make
-   * up any difference. Answers whether it did. The pre-restore snapshot is then a copy of that
-   * state's file, not a `VACUUM INTO` of the read models just loaded from it.
-   */
-  private async startProjectionFrom(backupId: string, passphrase: string | undefined, head: number): Promise<boolean> {
-    return this.backupStates.use(backupId, passphrase, async (state, manifest) => {
-      if (manifest.appVersion !== APP_VERSION || state.position !== head || manifest.headPosition !== head) return false;
-      await this.projector.rebuild(undefined, state.path);
-      this.stateAt.clear();
-      const pending = await this.snapshots.beginFrom(state.path, 'pre-restore');
-      pending.done.catch((error) => this.logger.warn(`pre-restore snapshot at ${head} failed: ${error instanceof Error ? error.message : String(error)}`));
-      return true;
-    });
   }
 
   private *restoreEvents(db: Database.Database, run: RestoreRun, base: number, counts: RestoreCounts, domain: DiffDomain | null, same = false): Generator<NewEvent> {
@@ -315,10 +264,6 @@ export class RestoreService implements OnApplicationBootstrap {
   private livePath(): string {
     return this.liveDb.name;
   }
-}
-
-async function* eventsOf(records: AsyncIterable<BackupRecord>): AsyncIterable<RecordedEvent> {
-  for await (const record of records) if (record.t === 'event') yield record.v as unknown as RecordedEvent;
 }
 
 /** The live read models' checkpoint, read through the attached `live` schema. */
