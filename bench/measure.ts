@@ -62,6 +62,14 @@ function cpuMsSince(start: NodeJS.CpuUsage): number {
   return (d.user + d.system) / 1000;
 }
 
+/**
+ * The issues set memory targets in MB (10^6 bytes) and /proc reports KiB: a peak in MiB meets a
+ * target of `targetMB` only if it is at most `mibOfMB(targetMB)` (400 MB = 381.5 MiB).
+ */
+export const mibOfMB = (mb: number) => (mb * 1e6) / 2 ** 20;
+/** A peak in MiB, in MB for the reports: "381 MiB (400 MB)". */
+export const inMB = (mib: number) => `${mib} MiB (${Math.round((mib * 2 ** 20) / 1e6)} MB)`;
+
 /** The peak resident set size of this process so far, in MiB. */
 export function peakRssMiB(): number {
   return Math.round(process.resourceUsage().maxRSS / 1024);

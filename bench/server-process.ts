@@ -87,6 +87,29 @@ export class ServerProcess {
     return { rssMiB: Math.round(kib('VmRSS') / 1024), peakMiB: Math.round(kib('VmHWM') / 1024) };
   }
 
+  /**
+   * Where the resident memory is, from /proc/<pid>/smaps, in MiB: the main malloc arena ([heap]),
+   * other anonymous mappings by reserved size (glibc's thread arenas reserve 64 MiB each; V8's pages
+   * are 256 KiB multiples), and file-backed pages.
+   */
+  memoryMap(): Record<string, number> {
+    const text = readFileSync(`/proc/${this.pid}/smaps`, 'utf8');
+    const parts: Record<string, number> = {};
+    let bucket = '';
+    for (const line of text.split('\n')) {
+      const head = /^([0-9a-f]+)-([0-9a-f]+) \S+ \S+ \S+ (\d+)\s*(.*)$/.exec(line);
+      if (head) {
+        const size = (parseInt(head[2], 16) - parseInt(head[1], 16)) / 1048576;
+        const name = head[4];
+        bucket = name === '[heap]' ? 'heap' : name.startsWith('[') ? 'other' : name ? 'file' : size >= 60 && size <= 64.1 ? 'arena64' : size >= 1 ? 'anon>=1MiB' : 'anon<1MiB';
+        continue;
+      }
+      const rss = /^Rss:\s+(\d+) kB/.exec(line);
+      if (rss) parts[bucket] = (parts[bucket] ?? 0) + Number(rss[1]) / 1024;
+    }
+    return Object.fromEntries(Object.entries(parts).map(([k, v]) => [k, Math.round(v)]));
+  }
+
   /** Restarts the kernel's peak-RSS counter (`echo 5 > /proc/<pid>/clear_refs`); false if not permitted. */
   resetPeak(): boolean {
     try {

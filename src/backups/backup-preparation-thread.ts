@@ -2,6 +2,7 @@ import { closeSync, openSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { NativeMemory } from '../common/native-memory';
 import { BackupManifest } from './format/backup-manifest';
 import { PreparationPaths } from './backup-preparation';
 
@@ -55,7 +56,10 @@ export class BackupPreparationThread {
       this.worker.once('exit', (code) => resolve({ ok: false, message: `the preparation thread exited (${code})` }));
     });
     // The thread answers when done, then ends: only then is the descriptor no longer in use.
-    this.worker.once('exit', () => closeSync(this.data.fd));
+    this.worker.once('exit', () => {
+      closeSync(this.data.fd);
+      NativeMemory.releaseSoon();
+    });
   }
 
   /** The files, once ready, if they were made from the file `manifest` describes; null (and removed) otherwise. */

@@ -7,6 +7,7 @@ import { basename, extname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { v7 as uuidv7 } from 'uuid';
 import { Clock } from '../common/clock';
+import { NativeMemory } from '../common/native-memory';
 import { READ_MODEL_DB } from '../projections/read-model-db';
 import { copyReadModelSchema } from '../snapshots/read-model-schema';
 import { APP_VERSION } from './app-version';
@@ -37,6 +38,15 @@ export class BackupUpload {
   ) {}
 
   async accept(path: string, actor: string, passphrase?: string, fileName?: string): Promise<BackupView> {
+    try {
+      return await this.acceptAs(path, actor, passphrase, fileName);
+    } finally {
+      // Verifying and preparing a file is bulk work: see NativeMemory.
+      NativeMemory.releaseSoon();
+    }
+  }
+
+  private async acceptAs(path: string, actor: string, passphrase?: string, fileName?: string): Promise<BackupView> {
     const format = await detectBackupFormat(path);
     if (format === null) throw unsupportedUpload();
     const id = uuidv7();

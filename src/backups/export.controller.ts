@@ -8,6 +8,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
 import { Clock } from '../common/clock';
 import { parseInput } from '../common/http/parse-input';
+import { NativeMemory } from '../common/native-memory';
 import { datasetNotFound } from '../domain/domain-errors';
 import { EventStore } from '../events/event-store';
 import { Projector } from '../projections/projector';
@@ -61,6 +62,7 @@ export class ExportController {
       else await this.native(reader, timestamp, res);
     } finally {
       reader.close();
+      NativeMemory.releaseSoon();
     }
   }
 

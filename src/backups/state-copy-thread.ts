@@ -1,5 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
+import { NativeMemory } from '../common/native-memory';
 
 interface CopySetup {
   driver: string;
@@ -20,7 +21,10 @@ export async function copyStateOffThread(source: string, dest: string, position:
     const worker = new Worker(`(${stateCopyThread.toString()})()`, { eval: true, workerData: setup });
     worker.once('message', (checkpoint: number) => resolve(checkpoint));
     worker.once('error', () => resolve(null));
-    worker.once('exit', () => resolve(null));
+    worker.once('exit', () => {
+      resolve(null);
+      NativeMemory.releaseSoon();
+    });
   });
   if (copied === position) return true;
   await rm(dest, { force: true });

@@ -5,6 +5,7 @@ import { DataSource, In } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { AppError } from '../common/app-error';
 import { Clock } from '../common/clock';
+import { NativeMemory } from '../common/native-memory';
 import { FINAL_JOB_STATES, JobKind, JobState, JobView, ProgressUpdate } from './job';
 import { JobEntity } from './job.entity';
 import { JobCancelledError, jobAlreadyRunning, jobNotCancellable, jobNotFound } from './job-errors';
@@ -238,6 +239,8 @@ export class JobRunner implements OnModuleInit, OnModuleDestroy {
     await this.persistInOrder(job, view).catch((e) => this.logger.warn(`could not persist the end of job ${view.id}: ${e}`));
     this.active.delete(view.id);
     this.updates.next({ ...view });
+    // Long work leaves freed native memory resident (see NativeMemory): hand it back once it ends.
+    NativeMemory.releaseSoon();
   }
 
   /**

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/comm
 import Database from 'better-sqlite3';
 import { v7 as uuidv7 } from 'uuid';
 import { Clock } from '../common/clock';
+import { NativeMemory } from '../common/native-memory';
 import { EventMetadata } from '../domain/event-metadata';
 import { GlobeEvent } from '../domain/events';
 import { ConflictStrategy, RestoreCounts, RestoreScope, RestoreTarget, isWholeScope, passphraseOf, publicTarget } from '../domain/restore';
@@ -109,8 +110,9 @@ export class RestoreService implements OnApplicationBootstrap {
 
   /** Runs `fn` with the target's state: the log's at a position, or a backup file's. */
   private withTarget<R>(target: RestoreTarget, position: number, passphrase: string | undefined, fn: (state: ScratchState) => Promise<R>): Promise<R> {
-    if ('backupId' in target) return this.backupStates.use(target.backupId, passphrase, fn);
-    return this.stateAt.use(position, fn);
+    const built = 'backupId' in target ? this.backupStates.use(target.backupId, passphrase, fn) : this.stateAt.use(position, fn);
+    // Building a target state is bulk work (a scratch database, a decoded file): see NativeMemory.
+    return built.finally(() => NativeMemory.releaseSoon());
   }
 
   async preview(requested: RestoreTarget, scope: RestoreScope): Promise<Preview> {
