@@ -1,13 +1,9 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import Database from 'better-sqlite3';
-import { Hash, createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { copyFile, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { createGunzip } from 'node:zlib';
 import { DataSource, LessThanOrEqual } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { Clock } from '../common/clock';
@@ -16,6 +12,7 @@ import { EventStore } from '../events/event-store';
 import { READ_MODEL_DB } from '../projections/read-model-db';
 import { READ_MODEL_SCHEMA_VERSION, StateCounts, checkpointOf, keepOnlyStateTables } from './read-model-schema';
 import { SnapshotCompressor } from './snapshot-file';
+import { checkSnapshotFile, decompressSnapshot } from './snapshot-file-check';
 import { SnapshotSpare } from './snapshot-spare';
 import { SnapshotEntity } from './snapshot.entity';
 
@@ -152,7 +149,7 @@ export class SnapshotStore implements OnModuleInit, OnApplicationBootstrap, OnMo
   /** Decompresses the newest snapshot ahead of the first stateAt that will want it. */
   async onApplicationBootstrap(): Promise<void> {
     const newest = (await this.candidatesAtOrBefore(Number.MAX_SAFE_INTEGER))[0];
-    if (newest) this.spare.prepare(newest.id, (path) => this.invalidatingOnError(newest, path, () => this.decompress(newest, path)));
+    if (newest) this.spare.prepare(newest.id, (path) => this.invalidatingOnError(newest, path, () => decompressSnapshot(this.dir, newest, path)));
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -230,10 +227,10 @@ export class SnapshotStore implements OnModuleInit, OnApplicationBootstrap, OnMo
   async materialize(snapshot: SnapshotEntity, targetPath: string): Promise<void> {
     return this.invalidatingOnError(snapshot, targetPath, async () => {
       if (this.spare.holds(snapshot.id)) {
-        await this.checkFile(snapshot);
+        await checkSnapshotFile(this.dir, snapshot);
         if (await this.spare.take(snapshot.id, targetPath)) return;
       }
-      await this.decompress(snapshot, targetPath);
+      await decompressSnapshot(this.dir, snapshot, targetPath);
     });
   }
 
@@ -248,20 +245,6 @@ export class SnapshotStore implements OnModuleInit, OnApplicationBootstrap, OnMo
       await rm(targetPath, { force: true });
       throw error;
     }
-  }
-
-  /** Decompresses a snapshot into `targetPath`, checking the file's sha256 as it streams. */
-  private async decompress(snapshot: SnapshotEntity, targetPath: string): Promise<void> {
-    const hash = createHash('sha256');
-    await pipeline(createReadStream(join(this.dir, snapshot.file)), hashing(hash), createGunzip(), createWriteStream(targetPath));
-    checkDigest(snapshot, hash.digest('hex'));
-  }
-
-  /** Checks the file's sha256 without decompressing it. */
-  private async checkFile(snapshot: SnapshotEntity): Promise<void> {
-    const hash = createHash('sha256');
-    for await (const chunk of createReadStream(join(this.dir, snapshot.file))) hash.update(chunk as Buffer);
-    checkDigest(snapshot, hash.digest('hex'));
   }
 
   async remove(snapshot: { id: string; file: string }): Promise<void> {
@@ -284,19 +267,6 @@ export class SnapshotStore implements OnModuleInit, OnApplicationBootstrap, OnMo
   private repo() {
     return this.dataSource.getRepository(SnapshotEntity);
   }
-}
-
-function hashing(hash: Hash): Transform {
-  return new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      hash.update(chunk);
-      done(null, chunk);
-    },
-  });
-}
-
-function checkDigest(snapshot: SnapshotEntity, actual: string): void {
-  if (actual !== snapshot.file_sha256) throw new Error(`checksum mismatch (file ${actual}, recorded ${snapshot.file_sha256})`);
 }
 
 /** Drops the non-state tables from a fresh copy and answers its position. */

@@ -10,7 +10,7 @@ import { EVENTS_PRAGMAS, EVENTS_SCHEMA } from './events-schema.sql';
 import { logQueryWhere } from './log-query-sql';
 import { waitForAppend } from './wait-for-append';
 import { AppendEventIds } from './append-event-ids';
-import { stageHistory } from './stage-history';
+import { commitStagedHistory, stageHistory } from './stage-history';
 import { LogWriter } from './log-writer';
 import { RowBatch } from './row-batch';
 import { writerFailureError } from './writer-failure-error';
@@ -233,24 +233,9 @@ export class SqliteEventStore extends EventStore {
   }
 
   async adoptStagedHistory(stagingPath: string): Promise<number> {
-    const adopted = await this.exclusive(async () => this.commitStaged(stagingPath));
+    const adopted = await this.exclusive(async () => commitStagedHistory(this.db, stagingPath));
     if (adopted > 0) this.appended.next(this.stmt.head.get()?.p ?? 0);
     return adopted;
-  }
-
-  /** Copies a staged log in one transaction, re-checking inside it that the log is still empty. */
-  private commitStaged(stagingPath: string): number {
-    this.db.prepare('ATTACH DATABASE ? AS staging').run(stagingPath);
-    try {
-      const copy = this.db.transaction(() => {
-        const head = this.stmt.head.get()?.p ?? 0;
-        if (head !== 0) throw new LogNotEmptyError(head);
-        return this.db.prepare(`INSERT INTO main.events (${EVENT_COLUMNS}) SELECT ${EVENT_COLUMNS} FROM staging.events ORDER BY position`).run().changes;
-      });
-      return copy.immediate();
-    } finally {
-      this.db.exec('DETACH DATABASE staging');
-    }
   }
 
   async firstPosition(): Promise<number> {
