@@ -576,7 +576,9 @@ function limitSummary(rows: LimitRow[]): string {
 
 const mbps = (bytes: number, ms: number) => (ms > 0 ? bytes / MB / (ms / 1000) : 0);
 const pct = (a: number, b: number) => `${((100 * a) / b).toFixed(1)}%`;
-const phaseText = (phases: PhaseSpan[]) => phases.map((p) => `${p.phase} ${seconds(p.toMs - p.fromMs)}`).join(', ');
+/** Each phase's length, and the API's longest unanswered poll in it when that reached 0.5 s (the server's event loop held). */
+const phaseText = (phases: PhaseSpan[]) =>
+  phases.map((p) => `${p.phase} ${seconds(p.toMs - p.fromMs)}${p.maxPollLatencyMs >= 500 ? ` (API held ${seconds(p.maxPollLatencyMs)} s)` : ''}`).join(', ');
 
 function report(r: {
   info: ReturnType<typeof machine>;

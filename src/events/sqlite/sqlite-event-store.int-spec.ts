@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { ManualClock } from '../../common/clock';
@@ -140,6 +141,41 @@ describe('SqliteEventStore', () => {
     await other.close();
     await done;
     expect(seen).toEqual([2, 3, 4]);
+  });
+
+  it('lets other callbacks run during a long append whose events are slow to make', async () => {
+    // Each event takes ~4 ms of this thread to make: 250 of them hold it ~1 s. Without the append's
+    // own yields the writer thread keeps up, every await finds its batch acknowledged, and nothing
+    // else runs until the end (a restore's compensating events held the API 3.8 s this way).
+    const busy = (ms: number) => {
+      const until = performance.now() + ms;
+      while (performance.now() < until);
+    };
+    function* slowEvents() {
+      for (let i = 0; i < 250; i++) {
+        busy(4);
+        yield locationsAdded('1', [location(`slow-${i}`)]);
+      }
+    }
+    // The longest this thread went without running a callback, while the append ran.
+    let longestGap = 0;
+    let last = performance.now();
+    let running = true;
+    const tick = () => {
+      const now = performance.now();
+      longestGap = Math.max(longestGap, now - last);
+      last = now;
+      if (running) setImmediate(tick);
+    };
+    setImmediate(tick);
+    const started = performance.now();
+    await store.append('dataset-1', slowEvents());
+    running = false;
+    const took = performance.now() - started;
+    expect(await store.headPosition()).toBe(250);
+    expect(took).toBeGreaterThan(900);
+    // Yields every 50 ms; the bound leaves room for a loaded machine and is far below the ~1 s hold.
+    expect(longestGap).toBeLessThan(400);
   });
 
   it('stores events durably: WAL with synchronous=FULL', () => {
