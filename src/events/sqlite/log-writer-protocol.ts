@@ -4,7 +4,8 @@ import { EventRow } from './event-row';
 /**
  * Messages between SqliteEventStore (the main thread) and its log writer thread. The thread handles
  * them strictly in order, one transaction at a time: `begin`, any number of `rows`, then `commit`
- * or `rollback`. Only `begin`, `commit`, `rollback`, `close` and acknowledged `rows` are answered.
+ * or `rollback`; or `adopt`, a transaction of its own. Only `begin`, `commit`, `rollback`, `adopt`,
+ * `close` and acknowledged `rows` are answered.
  */
 export type WriterRequest =
   | {
@@ -35,6 +36,12 @@ export type WriterRequest =
       kinds: Array<[type: string, schemaVersion: number, metadata: string]>;
       kindOf: number[];
     }
+  | {
+      op: 'adopt';
+      id: number;
+      /** A staged history (HistoryStage: the log's schema, positions from 1, no gap), copied whole into an empty log. */
+      stagingPath: string;
+    }
   | { op: 'commit'; id: number }
   | { op: 'rollback'; id: number }
   | { op: 'close'; id: number };
@@ -45,6 +52,7 @@ export type WriterFailure =
   | { kind: 'wrong-revision'; stream: string; expected: ExpectedRevision; actual: number }
   | { kind: 'duplicate-event-id'; eventId: string }
   | { kind: 'replay'; row: EventRow }
+  | { kind: 'log-not-empty'; head: number }
   | { kind: 'sqlite'; code: string | null; message: string };
 
 export type WriterReply =

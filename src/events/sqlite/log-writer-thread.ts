@@ -99,6 +99,30 @@ export function logWriterThread(): void {
     reply({ id, ok: true, firstPosition: t.first, lastPosition: t.last, nextExpectedRevision: t.revision, recordedAt: t.recordedAt });
   };
 
+  /**
+   * Copies a staged history into the log in one IMMEDIATE transaction, refusing (nothing copied) if
+   * the log is not empty by then. Here rather than on the main thread: a million locations' history
+   * is ~450 MB of rows, and copying it there held the API for 0.8 s.
+   */
+  const adopt = (m: Extract<WriterRequest, { op: 'adopt' }>) => {
+    rollback();
+    db.prepare('ATTACH DATABASE ? AS staging').run(m.stagingPath);
+    try {
+      db.exec('BEGIN IMMEDIATE');
+      const position = head.get()?.p ?? 0;
+      if (position !== 0) {
+        rollback();
+        return reply({ id: m.id, ok: false, failure: { kind: 'log-not-empty', head: position } });
+      }
+      const copied = db.prepare(`INSERT INTO main.events (${setup.eventColumns}) SELECT ${setup.eventColumns} FROM staging.events ORDER BY position`).run().changes;
+      db.exec('COMMIT');
+      reply({ id: m.id, ok: true, firstPosition: copied > 0 ? 1 : 0, lastPosition: head.get()?.p ?? 0, nextExpectedRevision: copied, recordedAt: 0 });
+    } finally {
+      rollback();
+      db.exec('DETACH DATABASE staging');
+    }
+  };
+
   parentPort!.on('message', (m: WriterRequest) => {
     try {
       switch (m.op) {
@@ -110,6 +134,8 @@ export function logWriterThread(): void {
           return;
         case 'commit':
           return commit(m.id);
+        case 'adopt':
+          return adopt(m);
         case 'rollback':
           rollback();
           return reply({ id: m.id, ok: true, firstPosition: 0, lastPosition: 0, nextExpectedRevision: 0, recordedAt: 0 });
@@ -130,7 +156,7 @@ export function logWriterThread(): void {
         // the connection is already out of its transaction
       }
       tx = { stream: '', revision: 0, recordedAt: 0, first: 0, last: 0, failure };
-      if (m.op === 'commit' || m.op === 'rollback' || m.op === 'close') reply({ id: m.id, ok: false, failure });
+      if (m.op === 'commit' || m.op === 'rollback' || m.op === 'adopt' || m.op === 'close') reply({ id: m.id, ok: false, failure });
     }
   });
 }

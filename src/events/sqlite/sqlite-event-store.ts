@@ -12,7 +12,7 @@ import { logQueryWhere } from './log-query-sql';
 import { positionAtTime } from './position-at-time';
 import { waitForAppend } from './wait-for-append';
 import { AppendEventIds } from './append-event-ids';
-import { commitStagedHistory, stageHistory } from './stage-history';
+import { stageHistory } from './stage-history';
 import { LogWriter } from './log-writer';
 import { RowBatch } from './row-batch';
 import { writerFailureError } from './writer-failure-error';
@@ -247,9 +247,11 @@ export class SqliteEventStore extends EventStore {
   }
 
   async adoptStagedHistory(stagingPath: string): Promise<number> {
-    const adopted = await this.exclusive(async () => commitStagedHistory(this.db, stagingPath));
-    if (adopted > 0) this.appended.next(this.stmt.head.get()?.p ?? 0);
-    return adopted;
+    // Copied by the writer thread (its connection appends; the copy would hold this thread's loop).
+    const reply = await this.exclusive(() => this.writer.request({ op: 'adopt', stagingPath }));
+    if (!reply.ok) throw reply.failure.kind === 'replay' ? new Error('the log writer answered an adoption as a replay') : writerFailureError(reply.failure);
+    if (reply.nextExpectedRevision > 0) this.appended.next(reply.lastPosition);
+    return reply.nextExpectedRevision;
   }
 
   async firstPosition(): Promise<number> {

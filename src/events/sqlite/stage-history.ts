@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { RecordedEvent } from '../event-store';
-import { IncompleteHistoryError, LogNotEmptyError } from '../event-store.errors';
+import { IncompleteHistoryError } from '../event-store.errors';
 import { EVENT_COLUMNS } from './event-row';
 import { EVENTS_SCHEMA } from './events-schema.sql';
 
@@ -19,24 +19,6 @@ export async function stageHistory(path: string, events: AsyncIterable<RecordedE
     stage.finish();
   } finally {
     stage.close();
-  }
-}
-
-/**
- * Copies a staged history into the log of `db` in one IMMEDIATE transaction, re-checking inside it
- * that the log is still empty (LogNotEmptyError otherwise, and nothing copied). Answers the count.
- */
-export function commitStagedHistory(db: Database.Database, stagingPath: string): number {
-  db.prepare('ATTACH DATABASE ? AS staging').run(stagingPath);
-  try {
-    const copy = db.transaction(() => {
-      const head = (db.prepare('SELECT max(position) AS p FROM main.events').get() as { p: number | null }).p ?? 0;
-      if (head !== 0) throw new LogNotEmptyError(head);
-      return db.prepare(`INSERT INTO main.events (${EVENT_COLUMNS}) SELECT ${EVENT_COLUMNS} FROM staging.events ORDER BY position`).run().changes;
-    });
-    return copy.immediate();
-  } finally {
-    db.exec('DETACH DATABASE staging');
   }
 }
 

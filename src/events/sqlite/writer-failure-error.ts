@@ -1,4 +1,4 @@
-import { DuplicateEventIdError, HeadMovedError, WrongExpectedRevisionError } from '../event-store.errors';
+import { DuplicateEventIdError, HeadMovedError, LogNotEmptyError, WrongExpectedRevisionError } from '../event-store.errors';
 import { WriterFailure } from './log-writer-protocol';
 
 /** The store's typed error for a transaction the writer thread refused (a replay is not an error: the store answers it). */
@@ -10,6 +10,8 @@ export function writerFailureError(failure: Exclude<WriterFailure, { kind: 'repl
       return new WrongExpectedRevisionError(failure.stream, failure.expected, failure.actual);
     case 'duplicate-event-id':
       return new DuplicateEventIdError(failure.eventId);
+    case 'log-not-empty':
+      return new LogNotEmptyError(failure.head);
     case 'sqlite':
       return Object.assign(new Error(failure.message), { code: failure.code ?? undefined });
   }
