@@ -56,7 +56,16 @@ export type WriterFailure =
   | { kind: 'sqlite'; code: string | null; message: string };
 
 export type WriterReply =
-  | { id: number; ok: true; firstPosition: number; lastPosition: number; nextExpectedRevision: number; recordedAt: number }
+  | {
+      id: number;
+      ok: true;
+      firstPosition: number;
+      lastPosition: number;
+      nextExpectedRevision: number;
+      recordedAt: number;
+      /** An `adopt`'s answer only: how many events it copied. */
+      adopted?: number;
+    }
   | { id: number; ok: false; failure: WriterFailure };
 
 export interface WriterSetup {

@@ -116,7 +116,7 @@ export function logWriterThread(): void {
       }
       const copied = db.prepare(`INSERT INTO main.events (${setup.eventColumns}) SELECT ${setup.eventColumns} FROM staging.events ORDER BY position`).run().changes;
       db.exec('COMMIT');
-      reply({ id: m.id, ok: true, firstPosition: copied > 0 ? 1 : 0, lastPosition: head.get()?.p ?? 0, nextExpectedRevision: copied, recordedAt: 0 });
+      reply({ id: m.id, ok: true, firstPosition: copied > 0 ? 1 : 0, lastPosition: head.get()?.p ?? 0, nextExpectedRevision: 0, recordedAt: 0, adopted: copied });
     } finally {
       rollback();
       db.exec('DETACH DATABASE staging');

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { ManualClock } from '../../common/clock';
-import { collect, location, locationsAdded, settingsChanged, tempDir } from '../../../test/support/event-fixtures';
+import { asAsync, collect, location, locationsAdded, settingsChanged, tempDir } from '../../../test/support/event-fixtures';
 import { SqliteEventStore } from './sqlite-event-store';
 import { prepareEventData, preparedEvent } from '../serialize-new-event';
 
@@ -178,18 +178,18 @@ describe('SqliteEventStore', () => {
     expect(longestGap).toBeLessThan(400);
   });
 
-  it("adopts another log's whole history through the writer thread, only into an empty log", async () => {
+  it("adopts another log's whole history, only into an empty log", async () => {
     await store.append('dataset-1', [locationsAdded('1', [location('a')]), locationsAdded('1', [location('b')])]);
     await store.append('settings', [settingsChanged({ theme: 'dark' })]);
     const history = await collect(store.readAll());
     const other = new SqliteEventStore(join(dir.dir, 'other.sqlite'), clock);
     try {
-      expect(await other.adoptHistory(toAsync(history))).toBe(3);
+      expect(await other.adoptHistory(asAsync(history))).toBe(3);
       expect(await collect(other.readAll())).toEqual(history);
       // The writer thread appends after it, at the next position and revision.
       const next = await other.append('settings', [settingsChanged({ language: 'fr' })], 0);
       expect(next).toMatchObject({ firstPosition: 4, nextExpectedRevision: 1 });
-      await expect(other.adoptHistory(toAsync(history))).rejects.toMatchObject({ code: 'EVENTS.NOT_EMPTY' });
+      await expect(other.adoptHistory(asAsync(history))).rejects.toMatchObject({ code: 'EVENTS.NOT_EMPTY' });
       expect(await other.headPosition()).toBe(4);
     } finally {
       await other.close();
@@ -202,7 +202,3 @@ describe('SqliteEventStore', () => {
     db.close();
   });
 });
-
-async function* toAsync<T>(items: T[]): AsyncIterable<T> {
-  yield* items;
-}

@@ -250,8 +250,9 @@ export class SqliteEventStore extends EventStore {
     // Copied by the writer thread (its connection appends; the copy would hold this thread's loop).
     const reply = await this.exclusive(() => this.writer.request({ op: 'adopt', stagingPath }));
     if (!reply.ok) throw reply.failure.kind === 'replay' ? new Error('the log writer answered an adoption as a replay') : writerFailureError(reply.failure);
-    if (reply.nextExpectedRevision > 0) this.appended.next(reply.lastPosition);
-    return reply.nextExpectedRevision;
+    const adopted = reply.adopted ?? 0;
+    if (adopted > 0) this.appended.next(reply.lastPosition);
+    return adopted;
   }
 
   async firstPosition(): Promise<number> {

@@ -48,15 +48,7 @@ export function location(
   return { t: 'location', v };
 }
 
-export async function* asAsync<T>(items: Iterable<T>): AsyncGenerator<T> {
-  yield* items;
-}
-
-export async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
-  const all: T[] = [];
-  for await (const item of items) all.push(item);
-  return all;
-}
+export { asAsync, collect } from '../../../../test/support/event-fixtures';
 
 export const locationsOf = (records: BackupRecord[]) => records.filter((r): r is Extract<BackupRecord, { t: 'location' }> => r.t === 'location').map((r) => r.v);
 export const byId = <T extends { id: string }>(items: T[]) => [...items].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

@@ -56,9 +56,7 @@ export function* largeState(locations: number, { events = 0, seed = 1 } = {}): G
   }
 }
 
-export async function* asAsync<T>(items: Iterable<T>): AsyncGenerator<T> {
-  yield* items;
-}
+export { asAsync } from '../../../../test/support/event-fixtures';
 
 export const INFO = { appVersion: '0.1.0-test', createdAt: '2024-05-01T12:00:00.000Z', headPosition: 5, headRecordedAt: '2024-05-01T12:00:00.000Z' };
 
