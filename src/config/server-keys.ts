@@ -54,6 +54,7 @@ export function parseServerKeys(text: string): ServerKey[] {
 
 function decodeKey(text: string, n: number): Buffer {
   if (HEX.test(text)) return Buffer.from(text, 'hex');
+  if (/^[0-9a-fA-F]+$/.test(text) && text.length > 44) throw new Error(`entry ${n}: the key is ${text.length} hex digits, not 64`);
   if (!BASE64.test(text)) throw new Error(`entry ${n}: the key is neither 64 hex digits nor base64`);
   const key = Buffer.from(text.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
   if (key.length !== KEY_BYTES) throw new Error(`entry ${n}: the key is ${key.length} bytes, not ${KEY_BYTES} (generate one with: openssl rand -base64 32)`);
@@ -77,7 +78,7 @@ export function readKeyFile(path: string): ServerKey[] {
     mode = stat.mode & 0o777;
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new Error(`cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(`cannot read ${path}: ${(error as { message?: string }).message ?? String(error)}`);
   }
   if (process.platform !== 'win32' && (mode & 0o007) !== 0) {
     throw new Error(`${path} is accessible to every user (mode ${mode.toString(8).padStart(4, '0')}): make it private, e.g. chmod 600 ${path}`);
