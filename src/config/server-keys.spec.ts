@@ -20,7 +20,7 @@ describe('server keys', () => {
   });
 
   it('reads hex, base64 and url-safe base64, with or without an id, in order, skipping blanks and comments', () => {
-    const text = `# rotated in November\n${K1.toString('hex').toUpperCase()}\n\n  old.1 : ${K2.toString('base64')}  ,2026-12:${K3.toString('base64url')}\n`;
+    const text = `# rotated in November, by ops\n${K1.toString('hex').toUpperCase()}\n\n  old.1 : ${K2.toString('base64')}  ,2026-12:${K3.toString('base64url')}\n`;
     expect(parseServerKeys(text)).toEqual([
       { id: keyIdOf(K1), key: K1 },
       { id: 'old.1', key: K2 },
@@ -32,15 +32,15 @@ describe('server keys', () => {
   it.each([
     ['', 'no key is given'],
     ['# only a comment', 'no key is given'],
-    [Buffer.alloc(16, 7).toString('base64'), 'entry 1: the key is 16 bytes, not 32'],
-    [Buffer.alloc(33, 7).toString('hex'), 'entry 1: the key is 66 hex digits, not 64'],
-    [`${K1.toString('base64')}\nnot a key!`, 'entry 2: the key is neither 64 hex digits nor base64'],
-    [`${K1.toString('base64').slice(0, -2)}F=`, 'entry 1: the key is not valid base64'],
-    [`bad id:${K1.toString('hex')}`, "entry 1: the key id must be 1-64 letters, digits, '.', '_' or '-'"],
-    [`:${K1.toString('hex')}`, 'entry 1: the key id must be'],
-    [`a:${K1.toString('hex')}\na:${K2.toString('hex')}`, 'entries 1 and 2 have the same key id a'],
-    [`${K1.toString('hex')},${keyIdOf(K1)}:${K2.toString('hex')}`, `entries 1 and 2 have the same key id ${keyIdOf(K1)}`],
-    [`a:${K1.toString('hex')}\n\nb:${K1.toString('base64')}`, 'entries 1 and 3 hold the same key'],
+    [Buffer.alloc(16, 7).toString('base64'), 'line 1: the key is 16 bytes, not 32'],
+    [Buffer.alloc(33, 7).toString('hex'), 'line 1: the key is 66 hex digits, not 64'],
+    [`${K1.toString('base64')}\r\nnot a key!`, 'line 2: the key is neither 64 hex digits nor base64'],
+    [`${K1.toString('base64').slice(0, -2)}F=`, 'line 1: the key is not valid base64'],
+    [`bad id:${K1.toString('hex')}`, "line 1: the key id must be 1-64 letters, digits, '.', '_' or '-'"],
+    [`:${K1.toString('hex')}`, 'line 1: the key id must be'],
+    [`a:${K1.toString('hex')}\na:${K2.toString('hex')}`, 'line 1 and line 2 have the same key id a'],
+    [`${K1.toString('hex')},${keyIdOf(K1)}:${K2.toString('hex')}`, `line 1, entry 1 and line 1, entry 2 have the same key id ${keyIdOf(K1)}`],
+    [`a:${K1.toString('hex')}\n\nb:${K1.toString('base64')}`, 'line 1 and line 3 hold the same key'],
   ])('refuses %j: %s, without quoting the key', (text, message) => {
     let thrown: Error | null = null;
     try {
@@ -96,7 +96,7 @@ describe('server keys', () => {
         throw new Error('the configuration was accepted');
       };
       const short = Buffer.alloc(31, 9).toString('base64');
-      expect(failure({ BACKUP_KEY: short })).toBe('Invalid configuration:\n  BACKUP_KEY: entry 1: the key is 31 bytes, not 32 (generate one with: openssl rand -base64 32) (got a value not shown)');
+      expect(failure({ BACKUP_KEY: short })).toBe('Invalid configuration:\n  BACKUP_KEY: line 1: the key is 31 bytes, not 32 (generate one with: openssl rand -base64 32) (got a value not shown)');
       expect(failure({ BACKUP_KEY: K1.toString('hex'), BACKUP_KEY_FILE: file })).toBe('Invalid configuration:\n  BACKUP_KEY: set BACKUP_KEY or BACKUP_KEY_FILE, not both (got a value not shown)');
       chmodSync(file, 0o644);
       expect(failure({ BACKUP_KEY_FILE: file })).toContain(`BACKUP_KEY_FILE: ${file} is accessible to every user (mode 0644)`);

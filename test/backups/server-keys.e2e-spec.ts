@@ -1,6 +1,10 @@
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { BackupScheduler } from '../../src/backups/backup-scheduler';
 import { keyIdOf } from '../../src/config/server-keys';
-import { TestApp, restartApp, sleep, startApp } from '../support/app-harness';
+import { TestApp, restartApp, sleep, startApp, waitForJob } from '../support/app-harness';
+import { ChildServer } from '../support/child-server';
 import { expectStatus, getJson, patch, preview, restore } from '../recovery/recovery-helpers';
 import { backupNow, download, jobOfBackup, listBackups, manifestOf, seedGlobe, upload } from './backup-helpers';
 
@@ -148,5 +152,35 @@ describe('server keys: encrypted backups without a passphrase, rotation, missing
     expect({ status: pv.status, ...pv.body }).toMatchObject({ status: 422, ...wrong });
     expect(await verify(a.id)).toMatchObject({ ok: false, contentChecked: false, error: wrong });
     expect((await getJson(t.http, `/api/backups/${a.id}`)).lastVerifyResult).toBe('ok');
+  });
+});
+
+describe('BACKUP_KEY_FILE, read by the built server at start-up (e2e, child process)', () => {
+  let dir: string;
+  beforeAll(() => (dir = mkdtempSync(join(tmpdir(), 'gv-keyfile-'))));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('refuses to start with a key file other users can read, saying which and why (never the key); starts once it is private and seals with its last key', async () => {
+    const file = join(dir, 'backup.keys');
+    writeFileSync(file, `# keys, oldest first\nold:${K1.toString('hex')}\nnew:${K2.toString('base64')}\n`);
+    chmodSync(file, 0o644);
+    const env = { BACKUP_KEY_FILE: file };
+    const refused = await ChildServer.start({ dataDir: join(dir, 'data'), env, readyTimeoutMs: 20_000 }).then(
+      () => null,
+      (error: Error) => error.message,
+    );
+    expect(refused).toContain(`BACKUP_KEY_FILE: ${file} is accessible to every user (mode 0644): make it private, e.g. chmod 600 ${file}`);
+    for (const key of [K1.toString('hex'), K2.toString('base64')]) expect(refused).not.toContain(key);
+
+    chmodSync(file, 0o600);
+    const child = await ChildServer.start({ dataDir: join(dir, 'data'), env });
+    try {
+      const res = await child.http.post('/api/backups').send({ encrypt: true });
+      expectStatus(res, 202, 'POST /api/backups {encrypt: true}');
+      expect((await waitForJob(child.http, res.body.jobId, 60_000)).state).toBe('completed');
+      expect((await getJson(child.http, `/api/backups/${res.body.backupId}`)).keyId).toBe('new');
+    } finally {
+      await child.stop();
+    }
   });
 });
