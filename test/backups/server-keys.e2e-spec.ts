@@ -2,6 +2,7 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BackupScheduler } from '../../src/backups/backup-scheduler';
+import { backupStateKey, PreparedBackups } from '../../src/backups/prepared-backups';
 import { keyIdOf } from '../../src/config/server-keys';
 import { TestApp, restartApp, sleep, startApp, waitForJob } from '../support/app-harness';
 import { ChildServer } from '../support/child-server';
@@ -140,6 +141,11 @@ describe('server keys: encrypted backups without a passphrase, rotation, missing
       keyId: 'k2',
       lastVerifyResult: 'ok',
     });
+    // the preparation thread read the upload with k2 too (its state is ready); taken here, so the preview reads the file
+    const prepared = t.app.get(PreparedBackups).takeState(backupStateKey(res.body.id, undefined));
+    const statePath = await prepared?.path;
+    expect(statePath).toContain(`state-backup-${res.body.id}.sqlite`);
+    rmSync(statePath!, { force: true });
     await patch(t.http, '/api/settings', { theme: 'light' });
     await restore(t.http, { previewToken: (await preview(t.http, { target: { backupId: res.body.id } })).previewToken });
     expect(await theme()).toBe('dark');
