@@ -60,7 +60,10 @@ export async function verifyBackup(input: Readable, options: PayloadSecrets): Pr
       key = await unlock(manifest, options);
       checks.push({ name, ok: true });
     } catch (error) {
-      if (!(error instanceof AppError)) throw error;
+      if (!(error instanceof AppError)) {
+        payload.destroy();
+        throw error;
+      }
       checks.push({ name, ok: false, detail: error.message, error });
     }
   }
