@@ -21,7 +21,7 @@ export interface DrillResult {
  * A restore drill: the backup is restored into a scratch database (never the live one) and the
  * restored state's hash is compared with the hash its manifest recorded when it was made. A drill
  * that passes proves the file restores, not only that its bytes are intact. Encrypted backups are
- * drilled with BACKUP_PASSPHRASE.
+ * drilled with the server key their manifest names, or BACKUP_PASSPHRASE.
  */
 @Injectable()
 export class BackupDrill {

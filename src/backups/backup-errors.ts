@@ -14,3 +14,6 @@ export const backupRejected = (report: VerifyReport) =>
   });
 export const unsupportedUpload = () =>
   new AppError('BACKUP.UNSUPPORTED_FORMAT', 'the file is neither a Globe Vault backup nor a Globe app project or BackupData JSON file', 415);
+
+/** Encryption asked for with nothing to encrypt with; `message` says what to configure. */
+export const keyNotConfigured = (message: string) => new AppError('BACKUP.KEY_NOT_CONFIGURED', message, 400);

@@ -5,11 +5,14 @@ import { Worker } from 'node:worker_threads';
 import { NativeMemory } from '../common/native-memory';
 import { BackupManifest } from './format/backup-manifest';
 import { PreparationPaths } from './backup-preparation';
+import { ServerKey } from '../config/server-keys';
 
 export interface PreparationData {
   /** An open descriptor of the file (so that it is read even if its name is removed meanwhile); the thread never closes it. */
   fd: number;
   passphrase?: string;
+  /** The server's keys (structured-cloned: each key arrives as a Uint8Array). */
+  keys: readonly ServerKey[];
   paths: PreparationPaths;
 }
 
@@ -47,7 +50,7 @@ export class BackupPreparationThread {
   private readonly data: PreparationData;
 
   /** Starts reading `file` (opened here, closed once the thread is done). */
-  constructor(file: string, options: { passphrase?: string; paths: PreparationPaths }) {
+  constructor(file: string, options: { passphrase?: string; keys: readonly ServerKey[]; paths: PreparationPaths }) {
     this.data = { fd: openSync(file, 'r'), ...options };
     this.worker = new Worker(WORKER.file, { workerData: this.data, execArgv: WORKER.execArgv, resourceLimits: { maxOldGenerationSizeMb: MAX_OLD_GENERATION_MB } });
     this.outcome = new Promise<PreparationResult>((resolve) => {

@@ -22,7 +22,7 @@ async function prepare(): Promise<PreparationResult> {
   const { manifest, payload } = await readBackupManifest(createReadStream('', { fd: data.fd, autoClose: false, start: 0 }));
   let preparation: BackupPreparation | null = null;
   try {
-    const key = await unlock(manifest, data.passphrase);
+    const key = await unlock(manifest, data);
     const decoding = decodePayload(payload, { compression: manifest.payload.compression, key, decode: true });
     preparation = new BackupPreparation(data.paths, manifest);
     // Without a history to stage, reading stops after the state's lines (the manifest's counts say

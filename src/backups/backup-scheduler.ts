@@ -3,6 +3,7 @@ import { CronJob } from 'cron';
 import { AppError } from '../common/app-error';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
+import { KeyRing } from '../config/key-ring';
 import { BackupSchedule, BackupSchedules, DEFAULT_BACKUP_SCHEDULES, backupsToKeep, cronOf } from '../domain/backup-schedule';
 import { EventMetadata } from '../domain/event-metadata';
 import { EventStore } from '../events/event-store';
@@ -10,6 +11,7 @@ import { JobRunner } from '../jobs/job-runner';
 import { ScheduledRunClaims } from '../jobs/scheduled-run-claims';
 import { BackupDrill } from './backup-drill';
 import { BackupService } from './backup.service';
+import { keyNotConfigured } from './backup-errors';
 
 export const BACKUP_SCHEDULES_STREAM = 'backup-schedules';
 
@@ -33,6 +35,7 @@ export class BackupScheduler implements OnApplicationBootstrap, OnModuleDestroy 
     private readonly claims: ScheduledRunClaims,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly keys: KeyRing,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -50,8 +53,8 @@ export class BackupScheduler implements OnApplicationBootstrap, OnModuleDestroy 
   }
 
   async replace(doc: BackupSchedules, metadata: EventMetadata): Promise<BackupSchedules> {
-    if (doc.schedules.some((s) => s.encrypt) && !this.config.values.BACKUP_PASSPHRASE) {
-      throw new AppError('BACKUP.PASSPHRASE_NOT_CONFIGURED', 'encrypted schedules need BACKUP_PASSPHRASE set in the environment', 400);
+    if (doc.schedules.some((s) => s.encrypt) && !this.keys.current() && !this.config.values.BACKUP_PASSPHRASE) {
+      throw keyNotConfigured('encrypted schedules need a server key (BACKUP_KEY or BACKUP_KEY_FILE) or BACKUP_PASSPHRASE set in the environment');
     }
     for (const s of doc.schedules) checkCron(cronOf(s), s.timezone, `schedule ${s.id}`);
     checkCron(doc.drills.cron, 'UTC', 'drills');
@@ -60,13 +63,18 @@ export class BackupScheduler implements OnApplicationBootstrap, OnModuleDestroy 
     return doc;
   }
 
-  /** One scheduled backup, then retention once it verified. Public for tests and for "run now". */
+  /**
+   * One scheduled backup, then retention once it verified. Public for tests and for "run now". An
+   * encrypted schedule uses the server's current key, else BACKUP_PASSPHRASE; with neither (the
+   * environment changed since the schedule was saved) the backup is refused, never made in clear.
+   */
   async runScheduled(schedule: BackupSchedule, retention: BackupSchedules['retention']): Promise<string> {
     const { jobId, backupId } = await this.backups.start({
       kind: 'scheduled',
       compression: schedule.compression,
       includeHistory: schedule.includeHistory,
-      passphrase: schedule.encrypt ? this.config.values.BACKUP_PASSPHRASE : undefined,
+      encrypt: schedule.encrypt,
+      passphrase: schedule.encrypt && !this.keys.current() ? this.config.values.BACKUP_PASSPHRASE : undefined,
       actor: `scheduler:${schedule.id}`,
     });
     void this.afterBackup(jobId, retention);

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
 import { AppError } from '../common/app-error';
 import { AppConfig } from '../config/app-config';
+import { KeyRing } from '../config/key-ring';
 import { READ_MODEL_DB } from '../projections/read-model-db';
 import { ScratchState } from '../recovery/scratch-state';
 import { copyReadModelSchema, readModelSchemaSql } from '../snapshots/read-model-schema';
@@ -41,6 +42,7 @@ export class BackupStates implements OnModuleDestroy {
     @Inject(READ_MODEL_DB) private readonly liveDb: Database.Database,
     @Inject(AppConfig) private readonly config: AppConfig,
     private readonly prepared: PreparedBackups,
+    private readonly keys: KeyRing,
   ) {}
 
   async onModuleDestroy(): Promise<void> {
@@ -51,7 +53,9 @@ export class BackupStates implements OnModuleDestroy {
 
   /**
    * Runs `fn` with the backup's state. The cache is keyed by the backup AND the passphrase, so a
-   * wrong or missing passphrase is refused every time, not only on the first build. `fn` also gets
+   * wrong or missing passphrase is refused every time, not only on the first build. (A backup
+   * sealed with a server key is opened with the key its manifest names, whatever the passphrase;
+   * the keys cannot change while the process runs.) `fn` also gets
    * the manifest of the file the state is from.
    */
   async use<R>(backupId: string, passphrase: string | undefined, fn: (state: ScratchState, manifest: BackupManifest) => Promise<R> | R): Promise<R> {
@@ -116,10 +120,10 @@ export class BackupStates implements OnModuleDestroy {
     const path = join(tmp, `state-backup-${id}.sqlite`);
     try {
       await pipeline((await this.backups.open(backupId)).body, createWriteStream(source));
-      const thread = new BackupPreparationThread(source, { passphrase, paths: { statePath: path, historyPath: null, schemaSql: readModelSchemaSql(this.liveDb) } });
+      const thread = new BackupPreparationThread(source, { passphrase, keys: this.keys.all(), paths: { statePath: path, historyPath: null, schemaSql: readModelSchemaSql(this.liveDb) } });
       let manifest: BackupManifest;
       try {
-        const opened = await openBackup(createReadStream(source), { passphrase, skipHistory: true });
+        const opened = await openBackup(createReadStream(source), { passphrase, keys: this.keys.all(), skipHistory: true });
         for await (const record of opened.records) void record; // every check; throws the first failure
         manifest = opened.manifest;
       } catch (error) {
@@ -138,7 +142,7 @@ export class BackupStates implements OnModuleDestroy {
 
   /** The state loaded on this thread, from a file that passed every check. */
   private async loadHere(file: string, passphrase: string | undefined, path: string): Promise<void> {
-    const { manifest, records } = await openBackup(createReadStream(file), { passphrase, skipHistory: true });
+    const { manifest, records } = await openBackup(createReadStream(file), { passphrase, keys: this.keys.all(), skipHistory: true });
     const db = new Database(path);
     try {
       db.pragma('journal_mode = OFF');

@@ -10,6 +10,8 @@ export interface BackupView {
   format: string;
   compression: string;
   encrypted: boolean;
+  /** The id of the server key an encrypted backup needs; null when it is not encrypted or needs a passphrase. */
+  keyId: string | null;
   storage: string;
   key: string;
   headPosition: number;
@@ -31,6 +33,7 @@ export const toBackupView = (row: BackupEntity): BackupView => ({
   format: row.format,
   compression: row.compression,
   encrypted: !!row.encrypted,
+  keyId: row.key_id ?? null,
   storage: row.storage,
   key: row.key,
   headPosition: row.head_position,

@@ -8,7 +8,10 @@ export const createBackupBody = z
     includeHistory: z.boolean().default(true),
     /** Encrypts the backup with this passphrase (AES-256-GCM, scrypt). The service never stores it. */
     passphrase: z.string().min(8).max(1024).optional(),
+    /** Encrypts the backup; without a passphrase, with the server's current key (BACKUP_KEY / BACKUP_KEY_FILE). */
+    encrypt: z.boolean().optional(),
   })
-  .strict();
+  .strict()
+  .refine((b) => !(b.encrypt === false && b.passphrase !== undefined), { message: 'encrypt: false contradicts a passphrase', path: ['encrypt'] });
 
 export const verifyBackupBody = z.object({ passphrase: z.string().min(1).max(1024).optional() }).strict();

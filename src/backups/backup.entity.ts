@@ -18,6 +18,8 @@ export class BackupEntity {
   @Column('text') format!: string;
   @Column('text') compression!: string;
   @Column('integer') encrypted!: number;
+  /** The server key's id for a backup encrypted with one (null: not encrypted, or by a passphrase). */
+  @Column('text', { nullable: true }) key_id!: string | null;
   @Column('text') storage!: string;
   @Column('integer') head_position!: number;
   @Column('text') state_hash!: string;

@@ -10,13 +10,15 @@ import { DataSource } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { Clock } from '../common/clock';
 import { AppConfig, tmpDirOf } from '../config/app-config';
+import { KeyRing } from '../config/key-ring';
+import { ServerKey } from '../config/server-keys';
 import { EventStore } from '../events/event-store';
 import { SqliteEventStore } from '../events/sqlite/sqlite-event-store';
 import { JobContext, JobRunner } from '../jobs/job-runner';
 import { Projector } from '../projections/projector';
 import { READ_MODEL_DB } from '../projections/read-model-db';
 import { BackupEntity } from './backup.entity';
-import { backupNotFound, backupRejected, backupVerifyFailed } from './backup-errors';
+import { backupNotFound, backupRejected, backupVerifyFailed, keyNotConfigured } from './backup-errors';
 import { BackupView, toBackupView } from './backup-view';
 import { APP_VERSION } from './app-version';
 import { BackupManifest, Compression } from './format/backup-manifest';
@@ -35,10 +37,15 @@ export type BackupKind = 'manual' | 'scheduled' | 'pre-restore' | 'uploaded';
 export interface CreateBackup {
   kind: Exclude<BackupKind, 'uploaded'>;
   compression: Compression;
+  /** With `passphrase`, encrypted with it; else with `encrypt`, with the server's current key. */
   passphrase?: string;
+  encrypt?: boolean;
   includeHistory: boolean;
   actor: string;
 }
+
+/** Failures that say nothing about the file, only about the secret it was read with. */
+const SECRET_FAILURES = new Set(['BACKUP.WRONG_PASSPHRASE', 'BACKUP.KEY_MISSING', 'BACKUP.WRONG_KEY']);
 
 /**
  * What a verification proved: `ok` (every check, content included), `integrity-only` (an encrypted
@@ -74,6 +81,7 @@ export class BackupService implements OnApplicationBootstrap {
     @Inject(AppConfig) private readonly config: AppConfig,
     @Inject(READ_MODEL_DB) private readonly liveDb: Database.Database,
     private readonly prepared: PreparedBackups,
+    private readonly keys: KeyRing,
   ) {}
 
   /**
@@ -90,14 +98,27 @@ export class BackupService implements OnApplicationBootstrap {
     });
   }
 
-  /** Starts a backup job; answers at once with the ids of the job and of the backup it will make. */
+  /**
+   * Starts a backup job; answers at once with the ids of the job and of the backup it will make.
+   * Encryption asked without a passphrase and without a server key is refused here (400), before any job.
+   */
   async start(spec: CreateBackup): Promise<{ jobId: string; backupId: string }> {
     const backupId = uuidv7();
+    const serverKey = this.serverKeyFor(spec);
+    const encrypted = !!spec.passphrase || !!serverKey;
     const job = await this.jobs.start(
-      { kind: 'backup', actor: spec.actor, params: { backupId, kind: spec.kind, compression: spec.compression, encrypted: !!spec.passphrase, includeHistory: spec.includeHistory } },
-      (ctx) => this.create(ctx, backupId, spec),
+      { kind: 'backup', actor: spec.actor, params: { backupId, kind: spec.kind, compression: spec.compression, encrypted, includeHistory: spec.includeHistory } },
+      (ctx) => this.create(ctx, backupId, spec, serverKey),
     );
     return { jobId: job.id, backupId };
+  }
+
+  /** The key a backup is sealed with: the server's current one, when encryption is asked without a passphrase. */
+  private serverKeyFor(spec: CreateBackup): ServerKey | undefined {
+    if (!spec.encrypt || spec.passphrase !== undefined) return undefined;
+    const key = this.keys.current();
+    if (!key) throw keyNotConfigured('encrypt without a passphrase needs a server key: set BACKUP_KEY or BACKUP_KEY_FILE, or give a passphrase');
+    return key;
   }
 
   async list(): Promise<BackupView[]> {
@@ -123,10 +144,10 @@ export class BackupService implements OnApplicationBootstrap {
   /** Reads the whole stored file, checks every checksum and record, and records the result. */
   async verify(id: string, passphrase?: string): Promise<VerifyReport & { backupId: string; verifiedAt: string }> {
     const row = await this.row(id);
-    const report = await verifyBackup(await this.storage.get(row.key), { passphrase });
+    const report = await verifyBackup(await this.storage.get(row.key), { passphrase, keys: this.keys.all() });
     const verifiedAt = this.now();
-    // A mistyped passphrase says nothing about the file: the record keeps what it knew.
-    if (report.error?.code !== 'BACKUP.WRONG_PASSPHRASE') {
+    // A mistyped passphrase or a key this server lacks says nothing about the file: the record keeps what it knew.
+    if (!SECRET_FAILURES.has(report.error?.code ?? '')) {
       await this.repo().update({ id }, { last_verified_at: verifiedAt, last_verify_result: verifyResult(report) });
     }
     return { ...report, backupId: id, verifiedAt };
@@ -154,7 +175,7 @@ export class BackupService implements OnApplicationBootstrap {
     const preparation = written ? null : await this.startPreparation(path, fields.id, fields.passphrase);
     try {
       if (!written) {
-        report = await verifyBackup(createReadStream(path), { passphrase: fields.passphrase });
+        report = await verifyBackup(createReadStream(path), { passphrase: fields.passphrase, keys: this.keys.all() });
         if (!report.ok || !report.manifest) throw backupRejected(report);
       }
       const manifest = written ?? report!.manifest!;
@@ -186,6 +207,7 @@ export class BackupService implements OnApplicationBootstrap {
     const stageHistory = (await this.store.headPosition()) === 0;
     return new BackupPreparationThread(file, {
       passphrase,
+      keys: this.keys.all(),
       paths: {
         statePath: join(this.tmpDir(), `state-backup-${id}.sqlite`),
         historyPath: stageHistory ? join(this.tmpDir(), `history-backup-${id}.sqlite`) : null,
@@ -194,7 +216,7 @@ export class BackupService implements OnApplicationBootstrap {
     });
   }
 
-  private async create(job: JobContext, id: string, spec: CreateBackup): Promise<BackupView> {
+  private async create(job: JobContext, id: string, spec: CreateBackup, serverKey: ServerKey | undefined): Promise<BackupView> {
     await this.projector.waitFor(await this.store.headPosition());
     const tmp = join(this.tmpDir(), `backup-${id}.gvbk`);
     let written: BackupManifest;
@@ -206,7 +228,7 @@ export class BackupService implements OnApplicationBootstrap {
           reader.lines(spec.includeHistory ? this.historySource() : null, job.signal),
           { appVersion: APP_VERSION, createdAt: this.now(), headPosition: reader.position, headRecordedAt: await this.recordedAt(reader.position), includesHistory: spec.includeHistory },
           tmp,
-          { compression: spec.compression, passphrase: spec.passphrase, tmpDir: this.tmpDir(), signal: job.signal, onProgress: (p) => job.progress({ done: p.records, bytes: p.rawBytes }) },
+          { compression: spec.compression, passphrase: spec.passphrase, serverKey, tmpDir: this.tmpDir(), signal: job.signal, onProgress: (p) => job.progress({ done: p.records, bytes: p.rawBytes }) },
         );
       } finally {
         reader.close();
@@ -244,6 +266,7 @@ export class BackupService implements OnApplicationBootstrap {
       format: fields.format,
       compression: m.payload.compression,
       encrypted: m.payload.encryption ? 1 : 0,
+      key_id: m.payload.encryption?.kdf === 'hkdf-sha256' ? m.payload.encryption.keyId : null,
       storage: this.storage.describe(),
       head_position: m.headPosition,
       state_hash: m.stateHash,

@@ -1,7 +1,34 @@
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { parseServerKeys, readKeyFile, ServerKey } from './server-keys';
 
 const booleanFlag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+// ── Server-side keys (BACKUP_KEY / BACKUP_KEY_FILE): encrypted backups and archive segments ──
+/** A key list read by `read`; its error (which never quotes a key) becomes the variable's issue. */
+const keyList = (read: (value: string) => ServerKey[]) =>
+  z.string().transform((value, ctx) => {
+    try {
+      return read(value);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      return z.NEVER;
+    }
+  });
+const backupKeyVariables = {
+  /** Keys as text: `key` or `id:key` (base64 or hex of 32 bytes), separated by commas or newlines; the last is current. */
+  BACKUP_KEY: keyList(parseServerKeys).optional(),
+  /** The same list in a file (one entry a line), refused when other users may read it. */
+  BACKUP_KEY_FILE: keyList(readKeyFile).optional(),
+};
+const oneKeySource = (v: { BACKUP_KEY?: unknown; BACKUP_KEY_FILE?: unknown }, ctx: z.RefinementCtx) => {
+  if (v.BACKUP_KEY && v.BACKUP_KEY_FILE) ctx.addIssue({ code: 'custom', path: ['BACKUP_KEY'], message: 'set BACKUP_KEY or BACKUP_KEY_FILE, not both' });
+};
+/** Values never echoed in an error message. */
+const SECRET_VARIABLES = new Set(['BACKUP_KEY', 'BACKUP_PASSPHRASE']);
+/** The configured server keys, oldest first (the last is current); empty when none is. */
+export const backupKeysOf = (values: AppConfigValues): ServerKey[] => values.BACKUP_KEY_FILE ?? values.BACKUP_KEY ?? [];
+// ── end of server-side keys ──
 
 /** Every setting the service reads from its environment, parsed once at start-up. */
 export const appConfigSchema = z.object({
@@ -21,7 +48,8 @@ export const appConfigSchema = z.object({
   BACKUP_PASSPHRASE: z.string().min(8).optional(),
   /** Serve the built web UI from web/dist when it exists. */
   SERVE_UI: booleanFlag.default(true),
-});
+  ...backupKeyVariables,
+}).superRefine(oneKeySource);
 
 export type AppConfigValues = z.infer<typeof appConfigSchema> & { dataDir: string };
 
@@ -37,7 +65,7 @@ export class AppConfig {
 export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
   const parsed = appConfigSchema.safeParse(env);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message} (got ${JSON.stringify(env[String(i.path[0])])})`);
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message} (got ${SECRET_VARIABLES.has(String(i.path[0])) ? 'a value not shown' : JSON.stringify(env[String(i.path[0])])})`);
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   }
   return new AppConfig({ ...parsed.data, dataDir: resolve(parsed.data.DATA_DIR) });

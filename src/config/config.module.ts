@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { mkdirSync, rmSync } from 'node:fs';
 import { AppConfig, loadConfig, tmpDirOf } from './app-config';
+import { KeyRing } from './key-ring';
 
 /**
  * Parses the environment once, makes sure DATA_DIR exists before any store opens a file in it, and
@@ -18,5 +19,5 @@ export function prepareConfig(env: NodeJS.ProcessEnv): AppConfig {
 }
 
 @Global()
-@Module({ providers: [{ provide: AppConfig, useFactory: () => prepareConfig(process.env) }], exports: [AppConfig] })
+@Module({ providers: [{ provide: AppConfig, useFactory: () => prepareConfig(process.env) }, KeyRing], exports: [AppConfig, KeyRing] })
 export class ConfigModule {}

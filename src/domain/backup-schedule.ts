@@ -16,7 +16,7 @@ export const backupScheduleSchema = z
     timezone: z.string().min(1).max(64).default('UTC'),
     /** The storage named by BACKUP_STORAGE (more come with the cloud drivers). */
     storage: z.literal('default').default('default'),
-    /** Encrypted with BACKUP_PASSPHRASE from the environment (never stored). */
+    /** Encrypted with the server's current key (BACKUP_KEY / BACKUP_KEY_FILE), else BACKUP_PASSPHRASE (neither is stored). */
     encrypt: z.boolean().default(false),
     compression: z.enum(['gzip', 'brotli', 'none']).default('gzip'),
     includeHistory: z.boolean().default(true),

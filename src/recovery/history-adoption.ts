@@ -6,6 +6,7 @@ import { BackupStates } from '../backups/backup-states';
 import { BackupRecord } from '../backups/format/backup-record';
 import { openBackup } from '../backups/format/read-backup-records';
 import { backupStateKey, PreparedBackups } from '../backups/prepared-backups';
+import { KeyRing } from '../config/key-ring';
 import { EventStore, RecordedEvent } from '../events/event-store';
 import { Projector } from '../projections/projector';
 import { SnapshotStore } from '../snapshots/snapshot-store';
@@ -29,6 +30,7 @@ export class HistoryAdoption {
     private readonly backups: BackupService,
     private readonly prepared: PreparedBackups,
     private readonly snapshots: SnapshotStore,
+    private readonly keys: KeyRing,
   ) {}
 
   /**
@@ -47,7 +49,7 @@ export class HistoryAdoption {
     } else {
       const { body } = await this.backups.open(backupId);
       // The stored file was verified in full when it was listed: its state lines are only counted (the sha256 of its bytes still covers them).
-      const { records } = await openBackup(body, { passphrase, skipState: true });
+      const { records } = await openBackup(body, { passphrase, keys: this.keys.all(), skipState: true });
       await this.store.adoptHistory(eventsOf(records));
     }
     const head = await this.store.headPosition();

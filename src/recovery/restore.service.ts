@@ -6,7 +6,8 @@ import { NativeMemory } from '../common/native-memory';
 import { EventMetadata } from '../domain/event-metadata';
 import { GlobeEvent } from '../domain/events';
 import { ConflictStrategy, RestoreCounts, RestoreScope, RestoreTarget, isWholeScope, passphraseOf, publicTarget } from '../domain/restore';
-import { passphraseRequired } from '../backups/format/backup-format-errors';
+import { keyMissing, passphraseRequired } from '../backups/format/backup-format-errors';
+import { KeyRing } from '../config/key-ring';
 import { BackupService } from '../backups/backup.service';
 import { BackupStates } from '../backups/backup-states';
 import { EventStore, NewEvent } from '../events/event-store';
@@ -81,6 +82,7 @@ export class RestoreService implements OnApplicationBootstrap {
     private readonly clock: Clock,
     @Inject(READ_MODEL_DB) private readonly liveDb: Database.Database,
     @Inject(SERVER_SECRET) private readonly secret: Buffer,
+    private readonly keys: KeyRing,
   ) {
     this.touchedIds = new TouchedIdsCache(store);
   }
@@ -144,13 +146,20 @@ export class RestoreService implements OnApplicationBootstrap {
     const claims = verifyPreview(previewToken, this.secret);
     const head = await this.store.headPosition();
     if (head !== claims.basePosition) throw previewStale(claims.basePosition, head);
-    if ('backupId' in claims.target && !passphrase && (await this.backups.get(claims.target.backupId)).encrypted) throw passphraseRequired();
+    if ('backupId' in claims.target) await this.checkSecret(claims.target.backupId, passphrase);
     if (strategy === 'fail') {
       const touched = await this.touched(claims.target, claims.position, head);
       const diff = await this.withTarget(claims.target, claims.position, passphrase, (state) => this.diffWithLive(state, claims.scope, head, touched));
       if (diff.diff.conflicts.count > 0) throw restoreConflicts(diff.diff.conflicts.count);
     }
     return this.launch({ ...claims, restoreId: uuidv7(), strategy, overrides, undoOf: null, metadata, passphrase });
+  }
+
+  /** Refuses at once (before any job) a backup that cannot be opened: no passphrase for one that needs it, or a server key this server lacks. */
+  private async checkSecret(backupId: string, passphrase: string | undefined): Promise<void> {
+    const backup = await this.backups.get(backupId);
+    if (backup.keyId !== null && !this.keys.find(backup.keyId)) throw keyMissing(backup.keyId);
+    if (backup.encrypted && backup.keyId === null && !passphrase) throw passphraseRequired();
   }
 
   /** Restores the state just before `restoreId` began, for the same scope: itself a restore, undoable in turn. */

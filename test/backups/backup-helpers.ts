@@ -32,6 +32,7 @@ export const BACKUP_VIEW_KEYS = [
   'id',
   'includesHistory',
   'key',
+  'keyId',
   'kind',
   'lastDrillAt',
   'lastDrillResult',

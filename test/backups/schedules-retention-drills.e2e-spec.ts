@@ -105,7 +105,7 @@ describe('backup schedules, retention, drills and health (e2e)', () => {
       ['duplicate ids', { schedules: [{ id: 'd', frequency: 'daily' }, { id: 'd', frequency: 'weekly' }] }, 400, 'BACKUP.INVALID_SCHEDULE'],
       ['invalid drill cron', { drills: { enabled: true, cron: '0 25 * * *' } }, 400, 'BACKUP.INVALID_SCHEDULE'],
       ['unknown key', { schedules: [{ id: 'd', frequency: 'daily', hour: 3 }] }, 400, 'BACKUP.INVALID_SCHEDULE'],
-      ['encrypt without BACKUP_PASSPHRASE', { schedules: [{ id: 'e', frequency: 'daily', encrypt: true }] }, 400, 'BACKUP.PASSPHRASE_NOT_CONFIGURED'],
+      ['encrypt without a server key or BACKUP_PASSPHRASE', { schedules: [{ id: 'e', frequency: 'daily', encrypt: true }] }, 400, 'BACKUP.KEY_NOT_CONFIGURED'],
     ];
     const seen: [string, object, number, string][] = [];
     for (const [what, body] of refused) {

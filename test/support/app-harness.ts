@@ -72,10 +72,10 @@ export async function startApp(env: Record<string, string> = {}): Promise<TestAp
 
 /**
  * A second app on an existing DATA_DIR (the first must be stopped before): proves what survives a
- * restart. Its `close()` removes the directory.
+ * restart. Its `close()` removes the directory. `env` as for startApp (e.g. other keys).
  */
-export async function restartApp(dataDir: string): Promise<TestApp> {
-  return boot(dataDir, true);
+export async function restartApp(dataDir: string, env: Record<string, string> = {}): Promise<TestApp> {
+  return boot(dataDir, true, env);
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -22,6 +22,20 @@ export const passphraseRequired = () =>
 export const wrongPassphrase = () =>
   new AppError('BACKUP.WRONG_PASSPHRASE', 'the passphrase does not open this backup (its key check does not match)', 422);
 
+/** The file names a server key this server does not hold: the file may be sound, the key is what is missing. */
+export const keyMissing = (keyId: string) =>
+  new AppError(
+    'BACKUP.KEY_MISSING',
+    `the backup is encrypted with server key ${keyId}, which this server does not hold: add that key to BACKUP_KEY or BACKUP_KEY_FILE (keep older keys after a rotation)`,
+    422,
+    { keyId },
+  );
+
+export const wrongKey = (keyId: string) =>
+  new AppError('BACKUP.WRONG_KEY', `the server key with id ${keyId} does not open this backup (its key check does not match): the key configured under that id is not the one it was encrypted with`, 422, {
+    keyId,
+  });
+
 /** `line` is 1-based within the payload's NDJSON; `path` is the field inside the record ('' for the whole line). */
 export const recordInvalid = (line: number, path: string, message: string) =>
   new AppError('BACKUP.RECORD_INVALID', `record on payload line ${line} is invalid${path ? ` at ${path}` : ''}: ${message}`, 400, {

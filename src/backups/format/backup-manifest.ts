@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { KEY_ID } from '../../config/server-keys';
 
 /** The native format's version. A file from a newer version is refused before anything is read. */
 export const BACKUP_FORMAT_VERSION = 1;
@@ -18,8 +19,8 @@ const base64Of = (bytes: number) =>
  */
 export const SCRYPT_BOUNDS = { minN: 2 ** 10, maxN: 2 ** 17, maxR: 8, maxP: 4 } as const;
 
-/** How the payload was encrypted; never the key. */
-export const encryptionSchema = z.object({
+/** Encrypted with a key derived from a passphrase (scrypt). */
+const passphraseEncryptionSchema = z.object({
   algorithm: z.literal('aes-256-gcm'),
   kdf: z.literal('scrypt'),
   /** base64, 16 bytes */
@@ -37,7 +38,29 @@ export const encryptionSchema = z.object({
   /** base64 HMAC-SHA256(key, "globe-vault key check"): tells a wrong passphrase from a damaged file. */
   keyCheck: base64Of(32),
 });
+
+/**
+ * Encrypted with a server key (BACKUP_KEY / BACKUP_KEY_FILE) named by its id; the payload's own
+ * key is HKDF-SHA256(server key, salt, "globe-vault payload"), so no two files share a GCM key.
+ */
+const serverKeyEncryptionSchema = z.object({
+  algorithm: z.literal('aes-256-gcm'),
+  kdf: z.literal('hkdf-sha256'),
+  /** The server key's id (see config/server-keys.ts): which key a reader needs. */
+  keyId: z.string().regex(KEY_ID),
+  /** base64, 16 bytes */
+  salt: base64Of(16),
+  /** base64, 12 bytes */
+  iv: base64Of(12),
+  /** base64 HMAC-SHA256(payload key, "globe-vault key check"): tells a wrong key (same id, other bytes) from a damaged file. */
+  keyCheck: base64Of(32),
+});
+
+/** How the payload was encrypted; never the key. Told apart by `kdf`; manifests from before server keys are all `scrypt`. */
+export const encryptionSchema = z.discriminatedUnion('kdf', [passphraseEncryptionSchema, serverKeyEncryptionSchema]);
 export type Encryption = z.infer<typeof encryptionSchema>;
+export type PassphraseEncryption = z.infer<typeof passphraseEncryptionSchema>;
+export type ServerKeyEncryption = z.infer<typeof serverKeyEncryptionSchema>;
 
 export const recordCountsSchema = z.object({
   datasets: z.number().int().min(0),

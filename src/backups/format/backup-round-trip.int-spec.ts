@@ -63,7 +63,7 @@ describe('native backup round trip', () => {
         expect(manifest.payload.rawBytes).toBe(Buffer.byteLength(records.map((r) => JSON.stringify(r) + '\n').join('')));
         const file = await readFile(path());
         expect(manifest.payload.bytes).toBe(file.length - payloadOffset(file));
-        expect(manifest.payload.encryption?.N).toBe(passphrase ? 2 ** 10 : undefined);
+        expect((manifest.payload.encryption as { N?: number } | null)?.N).toBe(passphrase ? 2 ** 10 : undefined);
         await rm(path());
       }),
       { numRuns: 25 },

@@ -1,13 +1,20 @@
 import { Readable } from 'node:stream';
 import { BackupManifest } from './backup-manifest';
 import { BackupRecord } from './backup-record';
-import { passphraseRequired, wrongPassphrase } from './backup-format-errors';
+import { keyMissing, passphraseRequired, wrongKey, wrongPassphrase } from './backup-format-errors';
 import { PayloadScan } from './payload-scan';
-import { openPayloadKey, PayloadKey } from './payload-key';
+import { openPayloadKey, openServerKeyedPayloadKey, PayloadKey } from './payload-key';
 import { readBackupManifest } from './read-backup-manifest';
+import { ServerKey } from '../../config/server-keys';
 
-export interface ReadBackupOptions {
+/** What may open an encrypted payload: the passphrase it was written with, or the server key its manifest names. */
+export interface PayloadSecrets {
   passphrase?: string;
+  /** The server's keys; the one whose id the manifest names is used (a passphrase is then not needed). */
+  keys?: readonly ServerKey[];
+}
+
+export interface ReadBackupOptions extends PayloadSecrets {
   /** Skip the history: events are counted but neither parsed, validated nor yielded (a state-only restore). */
   skipHistory?: boolean;
   /** Skip the state: its lines are counted but neither parsed, checked nor hashed (see ScanOptions.skipState: only for a file verified in full before). */
@@ -22,8 +29,8 @@ export interface OpenedBackup {
 
 /**
  * Opens a native backup: the header is read and checked, and for an encrypted payload the
- * passphrase is checked against the manifest's key check (BACKUP.PASSPHRASE_REQUIRED,
- * BACKUP.WRONG_PASSPHRASE) before this resolves and before any byte is decrypted.
+ * passphrase or the server key it names is checked against the manifest's key check
+ * (BACKUP.PASSPHRASE_REQUIRED, BACKUP.WRONG_PASSPHRASE, BACKUP.KEY_MISSING, BACKUP.WRONG_KEY) before this resolves and before any byte is decrypted.
  *
  * `records` then streams the payload: each record is validated (BACKUP.RECORD_INVALID with its line)
  * and events are upcast to this app's schema versions. WARNING, the guarantee is only this:
@@ -43,7 +50,7 @@ export async function openBackup(input: Readable, options: ReadBackupOptions = {
   const { manifest, payload, payloadOffset } = await readBackupManifest(input);
   let key: PayloadKey | null;
   try {
-    key = await unlock(manifest, options.passphrase);
+    key = await unlock(manifest, options);
   } catch (error) {
     payload.destroy();
     throw error;
@@ -58,12 +65,19 @@ export async function* readBackupRecords(input: Readable, options: ReadBackupOpt
   yield* records;
 }
 
-/** The payload's key; null for a payload that is not encrypted. */
-export async function unlock(manifest: BackupManifest, passphrase: string | undefined): Promise<PayloadKey | null> {
+/** The payload's key; null for a payload that is not encrypted. A server-keyed payload ignores any passphrase. */
+export async function unlock(manifest: BackupManifest, secrets: PayloadSecrets): Promise<PayloadKey | null> {
   const encryption = manifest.payload.encryption;
   if (!encryption) return null;
-  if (passphrase === undefined) throw passphraseRequired();
-  const key = await openPayloadKey(passphrase, encryption);
+  if (encryption.kdf === 'hkdf-sha256') {
+    const serverKey = secrets.keys?.find((k) => k.id === encryption.keyId);
+    if (!serverKey) throw keyMissing(encryption.keyId);
+    const key = openServerKeyedPayloadKey(serverKey, encryption);
+    if (!key) throw wrongKey(encryption.keyId);
+    return key;
+  }
+  if (secrets.passphrase === undefined) throw passphraseRequired();
+  const key = await openPayloadKey(secrets.passphrase, encryption);
   if (!key) throw wrongPassphrase();
   return key;
 }

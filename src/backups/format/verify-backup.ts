@@ -1,11 +1,11 @@
 import { Readable } from 'node:stream';
 import { AppError } from '../../common/app-error';
 import { BackupManifest } from './backup-manifest';
-import { wrongPassphrase } from './backup-format-errors';
 import { PayloadCheck } from './payload-checks';
-import { openPayloadKey, PayloadKey } from './payload-key';
+import { PayloadKey } from './payload-key';
 import { PayloadScan } from './payload-scan';
 import { readBackupManifest } from './read-backup-manifest';
+import { PayloadSecrets, unlock } from './read-backup-records';
 
 export interface VerifyCheck {
   name: string;
@@ -23,9 +23,10 @@ export interface VerifyReport {
   /** What a restore from this file can take: the payload is intact and that part's records, counts (and for the state, hash) hold. */
   restorable: { state: boolean; history: boolean };
   /**
-   * False when the payload is encrypted and no passphrase was given: then only the stored bytes'
-   * size and sha256 were checked (integrity), nothing was decrypted, and `restorable` is all false
-   * because nothing about the content was shown.
+   * False when the payload is encrypted and could not be opened (no passphrase given, or the server
+   * key it names not held, or either wrong): then only the stored bytes' size and sha256 were
+   * checked (integrity), nothing was decrypted, and `restorable` is all false because nothing about
+   * the content was shown.
    */
   contentChecked: boolean;
 }
@@ -40,19 +41,31 @@ const FAILED_HEADER_CHECK: Record<string, (typeof HEADER_CHECKS)[number]> = {
 
 /**
  * Reads a whole backup once and reports every check. Never throws for a damaged, truncated, forged
- * or foreign file, nor for a wrong passphrase: those are in the report. It throws only when the
- * input stream itself fails (an I/O error is not a verdict on the file).
+ * or foreign file, nor for a wrong passphrase or a missing or wrong server key: those are in the
+ * report (check `passphrase` or `key`). It throws only when the input stream itself fails (an I/O
+ * error is not a verdict on the file). A passphrase-encrypted file without its passphrase is checked
+ * for integrity only, and that is not a failure.
  */
-export async function verifyBackup(input: Readable, options: { passphrase?: string }): Promise<VerifyReport> {
+export async function verifyBackup(input: Readable, options: PayloadSecrets): Promise<VerifyReport> {
   const opened = await openOrReport(input);
   if ('checks' in opened) return opened;
   const { manifest, payload, payloadOffset } = opened;
   const checks: PayloadCheck[] = HEADER_CHECKS.map((name) => ({ name, ok: true }));
   let key: PayloadKey | null = null;
   const encryption = manifest.payload.encryption;
-  if (encryption && options.passphrase !== undefined) {
-    key = await openPayloadKey(options.passphrase, encryption);
-    checks.push(key ? { name: 'passphrase', ok: true } : { name: 'passphrase', ok: false, detail: wrongPassphrase().message, error: wrongPassphrase() });
+  const byServerKey = encryption?.kdf === 'hkdf-sha256';
+  if (encryption && (byServerKey || options.passphrase !== undefined)) {
+    const name = byServerKey ? 'key' : 'passphrase';
+    try {
+      key = await unlock(manifest, options);
+      checks.push({ name, ok: true });
+    } catch (error) {
+      if (!(error instanceof AppError)) {
+        payload.destroy();
+        throw error;
+      }
+      checks.push({ name, ok: false, detail: error.message, error });
+    }
   }
   const contentChecked = !encryption || key !== null;
   const scan = new PayloadScan(manifest, payload, payloadOffset, { key, skipHistory: false });

@@ -6,7 +6,8 @@ import { eventSchemaVersions } from '../../domain/events';
 import { BACKUP_FORMAT_VERSION, BackupManifest, backupManifestSchema, Compression } from './backup-manifest';
 import { BackupRecord, RecordLines } from './backup-record';
 import { encodeBackupHeader } from './backup-header';
-import { newPayloadKey } from './payload-key';
+import { newPayloadKey, newServerKeyedPayloadKey } from './payload-key';
+import { ServerKey } from '../../config/server-keys';
 import { writePayload } from './write-payload';
 
 export interface BackupInfo {
@@ -21,6 +22,8 @@ export interface WriteBackupOptions {
   compression: Compression;
   /** Encrypts the payload (AES-256-GCM, key from scrypt). An empty passphrase is refused. */
   passphrase?: string;
+  /** Encrypts the payload with this server key instead (AES-256-GCM, key from HKDF; the manifest names its id). Not with a passphrase. */
+  serverKey?: ServerKey;
   /** Where the payload is staged before the header (which needs its size and hash) can be written. */
   tmpDir: string;
   signal?: AbortSignal;
@@ -53,7 +56,9 @@ export async function writeBackupFile(
   const { signal } = options;
   signal?.throwIfAborted();
   if (options.passphrase === '') throw new Error('an empty passphrase cannot encrypt a backup');
-  const sealed = options.passphrase === undefined ? null : await newPayloadKey(options.passphrase, options.scryptN);
+  if (options.passphrase !== undefined && options.serverKey) throw new Error('a backup is encrypted with a passphrase or a server key, not both');
+  const sealed =
+    options.passphrase !== undefined ? await newPayloadKey(options.passphrase, options.scryptN) : options.serverKey ? newServerKeyedPayloadKey(options.serverKey) : null;
   const payloadPath = join(options.tmpDir, `backup-payload-${randomUUID()}.tmp`);
   let outOpened = false;
   try {

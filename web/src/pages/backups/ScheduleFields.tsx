@@ -63,7 +63,7 @@ export function ScheduleFields({ schedule: s, onChange, onRemove }: { schedule: 
       </label>
       <label className="checkbox">
         <input type="checkbox" checked={s.encrypt} onChange={(e) => set('encrypt', e.target.checked)} />
-        <span>Encrypt (with the server’s BACKUP_PASSPHRASE)</span>
+        <span>Encrypt (with the server’s key, or its BACKUP_PASSPHRASE)</span>
       </label>
       <div>
         <button type="button" className="button button-small" onClick={onRemove}>
