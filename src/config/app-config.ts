@@ -2,6 +2,10 @@ import { join, resolve } from 'node:path';
 import { z } from 'zod';
 
 const booleanFlag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const commaList = z
+  .string()
+  .default('')
+  .transform((v) => v.split(',').map((item) => item.trim()).filter(Boolean));
 
 /** Every setting the service reads from its environment, parsed once at start-up. */
 export const appConfigSchema = z.object({
@@ -21,6 +25,22 @@ export const appConfigSchema = z.object({
   BACKUP_PASSPHRASE: z.string().min(8).optional(),
   /** Serve the built web UI from web/dist when it exists. */
   SERVE_UI: booleanFlag.default(true),
+
+  // Access control (src/auth/, README "Security model").
+  /** Seeds the first admin: its HMAC is compared in constant time, the value is never stored. */
+  ADMIN_TOKEN: z.string().min(16, 'at least 16 characters').max(512).optional(),
+  /** Require a token on loopback too (always required when HOST is not loopback). */
+  AUTH_REQUIRED: booleanFlag.default(false),
+  /** Host names (besides loopback ones) the service answers to, e.g. `vault.example.org,vault`. */
+  ALLOWED_HOSTS: commaList,
+  /** Origins allowed to call the API and the progress socket from a browser (CORS); closed when empty. */
+  CORS_ORIGINS: commaList.pipe(z.array(z.url().transform((u) => new URL(u).origin))),
+  /** Requests per minute and client to heavy endpoints (backups, restores, imports, uploads, drills, rebuild). */
+  RATE_LIMIT_HEAVY_PER_MINUTE: z.coerce.number().int().positive().default(300),
+  /** Requests per minute and client to the token endpoints. */
+  RATE_LIMIT_TOKENS_PER_MINUTE: z.coerce.number().int().positive().default(60),
+  /** Refused tokens per minute and client address before every request from it answers 429. */
+  RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().positive().default(100),
 });
 
 export type AppConfigValues = z.infer<typeof appConfigSchema> & { dataDir: string };

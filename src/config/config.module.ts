@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { mkdirSync, rmSync } from 'node:fs';
+import { SERVER_SECRET, serverSecretProvider } from '../common/server-secret.provider';
 import { AppConfig, loadConfig, tmpDirOf } from './app-config';
 
 /**
@@ -18,5 +19,8 @@ export function prepareConfig(env: NodeJS.ProcessEnv): AppConfig {
 }
 
 @Global()
-@Module({ providers: [{ provide: AppConfig, useFactory: () => prepareConfig(process.env) }], exports: [AppConfig] })
+@Module({
+  providers: [{ provide: AppConfig, useFactory: () => prepareConfig(process.env) }, serverSecretProvider],
+  exports: [AppConfig, SERVER_SECRET],
+})
 export class ConfigModule {}
