@@ -57,11 +57,16 @@ export class AppConfig {
 export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
   const parsed = appConfigSchema.safeParse(env);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message} (got ${JSON.stringify(env[String(i.path[0])])})`);
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message} (got ${shown(String(i.path[0]), env[String(i.path[0])])})`);
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   }
   return new AppConfig({ ...parsed.data, dataDir: resolve(parsed.data.DATA_DIR) });
 }
+
+/** Variables whose values must never reach a log, even when they are wrong. */
+const SECRET_VARIABLES = new Set(['ADMIN_TOKEN', 'BACKUP_PASSPHRASE']);
+const shown = (name: string, value: string | undefined): string =>
+  SECRET_VARIABLES.has(name) && value !== undefined ? `a value of ${value.length} characters, not shown` : JSON.stringify(value);
 
 /** DATA_DIR/tmp: staged uploads, scratch states, files being written; emptied at start-up. */
 export const tmpDirOf = (config: AppConfig): string => join(config.values.dataDir, 'tmp');
