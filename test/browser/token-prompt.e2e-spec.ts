@@ -26,6 +26,8 @@ describeInBrowser('the UI on a service that requires tokens', () => {
 
   it('asks for a token, refuses a wrong one, and with the right one loads the data, imports and streams progress', async () => {
     const { page } = s;
+    const cspViolations: string[] = [];
+    page.on('console', (message) => message.text().includes('Content Security Policy') && cspViolations.push(message.text()));
     const gatewayEvents: string[] = [];
     page.on('websocket', (ws) => ws.on('framereceived', (frame) => gatewayEvents.push(String(frame.payload))));
     await page.goto('/data');
@@ -52,6 +54,12 @@ describeInBrowser('the UI on a service that requires tokens', () => {
     expect(gatewayEvents.some((f) => /^42\/progress,\["job\.(progress|completed)"/.test(f))).toBe(true);
     expect(await page.getByRole('dialog').count()).toBe(0);
     expect(s.pageErrors).toEqual([]);
+
+    // The globe (three.js, WebGL) runs under the security headers' CSP too.
+    await page.goto('/');
+    await page.locator('canvas').first().waitFor({ timeout: 30_000 });
+    await page.waitForTimeout(1000);
+    expect(cspViolations).toEqual([]);
 
     const audit = await server.api.get('/api/audit').set({ Authorization: `Bearer ${ADMIN_TOKEN}` }).query({ type: 'DatasetCreated' });
     expect(audit.body.items.map((e: any) => e.metadata.actor)).toContain('token:browser editor');
