@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AuditModule } from './audit/audit.module';
+import { AuthModule } from './auth/auth.module';
 import { BackupsModule } from './backups/backups.module';
 import { AppExceptionFilter } from './common/http/app-exception.filter';
 import { ConfigModule } from './config/config.module';
@@ -20,6 +21,7 @@ import { SnapshotsModule } from './snapshots/snapshots.module';
     CqrsModule.forRoot(),
     EventsModule,
     ProjectionsModule,
+    AuthModule,
     JobsModule,
     GlobeModule,
     ImportsModule,

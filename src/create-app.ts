@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import express, { NextFunction, Request, Response } from 'express';
 import { AppModule } from './app.module';
+import { applyHttpSecurity } from './auth/http-security';
 import { isStreamedBodyRoute } from './common/http/raw-body-routes';
 import { serveUi } from './common/http/serve-ui';
 import { AppError } from './common/app-error';
@@ -18,6 +19,7 @@ export async function createApp(configure?: (app: INestApplication) => void): Pr
   const app = await NestFactory.create<NestExpressApplication>(AppModule, { bodyParser: false, bufferLogs: true });
   const config = app.get(AppConfig).values;
   app.useLogger(LEVELS.slice(0, LEVELS.indexOf(config.LOG_LEVEL) + 1));
+  applyHttpSecurity(app, app.get(AppConfig));
   const json = express.json({ limit: config.MAX_JSON_BYTES, type: ['application/json', 'application/*+json'] });
   app.use((req: Request, res: Response, next: NextFunction) => {
     if (isStreamedBodyRoute(req.originalUrl)) return next();

@@ -4,6 +4,7 @@ import { AppError } from '../common/app-error';
 import { parseInput } from '../common/http/parse-input';
 import { EVENT_TYPES } from '../domain/events';
 import { EventStore, RecordedEvent } from '../events/event-store';
+import { Role } from '../auth/roles';
 
 const isoTime = z.iso.datetime({ offset: true });
 const auditQuery = z
@@ -42,6 +43,7 @@ export class AuditController {
   constructor(private readonly store: EventStore) {}
 
   @Get()
+  @Role('viewer')
   async list(@Query() raw: unknown): Promise<{ items: RecordedEvent[]; next: string | null; olderHistory: unknown }> {
     const q = parseInput(auditQuery, raw, 'QUERY.INVALID');
     const items = await this.store.query({

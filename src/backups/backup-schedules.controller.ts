@@ -3,6 +3,7 @@ import { parseInput } from '../common/http/parse-input';
 import { Ctx, RequestContext } from '../common/http/request-context';
 import { BackupSchedules, backupSchedulesSchema } from '../domain/backup-schedule';
 import { BackupScheduler } from './backup-scheduler';
+import { Role } from '../auth/roles';
 
 @Controller('api/backup-schedules')
 export class BackupSchedulesController {
@@ -10,12 +11,14 @@ export class BackupSchedulesController {
 
   /** The automatic backups (daily, weekly or cron; time zone; encryption), their retention and the restore drills. */
   @Get()
+  @Role('viewer')
   get(): Promise<BackupSchedules> {
     return this.scheduler.current();
   }
 
   /** Replaces the whole document; takes effect at once and is recorded in the audit trail. */
   @Put()
+  @Role('admin')
   put(@Body() body: unknown, @Ctx() ctx: RequestContext): Promise<BackupSchedules> {
     const doc = parseInput(backupSchedulesSchema, body, 'BACKUP.INVALID_SCHEDULE');
     return this.scheduler.replace(doc, { actor: ctx.actor, source: ctx.source, correlationId: ctx.correlationId, causationId: null });

@@ -13,6 +13,8 @@ import { Ctx, RequestContext } from '../common/http/request-context';
 import { createBackupBody, verifyBackupBody } from './backup.dto';
 import { BackupService } from './backup.service';
 import { BackupView } from './backup-view';
+import { RateLimited } from '../auth/rate-limit.guard';
+import { Role } from '../auth/roles';
 
 @Controller('api/backups')
 export class BackupsController {
@@ -26,6 +28,8 @@ export class BackupsController {
 
   /** "Back up now": 202 {jobId, backupId}; the job writes, verifies and stores the file. */
   @Post()
+  @Role('admin')
+  @RateLimited('heavy')
   @HttpCode(202)
   create(@Body() body: unknown, @Ctx() ctx: RequestContext) {
     const input = parseInput(createBackupBody, body ?? {}, 'BACKUP.INVALID_INPUT');
@@ -34,12 +38,14 @@ export class BackupsController {
 
   /** The backup history, newest first. */
   @Get()
+  @Role('viewer')
   async list(): Promise<{ items: BackupView[]; next: null }> {
     return { items: await this.backups.list(), next: null };
   }
 
   /** "Last verified restorable at …", and warnings when the newest verified backup is older than promised. */
   @Get('health')
+  @Role('viewer')
   health(): Promise<BackupHealth> {
     return this.health_.health();
   }
@@ -49,6 +55,8 @@ export class BackupsController {
    * verified in full before it is accepted, then listed with kind `uploaded`.
    */
   @Post('upload')
+  @Role('admin')
+  @RateLimited('heavy')
   @HttpCode(201)
   async upload(
     @Req() req: Request,
@@ -66,12 +74,14 @@ export class BackupsController {
   }
 
   @Get(':id')
+  @Role('viewer')
   get(@Param('id') id: string): Promise<BackupView> {
     return this.backups.get(id);
   }
 
   /** The file itself, streamed. */
   @Get(':id/download')
+  @Role('viewer')
   async download(@Param('id') id: string, @Res() res: Response): Promise<void> {
     const { backup, body } = await this.backups.open(id);
     res.setHeader('Content-Type', 'application/octet-stream');
@@ -83,12 +93,15 @@ export class BackupsController {
 
   /** A restore drill now: the backup restored into a scratch database and checked against its manifest. */
   @Post(':id/drill')
+  @Role('admin')
+  @RateLimited('heavy')
   @HttpCode(200)
   drill(@Param('id') id: string) {
     return this.drills.drill(id);
   }
 
   @Delete(':id')
+  @Role('admin')
   @HttpCode(204)
   async remove(@Param('id') id: string): Promise<void> {
     await this.backups.remove(id);
@@ -96,6 +109,8 @@ export class BackupsController {
 
   /** Reads the whole file and checks every checksum and record; a passphrase lets it check an encrypted backup's content too. */
   @Post(':id/verify')
+  @Role('admin')
+  @RateLimited('heavy')
   @HttpCode(200)
   verify(@Param('id') id: string, @Body() body: unknown, @Headers('x-backup-passphrase') header?: string) {
     const { passphrase } = parseInput(verifyBackupBody, body ?? {}, 'BACKUP.INVALID_INPUT');

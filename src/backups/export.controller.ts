@@ -19,6 +19,7 @@ import { writeBackupData } from './foreign/export-backup-data';
 import { writeLocationsCsv } from './foreign/export-csv';
 import { writeGlobeProject } from './foreign/export-globe-project';
 import { StateReader } from './state-reader';
+import { Role } from '../auth/roles';
 
 const exportQuery = z
   .object({
@@ -45,6 +46,7 @@ export class ExportController {
   ) {}
 
   @Get()
+  @Role('viewer')
   async export(@Query() query: unknown, @Res() res: Response): Promise<void> {
     const { format, datasetId } = parseInput(exportQuery, query, 'EXPORT.INVALID_QUERY');
     await this.projector.waitFor(await this.store.headPosition());

@@ -3,6 +3,10 @@ import { z } from 'zod';
 import { parseServerKeys, readKeyFile, ServerKey } from './server-keys';
 
 const booleanFlag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const commaList = z
+  .string()
+  .default('')
+  .transform((v) => v.split(',').map((item) => item.trim()).filter(Boolean));
 
 // ── Server-side keys (BACKUP_KEY / BACKUP_KEY_FILE): encrypted backups and archive segments ──
 /** A key list read by `read`; its error (which never quotes a key) becomes the variable's issue. */
@@ -24,8 +28,6 @@ const backupKeyVariables = {
 const oneKeySource = (v: { BACKUP_KEY?: unknown; BACKUP_KEY_FILE?: unknown }, ctx: z.RefinementCtx) => {
   if (v.BACKUP_KEY && v.BACKUP_KEY_FILE) ctx.addIssue({ code: 'custom', path: ['BACKUP_KEY'], message: 'set BACKUP_KEY or BACKUP_KEY_FILE, not both' });
 };
-/** Values never echoed in an error message. */
-const SECRET_VARIABLES = new Set(['BACKUP_KEY', 'BACKUP_PASSPHRASE']);
 /** The configured server keys, oldest first (the last is current); empty when none is. */
 export const backupKeysOf = (values: AppConfigValues): ServerKey[] => values.BACKUP_KEY_FILE ?? values.BACKUP_KEY ?? [];
 // ── end of server-side keys ──
@@ -48,6 +50,22 @@ export const appConfigSchema = z.object({
   BACKUP_PASSPHRASE: z.string().min(8).optional(),
   /** Serve the built web UI from web/dist when it exists. */
   SERVE_UI: booleanFlag.default(true),
+
+  // Access control (src/auth/, README "Security model").
+  /** Seeds the first admin: its HMAC is compared in constant time, the value is never stored. */
+  ADMIN_TOKEN: z.string().min(16, 'at least 16 characters').max(512).optional(),
+  /** Require a token on loopback too (always required when HOST is not loopback). */
+  AUTH_REQUIRED: booleanFlag.default(false),
+  /** Host names (besides loopback ones) the service answers to, e.g. `vault.example.org,vault`. */
+  ALLOWED_HOSTS: commaList,
+  /** Origins allowed to call the API and the progress socket from a browser (CORS); closed when empty. */
+  CORS_ORIGINS: commaList.pipe(z.array(z.url().transform((u) => new URL(u).origin))),
+  /** Requests per minute and client to heavy endpoints (backups, restores, imports, uploads, drills, rebuild). */
+  RATE_LIMIT_HEAVY_PER_MINUTE: z.coerce.number().int().positive().default(300),
+  /** Requests per minute and client to the token endpoints. */
+  RATE_LIMIT_TOKENS_PER_MINUTE: z.coerce.number().int().positive().default(60),
+  /** Refused tokens per minute and client address before every request from it answers 429. */
+  RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().positive().default(100),
   ...backupKeyVariables,
 }).superRefine(oneKeySource);
 
@@ -65,11 +83,16 @@ export class AppConfig {
 export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
   const parsed = appConfigSchema.safeParse(env);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message} (got ${SECRET_VARIABLES.has(String(i.path[0])) ? 'a value not shown' : JSON.stringify(env[String(i.path[0])])})`);
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message} (got ${shown(String(i.path[0]), env[String(i.path[0])])})`);
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   }
   return new AppConfig({ ...parsed.data, dataDir: resolve(parsed.data.DATA_DIR) });
 }
+
+/** Variables whose values must never reach a log, even when they are wrong. */
+const SECRET_VARIABLES = new Set(['ADMIN_TOKEN', 'BACKUP_KEY', 'BACKUP_PASSPHRASE']);
+const shown = (name: string, value: string | undefined): string =>
+  SECRET_VARIABLES.has(name) && value !== undefined ? `a value of ${value.length} characters, not shown` : JSON.stringify(value);
 
 /** DATA_DIR/tmp: staged uploads, scratch states, files being written; emptied at start-up. */
 export const tmpDirOf = (config: AppConfig): string => join(config.values.dataDir, 'tmp');

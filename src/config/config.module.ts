@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { mkdirSync, rmSync } from 'node:fs';
+import { SERVER_SECRET, serverSecretProvider } from '../common/server-secret.provider';
 import { AppConfig, loadConfig, tmpDirOf } from './app-config';
 import { KeyRing } from './key-ring';
 
@@ -19,5 +20,8 @@ export function prepareConfig(env: NodeJS.ProcessEnv): AppConfig {
 }
 
 @Global()
-@Module({ providers: [{ provide: AppConfig, useFactory: () => prepareConfig(process.env) }, KeyRing], exports: [AppConfig, KeyRing] })
+@Module({
+  providers: [{ provide: AppConfig, useFactory: () => prepareConfig(process.env) }, serverSecretProvider, KeyRing],
+  exports: [AppConfig, SERVER_SECRET, KeyRing],
+})
 export class ConfigModule {}

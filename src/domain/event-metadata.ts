@@ -10,6 +10,8 @@ export type EventSource = z.infer<typeof eventSourceSchema>;
  */
 export const eventMetadataSchema = z.object({
   actor: z.string().min(1).max(200),
+  /** The display name a client gave (`X-Actor`) beside the token it authenticated with (`actor`). */
+  actorName: z.string().min(1).max(200).optional(),
   source: eventSourceSchema,
   correlationId: z.string().min(1).max(200),
   causationId: z.string().max(200).nullable(),

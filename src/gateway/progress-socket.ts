@@ -1,4 +1,5 @@
 import { ExtendedError, Namespace, Socket } from 'socket.io';
+import { SocketAccess } from '../auth/socket-access';
 import { JobKind, JobView } from '../jobs/job';
 import { DeliveryLedger } from './delivery-ledger';
 import { ProgressViewer, authenticateHandshake } from './progress-access';
@@ -30,13 +31,18 @@ export type ProgressSocket = Socket<ProgressClientEvents, ProgressServerEvents, 
  * who connects, and the socket gets its own delivery ledger. A refused connection reaches the client
  * as `connect_error` whose `data` is `{code, message}`.
  */
-export function admitConnection(socket: ProgressSocket, next: (error?: ExtendedError) => void): void {
-  try {
-    socket.data.viewer = authenticateHandshake(socket.handshake);
-    socket.data.ledger = new DeliveryLedger();
-    next();
-  } catch (error) {
-    const failure = toFailure(error);
-    next(Object.assign(new Error(failure.message), { data: failure }));
-  }
+export function admitConnection(access: SocketAccess): (socket: ProgressSocket, next: (error?: ExtendedError) => void) => void {
+  return (socket, next) => {
+    authenticateHandshake(access, socket.handshake).then(
+      (viewer) => {
+        socket.data.viewer = viewer;
+        socket.data.ledger = new DeliveryLedger();
+        next();
+      },
+      (error: unknown) => {
+        const failure = toFailure(error);
+        next(Object.assign(new Error(failure.message), { data: failure }));
+      },
+    );
+  };
 }

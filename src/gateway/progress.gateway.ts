@@ -1,6 +1,7 @@
 import { Logger, OnModuleDestroy } from '@nestjs/common';
 import { Ack, ConnectedSocket, MessageBody, OnGatewayInit, SubscribeMessage, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
 import { Subscription as RxSubscription } from 'rxjs';
+import { SocketAccess } from '../auth/socket-access';
 import { parseInput } from '../common/http/parse-input';
 import { JobView } from '../jobs/job';
 import { JobRunner } from '../jobs/job-runner';
@@ -18,18 +19,23 @@ import { ProgressNamespace, ProgressSocket, admitConnection } from './progress-s
  * subscribers and forwarded once to the peers. Handlers never throw: a refused request is answered
  * on its ack, or with an `error` event when it came without one.
  */
-@WebSocketGateway({ namespace: PROGRESS_NAMESPACE, cors: { origin: true } })
+// No `cors` here: SocketAccess answers CORS only to CORS_ORIGINS and refuses foreign origins.
+@WebSocketGateway({ namespace: PROGRESS_NAMESPACE })
 export class ProgressGateway implements OnGatewayInit<ProgressNamespace>, OnModuleDestroy {
   @WebSocketServer() namespace!: ProgressNamespace;
   private readonly logger = new Logger(ProgressGateway.name);
   private subscriptions!: ProgressSubscriptions;
   private updates?: RxSubscription;
 
-  constructor(private readonly runner: JobRunner) {}
+  constructor(
+    private readonly runner: JobRunner,
+    private readonly access: SocketAccess,
+  ) {}
 
   /** The collaborators need the namespace, which exists from here on. */
   afterInit(namespace: ProgressNamespace): void {
-    namespace.use(admitConnection);
+    this.access.guard(namespace.server);
+    namespace.use(admitConnection(this.access));
     const peers = new ProgressPeers(namespace);
     const dispatcher = new ProgressDispatcher(namespace);
     const jobs = new CurrentJobs(this.runner, peers);

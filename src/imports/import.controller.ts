@@ -10,6 +10,8 @@ import { JobView } from '../jobs/job';
 import { ImportDataset } from './import-dataset.command';
 import { importOptionsSchema } from './import-options';
 import { stageUpload } from './staged-upload';
+import { RateLimited } from '../auth/rate-limit.guard';
+import { Role } from '../auth/roles';
 
 @Controller('api/datasets')
 export class ImportController {
@@ -20,6 +22,8 @@ export class ImportController {
    * multipart form. It is streamed to disk before the answer, then imported by a job: 202 {jobId}.
    */
   @Post(':id/import')
+  @Role('editor')
+  @RateLimited('heavy')
   @HttpCode(202)
   async import(@Param('id') datasetId: string, @Query() query: unknown, @Req() req: Request, @Ctx() ctx: RequestContext) {
     const options = parseInput(importOptionsSchema, query, 'IMPORT.INVALID_OPTIONS');

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { parseInput } from '../common/http/parse-input';
 import { JobView, jobKindSchema, jobStateSchema } from './job';
 import { JobRunner } from './job-runner';
+import { Role } from '../auth/roles';
 
 const listJobsQuery = z
   .object({ kind: jobKindSchema.optional(), state: jobStateSchema.optional(), limit: z.coerce.number().int().min(1).max(500).default(50) })
@@ -14,16 +15,19 @@ export class JobsController {
 
   /** Recent jobs, newest first. */
   @Get()
+  @Role('viewer')
   async list(@Query() query: unknown): Promise<{ items: JobView[]; next: null }> {
     return { items: await this.jobs.list(parseInput(listJobsQuery, query, 'QUERY.INVALID')), next: null };
   }
 
   @Get(':id')
+  @Role('viewer')
   get(@Param('id') id: string): Promise<JobView> {
     return this.jobs.get(id);
   }
 
   @Post(':id/cancel')
+  @Role('editor')
   @HttpCode(202)
   cancel(@Param('id') id: string): Promise<JobView> {
     return this.jobs.cancel(id);

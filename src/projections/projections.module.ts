@@ -3,6 +3,7 @@ import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { DataSource } from 'typeorm';
+import { ApiTokenEntity } from '../auth/api-token.entity';
 import { AppConfig } from '../config/app-config';
 import { BackupEntity } from '../backups/backup.entity';
 import { JobEntity } from '../jobs/job.entity';
@@ -28,7 +29,7 @@ import { READ_MODEL_DB, rawConnection } from './read-model-db';
       useFactory: (config: AppConfig) => ({
         type: 'better-sqlite3' as const,
         database: join(config.values.dataDir, 'read-models.sqlite'),
-        entities: [...READ_MODEL_ENTITIES, JobEntity, ScheduledRunEntity, SnapshotEntity, BackupEntity],
+        entities: [...READ_MODEL_ENTITIES, JobEntity, ScheduledRunEntity, SnapshotEntity, BackupEntity, ApiTokenEntity],
         synchronize: true,
         prepareDatabase: (db: Database.Database) => {
           registerSqlFunctions(db);

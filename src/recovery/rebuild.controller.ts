@@ -5,6 +5,8 @@ import { JobRunner } from '../jobs/job-runner';
 import { Projector } from '../projections/projector';
 import { LogCompaction } from './log-compaction';
 import { StateAtService } from './state-at.service';
+import { RateLimited } from '../auth/rate-limit.guard';
+import { Role } from '../auth/roles';
 
 @Controller('api')
 export class RebuildController {
@@ -18,6 +20,8 @@ export class RebuildController {
 
   /** Opt-in log compaction now (see LogCompaction): 202 {jobId}; 409 when it is off. */
   @Post('log/compact')
+  @Role('admin')
+  @RateLimited('heavy')
   @HttpCode(202)
   async compactLog(@Ctx() ctx: RequestContext): Promise<{ jobId: string }> {
     return { jobId: (await this.logCompaction.start(ctx.actor, ctx.source)).id };
@@ -28,6 +32,8 @@ export class RebuildController {
    * starts from its base snapshot (the state just before its first event).
    */
   @Post('projections/rebuild')
+  @Role('admin')
+  @RateLimited('heavy')
   @HttpCode(202)
   async rebuild(@Ctx() ctx: RequestContext): Promise<{ jobId: string }> {
     const job = await this.jobs.start({ kind: 'rebuild', actor: ctx.actor, exclusive: true, cancellable: false }, async (job) => {

@@ -9,7 +9,6 @@ import { RestorePointsService } from './restore-points.service';
 import { RestoreService } from './restore.service';
 import { HistoryAdoption } from './history-adoption';
 import { RestoresController } from './restores.controller';
-import { serverSecretProvider } from './server-secret.provider';
 import { StateAtService } from './state-at.service';
 import { StateController } from './state.controller';
 import { TimeTravel } from './time-travel';
@@ -18,7 +17,7 @@ import { TimeTravel } from './time-travel';
 @Module({
   imports: [JobsModule, SnapshotsModule, BackupsModule],
   controllers: [RestoresController, StateController, RebuildController],
-  providers: [StateAtService, TimeTravel, LogCompaction, RestoreService, HistoryAdoption, RestoreHistory, RestorePointsService, serverSecretProvider],
+  providers: [StateAtService, TimeTravel, LogCompaction, RestoreService, HistoryAdoption, RestoreHistory, RestorePointsService],
   exports: [StateAtService, TimeTravel, RestoreService, RestorePointsService],
 })
 export class RecoveryModule {}

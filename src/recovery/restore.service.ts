@@ -28,7 +28,7 @@ import { RestorePointsService } from './restore-points.service';
 import { ScratchState } from './scratch-state';
 import { StateAtService } from './state-at.service';
 import { StateDiff, diffStates, withLiveAttached } from './state-diff';
-import { SERVER_SECRET } from './server-secret.provider';
+import { SERVER_SECRET } from '../common/server-secret.provider';
 
 export const restoreStream = (restoreId: string) => `restore-${restoreId}`;
 

@@ -6,6 +6,8 @@ import { RestoreHistory, RestoreView } from './restore-history';
 import { previewBody, restoreBody, restorePointBody } from './restore.dto';
 import { Preview, RestoreService } from './restore.service';
 import { RestorePointView, RestorePointsService } from './restore-points.service';
+import { RateLimited } from '../auth/rate-limit.guard';
+import { Role } from '../auth/roles';
 
 const listQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) }).strict();
 const asRestoreMetadata = (ctx: RequestContext) => ({ actor: ctx.actor, source: 'restore' as const, causationId: ctx.correlationId, ...(ctx.reason ? { reason: ctx.reason } : {}) });
@@ -20,6 +22,8 @@ export class RestoresController {
 
   /** What a restore would change; writes nothing. The answer's previewToken is what POST /api/restores quotes. */
   @Post('restores/preview')
+  @Role('admin')
+  @RateLimited('heavy')
   @HttpCode(200)
   preview(@Body() body: unknown): Promise<Preview> {
     const { target, scope } = parseInput(previewBody, body, 'RESTORE.INVALID_INPUT');
@@ -27,6 +31,8 @@ export class RestoresController {
   }
 
   @Post('restores')
+  @Role('admin')
+  @RateLimited('heavy')
   @HttpCode(202)
   start(@Body() body: unknown, @Ctx() ctx: RequestContext) {
     const { previewToken, strategy, overrides, passphrase } = parseInput(restoreBody, body, 'RESTORE.INVALID_INPUT');
@@ -34,16 +40,20 @@ export class RestoresController {
   }
 
   @Get('restores')
+  @Role('viewer')
   async list(@Query() query: unknown): Promise<{ items: RestoreView[]; next: null }> {
     return { items: await this.history.list(parseInput(listQuery, query, 'QUERY.INVALID').limit), next: null };
   }
 
   @Get('restores/:id')
+  @Role('viewer')
   get(@Param('id') id: string): Promise<RestoreView> {
     return this.history.find(id);
   }
 
   @Post('restores/:id/undo')
+  @Role('admin')
+  @RateLimited('heavy')
   @HttpCode(202)
   async undo(@Param('id') id: string, @Ctx() ctx: RequestContext) {
     const restore = await this.history.find(id);
@@ -51,12 +61,14 @@ export class RestoresController {
   }
 
   @Post('restore-points')
+  @Role('editor')
   create(@Body() body: unknown, @Ctx() ctx: RequestContext): Promise<RestorePointView> {
     const { name, description } = parseInput(restorePointBody, body, 'RESTORE_POINT.INVALID_INPUT');
     return this.restorePoints.create(name, description, { actor: ctx.actor, source: ctx.source, correlationId: ctx.correlationId, causationId: null });
   }
 
   @Get('restore-points')
+  @Role('viewer')
   async points(@Query() query: unknown): Promise<{ items: RestorePointView[]; next: null }> {
     return { items: await this.restorePoints.list(parseInput(listQuery, query, 'QUERY.INVALID').limit), next: null };
   }

@@ -2,6 +2,7 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { z } from 'zod';
 import { parseInput } from '../common/http/parse-input';
 import { TimeTravel, atQuery } from './time-travel';
+import { Role } from '../auth/roles';
 
 const stateQuery = z.object({ at: atQuery, position: z.coerce.number().int().min(0).optional() }).strict();
 
@@ -11,6 +12,7 @@ export class StateController {
 
   /** Counts of the state at a time or position (default: now), and the log position that answered. */
   @Get()
+  @Role('viewer')
   get(@Query() query: unknown) {
     const { at, position } = parseInput(stateQuery, query, 'QUERY.INVALID');
     return this.timeTravel.summary(at, position);

@@ -179,7 +179,7 @@ describe('import (e2e)', () => {
 
     it('accepts a multipart upload and records its file name on the dataset source', async () => {
       const ds = await createDataset(http, { name: 'Multipart' });
-      const res = await http.post(`/api/datasets/${ds.id}/import`).attach('file', Buffer.from(csv(3)), 'cities.csv');
+      const res = await http.post(`/api/datasets/${ds.id}/import`).set('X-Source', 'api').attach('file', Buffer.from(csv(3)), 'cities.csv');
       expect(res.status).toBe(202);
       const job = await waitForJob(http, res.body.jobId);
       expect(job.state).toBe('completed');
@@ -208,13 +208,14 @@ describe('import (e2e)', () => {
       ];
       for (const [body, type, format] of raw) {
         const ds = await createDataset(http, { name: `Detect ${format}` });
-        const job = await runImport(ds.id, body, type);
+        const job = await runImport(ds.id, body, type, {}, { 'X-Source': 'api' });
         expect({ type, format: job.result?.format, state: job.state }).toEqual({ type, format, state: 'completed' });
         expect(await locationsOf(ds.id)).toEqual([expect.objectContaining({ latitude: 6, longitude: 5 })]);
       }
       const ds = await createDataset(http, { name: 'Detect by extension' });
       const res = await http
         .post(`/api/datasets/${ds.id}/import`)
+        .set('X-Source', 'api')
         .attach('file', Buffer.from(fc), { filename: 'places.geojson', contentType: 'application/octet-stream' });
       expect(res.status).toBe(202);
       const job = await waitForJob(http, res.body.jobId);
@@ -436,7 +437,7 @@ describe('import (e2e)', () => {
     it('a multipart form without a file is 400 IMPORT.NO_FILE', async () => {
       const ds = await createDataset(http, { name: 'No file' });
       const before = await importJobCount();
-      const res = await http.post(`/api/datasets/${ds.id}/import`).field('note', 'no file here');
+      const res = await http.post(`/api/datasets/${ds.id}/import`).set('X-Source', 'api').field('note', 'no file here');
       expect(res.status).toBe(400);
       expect(res.body.code).toBe('IMPORT.NO_FILE');
       expect(await importJobCount()).toBe(before);
@@ -453,7 +454,7 @@ describe('import (e2e)', () => {
         const raw = await small.http.post(`/api/datasets/${ds.id}/import`).set('Content-Type', 'text/csv').send(csv(200));
         expect(raw.status).toBe(413);
         expect(raw.body).toMatchObject({ code: 'IMPORT.TOO_LARGE', details: { maxBytes: 2000 } });
-        const multipart = await small.http.post(`/api/datasets/${ds.id}/import`).attach('file', Buffer.from(csv(200)), 'big.csv');
+        const multipart = await small.http.post(`/api/datasets/${ds.id}/import`).set('X-Source', 'api').attach('file', Buffer.from(csv(200)), 'big.csv');
         expect(multipart.status).toBe(413);
         expect(multipart.body.code).toBe('IMPORT.TOO_LARGE');
 

@@ -12,6 +12,7 @@ import { toConfiguration } from '../../projections/row-mappers';
 import { TimeTravel, atQuery } from '../../recovery/time-travel';
 import { DeleteConfiguration, SaveConfiguration } from './configuration.commands';
 import { configurationIdParam, saveConfigurationBody } from './configuration.dto';
+import { Role } from '../../auth/roles';
 
 const listQuery = z.object({ kind: configurationKindSchema.optional(), at: atQuery }).strict();
 
@@ -25,6 +26,7 @@ export class ConfigurationsController {
   ) {}
 
   @Get()
+  @Role('viewer')
   async list(@Query() query: unknown): Promise<{ items: Configuration[]; next: null }> {
     const { kind, at } = parseInput(listQuery, query, 'QUERY.INVALID');
     return this.timeTravel.read({ at }, async (dataSource) => {
@@ -34,11 +36,13 @@ export class ConfigurationsController {
   }
 
   @Get(':id')
+  @Role('viewer')
   get(@Param('id') id: string): Promise<Configuration> {
     return this.find(id);
   }
 
   @Put(':id')
+  @Role('editor')
   async save(@Param('id') rawId: string, @Body() body: unknown, @Ctx() ctx: RequestContext): Promise<Configuration> {
     const id = parseInput(configurationIdParam, rawId, 'CONFIGURATION.INVALID_ID');
     await this.commands.execute(new SaveConfiguration(id, parseInput(saveConfigurationBody, body, 'CONFIGURATION.INVALID_INPUT'), ctx));
@@ -46,6 +50,7 @@ export class ConfigurationsController {
   }
 
   @Delete(':id')
+  @Role('editor')
   @HttpCode(204)
   async remove(@Param('id') id: string, @Ctx() ctx: RequestContext): Promise<void> {
     await this.commands.execute(new DeleteConfiguration(id, ctx));

@@ -5,12 +5,14 @@ import { Ctx, RequestContext } from '../../common/http/request-context';
 import { CreateDataset, DeleteDataset, UpdateDataset } from './dataset.commands';
 import { createDatasetBody, listDatasetsQuery, updateDatasetBody } from './dataset.dto';
 import { DatasetView, GetDataset, ListDatasets } from './dataset.queries';
+import { Role } from '../../auth/roles';
 
 @Controller('api/datasets')
 export class DatasetsController {
   constructor(private readonly commands: CommandBus, private readonly queries: QueryBus) {}
 
   @Post()
+  @Role('editor')
   async create(@Body() body: unknown, @Ctx() ctx: RequestContext): Promise<DatasetView> {
     const input = parseInput(createDatasetBody, body, 'DATASET.INVALID_INPUT');
     const id: string = await this.commands.execute(new CreateDataset(input, ctx));
@@ -18,17 +20,20 @@ export class DatasetsController {
   }
 
   @Get()
+  @Role('viewer')
   list(@Query() query: unknown): Promise<{ items: DatasetView[]; next: null }> {
     const { at, backupId } = parseInput(listDatasetsQuery, query, 'QUERY.INVALID');
     return this.queries.execute(new ListDatasets(at, backupId));
   }
 
   @Get(':id')
+  @Role('viewer')
   get(@Param('id') id: string): Promise<DatasetView> {
     return this.queries.execute(new GetDataset(id));
   }
 
   @Patch(':id')
+  @Role('editor')
   async update(@Param('id') id: string, @Body() body: unknown, @Ctx() ctx: RequestContext): Promise<DatasetView> {
     const changes = parseInput(updateDatasetBody, body, 'DATASET.INVALID_INPUT');
     await this.commands.execute(new UpdateDataset(id, changes, ctx));
@@ -36,6 +41,7 @@ export class DatasetsController {
   }
 
   @Delete(':id')
+  @Role('editor')
   @HttpCode(204)
   async remove(@Param('id') id: string, @Ctx() ctx: RequestContext): Promise<void> {
     await this.commands.execute(new DeleteDataset(id, ctx));

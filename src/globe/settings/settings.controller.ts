@@ -7,6 +7,7 @@ import { Settings, settingsPatchSchema } from '../../domain/settings';
 import { GlobeReadModel, readSettings } from '../../projections/globe-read-model';
 import { TimeTravel, atQuery } from '../../recovery/time-travel';
 import { ChangeSettings } from './settings.commands';
+import { Role } from '../../auth/roles';
 
 @Controller('api/settings')
 export class SettingsController {
@@ -18,12 +19,14 @@ export class SettingsController {
 
   /** The whole document: stored values over the defaults (as of `?at=` when given). */
   @Get()
+  @Role('viewer')
   get(@Query() query: unknown): Promise<Settings> {
     const { at } = parseInput(z.object({ at: atQuery }).strict(), query, 'QUERY.INVALID');
     return this.timeTravel.read({ at }, readSettings);
   }
 
   @Patch()
+  @Role('admin')
   async patch(@Body() body: unknown, @Ctx() ctx: RequestContext): Promise<Settings> {
     await this.commands.execute(new ChangeSettings(parseInput(settingsPatchSchema, body, 'SETTINGS.INVALID_INPUT'), ctx));
     return this.readModel.settings();

@@ -1,7 +1,10 @@
+import { authorizationHeader, tokenNeeded } from './accessToken';
+
 /**
- * The one way the UI talks to Globe Vault: JSON over fetch, with who is acting (`X-Actor`) and
- * through what (`X-Source: ui`) on every request, and every failure turned into an ApiError that
- * carries the server's stable `{code, message}`.
+ * The one way the UI talks to Globe Vault: JSON over fetch, with who is acting (`X-Actor`), through
+ * what (`X-Source: ui`, which also keeps uploads from looking like a cross-site form post) and the
+ * tab's API token when it has one, on every request, and every failure turned into an ApiError
+ * that carries the server's stable `{code, message}`.
  */
 
 const ACTOR_KEY = 'globe-vault.actor';
@@ -43,6 +46,7 @@ export const apiHeaders = (contentType?: string): Record<string, string> => ({
   'X-Source': 'ui',
   'X-Actor': currentActor(),
   Accept: 'application/json',
+  ...authorizationHeader(),
   ...(contentType ? { 'Content-Type': contentType } : {}),
 });
 
@@ -54,6 +58,7 @@ export function readAnswer<T>(status: number, statusText: string, text: string):
   const body = text ? parseJson(text) : undefined;
   if (status >= 200 && status < 300) return body as T;
   const err = (body ?? {}) as { code?: string; message?: string; details?: unknown };
+  if (status === 401 && err.code === 'AUTH.UNAUTHENTICATED') tokenNeeded();
   throw new ApiError(status, err.code ?? `HTTP.${status}`, err.message ?? statusText, err.details);
 }
 

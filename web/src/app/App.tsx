@@ -5,6 +5,7 @@ import { ActorField } from './ActorField';
 import { Link } from './Link';
 import { NavBar } from './NavBar';
 import { ProjectButtons } from './ProjectButtons';
+import { TokenPrompt } from './TokenPrompt';
 import { useLocation } from './router';
 import { useTheme } from './useTheme';
 
@@ -75,6 +76,7 @@ export function App() {
           </Suspense>
         </main>
       </div>
+      <TokenPrompt />
     </div>
   );
 }

@@ -1,4 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
+import { currentToken, tokenNeeded } from '../api/accessToken';
 import type { JobView } from '../api/types';
 
 /**
@@ -17,7 +18,11 @@ const subscriptions = new Map<string, Subscription>();
 
 function connection(): Socket {
   if (socket) return socket;
-  socket = io('/progress', { transports: ['websocket', 'polling'] });
+  // auth as a function: read again at every (re)connection, so a token entered later is used.
+  socket = io('/progress', { transports: ['websocket', 'polling'], auth: (send) => send(currentToken() ? { token: currentToken() } : {}) });
+  socket.on('connect_error', (error: Error & { data?: { code?: string } }) => {
+    if (error.data?.code === 'AUTH.UNAUTHENTICATED') tokenNeeded();
+  });
   for (const event of JOB_EVENTS) {
     socket.on(event, (job: JobView) => {
       listeners.get(job.id)?.forEach((l) => l(job));
