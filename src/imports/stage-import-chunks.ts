@@ -87,7 +87,7 @@ export async function stageImportChunks(input: StageChunksInput): Promise<Import
     input.throwIfCancelled();
   };
   try {
-    for await (const batch of readRecordBatches(createReadStream(input.uploadPath, { highWaterMark: READ_BYTES }).pipe(counter), input.format)) {
+    for await (const batch of readRecordBatches(createReadStream(input.uploadPath, { highWaterMark: READ_BYTES }).pipe(counter), input.format, input.options.encoding)) {
       for (const raw of batch) {
         report.rowsRead += 1;
         const row = normalizeRecord(raw, columns.columnsFor(raw.record));
