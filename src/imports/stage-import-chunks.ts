@@ -86,8 +86,10 @@ export async function stageImportChunks(input: StageChunksInput): Promise<Import
     input.onProgress(report.rowsRead, bytesRead);
     input.throwIfCancelled();
   };
+  // pipe() does not close its source when the reading stops early (a bad record, a full disk, a cancel): the finally does.
+  const upload = createReadStream(input.uploadPath, { highWaterMark: READ_BYTES });
   try {
-    for await (const batch of readRecordBatches(createReadStream(input.uploadPath, { highWaterMark: READ_BYTES }).pipe(counter), input.format, input.options.encoding)) {
+    for await (const batch of readRecordBatches(upload.pipe(counter), input.format, input.options.encoding)) {
       for (const raw of batch) {
         report.rowsRead += 1;
         const row = normalizeRecord(raw, columns.columnsFor(raw.record));
@@ -104,6 +106,7 @@ export async function stageImportChunks(input: StageChunksInput): Promise<Import
     await out.sync();
     input.onProgress(report.rowsRead, input.uploadBytes);
   } finally {
+    upload.destroy();
     await out.close();
   }
   return report;

@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Observable, Subject } from 'rxjs';
 import { DataSource, In } from 'typeorm';
@@ -6,6 +6,8 @@ import { v7 as uuidv7 } from 'uuid';
 import { AppError } from '../common/app-error';
 import { Clock } from '../common/clock';
 import { NativeMemory } from '../common/native-memory';
+import { asStorageFull } from '../common/storage-full';
+import { AppConfig } from '../config/app-config';
 import { FINAL_JOB_STATES, JobKind, JobState, JobView, ProgressUpdate } from './job';
 import { JobEntity } from './job.entity';
 import { JobCancelledError, jobAlreadyRunning, jobNotCancellable, jobNotFound } from './job-errors';
@@ -62,6 +64,7 @@ export class JobRunner implements OnModuleInit, OnModuleDestroy {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly clock: Clock,
+    @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
 
   get updates$(): Observable<JobView> {
@@ -187,7 +190,8 @@ export class JobRunner implements OnModuleInit, OnModuleDestroy {
     try {
       const result = await work(ctx);
       await this.finish(job, { state: 'completed', phase: 'done', result: result ?? null });
-    } catch (error) {
+    } catch (thrown) {
+      const error = asStorageFull(thrown, this.config.values.dataDir);
       if (this.stopping) {
         const interrupted = { code: 'JOB.INTERRUPTED', message: 'the service stopped while this job ran; its work was rolled back or left to its owner to resume' };
         await this.finish(job, { state: 'failed', phase: 'interrupted', error: interrupted });

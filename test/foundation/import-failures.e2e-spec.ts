@@ -1,5 +1,5 @@
 import { AddressInfo } from 'node:net';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { ProgressClient } from '../gateway/support/progress-client';
 import { Http, TestApp, allLocations, createDataset, startApp, waitForJob } from '../support/app-harness';
@@ -25,6 +25,16 @@ describe('import failures (e2e)', () => {
     await t?.close();
   });
 
+  /** Files this process holds open under `dir` (Linux); a file removed while open still holds its space. */
+  const openFilesUnder = (dir: string) =>
+    readdirSync('/proc/self/fd').flatMap((fd) => {
+      try {
+        const target = readlinkSync(`/proc/self/fd/${fd}`);
+        return target.startsWith(dir) ? [target] : [];
+      } catch {
+        return [];
+      }
+    });
   const nested = (levels: number) => '['.repeat(levels) + '0' + ']'.repeat(levels);
 
   /** Imports `file` into a new dataset; the job's final view, checked to agree with its job.failed event when it failed. */
@@ -42,6 +52,7 @@ describe('import failures (e2e)', () => {
       expect(await allLocations(http, { datasetId: ds.id })).toEqual([]);
     }
     expect(readdirSync(join(t.dataDir, 'tmp')).filter((n) => n.startsWith('import-'))).toEqual([]);
+    expect(openFilesUnder(join(t.dataDir, 'tmp'))).toEqual([]);
     return { job, datasetId: ds.id };
   }
 
