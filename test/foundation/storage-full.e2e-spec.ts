@@ -2,6 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, truncateSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { READ_MODEL_DB } from '../../src/projections/read-model-db';
 import { Http, TestApp, allAudit, allLocations, createDataset, csv, startApp, waitForJob } from '../support/app-harness';
 
 /**
@@ -73,18 +75,18 @@ function tryMount(dir: string): { ok: true } | { ok: false; why: string } {
     const settingsBefore = (await http.get('/api/settings')).body;
 
     fillDisk();
-    const writes = [
-      http.post(`/api/datasets/${ds.id}/locations`).send({ name: 'refused', latitude: 1, longitude: 2 }),
-      http.post(`/api/datasets/${ds.id}/locations`).send({ name: 'refused big', latitude: 1, longitude: 2, properties: { x: 'y'.repeat(300_000) } }),
-      http.patch('/api/settings').send({ theme: 'dark' }),
-      http.put('/api/configurations/refused').send({ kind: 'other', name: 'refused', value: { a: 1 } }),
-      http.post('/api/datasets').send({ name: 'refused' }),
-      http.post(`/api/datasets/${ds.id}/import`).set('Content-Type', 'text/csv').send(csv(2000)),
-      http.post('/api/backups/upload').set('Content-Type', 'application/octet-stream').send(Buffer.alloc(200_000, 'a')),
+    const writes: [string, () => Promise<{ status: number; body: unknown }>][] = [
+      ['a location', () => http.post(`/api/datasets/${ds.id}/locations`).send({ name: 'refused', latitude: 1, longitude: 2 })],
+      ['a large location', () => http.post(`/api/datasets/${ds.id}/locations`).send({ name: 'refused big', latitude: 1, longitude: 2, properties: { x: 'y'.repeat(300_000) } })],
+      ['settings', () => http.patch('/api/settings').send({ theme: 'dark' })],
+      ['a configuration', () => http.put('/api/configurations/refused').send({ kind: 'other', name: 'refused', value: { a: 1 } })],
+      ['a dataset', () => http.post('/api/datasets').send({ name: 'refused' })],
+      ['an import upload', () => http.post(`/api/datasets/${ds.id}/import`).set('Content-Type', 'text/csv').send(csv(2000))],
+      ['a backup upload', () => http.post('/api/backups/upload').set('Content-Type', 'application/octet-stream').send(Buffer.alloc(200_000, 'a'))],
     ];
-    for (const write of writes) {
-      const res = await write;
-      expect({ url: res.req.path, status: res.status, body: res.body }).toEqual({ url: res.req.path, status: 507, body: STORAGE_FULL });
+    for (const [what, write] of writes) {
+      const res = await write();
+      expect({ what, status: res.status, body: res.body }).toEqual({ what, status: 507, body: STORAGE_FULL });
     }
 
     // reads go on
@@ -123,3 +125,74 @@ function tryMount(dir: string): { ok: true } | { ok: false; why: string } {
     expect(await allLocations(http)).toEqual(live);
   });
 });
+
+/**
+ * The read models' database at its page limit (a real SQLITE_FULL from SQLite, on any machine): the
+ * log still has room, the read models do not.
+ */
+describe('read models with no room (e2e, real SQLITE_FULL)', () => {
+  let t: TestApp;
+  let http: Http;
+  let readModels: Database.Database;
+
+  beforeAll(async () => {
+    t = await startApp();
+    http = t.http;
+    readModels = t.app.get(READ_MODEL_DB);
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  const capReadModels = () => readModels.pragma(`max_page_count = ${readModels.pragma('page_count', { simple: true }) as number}`);
+  const uncapReadModels = () => readModels.pragma('max_page_count = 4294967294');
+
+  it('answers 507 STORAGE.FULL, says when a change is recorded but not shown, keeps reads, and catches up when room returns', async () => {
+    const ds = await createDataset(http, { name: 'Capped' });
+    await http.post(`/api/datasets/${ds.id}/locations`).send({ name: 'before', latitude: 1, longitude: 2 }).expect(201);
+    const locationsBefore = await allLocations(http);
+    capReadModels();
+    try {
+      // the log takes the change; the read models cannot: recorded, not shown, and said so
+      const recorded = await http.post(`/api/datasets/${ds.id}/locations`).send({ name: 'recorded', latitude: 1, longitude: 2, properties: { x: 'y'.repeat(100_000) } });
+      expect(recorded.status).toBe(507);
+      expect(recorded.body).toEqual({
+        code: 'STORAGE.FULL',
+        message: expect.stringContaining('the change is recorded'),
+        details: { recorded: true, position: expect.any(Number) },
+      });
+      const auditAfterRecorded = await allAudit(http);
+      expect(auditAfterRecorded.at(-1)).toMatchObject({ position: recorded.body.details.position, type: 'LocationsAdded' });
+
+      // while they cannot catch up, commands are refused before they append
+      for (const write of [
+        () => http.patch('/api/settings').send({ theme: 'dark' }),
+        () => http.post(`/api/datasets/${ds.id}/locations`).send({ name: 'refused', latitude: 1, longitude: 2 }),
+        () => http.put('/api/configurations/refused').send({ kind: 'other', name: 'refused', value: { a: 1 } }),
+      ]) {
+        const refused = await write();
+        expect(refused.status).toBe(507);
+        expect(refused.body).toEqual({ code: 'STORAGE.FULL', message: expect.stringContaining('nothing was written') });
+      }
+
+      // reads go on
+      expect(await allLocations(http)).toEqual(locationsBefore);
+      expect(await allAudit(http)).toEqual(auditAfterRecorded);
+    } finally {
+      uncapReadModels();
+    }
+
+    // room returns: the recorded change appears, new writes succeed
+    await waitUntil(async () => (await allLocations(http, { datasetId: ds.id })).length === 2);
+    expect((await http.patch('/api/settings').send({ theme: 'dark' }).expect(200)).body.theme).toBe('dark');
+    expect((await allLocations(http, { datasetId: ds.id })).map((l) => l.name).sort()).toEqual(['before', 'recorded']);
+  });
+});
+
+async function waitUntil(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

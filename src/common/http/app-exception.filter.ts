@@ -26,7 +26,7 @@ export class AppExceptionFilter implements ExceptionFilter {
     const res = host.switchToHttp().getResponse<Response>();
     const error = asStorageFull(thrown, this.config.values.dataDir);
     const [status, body] = this.toBody(error);
-    if (error !== thrown) this.logger.warn(`${body.message} (${thrown instanceof Error ? thrown.message : String(thrown)})`);
+    if (body.code === 'STORAGE.FULL') this.logger.warn(`${body.message}${error !== thrown ? ` (${thrown instanceof Error ? thrown.message : String(thrown)})` : ''}`);
     else if (status >= 500) this.logger.error(body.message, error instanceof Error ? error.stack : String(error));
     if (res.headersSent) {
       res.destroy();
