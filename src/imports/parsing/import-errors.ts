@@ -23,7 +23,7 @@ export const recordTooDeep = (maxDepth: number, line?: number): AppError =>
     { ...(line === undefined ? {} : { line }), maxDepth },
   );
 
-/** The bytes are not text in `encoding`; `line` is the file's physical line (1-based), whatever the format. */
+/** The bytes are not text in `encoding`; `line` is the file's physical line (1-based), whatever the format (see NotUtf8Error). */
 export const wrongEncoding = (encoding: string, line: number): AppError =>
   badRequest(
     'IMPORT.ENCODING',

@@ -13,7 +13,7 @@ import { ImportEncoding } from './text-encoding';
  * flight plus stream buffers); `input` is read only as fast as the caller iterates, and
  * stopping early destroys it. Parsing failures are thrown from the iteration as
  * `IMPORT.MALFORMED_FILE` (or a more precise IMPORT.* code: a record too large or too deep,
- * bytes not in `encoding`), possibly after records were already yielded; a transport
+ * bytes not UTF-8 as a NotUtf8Error), possibly after records were already yielded; a transport
  * failure (`input` erroring, or closing before its end) is rethrown unchanged.
  * Records are untyped: CSV values are strings, JSON values are as in the file. What
  * `line` means per format is set out on RawRecord.
