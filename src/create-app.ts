@@ -4,6 +4,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import express, { NextFunction, Request, Response } from 'express';
 import { AppModule } from './app.module';
 import { applyHttpSecurity } from './auth/http-security';
+import { refuseDeepJsonBody } from './common/http/json-body-depth';
 import { isStreamedBodyRoute } from './common/http/raw-body-routes';
 import { serveUi } from './common/http/serve-ui';
 import { AppError } from './common/app-error';
@@ -20,7 +21,7 @@ export async function createApp(configure?: (app: INestApplication) => void): Pr
   const config = app.get(AppConfig).values;
   app.useLogger(LEVELS.slice(0, LEVELS.indexOf(config.LOG_LEVEL) + 1));
   applyHttpSecurity(app, app.get(AppConfig));
-  const json = express.json({ limit: config.MAX_JSON_BYTES, type: ['application/json', 'application/*+json'] });
+  const json = express.json({ limit: config.MAX_JSON_BYTES, type: ['application/json', 'application/*+json'], verify: refuseDeepJsonBody });
   app.use((req: Request, res: Response, next: NextFunction) => {
     if (isStreamedBodyRoute(req.originalUrl)) return next();
     // Nest would turn the parser's own errors into a generic 400 before the filter sees them.
@@ -34,6 +35,7 @@ export async function createApp(configure?: (app: INestApplication) => void): Pr
 }
 
 function bodyParserError(error: { type?: string; message?: string }): AppError {
+  if (error instanceof AppError) return error;
   if (error.type === 'entity.too.large') return new AppError('REQUEST.TOO_LARGE', 'the body is larger than allowed', 413);
   if (error.type === 'entity.parse.failed') return new AppError('REQUEST.MALFORMED_JSON', 'the body is not valid JSON', 400);
   return new AppError('REQUEST.UNREADABLE_BODY', error.message ?? 'the body could not be read', 400);

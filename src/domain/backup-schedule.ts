@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { cronExpressionSchema } from './cron';
 
 const time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time is HH:MM');
-const cron = z.string().max(100).regex(/^(\S+\s+){4,5}\S+$/, 'a cron expression has 5 or 6 fields');
 
 /** One automatic backup: daily or weekly at a time of day, or on a cron expression, in a time zone. */
 export const backupScheduleSchema = z
@@ -12,7 +12,7 @@ export const backupScheduleSchema = z
     time: time.default('02:00'),
     /** 0 = Sunday … 6 = Saturday, for weekly. */
     dayOfWeek: z.number().int().min(0).max(6).default(0),
-    cron: cron.optional(),
+    cron: cronExpressionSchema.optional(),
     timezone: z.string().min(1).max(64).default('UTC'),
     /** The storage named by BACKUP_STORAGE (more come with the cloud drivers). */
     storage: z.literal('default').default('default'),
@@ -40,14 +40,14 @@ export const backupSchedulesSchema = z
     schedules: z.array(backupScheduleSchema).max(20).default([]),
     retention: backupRetentionSchema.default({ keepLast: 7, keepDailyDays: 14, keepWeeklyWeeks: 8 }),
     /** Restore drills: the newest backup restored into a scratch database and checked against its manifest. */
-    drills: z.object({ enabled: z.boolean().default(true), cron: cron.default('30 4 * * *') }).strict().default({ enabled: true, cron: '30 4 * * *' }),
+    drills: z.object({ enabled: z.boolean().default(true), cron: cronExpressionSchema.default('30 4 * * *') }).strict().default({ enabled: true, cron: '30 4 * * *' }),
     /**
      * Opt-in log compaction (off by default: the audit trail is the product). Events older than
      * `olderThanDays` are folded into a base snapshot and removed from the live log, but only when a
      * verified backup with the history holds them.
      */
     logCompaction: z
-      .object({ enabled: z.boolean().default(false), olderThanDays: z.number().int().min(1).max(36500).default(365), cron: cron.default('45 3 * * *') })
+      .object({ enabled: z.boolean().default(false), olderThanDays: z.number().int().min(1).max(36500).default(365), cron: cronExpressionSchema.default('45 3 * * *') })
       .strict()
       .default({ enabled: false, olderThanDays: 365, cron: '45 3 * * *' }),
   })

@@ -1,8 +1,15 @@
 import { z } from 'zod';
+import { cronExpressionSchema } from './cron';
 import { DEFAULT_RETENTION, retentionPolicySchema } from './snapshot-retention';
 
-/** A cron expression of 5 or 6 fields, or '' for off (fully checked by the scheduler that runs it). */
-const cronSchema = z.string().max(100).regex(/^$|^(\S+\s+){4,5}\S+$/, 'a cron expression has 5 or 6 fields');
+/**
+ * A cron expression as the log may hold it: 5 or 6 fields, or '' for off. Versions before cron.ts
+ * stored any such expression (the scheduler leaves one it cannot run off, with a warning), and the
+ * past is never rewritten, so events and backups keep this shape; new values are checked by
+ * settingsChangeSchema.
+ */
+const storedCronSchema = z.string().max(100).regex(/^$|^(\S+\s+){4,5}\S+$/, 'a cron expression has 5 or 6 fields');
+const cronOrOffSchema = z.union([z.literal(''), cronExpressionSchema]);
 
 /**
  * The one app-wide settings document. Flat, so a patch is a plain object of the keys it
@@ -29,8 +36,8 @@ export const settingsSchema = z.object({
   // Globe Vault: snapshots and their compaction
   /** Take a snapshot after this many events (0: never by count). */
   snapshotEveryEvents: z.number().int().min(0).max(10_000_000),
-  snapshotCron: cronSchema,
-  compactionCron: cronSchema,
+  snapshotCron: storedCronSchema,
+  compactionCron: storedCronSchema,
   snapshotRetention: retentionPolicySchema,
 });
 export type Settings = z.infer<typeof settingsSchema>;
@@ -58,3 +65,6 @@ export const DEFAULT_SETTINGS: Settings = Object.freeze({
 /** A patch names only known keys (a typo is an error, not a silently ignored key). */
 export const settingsPatchSchema = settingsSchema.partial().strict();
 export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
+
+/** A patch as a client or a foreign file gives it: every cron one the scheduler can run (see cronProblem). */
+export const settingsChangeSchema = settingsPatchSchema.extend({ snapshotCron: cronOrOffSchema.optional(), compactionCron: cronOrOffSchema.optional() });

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { AppError } from '../common/app-error';
 import { Clock } from '../common/clock';
+import { storageFullAfterAppend } from '../common/storage-full';
 import { GlobeCommand } from '../domain/commands';
 import { decide } from '../domain/decide';
 import { GlobeState } from '../domain/globe-state';
@@ -25,6 +27,8 @@ export interface CommandRun {
  * state, and the append expects it, so a decision taken on stale state is refused by the store and
  * taken again on fresh state (a bounded number of times, then the 409 reaches the caller).
  * Resolves after the read models include the append, so the caller's next read sees its write.
+ * Read models with no room to write (a full disk) refuse the command before it appends (507
+ * STORAGE.FULL), or, when they fill up just after, say the change is recorded but not yet shown.
  * Within this process, commands on one stream run one after another: concurrent requests would only
  * refuse each other; the expected revision still guards against every other writer.
  */
@@ -49,7 +53,8 @@ export class CommandRunner {
   private async attempt(run: CommandRun): Promise<AppendResult | null> {
     for (let attempt = 1; ; attempt++) {
       const expected = await this.store.streamRevision(run.stream);
-      await this.projector.waitFor(await this.store.headPosition());
+      // Read models that have no room cannot catch up: refuse before appending anything.
+      await this.projector.waitFor(await this.store.headPosition(), undefined, { unlessStorageFull: true });
       const state = await run.load();
       const events = decide(state, run.command(state));
       if (events.length === 0) return null;
@@ -59,7 +64,9 @@ export class CommandRunner {
           events.map((e) => ({ ...e, metadata: run.metadata })),
           expected,
         );
-        await this.projector.waitFor(result.lastPosition);
+        await this.projector.waitFor(result.lastPosition, undefined, { unlessStorageFull: true }).catch((error) => {
+          throw error instanceof AppError && error.code === 'STORAGE.FULL' ? storageFullAfterAppend(result.lastPosition) : error;
+        });
         return result;
       } catch (error) {
         if (!(error instanceof WrongExpectedRevisionError) || attempt >= MAX_ATTEMPTS) throw error;

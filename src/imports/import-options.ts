@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { IMPORT_ENCODINGS } from './parsing/text-encoding';
 
 const queryBoolean = z.union([z.boolean(), z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1')]);
 
@@ -14,6 +15,8 @@ export const importOptionsSchema = z
     duplicateHandling: z.enum(['skip', 'replace', 'allow']).default('skip'),
     fileName: z.string().trim().min(1).max(500).optional(),
     format: z.enum(['csv', 'json', 'geojson']).optional(),
+    /** How the file's bytes are text; anything not UTF-8 under the default fails with IMPORT.ENCODING. */
+    encoding: z.enum(IMPORT_ENCODINGS).default('utf-8'),
   })
   .strict();
 export type ImportOptions = z.infer<typeof importOptionsSchema>;

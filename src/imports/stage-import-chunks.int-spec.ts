@@ -21,7 +21,7 @@ describe('stageImportChunks', () => {
       uploadPath,
       uploadBytes: Buffer.byteLength(csv),
       format: 'csv',
-      options: { skipInvalidRows: true, duplicateHandling: 'skip' },
+      options: { skipInvalidRows: true, duplicateHandling: 'skip', encoding: 'utf-8' },
       chunkPath: join(dir.dir, 'upload.csv.chunks'),
       now: '2026-03-01T10:00:00.000Z',
       newId: () => `minted-${n++}`,

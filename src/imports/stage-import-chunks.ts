@@ -8,7 +8,9 @@ import { ImportOptions, MAX_REPORTED_ROW_ERRORS } from './import-options';
 import { ColumnDetectionCache } from './parsing/column-detection-cache';
 import { ImportFormat } from './parsing/import-format';
 import { ImportedLocation, RowError, normalizeRecord } from './parsing/normalize-record';
+import { wrongEncoding } from './parsing/import-errors';
 import { readRecordBatches } from './parsing/read-records';
+import { lineAt, NotUtf8Error } from './parsing/text-encoding';
 
 /**
  * Bytes per read of the upload. csv-parse turns a whole read into records at once, and they stay
@@ -86,8 +88,10 @@ export async function stageImportChunks(input: StageChunksInput): Promise<Import
     input.onProgress(report.rowsRead, bytesRead);
     input.throwIfCancelled();
   };
+  // pipe() does not close its source when the reading stops early (a bad record, a full disk, a cancel): the finally does.
+  const upload = createReadStream(input.uploadPath, { highWaterMark: READ_BYTES });
   try {
-    for await (const batch of readRecordBatches(createReadStream(input.uploadPath, { highWaterMark: READ_BYTES }).pipe(counter), input.format)) {
+    for await (const batch of readRecordBatches(upload.pipe(counter), input.format, input.options.encoding)) {
       for (const raw of batch) {
         report.rowsRead += 1;
         const row = normalizeRecord(raw, columns.columnsFor(raw.record));
@@ -103,7 +107,11 @@ export async function stageImportChunks(input: StageChunksInput): Promise<Import
     await flush();
     await out.sync();
     input.onProgress(report.rowsRead, input.uploadBytes);
+  } catch (error) {
+    if (error instanceof NotUtf8Error) throw wrongEncoding('UTF-8', await lineAt(input.uploadPath, error.offset));
+    throw error;
   } finally {
+    upload.destroy();
     await out.close();
   }
   return report;

@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Observable, Subject } from 'rxjs';
 import { DataSource, In } from 'typeorm';
@@ -6,6 +6,8 @@ import { v7 as uuidv7 } from 'uuid';
 import { AppError } from '../common/app-error';
 import { Clock } from '../common/clock';
 import { NativeMemory } from '../common/native-memory';
+import { asStorageFull } from '../common/storage-full';
+import { AppConfig } from '../config/app-config';
 import { FINAL_JOB_STATES, JobKind, JobState, JobView, ProgressUpdate } from './job';
 import { JobEntity } from './job.entity';
 import { JobCancelledError, jobAlreadyRunning, jobNotCancellable, jobNotFound } from './job-errors';
@@ -55,6 +57,11 @@ interface ActiveJob {
 export class JobRunner implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(JobRunner.name);
   private readonly active = new Map<string, ActiveJob>();
+  /**
+   * Ended jobs whose final record could not be written (a full disk): served from here, so they
+   * never read as running, and written with the next job record that can be.
+   */
+  private readonly unsaved = new Map<string, JobView>();
   private readonly running = new Set<Promise<void>>();
   private stopping = false;
   private readonly updates = new Subject<JobView>();
@@ -62,6 +69,7 @@ export class JobRunner implements OnModuleInit, OnModuleDestroy {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly clock: Clock,
+    @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
 
   get updates$(): Observable<JobView> {
@@ -137,7 +145,13 @@ export class JobRunner implements OnModuleInit, OnModuleDestroy {
     };
     const job: ActiveJob = { view, controller: new AbortController(), startedMs: this.clock.now(), lastEmit: 0, lastPersist: 0, trailing: null, persisted: Promise.resolve() };
     this.active.set(view.id, job);
-    await this.persistInOrder(job, view);
+    try {
+      await this.persistInOrder(job, view);
+    } catch (error) {
+      // never started: it must not hold its kind's place (exclusive jobs) or read as queued
+      this.active.delete(view.id);
+      throw error;
+    }
     this.updates.next(view);
     const running = new Promise<void>((r) => setImmediate(r)).then(() => this.run(job, work));
     this.running.add(running);
@@ -146,8 +160,8 @@ export class JobRunner implements OnModuleInit, OnModuleDestroy {
   }
 
   async get(id: string): Promise<JobView> {
-    const active = this.active.get(id);
-    if (active) return { ...active.view };
+    const current = this.active.get(id)?.view ?? this.unsaved.get(id);
+    if (current) return { ...current };
     const row = await this.dataSource.getRepository(JobEntity).findOneBy({ id });
     if (!row) throw jobNotFound(id);
     return JSON.parse(row.view);
@@ -158,7 +172,7 @@ export class JobRunner implements OnModuleInit, OnModuleDestroy {
     if (filter.kind) where.kind = filter.kind;
     if (filter.state) where.state = filter.state;
     const rows = await this.dataSource.getRepository(JobEntity).find({ where, order: { created_at: 'DESC', id: 'DESC' }, take: filter.limit });
-    return rows.map((r) => this.active.get(r.id)?.view ?? JSON.parse(r.view));
+    return rows.map((r) => this.active.get(r.id)?.view ?? this.unsaved.get(r.id) ?? JSON.parse(r.view));
   }
 
   /** Asks a running job to stop; it ends as `cancelled` once its work reaches a safe point. */
@@ -187,7 +201,8 @@ export class JobRunner implements OnModuleInit, OnModuleDestroy {
     try {
       const result = await work(ctx);
       await this.finish(job, { state: 'completed', phase: 'done', result: result ?? null });
-    } catch (error) {
+    } catch (thrown) {
+      const error = asStorageFull(thrown, this.config.values.dataDir);
       if (this.stopping) {
         const interrupted = { code: 'JOB.INTERRUPTED', message: 'the service stopped while this job ran; its work was rolled back or left to its owner to resume' };
         await this.finish(job, { state: 'failed', phase: 'interrupted', error: interrupted });
@@ -236,7 +251,10 @@ export class JobRunner implements OnModuleInit, OnModuleDestroy {
     job.view = view;
     // The final record must not take the process down if the store is already gone (shutdown):
     // the job then reads as interrupted after the restart, which is true.
-    await this.persistInOrder(job, view).catch((e) => this.logger.warn(`could not persist the end of job ${view.id}: ${e}`));
+    await this.persistInOrder(job, view).catch((e) => {
+      this.unsaved.set(view.id, view);
+      this.logger.warn(`could not persist the end of job ${view.id}: ${e}`);
+    });
     this.active.delete(view.id);
     this.updates.next({ ...view });
     // Long work leaves freed native memory resident (see NativeMemory): hand it back once it ends.
@@ -254,12 +272,21 @@ export class JobRunner implements OnModuleInit, OnModuleDestroy {
     return job.persisted;
   }
 
+  /** Writes a job's record, then those of ended jobs that could not be written before. */
+  private async persist(view: JobView): Promise<void> {
+    await this.upsert(view);
+    for (const [id, ended] of this.unsaved) {
+      await this.upsert(ended);
+      this.unsaved.delete(id);
+    }
+  }
+
   /**
    * One INSERT … ON CONFLICT statement, never `save()`: save() wraps its statements in an async
    * BEGIN … COMMIT on the shared connection, and the projector's and snapshots' synchronous work
    * would then land inside that transaction (see read-model-db.ts).
    */
-  private async persist(view: JobView): Promise<void> {
+  private async upsert(view: JobView): Promise<void> {
     await this.dataSource
       .getRepository(JobEntity)
       .upsert({ id: view.id, kind: view.kind, state: view.state, view: JSON.stringify(view), created_at: view.createdAt }, ['id']);

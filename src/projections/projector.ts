@@ -1,8 +1,9 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import Database from 'better-sqlite3';
-import { BehaviorSubject, Observable, Subject, filter, firstValueFrom, takeUntil, timeout } from 'rxjs';
+import { BehaviorSubject, EMPTY, Observable, Subject, filter, firstValueFrom, map, merge, takeUntil, timeout } from 'rxjs';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { AppError } from '../common/app-error';
+import { isStorageFull, storageFull } from '../common/storage-full';
 import { EventStore, RecordedEvent } from '../events/event-store';
 import { READ_MODEL_DB } from './read-model-db';
 import { SqliteReadModelWriter } from './sqlite-read-model-writer';
@@ -29,6 +30,8 @@ export class Projector implements OnApplicationBootstrap, OnModuleDestroy {
   private controller: AbortController | null = null;
   private loop: Promise<void> | null = null;
   lastError: string | null = null;
+  /** The error the last attempt to write the read models failed with; null once a slice commits. */
+  private readonly failure = new BehaviorSubject<unknown>(null);
 
   constructor(
     private readonly store: EventStore,
@@ -55,12 +58,21 @@ export class Projector implements OnApplicationBootstrap, OnModuleDestroy {
     this.destroyed.next();
   }
 
-  /** Resolves once the read models include `position` (read-your-writes after an append). */
-  async waitFor(position: number, timeoutMs = 60_000): Promise<void> {
+  /**
+   * Resolves once the read models include `position` (read-your-writes after an append). With
+   * `unlessStorageFull`, fails with 507 STORAGE.FULL as soon as the read models cannot be written
+   * for want of space (now or while waiting) instead of waiting for a catch-up that cannot come.
+   */
+  async waitFor(position: number, timeoutMs = 60_000, options: { unlessStorageFull?: boolean } = {}): Promise<void> {
     if (this.applied.value >= position) return;
+    const full = this.failure.pipe(
+      filter((error) => error !== null && isStorageFull(error)),
+      map(() => {
+        throw storageFull();
+      }),
+    );
     const reached = await firstValueFrom(
-      this.applied.pipe(
-        filter((p) => p >= position),
+      merge(this.applied.pipe(filter((p) => p >= position)), options.unlessStorageFull ? full : EMPTY).pipe(
         takeUntil(this.destroyed),
         timeout({
           first: timeoutMs,
@@ -120,6 +132,7 @@ export class Projector implements OnApplicationBootstrap, OnModuleDestroy {
         }
       } catch (error) {
         this.lastError = error instanceof Error ? error.message : String(error);
+        this.failure.next(error);
         this.logger.error(`projection failed after position ${this.applied.value}: ${this.lastError}`);
         await new Promise((r) => setTimeout(r, RETRY_AFTER_FAILURE_MS));
       }
@@ -130,6 +143,7 @@ export class Projector implements OnApplicationBootstrap, OnModuleDestroy {
     for (const slice of weightedSlices(batch, MAX_ROWS_PER_TRANSACTION)) {
       this.writer.apply(slice, CHECKPOINT);
       this.lastError = null;
+      if (this.failure.value !== null) this.failure.next(null);
       this.applied.next(slice[slice.length - 1].position);
       await yieldToEventLoop();
     }

@@ -10,6 +10,13 @@ import { AppError } from '../../common/app-error';
 export const foreignMalformed = (message: string, details?: Record<string, unknown>) =>
   new AppError('BACKUP.FOREIGN_MALFORMED', `the file cannot be read: ${message}`, 400, details);
 
+/** A value of the file nests arrays and objects deeper than `maxDepth`; `details` says where. */
+export const foreignTooDeep = (maxDepth: number, where?: Record<string, unknown>) =>
+  new AppError('BACKUP.FOREIGN_TOO_DEEP', `the file cannot be read: a value nests arrays and objects more than ${maxDepth} levels deep`, 400, {
+    ...where,
+    maxDepth,
+  });
+
 /**
  * One record of the file fails our schema. `index` is the 0-based position in the section's array
  * (null for a section that is one object); `path` is the field inside the record as we store it

@@ -1,4 +1,4 @@
-import { DEFAULT_SETTINGS, Settings, settingsSchema } from '../../domain/settings';
+import { DEFAULT_SETTINGS, Settings, settingsChangeSchema, settingsSchema } from '../../domain/settings';
 import { isJsonObject } from '../../imports/parsing/is-json-object';
 
 /** The Globe app's `uiSettings`: the first six keys of our Settings, verbatim. */
@@ -24,7 +24,7 @@ export function overlaySettings(source: unknown, keys: readonly (keyof Settings)
   if (!isJsonObject(source)) return settings as Settings;
   for (const key of keys) {
     if (!Object.hasOwn(source, key)) continue;
-    const checked = settingsSchema.shape[key].safeParse(source[key]);
+    const checked = settingsChangeSchema.shape[key].safeParse(source[key]);
     if (checked.success) settings[key] = checked.data;
   }
   return settings as Settings;

@@ -1,7 +1,8 @@
 import { createReadStream } from 'node:fs';
 import Assembler = require('stream-json/Assembler');
 import { iterateParsed } from '../../imports/parsing/iterate-parsed';
-import { foreignMalformed } from './foreign-errors';
+import { MAX_JSON_DEPTH } from '../../common/json-depth';
+import { foreignMalformed, foreignTooDeep } from './foreign-errors';
 import { JsonToken, TokenConsumer } from './token-consumer';
 
 /** What the top-level members of interest of a JSON document hold, in file order. */
@@ -31,7 +32,8 @@ export const MAX_VALUE_CHARS = 64 * 1024 * 1024;
  * Streams the top-level members of the JSON object in the file at `path` that `plan` names, in one
  * pass: each element of a streamed array is built and handed on alone (memory holds one element,
  * never the array), assembled members are built whole, every other member is skipped token by token
- * without being built. Other than as a JSON object, a file fails with `BACKUP.FOREIGN_MALFORMED`, as
+ * without being built. A value nesting arrays and objects more than MAX_JSON_DEPTH levels fails with
+ * `BACKUP.FOREIGN_TOO_DEEP` before it is built deeper. Other than as a JSON object, a file fails with `BACKUP.FOREIGN_MALFORMED`, as
  * does a member named twice (JSON.parse would silently keep the last) and a key `__proto__` inside a
  * value (the assembler would set a prototype instead of keeping the member). The iteration is pulled:
  * the file is read only as fast as items are taken, and stopping early closes it.
@@ -52,6 +54,7 @@ class JsonSections extends TokenConsumer {
   private skipDepth = 0;
   private readonly value = new Assembler();
   private valueChars = 0;
+  private valueDepth = 0;
   private index = 0;
 
   constructor(private readonly plan: SectionPlan) {
@@ -135,9 +138,14 @@ class JsonSections extends TokenConsumer {
 
   /** Feeds the value being built; true once it is complete. */
   private build(token: JsonToken): boolean {
-    if (this.value.done) this.valueChars = 0;
+    if (this.value.done) this.valueChars = this.valueDepth = 0;
     this.valueChars += 1 + (token.value?.length ?? 0);
     if (this.valueChars > MAX_VALUE_CHARS) throw foreignMalformed(`a value is longer than ${MAX_VALUE_CHARS} characters`, this.where());
+    if (token.name === 'startObject' || token.name === 'startArray') {
+      if (++this.valueDepth > MAX_JSON_DEPTH) throw foreignTooDeep(MAX_JSON_DEPTH, this.where());
+    } else if (token.name === 'endObject' || token.name === 'endArray') {
+      this.valueDepth--;
+    }
     if (token.name === 'keyValue' && token.value === '__proto__') throw foreignMalformed('a key "__proto__" is not accepted', this.where());
     this.value.consume(token);
     return this.value.done;

@@ -1,6 +1,8 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Inject, Logger } from '@nestjs/common';
 import { Response } from 'express';
+import { AppConfig } from '../../config/app-config';
 import { AppError } from '../app-error';
+import { asStorageFull } from '../storage-full';
 
 interface ErrorBody {
   code: string;
@@ -10,17 +12,22 @@ interface ErrorBody {
 
 /**
  * The one place errors become HTTP: AppError keeps its status and stable code; framework errors
- * (unknown route, wrong method) get HTTP.<status>; anything else is a 500 whose cause is logged and
- * never sent to the client. Body-parser failures arrive here already as AppErrors (create-app.ts).
+ * (unknown route, wrong method) get HTTP.<status>; a write the disk had no room for is a 507
+ * STORAGE.FULL (see storage-full.ts); anything else is a 500 whose cause is logged and never sent to
+ * the client. Body-parser failures arrive here already as AppErrors (create-app.ts).
  */
 @Catch()
 export class AppExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('HTTP');
 
-  catch(error: unknown, host: ArgumentsHost): void {
+  constructor(@Inject(AppConfig) private readonly config: AppConfig) {}
+
+  catch(thrown: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
+    const error = asStorageFull(thrown, this.config.values.dataDir);
     const [status, body] = this.toBody(error);
-    if (status >= 500) this.logger.error(body.message, error instanceof Error ? error.stack : String(error));
+    if (body.code === 'STORAGE.FULL') this.logger.warn(`${body.message}${error !== thrown ? ` (${thrown instanceof Error ? thrown.message : String(thrown)})` : ''}`);
+    else if (status >= 500) this.logger.error(body.message, error instanceof Error ? error.stack : String(error));
     if (res.headersSent) {
       res.destroy();
       return;

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { CommandBus } from '@nestjs/cqrs';
 import { parseInput } from '../../common/http/parse-input';
 import { Ctx, RequestContext } from '../../common/http/request-context';
-import { Settings, settingsPatchSchema } from '../../domain/settings';
+import { Settings, settingsChangeSchema } from '../../domain/settings';
 import { GlobeReadModel, readSettings } from '../../projections/globe-read-model';
 import { TimeTravel, atQuery } from '../../recovery/time-travel';
 import { ChangeSettings } from './settings.commands';
@@ -28,7 +28,7 @@ export class SettingsController {
   @Patch()
   @Role('admin')
   async patch(@Body() body: unknown, @Ctx() ctx: RequestContext): Promise<Settings> {
-    await this.commands.execute(new ChangeSettings(parseInput(settingsPatchSchema, body, 'SETTINGS.INVALID_INPUT'), ctx));
+    await this.commands.execute(new ChangeSettings(parseInput(settingsChangeSchema, body, 'SETTINGS.INVALID_INPUT'), ctx));
     return this.readModel.settings();
   }
 }

@@ -48,10 +48,18 @@ function wireUp(
   parsers: [Transform, ...Transform[]],
   describeParseFailure: (error: unknown) => AppError,
 ): WiredOutput {
+  // The pipeline destroys every stream with the first error, so each later emits it too: only the
+  // stream that emitted an error first raised it (a parser failing mid-file is not a transport failure).
   let inputError: unknown;
+  let parserFailedFirst = false;
   input.once('error', (error) => {
-    inputError = error;
+    if (!parserFailedFirst) inputError = error;
   });
+  for (const parser of parsers) {
+    parser.once('error', (error) => {
+      if (inputError !== error) parserFailedFirst = true;
+    });
+  }
   // Failures are observed through the iteration below, so the callback has nothing to add.
   pipeline([input, ...parsers], () => undefined);
   return {

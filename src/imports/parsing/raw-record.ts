@@ -10,3 +10,10 @@
  * - geojson: the 1-based index of the feature in `features`.
  */
 export type RawRecord = { line: number; record: Record<string, unknown> };
+
+/**
+ * A record longer than this many characters fails the file with `IMPORT.RECORD_TOO_LARGE`. It
+ * bounds the memory one record can take: without it an unclosed CSV quote would buffer the rest of
+ * a 150 MB file as one field before noticing, and a JSON record would be built whatever its size.
+ */
+export const MAX_RECORD_CHARS = 1_000_000;

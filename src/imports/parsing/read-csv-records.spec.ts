@@ -112,7 +112,7 @@ describe('readRecords (csv)', () => {
     const read = async () => {
       for await (const record of readRecords(Readable.from(rows), 'csv')) void record;
     };
-    await expect(read()).rejects.toMatchObject({ code: 'IMPORT.MALFORMED_FILE', details: { line: 2 } });
+    await expect(read()).rejects.toMatchObject({ code: 'IMPORT.RECORD_TOO_LARGE', details: { line: 2, maxChars: 1_000_000 } });
     expect(rowsRead).toBeLessThan(rowCount / 2);
   });
 

@@ -3,16 +3,10 @@ import { CsvError, Options, Parser } from 'csv-parse';
 import { AppError } from '../../common/app-error';
 import { CsvHeader } from './csv-header';
 import { CsvLineTracker } from './csv-line-tracker';
-import { malformedFile } from './import-errors';
+import { malformedFile, recordTooLarge } from './import-errors';
 import { iterateParsedBatches } from './iterate-parsed';
-import { RawRecord } from './raw-record';
-
-/**
- * A record longer than this many characters fails the file. It bounds the memory an
- * unclosed quote can take: without it the parser would buffer the rest of a 150 MB
- * file as one field before noticing.
- */
-const MAX_RECORD_CHARS = 1_000_000;
+import { MAX_RECORD_CHARS, RawRecord } from './raw-record';
+import { decodeToUtf8, ImportEncoding } from './text-encoding';
 
 const CSV_OPTIONS: Options = {
   bom: true,
@@ -33,12 +27,13 @@ const CSV_OPTIONS: Options = {
  *
  * Rows whose cells are all empty or whitespace are skipped, as are empty lines. A file
  * without a header row, or that csv-parse cannot parse, throws `IMPORT.MALFORMED_FILE`
- * with `details.line` the line where the failing record starts.
+ * with `details.line` the line where the failing record starts; a row longer than
+ * MAX_RECORD_CHARS throws `IMPORT.RECORD_TOO_LARGE`, with that line too.
  */
-export function readCsvRecords(input: NodeJS.ReadableStream | Readable): AsyncIterable<RawRecord[]> {
+export function readCsvRecords(input: NodeJS.ReadableStream | Readable, encoding: ImportEncoding = 'utf-8'): AsyncIterable<RawRecord[]> {
   const parser = new CsvRecordParser();
   return requireHeader(
-    iterateParsedBatches<RawRecord>(input, [parser], (error) => parser.describeFailure(error)),
+    iterateParsedBatches<RawRecord>(input, [decodeToUtf8(encoding), parser], (error) => parser.describeFailure(error)),
     parser,
   );
 }
@@ -86,10 +81,7 @@ class CsvRecordParser extends Parser {
       case 'CSV_QUOTE_NOT_CLOSED':
         return malformedFile(`The quoted field in the row starting on line ${line} is never closed`, line);
       case 'CSV_MAX_RECORD_SIZE':
-        return malformedFile(
-          `The row starting on line ${line} is longer than ${MAX_RECORD_CHARS} characters; is a quote left unclosed?`,
-          line,
-        );
+        return recordTooLarge(`The row starting on line ${line} is longer than ${MAX_RECORD_CHARS} characters; is a quote left unclosed?`, MAX_RECORD_CHARS, line);
       default:
         return malformedFile(`The CSV row starting on line ${line} cannot be parsed: ${error.message}`, line);
     }

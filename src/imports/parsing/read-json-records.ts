@@ -5,6 +5,7 @@ import { malformedFile } from './import-errors';
 import { isJsonObject } from './is-json-object';
 import { iterateParsedBatches } from './iterate-parsed';
 import { RawRecord } from './raw-record';
+import { decodeToUtf8, ImportEncoding } from './text-encoding';
 import { RecordArrayLocation, TopLevelArrayElements } from './top-level-array-elements';
 
 /**
@@ -33,6 +34,7 @@ const FEATURE_COLLECTION: RecordArrayLocation = {
 export function readJsonRecords(
   input: NodeJS.ReadableStream | Readable,
   format: 'json' | 'geojson',
+  encoding: ImportEncoding = 'utf-8',
 ): AsyncIterable<RawRecord[]> {
   const elements =
     format === 'json'
@@ -40,9 +42,12 @@ export function readJsonRecords(
       : new TopLevelArrayElements(FEATURE_COLLECTION, toFeatureRecord);
   // Packed values only: one token per string or number instead of a chunk stream.
   const tokenizer = jsonTokenizer({ packValues: true, streamValues: false });
-  return iterateParsedBatches<RawRecord>(input, [tokenizer, elements], (error) => {
+  return iterateParsedBatches<RawRecord>(input, [decodeToUtf8(encoding), tokenizer, elements], (error) => {
     const problem = error instanceof Error ? error.message : String(error);
-    return malformedFile(`The JSON file cannot be parsed: ${problem}`, elements.currentIndex);
+    const where = elements.currentIndex === undefined ? '' : ` in record ${elements.currentIndex}`;
+    // stream-json stops at the first character that cannot start a value, without naming it
+    const hint = /expected a value/.test(problem) ? ' (NaN, Infinity, undefined and trailing commas are not JSON)' : '';
+    return malformedFile(`The JSON file cannot be parsed${where}: ${problem}${hint}`, elements.currentIndex);
   });
 }
 

@@ -1,7 +1,8 @@
 import { Transform, TransformCallback } from 'node:stream';
 import Assembler = require('stream-json/Assembler');
-import { malformedFile } from './import-errors';
-import { RawRecord } from './raw-record';
+import { MAX_JSON_DEPTH } from '../../common/json-depth';
+import { malformedFile, recordTooDeep, recordTooLarge } from './import-errors';
+import { MAX_RECORD_CHARS, RawRecord } from './raw-record';
 
 /** Where a document keeps the array of records it carries. */
 export type RecordArrayLocation = {
@@ -29,7 +30,10 @@ type State = 'document' | 'members' | 'member-value' | 'skipping' | 'elements' |
  * Guarantees: members other than the record array (a Save Project file's
  * `columnMapping`, `uiSettings`, `metadata`) are skipped token by token without being
  * built; a document of another shape fails with `IMPORT.MALFORMED_FILE` as soon as the
- * shape is known, which for an object without the array is at its end.
+ * shape is known, which for an object without the array is at its end. An element longer
+ * than MAX_RECORD_CHARS (counting its keys and values) fails with `IMPORT.RECORD_TOO_LARGE`,
+ * one nesting arrays and objects deeper than MAX_JSON_DEPTH with `IMPORT.TOO_DEEP`, both as
+ * soon as the token that crosses the limit arrives, before the element is built further.
  */
 export class TopLevelArrayElements extends Transform {
   private state: State = 'document';
@@ -39,6 +43,8 @@ export class TopLevelArrayElements extends Transform {
   private skipDepth = 0;
   private readonly element = new Assembler();
   private elementCount = 0;
+  private elementChars = 0;
+  private elementDepth = 0;
 
   constructor(
     private readonly location: RecordArrayLocation,
@@ -137,10 +143,25 @@ export class TopLevelArrayElements extends Transform {
       this.state = this.arrayIsBare ? 'ended' : 'members';
       return;
     }
+    this.checkLimits(token);
     this.element.consume(token);
     if (this.element.done) {
+      this.elementChars = this.elementDepth = 0;
       this.elementCount++;
       this.push(this.toRecord(this.element.current, this.elementCount));
+    }
+  }
+
+  private checkLimits(token: Token): void {
+    this.elementChars += 1 + (token.value?.length ?? 0);
+    if (this.elementChars > MAX_RECORD_CHARS) {
+      const index = this.elementCount + 1;
+      throw recordTooLarge(`Record ${index} of the JSON file is longer than ${MAX_RECORD_CHARS} characters`, MAX_RECORD_CHARS, index);
+    }
+    if (token.name === 'startObject' || token.name === 'startArray') {
+      if (++this.elementDepth > MAX_JSON_DEPTH) throw recordTooDeep(MAX_JSON_DEPTH, this.elementCount + 1);
+    } else if (token.name === 'endObject' || token.name === 'endArray') {
+      this.elementDepth--;
     }
   }
 
