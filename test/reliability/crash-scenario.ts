@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { seededRandom } from '../../src/common/seeded-random';
 import { sleep } from '../support/app-harness';
 import { ChildServer } from '../support/child-server';
-import { ALL_OPS, GlobeWorkload } from './support/globe-workload';
+import { ALL_OPS, GlobeWorkload, describeServerError } from './support/globe-workload';
 import { activeJobs, checkInvariants } from './support/server-invariants';
 import { WriteLedger } from './support/write-ledger';
 
@@ -78,7 +78,7 @@ export async function runCrashScenario(options: CrashOptions): Promise<CrashRepo
       last = report;
       options.log?.(`kill ${kill}/${options.kills}: during ${active.map((j) => j.kind).join('+') || 'edits'}; ${round.operations} operations; ${report.events} events; ${report.backupsVerified} backups verified; ${report.problems.length} problems`);
     }
-    problems.push(...workload.serverErrors);
+    problems.push(...workload.serverErrors.map(describeServerError));
     await server.stop();
   } finally {
     await server.kill('SIGKILL');

@@ -77,9 +77,18 @@ interface Pools {
   backups: string[];
 }
 
+/** A 5xx answer: always a problem (unless a harness expects a known defect). */
+export interface ServerError {
+  what: string;
+  status: number;
+  body: unknown;
+}
+
+export const describeServerError = (e: ServerError) => `${e.what} answered ${e.status}: ${JSON.stringify(e.body)}`;
+
 export class GlobeWorkload {
   readonly latencies = new Latencies();
-  readonly serverErrors: string[] = [];
+  readonly serverErrors: ServerError[] = [];
   readonly statuses = new Map<number, number>();
   private readonly pools: Pools = { datasets: [], locations: [], configurations: [], restores: [], backups: [] };
   private counter = 0;
@@ -158,7 +167,7 @@ export class GlobeWorkload {
     const res = await build(this.http()).set('X-Request-Id', id).set('X-Actor', 'reliability').timeout(120_000);
     if (!this.stopping) this.latencies.add(performance.now() - t0);
     this.statuses.set(res.status, (this.statuses.get(res.status) ?? 0) + 1);
-    if (res.status >= 500) this.serverErrors.push(`${what} answered ${res.status}: ${JSON.stringify(res.body)}`);
+    if (res.status >= 500) this.serverErrors.push({ what, status: res.status, body: res.body });
     return { res, id };
   }
 
