@@ -1,7 +1,7 @@
 import { killAllChildServers } from '../support/child-server';
 import { crashFigures, runCrashScenario } from './crash-scenario';
 import { knownDefectsLine } from './support/known-defects';
-import { RELIABILITY_SEED, sized } from './support/reliability-scale';
+import { RELIABILITY_SEED, RELIABILITY_SIZE, sized } from './support/reliability-scale';
 
 /**
  * Crash safety (RELIABILITY.md): the real server, driven through everything it does and killed with
@@ -16,7 +16,7 @@ describe('reliability: crash safety under random SIGKILLs (e2e, child process)',
     'after every kill and restart, every guarantee holds',
     async () => {
       const report = await runCrashScenario({
-        kills: sized(5, 50),
+        kills: RELIABILITY_SIZE.kills,
         seed: RELIABILITY_SEED,
         workers: 3,
         killAfterMs: { min: 300, spread: 2500 },

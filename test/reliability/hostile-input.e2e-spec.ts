@@ -1,7 +1,7 @@
 import { killAllChildServers } from '../support/child-server';
 import { hostileFigures, runHostileInputScenario } from './hostile-input-scenario';
 import { knownDefectsLine } from './support/known-defects';
-import { RELIABILITY_SEED, sized } from './support/reliability-scale';
+import { RELIABILITY_SEED, RELIABILITY_SIZE, sized } from './support/reliability-scale';
 
 /**
  * Hostile input (RELIABILITY.md): property-based requests to every route and hostile socket
@@ -15,14 +15,14 @@ describe('reliability: hostile input to every route and socket message (e2e, chi
     'no request answers 5xx or ends the process, and a refused request writes nothing',
     async () => {
       const report = await runHostileInputScenario({
-        requests: sized(1000, 20_000),
+        requests: RELIABILITY_SIZE.requests,
         socketEvery: 10,
         seed: RELIABILITY_SEED,
         log: sized(undefined, (line: string) => console.log(line)),
       });
       console.log(`${hostileFigures(report)}\n${knownDefectsLine()}`);
       expect(report.problems).toEqual([]);
-      expect(report.http + report.socket).toBeGreaterThanOrEqual(sized(900, 19_000));
+      expect(report.http + report.socket).toBeGreaterThanOrEqual(RELIABILITY_SIZE.requests * 0.95);
     },
     sized(240_000, 3_600_000),
   );

@@ -1,6 +1,6 @@
 import { killAllChildServers } from '../support/child-server';
 import { loadFigures, runLoadScenario } from './load-scenario';
-import { RELIABILITY_SEED, sized } from './support/reliability-scale';
+import { RELIABILITY_SEED, RELIABILITY_SIZE, sized } from './support/reliability-scale';
 
 /**
  * Load (RELIABILITY.md): concurrent writers while backups, snapshots and compactions run; every
@@ -13,7 +13,7 @@ describe('reliability: concurrent writers during backups, snapshots and compacti
   it(
     'every acknowledged write is in the log exactly once, and the figures are reported',
     async () => {
-      const report = await runLoadScenario({ seconds: sized(10, 60), writers: 8, seedRows: sized(20_000, 200_000), seed: RELIABILITY_SEED });
+      const report = await runLoadScenario({ seconds: RELIABILITY_SIZE.loadSeconds, writers: 8, seedRows: RELIABILITY_SIZE.loadSeedRows, seed: RELIABILITY_SEED });
       console.log(loadFigures(report));
       expect(report.problems).toEqual([]);
       expect(report.acknowledged).toBeGreaterThan(0);
