@@ -10,7 +10,7 @@ import { killAllChildServers } from '../test/support/child-server';
 /**
  * `npm run bench -- reliability`: the full runs of the reliability harnesses (the same scenarios
  * the quick specs in test/reliability run, at RELIABILITY_SIZES.full) against `node dist/main.js`,
- * built first. `RELIABILITY_ONLY=crash,hostile,load,disk` picks some. Prints every figure
+ * built first (unless RELIABILITY_NO_BUILD=1). `RELIABILITY_ONLY=crash,hostile,load,disk` picks some. Prints every figure
  * RELIABILITY.md reports and every problem; exits non-zero when there is one.
  */
 const HARNESSES = {
@@ -36,7 +36,8 @@ const HARNESSES = {
 
 export async function reliabilityBench(): Promise<void> {
   // the harnesses run the built server, as `npm start` does: build it as jest's global setup does
-  await require('../test/support/build-server.global-setup.js')();
+  // (RELIABILITY_NO_BUILD=1 when another run uses dist/ meanwhile: a rebuild under it breaks its restarts)
+  if (process.env.RELIABILITY_NO_BUILD !== '1') await require('../test/support/build-server.global-setup.js')();
   const only = (process.env.RELIABILITY_ONLY ?? Object.keys(HARNESSES).join(',')).split(',') as (keyof typeof HARNESSES)[];
   console.log(`reliability, full size, seed ${RELIABILITY_SEED}, ${new Date().toISOString()}; ${cpus().length} × ${cpus()[0]?.model}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB (${(freemem() / 2 ** 30).toFixed(0)} free)`);
   console.log(knownDefectsLine());
