@@ -56,6 +56,8 @@ export async function runCrashScenario(options: CrashOptions): Promise<CrashRepo
   let events = 0;
   let backupsVerified = 0;
   try {
+    // one backup listed from the start, so the first restarts already have one to verify
+    await workload.backup();
     for (let kill = 1; kill <= options.kills; kill++) {
       await workload.refresh();
       const run = workload.run(options.workers, () => false);
