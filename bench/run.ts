@@ -13,6 +13,7 @@ const benchmarks: Record<string, () => Promise<void>> = {
   rebuild: async () => (await import('./rebuild.bench')).rebuildBench(),
   pitr: async () => (await import('./pitr.bench')).pitrBench(),
   backup: async () => (await import('./backup.bench')).main(),
+  reliability: async () => (await import('./reliability.bench')).reliabilityBench(),
 };
 
 async function main(): Promise<void> {

@@ -1,0 +1,26 @@
+import { killAllChildServers } from '../support/child-server';
+import { diskFullFigures, runDiskFullScenario } from './disk-full-scenario';
+import { knownDefectsLine } from './support/known-defects';
+import { RELIABILITY_SEED } from './support/reliability-scale';
+
+/**
+ * Disk full (RELIABILITY.md): DATA_DIR and backup storage on small tmpfs mounts, filled, then
+ * freed: clean errors (4xx/507, never 500), reads up, nothing partial listed, recovery when space
+ * returns. Needs root (mount); without it the run says so and checks nothing. One size: it is
+ * bounded by the disks.
+ */
+describe('reliability: a full disk (e2e, child process on tmpfs)', () => {
+  afterAll(() => killAllChildServers());
+
+  it(
+    'answers clean errors, keeps serving reads, lists nothing partial and recovers when space returns',
+    async () => {
+      const report = await runDiskFullScenario({ dataMegabytes: 48, backupMegabytes: 8, seedRows: 5000, seed: RELIABILITY_SEED });
+      console.log(`${diskFullFigures(report)}\n${knownDefectsLine()}`);
+      if (report.skipped) return;
+      expect(report.problems).toEqual([]);
+      expect(report.readsOk).toBeGreaterThan(0);
+    },
+    180_000,
+  );
+});

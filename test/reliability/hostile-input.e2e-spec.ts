@@ -1,0 +1,29 @@
+import { killAllChildServers } from '../support/child-server';
+import { hostileFigures, runHostileInputScenario } from './hostile-input-scenario';
+import { knownDefectsLine } from './support/known-defects';
+import { RELIABILITY_SEED, RELIABILITY_SIZE, sized } from './support/reliability-scale';
+
+/**
+ * Hostile input (RELIABILITY.md): property-based requests to every route and hostile socket
+ * messages: zero 5xx, zero crashes, nothing written by a refused request. Quick: 1,000 requests;
+ * full (RELIABILITY_FULL=1 or `npm run bench -- reliability`): 20,000.
+ */
+describe('reliability: hostile input to every route and socket message (e2e, child process)', () => {
+  afterAll(() => killAllChildServers());
+
+  it(
+    'no request answers 5xx or ends the process, and a refused request writes nothing',
+    async () => {
+      const report = await runHostileInputScenario({
+        requests: RELIABILITY_SIZE.requests,
+        socketEvery: 10,
+        seed: RELIABILITY_SEED,
+        log: sized(undefined, (line: string) => console.log(line)),
+      });
+      console.log(`${hostileFigures(report)}\n${knownDefectsLine()}`);
+      expect(report.problems).toEqual([]);
+      expect(report.http + report.socket).toBeGreaterThanOrEqual(RELIABILITY_SIZE.requests * 0.95);
+    },
+    sized(240_000, 3_600_000),
+  );
+});
