@@ -1,0 +1,66 @@
+/**
+ * The log's hash chain: each event's hash covers the previous event's hash and the event as stored,
+ * so rewriting, removing, inserting or reordering any event changes every hash after it.
+ *
+ *   hash(n) = sha256( hash(n-1) ‖ canonical(event n) ),   hash(0) = GENESIS_HASH (32 zero bytes)
+ *
+ * canonical(event) is the UTF-8 of
+ *
+ *   position "\n" revision "\n" schemaVersion "\n" recordedAt "\n"
+ *   len(eventId) ":" eventId   len(stream) ":" stream   len(type) ":" type   len(metadata) ":" metadata
+ *   data
+ *
+ * where the numbers are decimal integers (recordedAt in epoch milliseconds, as stored), len(s) is
+ * the UTF-8 byte length of s in decimal, and data and metadata are the exact JSON text the log
+ * stores (never re-serialized: a verifier hashes the bytes it reads). Every string but the last is
+ * length-prefixed, so no two events share an encoding; data comes last and needs no prefix, which
+ * spares measuring the one large field. Hashes are written as 64 lowercase hex characters.
+ *
+ * Besides the fields an auditor reads (position, type, data, metadata, recordedAt), the hash covers
+ * eventId, stream, revision and schemaVersion: each changes what replay does with the event (the
+ * schema version picks the upcaster that reads `data`; the stream and revision place it in an
+ * aggregate's history and its optimistic concurrency; the event id makes retries idempotent), so
+ * an edit to any of them must show.
+ *
+ * The function is built by `eventChainHasher()` and uses nothing but its own `require`: the log
+ * writer thread runs it from its source text (see log-writer-thread.ts), the verifier from here.
+ */
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** The fields of an event the chain covers, as the log stores them. */
+export interface ChainedEvent {
+  position: number;
+  eventId: string;
+  stream: string;
+  revision: number;
+  type: string;
+  schemaVersion: number;
+  data: string;
+  metadata: string;
+  /** Epoch milliseconds. */
+  recordedAt: number;
+}
+
+/** hash(n) from hash(n-1), both as raw 32-byte digests (the hot path keeps them as Buffers). */
+export type ChainHash = (previous: Buffer, e: ChainedEvent) => Buffer;
+
+export function eventChainHasher(): ChainHash {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { createHash } = require('node:crypto') as typeof import('node:crypto');
+  const len = (s: string) => Buffer.byteLength(s, 'utf8');
+  return (previous, e) =>
+    createHash('sha256')
+      .update(previous)
+      .update(
+        `${e.position}\n${e.revision}\n${e.schemaVersion}\n${e.recordedAt}\n` +
+          `${len(e.eventId)}:${e.eventId}${len(e.stream)}:${e.stream}${len(e.type)}:${e.type}${len(e.metadata)}:${e.metadata}`,
+      )
+      .update(e.data)
+      .digest();
+}
+
+/** The head of the chain at a position: the hash of the event there (GENESIS_HASH at position 0). */
+export interface ChainHead {
+  position: number;
+  hash: string;
+}
