@@ -25,12 +25,12 @@ export function migrateChain(db: Database.Database, hash: ChainHash): number {
   );
   const setHash = db.prepare<[string, number]>('UPDATE events SET hash = ? WHERE position = ? AND hash IS NULL');
   let after = 0;
-  let previous: Buffer = Buffer.from(GENESIS_HASH, 'hex');
+  let previous = GENESIS_HASH;
   const start = db.transaction(() => {
     const done = hashedThrough.get();
     if (done) {
       after = done.position;
-      previous = Buffer.from(done.hash, 'hex');
+      previous = done.hash;
       return;
     }
     const first = db.prepare<[], { p: number | null }>('SELECT min(position) AS p FROM events').get()?.p ?? 1;
@@ -42,7 +42,7 @@ export function migrateChain(db: Database.Database, hash: ChainHash): number {
     const rows = page.all(after, MIGRATION_BATCH);
     for (const row of rows) {
       previous = hash(previous, chainedEvent(row));
-      if (row.hash === null) hashed += setHash.run(previous.toString('hex'), row.position).changes;
+      if (row.hash === null) hashed += setHash.run(previous, row.position).changes;
       after = row.position;
     }
     return rows.length;

@@ -32,14 +32,14 @@ export function logWriterThread(): void {
   const lastRow = db.prepare<[], { p: number; t: number; h: string | null }>('SELECT position AS p, recorded_at AS t, hash AS h FROM events ORDER BY position DESC LIMIT 1');
   const streamRevision = db.prepare<[string], { r: number | null }>('SELECT max(revision) AS r FROM events WHERE stream = ?');
   const chainHash = new Function('require', `return (${setup.chainHasherSource})`)(require)() as ChainHash;
-  const genesis: Buffer = Buffer.alloc(32);
+  const genesis = '0'.repeat(64);
   const byEventId = db.prepare<[string], EventRow>(`SELECT ${setup.eventColumns} FROM events WHERE event_id = ?`);
 
   /**
    * The open transaction: what it appends to, the last position written and its chain hash, and the
    * first refusal, after which its rows are ignored.
    */
-  type Tx = { stream: string; revision: number; recordedAt: number; first: number; last: number; hash: Buffer; failure: WriterFailure | null };
+  type Tx = { stream: string; revision: number; recordedAt: number; first: number; last: number; hash: string; failure: WriterFailure | null };
   let tx: Tx | null = null;
 
   const reply = (message: WriterReply) => parentPort!.postMessage(message);
@@ -69,7 +69,7 @@ export function logWriterThread(): void {
       tx.failure = { kind: 'sqlite', code: 'CHAIN_UNMIGRATED', message: `the event at position ${position} has no chain hash (written by an older version of the app?)` };
       return;
     }
-    if (last) tx.hash = Buffer.from(last.h!, 'hex');
+    if (last) tx.hash = last.h!;
     if (m.expectedHead !== null && position !== m.expectedHead) {
       tx.failure = { kind: 'head-moved', expected: m.expectedHead, actual: position };
       return;
@@ -92,7 +92,7 @@ export function logWriterThread(): void {
         const position = t.last + 1;
         const revision = t.revision + 1;
         const hash = chainHash(t.hash, { position, eventId, stream: t.stream, revision, type, schemaVersion, data, metadata, recordedAt: t.recordedAt });
-        insert.run(position, eventId, t.stream, revision, type, schemaVersion, data, metadata, t.recordedAt, hash.toString('hex'));
+        insert.run(position, eventId, t.stream, revision, type, schemaVersion, data, metadata, t.recordedAt, hash);
         t.last = position;
         t.revision = revision;
         t.hash = hash;
@@ -140,7 +140,7 @@ export function logWriterThread(): void {
         return reply({ id: m.id, ok: false, failure: { kind: 'log-not-empty', head: position } });
       }
       const staged = db.prepare<[number], EventRow & { hash: string | null }>(`SELECT ${setup.eventColumns}, hash FROM staging.events WHERE position > ? ORDER BY position LIMIT 1000`);
-      let previous: Buffer = genesis;
+      let previous = genesis;
       let copied = 0;
       for (;;) {
         // A page at a time (the connection cannot insert while it iterates), at most ~4 MB of rows.
@@ -153,7 +153,7 @@ export function logWriterThread(): void {
         if (page.length === 0) break;
         for (const r of page) {
           previous = chainHash(previous, { position: r.position, eventId: r.event_id, stream: r.stream, revision: r.revision, type: r.type, schemaVersion: r.schema_version, data: r.data, metadata: r.metadata, recordedAt: r.recorded_at });
-          const hash = previous.toString('hex');
+          const hash = previous;
           if (r.hash !== null && r.hash !== hash) {
             rollback();
             return reply({ id: m.id, ok: false, failure: { kind: 'chain-mismatch', position: r.position } });

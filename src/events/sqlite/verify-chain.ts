@@ -41,33 +41,33 @@ export async function verifyChain(db: Database.Database, hash: ChainHash, option
   const page = db.prepare<[number, number, number], HashedRow>(
     'SELECT position, event_id, stream, revision, type, schema_version, data, metadata, recorded_at, hash FROM events WHERE position > ? AND position <= ? ORDER BY position LIMIT ?',
   );
-  let previous: Buffer = Buffer.from(anchor.hash, 'hex');
+  let previous = anchor.hash;
   let through = anchor.position;
   while (through < head) {
     if (options.signal?.aborted) throw new Error('chain verification cancelled');
     const rows = pageAfter(page, through, head);
     for (const row of rows) {
       const broken = checkRow(row, through + 1, previous, hash, witnesses);
-      if (typeof broken === 'string') return report(through, previous.toString('hex'), { at: through + 1, reason: broken });
-      previous = broken;
+      if (typeof broken === 'string') return report(through, previous, { at: through + 1, reason: broken });
+      previous = broken.proven;
       through = row.position;
     }
     options.onProgress?.(through - first + 1, head - first + 1);
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
-  if (beyond) return report(through, previous.toString('hex'), { at: head + 1, reason: `the log ends at ${head}, but ${beyond.source} recorded a chain head at ${beyond.position}` });
-  return report(through, previous.toString('hex'));
+  if (beyond) return report(through, previous, { at: head + 1, reason: `the log ends at ${head}, but ${beyond.source} recorded a chain head at ${beyond.position}` });
+  return report(through, previous);
 }
 
 /** The row's proven hash, or why it breaks the chain. */
-function checkRow(row: HashedRow, expected: number, previous: Buffer, hash: ChainHash, witnesses: Map<number, { hash: string; source: string }>): Buffer | string {
+function checkRow(row: HashedRow, expected: number, previous: string, hash: ChainHash, witnesses: Map<number, { hash: string; source: string }>): { proven: string } | string {
   if (row.position !== expected) return `position ${expected} is missing (the next event is at ${row.position})`;
   if (row.hash === null) return 'the event has no chain hash';
   const computed = hash(previous, chainedEvent(row));
-  if (computed.toString('hex') !== row.hash) return 'the stored hash is not the one the event and its predecessor give (the event or the one before it was altered)';
+  if (computed !== row.hash) return 'the stored hash is not the one the event and its predecessor give (the event or the one before it was altered)';
   const witness = witnesses.get(row.position);
   if (witness && witness.hash !== row.hash) return `the chain head here is not the one ${witness.source} recorded`;
-  return computed;
+  return { proven: computed };
 }
 
 /** Where the walk starts: genesis for a whole log, the recorded chain base for a compacted one. */
