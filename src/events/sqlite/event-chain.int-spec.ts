@@ -55,7 +55,7 @@ describe('the log hash chain (SQLite)', () => {
     expect(await store.chainHeadAt(0)).toEqual({ position: 0, hash: GENESIS_HASH });
     expect(await store.chainHeadAt(25)).toBeNull();
     // Recomputed here from the rows alone, with the published encoding.
-    const hash = eventChainHasher();
+    const hash = eventChainHasher().hash;
     let previous = GENESIS_HASH;
     for (const row of raw().prepare('SELECT * FROM events ORDER BY position').all() as Array<Record<string, never>>) {
       previous = hash(previous, { position: row.position, eventId: row.event_id, stream: row.stream, revision: row.revision, type: row.type, schemaVersion: row.schema_version, data: row.data, metadata: row.metadata, recordedAt: row.recorded_at });

@@ -1,5 +1,5 @@
 import type { ExpectedRevision } from '../event-store';
-import type { ChainHash } from '../event-chain';
+import type { ChainHasher } from '../event-chain';
 import type { EventRow } from './event-row';
 import type { WriterFailure, WriterReply, WriterRequest, WriterSetup } from './log-writer-protocol';
 
@@ -31,7 +31,7 @@ export function logWriterThread(): void {
   const insert = db.prepare(setup.insertSql);
   const lastRow = db.prepare<[], { p: number; t: number; h: string | null }>('SELECT position AS p, recorded_at AS t, hash AS h FROM events ORDER BY position DESC LIMIT 1');
   const streamRevision = db.prepare<[string], { r: number | null }>('SELECT max(revision) AS r FROM events WHERE stream = ?');
-  const chainHash = new Function('require', `return (${setup.chainHasherSource})`)(require)() as ChainHash;
+  const chain = new Function('require', `return (${setup.chainHasherSource})`)(require)() as ChainHasher;
   const genesis = '0'.repeat(64);
   const byEventId = db.prepare<[string], EventRow>(`SELECT ${setup.eventColumns} FROM events WHERE event_id = ?`);
 
@@ -85,13 +85,15 @@ export function logWriterThread(): void {
     let i = 0;
     let eventId = '';
     try {
+      // What the batch's rows share, built and measured once (the stream and time are the transaction's).
+      const tails = m.kinds.map(([type, schemaVersion, metadata]) => chain.tail(t.stream, schemaVersion, t.recordedAt, type, metadata));
       for (let idStart = 0, dataStart = 0; i < m.dataEnds.length; i++) {
         eventId = m.eventIds.slice(idStart, m.eventIdEnds[i]);
         const [type, schemaVersion, metadata] = m.kinds[m.kindOf[i]];
         const data = m.data.slice(dataStart, m.dataEnds[i]);
         const position = t.last + 1;
         const revision = t.revision + 1;
-        const hash = chainHash(t.hash, { position, eventId, stream: t.stream, revision, type, schemaVersion, data, metadata, recordedAt: t.recordedAt });
+        const hash = chain.link(t.hash, position, revision, eventId, tails[m.kindOf[i]], data);
         insert.run(position, eventId, t.stream, revision, type, schemaVersion, data, metadata, t.recordedAt, hash);
         t.last = position;
         t.revision = revision;
@@ -152,7 +154,7 @@ export function logWriterThread(): void {
         }
         if (page.length === 0) break;
         for (const r of page) {
-          previous = chainHash(previous, { position: r.position, eventId: r.event_id, stream: r.stream, revision: r.revision, type: r.type, schemaVersion: r.schema_version, data: r.data, metadata: r.metadata, recordedAt: r.recorded_at });
+          previous = chain.hash(previous, { position: r.position, eventId: r.event_id, stream: r.stream, revision: r.revision, type: r.type, schemaVersion: r.schema_version, data: r.data, metadata: r.metadata, recordedAt: r.recorded_at });
           const hash = previous;
           if (r.hash !== null && r.hash !== hash) {
             rollback();

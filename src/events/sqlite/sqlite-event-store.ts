@@ -66,7 +66,7 @@ export class SqliteEventStore extends EventStore {
   private readonly stmt: ReturnType<SqliteEventStore['prepare']>;
   private readonly writer: LogWriter;
   private writeQueue: Promise<unknown> = Promise.resolve();
-  private readonly chainHash = eventChainHasher();
+  private readonly chainHash = eventChainHasher().hash;
   /** Rows the start-up migration gave their chain hash (0 once a log has its chain). */
   readonly chainMigrated: number;
 
