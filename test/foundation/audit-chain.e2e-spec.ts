@@ -1,7 +1,9 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { encodeBackupHeader, sha256Hex } from '../../src/backups/format/backup-header';
 import { TestApp, Http, createDataset, csv, restartApp, startApp, waitForJob } from '../support/app-harness';
-import { backupNow, download, manifestOf, upload } from '../backups/backup-helpers';
+import { backupNow, download, manifestOf, payloadOffset, upload } from '../backups/backup-helpers';
 import { headPosition, importCsv, patch, preview, restore } from '../recovery/recovery-helpers';
 
 /**
@@ -77,6 +79,32 @@ describe('GET /api/audit/verify: the tamper-evident log', () => {
     expect(freshHead).toBeGreaterThan(manifest.headPosition);
     expect(await verify(fresh.http)).toMatchObject({ ok: true, verifiedFrom: 1, verifiedThrough: freshHead });
   }, 120_000);
+
+  it('refuses to adopt a backup history edited since it was written, even one whose file checksums were made again', async () => {
+    app = await startApp();
+    await seed(app.http);
+    const backup = await backupNow(app.http, { includeHistory: true, compression: 'gzip' });
+    const { bytes } = await download(app.http, backup.backupId);
+    // A careful forger: one event's actor changed, the payload and manifest checksums recomputed.
+    const lines = gunzipSync(bytes.subarray(payloadOffset(bytes))).toString('utf8').split('\n');
+    const target = lines.findIndex((l) => l.startsWith('{"t":"event"') && l.includes('"position":3,'));
+    expect(lines[target]).toMatch(/"hash":"[0-9a-f]{64}"/);
+    lines[target] = lines[target].replace(/"actor":"[^"]*"/, '"actor":"mallory"');
+    const raw = Buffer.from(lines.join('\n'), 'utf8');
+    const payload = gzipSync(raw);
+    const manifest = manifestOf(bytes);
+    const forgedManifest = { ...manifest, payload: { ...manifest.payload, bytes: payload.length, rawBytes: raw.length, sha256: sha256Hex(payload) } };
+    const forged = Buffer.concat([encodeBackupHeader(forgedManifest), payload]);
+
+    fresh = await startApp();
+    const uploaded = await upload(fresh.http, forged);
+    expect(uploaded.status).toBe(201);
+    const token = (await preview(fresh.http, { target: { backupId: uploaded.body.id } })).previewToken;
+    const res = await fresh.http.post('/api/restores').send({ previewToken: token }).expect(202);
+    const job = await waitForJob(fresh.http, res.body.jobId, 60_000);
+    expect(job).toMatchObject({ state: 'failed', error: { code: 'EVENTS.CHAIN_MISMATCH', details: { position: 3 } } });
+    expect(await headPosition(fresh.http)).toBe(0);
+  }, 90_000);
 
   it.each([
     ['an altered event', (db: Database.Database) => db.prepare(`UPDATE events SET data = replace(data, 'Chained', 'Forged') WHERE position = 1`).run(), 1],
