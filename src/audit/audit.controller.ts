@@ -1,10 +1,14 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { Controller, Get, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import { z } from 'zod';
 import { AppError } from '../common/app-error';
 import { parseInput } from '../common/http/parse-input';
+import { Ctx, RequestContext } from '../common/http/request-context';
 import { EVENT_TYPES } from '../domain/events';
-import { EventStore, RecordedEvent } from '../events/event-store';
 import { Role } from '../auth/roles';
+import { ChainReport, EventStore, RecordedEvent } from '../events/event-store';
+import { JobRunner } from '../jobs/job-runner';
+import { ChainVerification } from './chain-verification';
 
 const isoTime = z.iso.datetime({ offset: true });
 const auditQuery = z
@@ -26,6 +30,8 @@ const auditQuery = z
   })
   .strict();
 
+const verifyQuery = z.object({ wait: z.enum(['true', 'false']).default('true') }).strict();
+
 const encode = (position: number) => Buffer.from(`p:${position}`).toString('base64url');
 function decode(cursor: string): number {
   const match = /^p:(\d+)$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
@@ -40,7 +46,36 @@ function decode(cursor: string): number {
  */
 @Controller('api/audit')
 export class AuditController {
-  constructor(private readonly store: EventStore) {}
+  constructor(
+    private readonly store: EventStore,
+    private readonly verification: ChainVerification,
+    private readonly jobs: JobRunner,
+  ) {}
+
+  /**
+   * Walks the log's hash chain (an `audit-verify` job, its progress on the socket like any job's)
+   * and answers its report with the job id: `{jobId, ok, verifiedFrom, verifiedThrough, headHash,
+   * firstBrokenPosition?, reason?}`, 200 whether the chain holds or not. `?wait=false`: 202 `{jobId}`
+   * at once, the report then being the job's result.
+   */
+  @Get('verify')
+  @Role('viewer')
+  async verify(@Query() raw: unknown, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: Response): Promise<{ jobId: string } & Partial<ChainReport>> {
+    const { wait } = parseInput(verifyQuery, raw, 'QUERY.INVALID');
+    const job = await this.verification.start(ctx.actor);
+    if (wait === 'false') {
+      res.status(202);
+      return { jobId: job.id };
+    }
+    const done = await this.jobs.finished(job.id);
+    if (done.state !== 'completed') {
+      throw new AppError('AUDIT.VERIFY_FAILED', `the chain verification ${done.state}: ${done.error?.message ?? 'no reason given'}`, done.state === 'cancelled' ? 409 : 500, {
+        jobId: job.id,
+        error: done.error,
+      });
+    }
+    return { jobId: job.id, ...(done.result as ChainReport) };
+  }
 
   @Get()
   @Role('viewer')

@@ -226,7 +226,14 @@ export class BackupService implements OnApplicationBootstrap {
         job.progress({ phase: 'writing', done: 0, total: reader.recordCount(spec.includeHistory, await this.store.firstPosition()) });
         written = await writeBackupFile(
           reader.lines(spec.includeHistory ? this.historySource() : null, job.signal),
-          { appVersion: APP_VERSION, createdAt: this.now(), headPosition: reader.position, headRecordedAt: await this.recordedAt(reader.position), includesHistory: spec.includeHistory },
+          {
+            appVersion: APP_VERSION,
+            createdAt: this.now(),
+            headPosition: reader.position,
+            headRecordedAt: await this.recordedAt(reader.position),
+            includesHistory: spec.includeHistory,
+            ...(await this.chainHeadOf(reader.position)),
+          },
           tmp,
           { compression: spec.compression, passphrase: spec.passphrase, serverKey, tmpDir: this.tmpDir(), signal: job.signal, onProgress: (p) => job.progress({ done: p.records, bytes: p.rawBytes }) },
         );
@@ -277,6 +284,11 @@ export class BackupService implements OnApplicationBootstrap {
       last_drill_result: null,
       actor: fields.actor,
     };
+  }
+
+  private async chainHeadOf(position: number): Promise<{ chainHead?: { position: number; hash: string } }> {
+    const head = await this.store.chainHeadAt(position);
+    return head ? { chainHead: head } : {};
   }
 
   private async recordedAt(position: number): Promise<string | null> {

@@ -76,7 +76,7 @@ export class StateReader {
     const log = new Database(history.logFile, { readonly: true });
     try {
       log.exec('BEGIN');
-      for (const row of log.prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE position <= ? ORDER BY position`).iterate(this.position) as IterableIterator<EventRow>) {
+      for (const row of log.prepare(`SELECT ${EVENT_COLUMNS}, hash FROM events WHERE position <= ? ORDER BY position`).iterate(this.position) as IterableIterator<EventRow & { hash: string | null }>) {
         yield { ndjson: eventRowLine(row), records: 1 };
         await pause();
       }

@@ -23,13 +23,15 @@ export function locationRowLine(row: unknown[]): string {
 
 /**
  * A row of the log as its line: the payload at the schema version it was stored with (a reader
- * upcasts it, as it upcasts every event it reads), `recordedAt` as ISO 8601 like the store reads it.
+ * upcasts it, as it upcasts every event it reads), `recordedAt` as ISO 8601 like the store reads it,
+ * and the row's chain hash when it has one.
  */
-export function eventRowLine(row: EventRow): string {
+export function eventRowLine(row: EventRow & { hash?: string | null }): string {
   return (
     `{"t":"event","v":{"position":${row.position},"eventId":${JSON.stringify(row.event_id)},"stream":${JSON.stringify(row.stream)},` +
     `"revision":${row.revision},"type":${JSON.stringify(row.type)},"schemaVersion":${row.schema_version},"data":${jsonText(row.data)},` +
-    `"metadata":${jsonText(row.metadata)},"recordedAt":${JSON.stringify(new Date(row.recorded_at).toISOString())}}}\n`
+    `"metadata":${jsonText(row.metadata)},"recordedAt":${JSON.stringify(new Date(row.recorded_at).toISOString())}` +
+    `${row.hash ? `,"hash":"${row.hash}"` : ''}}}\n`
   );
 }
 

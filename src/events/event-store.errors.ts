@@ -39,3 +39,9 @@ export class IncompleteHistoryError extends AppError {
     super('EVENTS.INCOMPLETE_HISTORY', `the history to adopt is not whole (it skips to position ${position})`, 409, { position });
   }
 }
+
+export class ChainMismatchError extends AppError {
+  constructor(position: number) {
+    super('EVENTS.CHAIN_MISMATCH', `the history to adopt does not match its own hash chain from position ${position} on (edited since it was written)`, 422, { position });
+  }
+}

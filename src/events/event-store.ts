@@ -1,5 +1,6 @@
 import { EventMetadata } from '../domain/event-metadata';
 import { EventType, GlobeEvent } from '../domain/events';
+import { ChainHead } from './event-chain';
 
 /** An event about to be appended. `eventId` makes a retried append idempotent; the store mints one when absent. */
 export type NewEvent = GlobeEvent & { eventId?: string; metadata: EventMetadata };
@@ -89,6 +90,31 @@ export interface LogQuery {
   limit: number;
 }
 
+/** What a walk of the hash chain found (`EventStore.verifyChain`). */
+export interface ChainReport {
+  ok: boolean;
+  /** The first position walked (the first event still in the log); 0 for an empty log. */
+  verifiedFrom: number;
+  /** The last position whose hash was proven, from the anchor on; verifiedFrom - 1 when none was. */
+  verifiedThrough: number;
+  /** The chain hash at verifiedThrough: with `ok`, the head of the log as verified. */
+  headHash: string;
+  firstBrokenPosition?: number;
+  reason?: string;
+}
+
+export interface VerifyChainOptions {
+  /**
+   * Chain heads recorded elsewhere (snapshots): each one inside the walked range must be the hash
+   * the walk computes there; one at the chain base must be the base; one past the head says events
+   * were cut from the end (the chain alone cannot see that).
+   */
+  witnesses?: Array<ChainHead & { source: string }>;
+  /** Called after each page with the events walked so far and the total. */
+  onProgress?: (done: number, total: number) => void;
+  signal?: AbortSignal;
+}
+
 /**
  * The one append-only log. Guarantees, for every adapter:
  * 1. Positions are strictly increasing and a reader never sees a gap that later fills.
@@ -98,6 +124,8 @@ export interface LogQuery {
  *    the first one did (a retried request does not duplicate events).
  * 5. Every event is validated against its schema on append (a PreparedEvent when it was prepared)
  *    and upcast on read.
+ * 6. Every event carries a hash chained to the previous event's (event-chain.ts), computed when its
+ *    position is assigned, kept by an adopted history, and checked by `verifyChain`.
  */
 export abstract class EventStore {
   /**
@@ -138,6 +166,18 @@ export abstract class EventStore {
    * the history) and that a base snapshot at `position` exists. Positions never change.
    */
   abstract removeUpTo(position: number): Promise<number>;
+  /**
+   * The chain hash at `position` (GENESIS_HASH at 0; after a compaction, also the base just before
+   * the first remaining event), or null when the log holds no hash for it (removed, or past the head).
+   * What snapshots, backup manifests and archive segments record as the chain head they cover.
+   */
+  abstract chainHeadAt(position: number): Promise<ChainHead | null>;
+  /**
+   * Walks the hash chain from the first remaining event (anchored at genesis, or at the chain base a
+   * compaction recorded) to the head as it was when the walk began, page by page (memory stays
+   * bounded), recomputing every hash from the stored text; reports the first position that breaks.
+   */
+  abstract verifyChain(options?: VerifyChainOptions): Promise<ChainReport>;
   /** The position of the last event; 0 for an empty log. */
   abstract headPosition(): Promise<number>;
   /** The last position whose `recordedAt ≤ time`; 0 when the log has nothing that old. */

@@ -1,4 +1,4 @@
-import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { Global, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import { join } from 'node:path';
 import { Clock, SystemClock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
@@ -13,7 +13,11 @@ import { SqliteEventStore } from './sqlite/sqlite-event-store';
     {
       provide: EventStore,
       inject: [AppConfig, Clock],
-      useFactory: (config: AppConfig, clock: Clock) => new SqliteEventStore(join(config.values.dataDir, 'events.sqlite'), clock),
+      useFactory: (config: AppConfig, clock: Clock) => {
+        const store = new SqliteEventStore(join(config.values.dataDir, 'events.sqlite'), clock);
+        if (store.chainMigrated > 0) new Logger('EventStore').log(`gave ${store.chainMigrated} events of a log older than the hash chain their chain hash`);
+        return store;
+      },
     },
   ],
   exports: [EventStore, Clock],

@@ -175,6 +175,29 @@ export class JobRunner implements OnModuleInit, OnModuleDestroy {
     return rows.map((r) => this.active.get(r.id)?.view ?? this.unsaved.get(r.id) ?? JSON.parse(r.view));
   }
 
+  /** The job's view once it is in a final state (at once if it already is). */
+  finished(id: string): Promise<JobView> {
+    return new Promise<JobView>((resolve, reject) => {
+      // Subscribed before the look at its current state: a job that ends in between is seen either way.
+      const subscription = this.updates.subscribe((view) => {
+        if (view.id !== id || !FINAL_JOB_STATES.includes(view.state)) return;
+        subscription.unsubscribe();
+        resolve(view);
+      });
+      this.get(id).then(
+        (view) => {
+          if (!FINAL_JOB_STATES.includes(view.state)) return;
+          subscription.unsubscribe();
+          resolve(view);
+        },
+        (error: unknown) => {
+          subscription.unsubscribe();
+          reject(error);
+        },
+      );
+    });
+  }
+
   /** Asks a running job to stop; it ends as `cancelled` once its work reaches a safe point. */
   async cancel(id: string): Promise<JobView> {
     const job = this.active.get(id);

@@ -4,7 +4,7 @@ export const jobStateSchema = z.enum(['queued', 'running', 'completed', 'failed'
 export type JobState = z.infer<typeof jobStateSchema>;
 export const FINAL_JOB_STATES: readonly JobState[] = ['completed', 'failed', 'cancelled'];
 
-export const jobKindSchema = z.enum(['import', 'backup', 'restore', 'snapshot', 'compaction', 'rebuild', 'verify']);
+export const jobKindSchema = z.enum(['import', 'backup', 'restore', 'snapshot', 'compaction', 'rebuild', 'verify', 'audit-verify']);
 export type JobKind = z.infer<typeof jobKindSchema>;
 
 export interface JobError {

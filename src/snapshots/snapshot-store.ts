@@ -25,6 +25,8 @@ export interface SnapshotView {
   recordedAt: string | null;
   schemaVersion: number;
   stateHash: string;
+  /** The log's chain hash at `position`: a witness `GET /api/audit/verify` checks the log against. */
+  chainHead: string | null;
   bytes: number;
   counts: StateCounts;
   reason: SnapshotReason;
@@ -44,6 +46,7 @@ export const toSnapshotView = (row: SnapshotEntity): SnapshotView => ({
   recordedAt: row.recorded_at,
   schemaVersion: row.schema_version,
   stateHash: row.state_hash,
+  chainHead: row.chain_head,
   bytes: row.bytes,
   counts: JSON.parse(row.counts),
   reason: row.reason as SnapshotReason,
@@ -188,6 +191,7 @@ export class SnapshotStore implements OnModuleInit, OnApplicationBootstrap, OnMo
         recorded_at: await this.recordedAtOf(position),
         schema_version: READ_MODEL_SCHEMA_VERSION,
         state_hash: stateHash,
+        chain_head: (await this.store.chainHeadAt(position))?.hash ?? null,
         file,
         file_sha256: fileSha256,
         bytes: (await stat(join(this.dir, file))).size,

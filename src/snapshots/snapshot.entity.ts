@@ -9,6 +9,8 @@ export class SnapshotEntity {
   @Column('text', { nullable: true }) recorded_at!: string | null;
   @Column('integer') schema_version!: number;
   @Column('text') state_hash!: string;
+  /** The log's chain hash at `position` when the snapshot was recorded (null: the log held none there). */
+  @Column('text', { nullable: true }) chain_head!: string | null;
   @Column('text') file!: string;
   @Column('text') file_sha256!: string;
   @Column('integer') bytes!: number;

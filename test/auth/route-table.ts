@@ -31,6 +31,7 @@ export const ROUTE_TABLE: Record<string, RouteCase> = {
   'PUT /api/configurations/:id': { role: 'editor', path: '/api/configurations/no-such-configuration', body: {} },
   'DELETE /api/configurations/:id': { role: 'editor', path: '/api/configurations/no-such-configuration' },
   'GET /api/audit': { role: 'viewer', path: '/api/audit' },
+  'GET /api/audit/verify': { role: 'viewer', path: '/api/audit/verify' },
   'GET /api/jobs': { role: 'viewer', path: '/api/jobs' },
   'GET /api/jobs/:id': { role: 'viewer', path: '/api/jobs/no-such-job' },
   'POST /api/jobs/:id/cancel': { role: 'editor', path: '/api/jobs/no-such-job/cancel' },

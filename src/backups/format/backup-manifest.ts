@@ -89,6 +89,11 @@ export const backupManifestSchema = z.object({
   /** Event schema versions of this app when written: a reader upcasts older ones. */
   eventSchemaVersions: z.record(z.string(), z.number().int()),
   includesHistory: z.boolean(),
+  /**
+   * The log's hash chain head at headPosition (events/event-chain.ts): what this backup's state
+   * covers. Optional: backups written before the chain have none.
+   */
+  chainHead: z.object({ position: z.number().int().min(0), hash: z.string().regex(/^[0-9a-f]{64}$/) }).optional(),
   counts: recordCountsSchema,
   stateHash: z.string().regex(/^[0-9a-f]{64}$/),
   payload: z.object({

@@ -27,6 +27,8 @@ export const backupRecordSchema = z.discriminatedUnion('t', [
       data: z.unknown(),
       metadata: z.record(z.string(), z.unknown()),
       recordedAt: z.string(),
+      /** The event's chain hash as the log stored it (absent from backups older than the chain); adoption checks it. */
+      hash: z.string().regex(/^[0-9a-f]{64}$/).optional(),
     }),
   }),
 ]);

@@ -16,6 +16,8 @@ export interface BackupInfo {
   headPosition: number;
   headRecordedAt: string | null;
   includesHistory: boolean;
+  /** The log's chain head at headPosition, when the log has one there. */
+  chainHead?: { position: number; hash: string };
 }
 
 export interface WriteBackupOptions {

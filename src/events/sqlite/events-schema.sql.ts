@@ -2,7 +2,13 @@
  * The log's table. `position` is the rowid: assigned max+1 inside the writing transaction, so it
  * is strictly increasing and has no gaps (rows are only ever deleted from the front, by opt-in log
  * compaction). `recorded_at` is epoch milliseconds. `event_id` is unique for idempotent retries;
- * `(stream, revision)` is unique for optimistic concurrency and indexes stream reads.
+ * `(stream, revision)` is unique for optimistic concurrency and indexes stream reads. `hash` is the
+ * event's link in the hash chain (events/event-chain.ts), hex; NULL only in a log written before the
+ * chain existed, until the start-up migration (chain-migration.ts) has reached it.
+ *
+ * `events_chain_base` holds, once the front of the log was removed (log compaction) or a log
+ * migrated already compacted, the chain head just before the first remaining event: where
+ * verification starts. One row at most.
  */
 export const EVENTS_SCHEMA = `
 CREATE TABLE IF NOT EXISTS events (
@@ -15,7 +21,13 @@ CREATE TABLE IF NOT EXISTS events (
   data           TEXT    NOT NULL,
   metadata       TEXT    NOT NULL,
   recorded_at    INTEGER NOT NULL,
+  hash           TEXT,
   UNIQUE (stream, revision)
+);
+CREATE TABLE IF NOT EXISTS events_chain_base (
+  id       INTEGER PRIMARY KEY CHECK (id = 1),
+  position INTEGER NOT NULL,
+  hash     TEXT    NOT NULL
 );`;
 
 /**

@@ -53,6 +53,8 @@ export type WriterFailure =
   | { kind: 'duplicate-event-id'; eventId: string }
   | { kind: 'replay'; row: EventRow }
   | { kind: 'log-not-empty'; head: number }
+  /** An adopted history's row whose carried chain hash is not the one its content gives. */
+  | { kind: 'chain-mismatch'; position: number }
   | { kind: 'sqlite'; code: string | null; message: string };
 
 export type WriterReply =
@@ -73,6 +75,9 @@ export interface WriterSetup {
   driver: string;
   file: string;
   pragmas: string[];
+  /** Binds position, event_id, stream, revision, type, schema_version, data, metadata, recorded_at, hash in this order. */
   insertSql: string;
   eventColumns: string;
+  /** `eventChainHasher`'s source text (the thread cannot import it). */
+  chainHasherSource: string;
 }

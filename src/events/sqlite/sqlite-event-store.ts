@@ -3,7 +3,20 @@ import { Subject } from 'rxjs';
 import { rmSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { Clock } from '../../common/clock';
-import { AppendOptions, AppendResult, AppendableEvent, EventStore, ExpectedRevision, LogQuery, ReadAllOptions, RecordedEvent, SubscribeOptions } from '../event-store';
+import { ChainHead, GENESIS_HASH, eventChainHasher } from '../event-chain';
+import {
+  AppendOptions,
+  AppendResult,
+  AppendableEvent,
+  ChainReport,
+  EventStore,
+  ExpectedRevision,
+  LogQuery,
+  ReadAllOptions,
+  RecordedEvent,
+  SubscribeOptions,
+  VerifyChainOptions,
+} from '../event-store';
 import { DuplicateEventIdError, LogNotEmptyError } from '../event-store.errors';
 import { NewEventSerializer } from '../serialize-new-event';
 import { EVENT_COLUMNS, EventRow, EventRowReader } from './event-row';
@@ -16,9 +29,12 @@ import { stageHistory } from './stage-history';
 import { LogWriter } from './log-writer';
 import { RowBatch } from './row-batch';
 import { writerFailureError } from './writer-failure-error';
+import { migrateChain } from './chain-migration';
+import { CHAIN_BASE_SQL, ChainRow } from './chain-rows';
+import { verifyChain } from './verify-chain';
 
 const PAGE_SIZE = 1000;
-const INSERT_SQL = 'INSERT INTO events (event_id, stream, revision, type, schema_version, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)';
+const INSERT_SQL = `INSERT INTO events (${EVENT_COLUMNS}, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 /** Batches posted but not yet written: bounds the memory of a large append whose rows come faster than SQLite takes them. */
 const MAX_IN_FLIGHT = 3;
 /**
@@ -50,6 +66,9 @@ export class SqliteEventStore extends EventStore {
   private readonly stmt: ReturnType<SqliteEventStore['prepare']>;
   private readonly writer: LogWriter;
   private writeQueue: Promise<unknown> = Promise.resolve();
+  private readonly chainHash = eventChainHasher().hash;
+  /** Rows the start-up migration gave their chain hash (0 once a log has its chain). */
+  readonly chainMigrated: number;
 
   constructor(
     file: string,
@@ -59,8 +78,17 @@ export class SqliteEventStore extends EventStore {
     this.db = new Database(file);
     for (const pragma of EVENTS_PRAGMAS) this.db.pragma(pragma);
     this.db.exec(EVENTS_SCHEMA);
+    // Before anything appends: the writer chains to the last row's hash.
+    this.chainMigrated = migrateChain(this.db, this.chainHash);
     this.stmt = this.prepare();
-    this.writer = new LogWriter({ driver: require.resolve('better-sqlite3'), file, pragmas: EVENTS_PRAGMAS, insertSql: INSERT_SQL, eventColumns: EVENT_COLUMNS });
+    this.writer = new LogWriter({
+      driver: require.resolve('better-sqlite3'),
+      file,
+      pragmas: EVENTS_PRAGMAS,
+      insertSql: INSERT_SQL,
+      eventColumns: EVENT_COLUMNS,
+      chainHasherSource: eventChainHasher.toString(),
+    });
   }
 
   private prepare() {
@@ -77,6 +105,8 @@ export class SqliteEventStore extends EventStore {
       streamPage: db.prepare<[string, number, number], EventRow>(
         `SELECT ${EVENT_COLUMNS} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?`,
       ),
+      hashAt: db.prepare<[number], { hash: string | null }>('SELECT hash FROM events WHERE position = ?'),
+      chainBase: db.prepare<[], ChainRow>('SELECT position, hash FROM events_chain_base WHERE id = 1'),
       atOrAfter: db.prepare<[number], { p: number; t: number }>(
         'SELECT position AS p, recorded_at AS t FROM events WHERE position >= ? ORDER BY position LIMIT 1',
       ),
@@ -259,9 +289,34 @@ export class SqliteEventStore extends EventStore {
     return this.stmt.first.get()?.p ?? 0;
   }
 
-  /** Like every write, after the appends already queued (this connection writes only between them). */
+  /**
+   * Like every write, after the appends already queued (this connection writes only between them).
+   * The chain head at `position` is kept as the chain base in the same transaction: verification
+   * of what remains starts from it.
+   */
   removeUpTo(position: number): Promise<number> {
-    return this.exclusive(async () => this.db.transaction(() => this.db.prepare('DELETE FROM events WHERE position <= ?').run(position).changes).immediate());
+    return this.exclusive(async () =>
+      this.db
+        .transaction(() => {
+          const at = this.stmt.hashAt.get(position);
+          const removed = this.db.prepare('DELETE FROM events WHERE position <= ?').run(position).changes;
+          if (removed > 0 && at?.hash) this.db.prepare(CHAIN_BASE_SQL).run(position, at.hash);
+          return removed;
+        })
+        .immediate(),
+    );
+  }
+
+  async chainHeadAt(position: number): Promise<ChainHead | null> {
+    if (position === 0) return { position, hash: GENESIS_HASH };
+    const hash = this.stmt.hashAt.get(position)?.hash;
+    if (hash) return { position, hash };
+    const base = this.stmt.chainBase.get();
+    return base?.position === position ? base : null;
+  }
+
+  verifyChain(options?: VerifyChainOptions): Promise<ChainReport> {
+    return verifyChain(this.db, this.chainHash, options);
   }
 
   /** Up to `limit` rows from `from`, fewer once their data reaches PAGE_CHARS (always at least one). */

@@ -38,7 +38,7 @@ export class HistoryStage {
     this.db = new Database(path);
     this.db.pragma('journal_mode = OFF');
     this.db.exec(EVENTS_SCHEMA);
-    const insert = this.db.prepare(`INSERT INTO events (${EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    const insert = this.db.prepare(`INSERT INTO events (${EVENT_COLUMNS}, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     this.insertMany = this.db.transaction((rows: unknown[][]) => {
       for (const row of rows) insert.run(...row);
     });
@@ -47,12 +47,14 @@ export class HistoryStage {
   /**
    * Rows are serialized as they arrive and written every 1,000 events or STAGE_CHARS of JSON,
    * whichever comes first: 1,000 import events are a whole million-row import, never to be held at once.
+   * A chain hash the event carries (a backup's event line has one) is staged beside it: the adoption
+   * computes the chain again and refuses the history unless they agree.
    */
-  add(e: RecordedEvent): void {
+  add(e: RecordedEvent & { hash?: string }): void {
     if (e.position !== this.expected++) throw new IncompleteHistoryError(e.position);
     const data = JSON.stringify(e.data);
     const metadata = JSON.stringify(e.metadata);
-    this.rows.push([e.position, e.eventId, e.stream, e.revision, e.type, e.schemaVersion, data, metadata, Date.parse(e.recordedAt)]);
+    this.rows.push([e.position, e.eventId, e.stream, e.revision, e.type, e.schemaVersion, data, metadata, Date.parse(e.recordedAt), e.hash ?? null]);
     this.chars += data.length + metadata.length;
     if (this.rows.length >= 1000 || this.chars >= STAGE_CHARS) this.flush();
   }

@@ -1,4 +1,4 @@
-import { DuplicateEventIdError, HeadMovedError, LogNotEmptyError, WrongExpectedRevisionError } from '../event-store.errors';
+import { ChainMismatchError, DuplicateEventIdError, HeadMovedError, LogNotEmptyError, WrongExpectedRevisionError } from '../event-store.errors';
 import { WriterFailure } from './log-writer-protocol';
 
 /** The store's typed error for a transaction the writer thread refused (a replay is not an error: the store answers it). */
@@ -12,6 +12,8 @@ export function writerFailureError(failure: Exclude<WriterFailure, { kind: 'repl
       return new DuplicateEventIdError(failure.eventId);
     case 'log-not-empty':
       return new LogNotEmptyError(failure.head);
+    case 'chain-mismatch':
+      return new ChainMismatchError(failure.position);
     case 'sqlite':
       return Object.assign(new Error(failure.message), { code: failure.code ?? undefined });
   }

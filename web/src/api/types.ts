@@ -30,7 +30,7 @@ export interface Location {
 }
 
 export type JobState = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
-export type JobKind = 'import' | 'backup' | 'restore' | 'snapshot' | 'compaction' | 'rebuild' | 'verify';
+export type JobKind = 'import' | 'backup' | 'restore' | 'snapshot' | 'compaction' | 'rebuild' | 'verify' | 'audit-verify';
 
 export interface JobView {
   id: string;
