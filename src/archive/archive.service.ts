@@ -24,7 +24,7 @@ export class ArchiveService implements OnApplicationBootstrap, BeforeApplication
 
   constructor(
     log: EventStore,
-    @Inject(ARCHIVE_OBJECT_STORE) store: ArchiveObjectStore | null,
+    @Inject(ARCHIVE_OBJECT_STORE) readonly store: ArchiveObjectStore | null,
     encryption: ArchiveEncryption,
     config: AppConfig,
     clock: Clock,
@@ -48,7 +48,7 @@ export class ArchiveService implements OnApplicationBootstrap, BeforeApplication
     await this.archiver?.stop();
   }
 
-  status(): ArchiveStatus | null {
-    return this.archiver?.status() ?? null;
+  async status(): Promise<ArchiveStatus | null> {
+    return (await this.archiver?.status()) ?? null;
   }
 }

@@ -102,7 +102,7 @@ describe('Archiver', () => {
       'archive/00000001/00000000000000000004-00000000000000000006.gvseg',
     ]);
     expect(await archived()).toEqual(await collect(log.readAll()));
-    expect(a.status()).toMatchObject({ epoch: 1, archivedPosition: 6, headPosition: 6, lag: { positions: 0, seconds: 0 }, uploads: 2, lastError: null });
+    expect(await a.status()).toMatchObject({ epoch: 1, archivedPosition: 6, headPosition: 6, lag: { positions: 0, seconds: 0 }, uploads: 2, lastError: null });
 
     const before = store.requests;
     await a.flush();
@@ -147,8 +147,8 @@ describe('Archiver', () => {
     await write(2);
     await a.flush();
     expect(await listSegments(store)).toEqual([]);
-    expect(a.status()).toMatchObject({ archivedPosition: 0, lag: { positions: 2 }, lastError: { code: 'ARCHIVE.ENCRYPTION_UNAVAILABLE' } });
-    expect(a.status().lastError!.message).toContain('the key file is unreadable');
+    expect(await a.status()).toMatchObject({ archivedPosition: 0, lag: { positions: 2 }, lastError: { code: 'ARCHIVE.ENCRYPTION_UNAVAILABLE' } });
+    expect((await a.status()).lastError!.message).toContain('the key file is unreadable');
   });
 
   it('after a crash between upload and cursor, adopts the object it finds instead of uploading it again; a damaged one is replaced', async () => {
@@ -166,7 +166,7 @@ describe('Archiver', () => {
       [1, 3],
       [4, 5],
     ]);
-    expect(b.status().archivedPosition).toBe(5);
+    expect((await b.status()).archivedPosition).toBe(5);
 
     // A damaged object beyond the cursor (a torn upload some store let through): deleted and sealed again.
     await b.stop();
@@ -188,11 +188,11 @@ describe('Archiver', () => {
     store.down = true;
     await write(3);
     await a.flush();
-    expect(a.status()).toMatchObject({ archivedPosition: 2, lag: { positions: 3 }, lastError: { message: 'store unreachable' } });
-    expect(a.status().lag.seconds).toBeGreaterThan(0);
+    expect(await a.status()).toMatchObject({ archivedPosition: 2, lag: { positions: 3 }, lastError: { message: 'store unreachable' } });
+    expect((await a.status()).lag.seconds).toBeGreaterThan(0);
     store.down = false;
     await a.flush();
-    expect(a.status()).toMatchObject({ archivedPosition: 5, lastError: null });
+    expect(await a.status()).toMatchObject({ archivedPosition: 5, lastError: null });
     expect(positionsOf(await archived())).toEqual([1, 2, 3, 4, 5]);
   });
 

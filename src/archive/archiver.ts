@@ -98,10 +98,14 @@ export class Archiver {
     await this.tick(true);
   }
 
-  status(): ArchiveStatus {
+  /** The archive as of now: the head is read from the log at the call, not remembered from the last interval. */
+  async status(): Promise<ArchiveStatus> {
     const archived = this.cursor?.position ?? 0;
     const now = this.clock.now();
+    this.head = await this.log.headPosition();
     const positions = Math.max(0, this.head - archived);
+    if (positions === 0) this.pendingSince = null;
+    else this.pendingSince ??= await this.recordedAtOf(archived + 1);
     return {
       storage: this.store.describe(),
       encryption: this.encryption.describe(),

@@ -52,7 +52,7 @@ export class BackupHealthService {
     }
     const failedNewer = all.filter((b) => verified && b.createdAt > verified.createdAt && (b.lastVerifyResult?.startsWith('failed') || failedDrill(b)));
     if (failedNewer.length) warnings.push(`${failedNewer.length} newer backup(s) failed verification`);
-    const archive = this.archive.status();
+    const archive = await this.archive.status();
     if (archive?.lastError) warnings.push(`the archive is not uploading: ${archive.lastError.message}`);
     else if (archive && archive.lag.seconds > ARCHIVE_LAG_WARNING_SECONDS) warnings.push(`the archive is ${Math.round(archive.lag.seconds)} s behind the log`);
     const status = all.length === 0 ? 'no-backups' : warnings.length ? 'warning' : 'ok';
