@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { allAudit } from '../support/app-harness';
@@ -84,5 +84,45 @@ describe('restore from the archive alone, to any point in time (real processes)'
     sameState(await everything(c.http), atT);
     expect((await allAudit(c.http)).slice(0, toT.position)).toEqual(trail.slice(0, toT.position));
     expect((await archiveHealth(c.http)).epoch).toBeGreaterThanOrEqual(2);
+  });
+
+  it('a hole or a damaged object stops the restore before anything is written, naming the object and the newest point still reachable', async () => {
+    const store = join(root, 'damaged-store');
+    const plain = { ARCHIVE_STORAGE: `file:${store}`, ARCHIVE_INTERVAL_MS: '100' };
+    const a = await ChildServer.start({ dataDir: join(root, 'damaged-a'), env: plain });
+    const times: string[] = [];
+    for (let round = 1; round <= 3; round++) {
+      await varietyOfWrites(a.http, round);
+      await archiveCaughtUp(a.http);
+      times.push(await momentBetween(150));
+    }
+    const head = (await archiveHealth(a.http)).archivedPosition;
+    await a.kill('SIGKILL');
+    const folder = join(store, 'archive', '00000001');
+    const keys = readdirSync(folder).sort();
+    expect(keys.length).toBeGreaterThanOrEqual(3);
+    const b = await ChildServer.start({ dataDir: join(root, 'damaged-b'), env: plain });
+
+    // The last object damaged: the head is refused, a time before it still restores.
+    const last = join(folder, keys.at(-1)!);
+    const bytes = readFileSync(last);
+    bytes[bytes.length - 10] ^= 0x20;
+    writeFileSync(last, bytes);
+    const damaged = await b.http.post('/api/restores/preview').send({ target: { position: head } });
+    expect(damaged.status).toBe(422);
+    expect(damaged.body).toMatchObject({ code: 'ARCHIVE.CHECKSUM_MISMATCH', details: { key: `archive/00000001/${keys.at(-1)}` } });
+    expect(damaged.body.details.newestReachable.position).toBeGreaterThan(0);
+    expect(damaged.body.details.newestReachable.position).toBeLessThan(head);
+    expect((await allAudit(b.http)).length).toBe(0);
+    const before = await preview(b.http, { target: { at: times[0] } });
+    expect(before.archive.objects.map((o: { key: string }) => o.key)).not.toContain(`archive/00000001/${keys.at(-1)}`);
+
+    // A middle object missing: a hole.
+    rmSync(join(folder, keys[1]));
+    const hole = await b.http.post('/api/restores/preview').send({ target: { at: times[2] } });
+    expect(hole.status).toBe(422);
+    expect(hole.body).toMatchObject({ code: 'ARCHIVE.GAP', details: { missingFrom: Number(keys[1].slice(0, 20)), epoch: 1 } });
+    expect(hole.body.details.newestReachable.position).toBe(Number(keys[1].slice(0, 20)) - 1);
+    expect((await allAudit(b.http)).length).toBe(0);
   });
 });
