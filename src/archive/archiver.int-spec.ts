@@ -218,4 +218,41 @@ describe('Archiver', () => {
     await store.delete(second.key);
     await expect(archived()).rejects.toMatchObject({ code: 'ARCHIVE.GAP', details: { missingFrom: 3, newestReachable: { position: first.to } } });
   });
+
+  it('merges closed windows into levels as it goes, verified before the small segments go; idle again, it asks nothing', async () => {
+    const a = archiver();
+    // 5 minutes of writes, a segment every 20 s: the minutes merge into level 1 as they close.
+    for (let i = 0; i < 15; i++) {
+      await write(1);
+      clock.advance(19_000);
+      await a.flush();
+    }
+    const history = await collect(log.readAll());
+    const minutes = await listSegments(store);
+    expect(minutes.length).toBeLessThan(15);
+    expect(minutes.filter((s) => s.level === 1).length).toBeGreaterThanOrEqual(3);
+    minutes.forEach((s, i) => expect(s.from).toBe(i === 0 ? 1 : minutes[i - 1].to + 1));
+    expect(await archived()).toEqual(history);
+
+    // An hour later the minutes become one hour segment; a damaged input stops the merge and deletes nothing.
+    clock.advance(3_600_000);
+    const victim = minutes.find((s) => s.level === 1)!;
+    const path = join(dir.dir, 'store', victim.key);
+    const good = readFileSync(path);
+    const bad = Buffer.from(good);
+    bad[bad.length - 5] ^= 0xff;
+    writeFileSync(path, bad);
+    await a.flush();
+    expect((await listSegments(store)).map((s) => s.key)).toEqual(minutes.map((s) => s.key));
+    writeFileSync(path, good);
+    clock.advance(61_000);
+    await a.flush();
+    expect((await listSegments(store)).map((s) => [s.from, s.to, s.level])).toEqual([[1, 15, 2]]);
+    expect(await archived()).toEqual(history);
+
+    const requests = store.requests;
+    clock.advance(24 * 3_600_000);
+    await a.flush();
+    expect(store.requests).toBe(requests);
+  });
 });

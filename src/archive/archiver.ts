@@ -5,6 +5,7 @@ import { EventStore } from '../events/event-store';
 import { ArchiveCursor, ArchiveCursorValue } from './archive-cursor';
 import { ArchiveEncryption } from './archive-encryption';
 import { listSegments, epochsOf } from './archive-catalog';
+import { ArchiveMerger } from './archive-merger';
 import { ArchiveObjectStore } from './archive-object-store';
 import { readSegmentEvents } from './segment-reader';
 import { sealSegment } from './segment-writer';
@@ -35,6 +36,9 @@ export interface ArchiveStatus {
 }
 
 const MAX_BACKOFF_MS = 30_000;
+/** A merge pass runs this long after the first upload it would look at (so uploads are not slowed by merges). */
+const MERGE_AFTER_UPLOAD_MS = 30_000;
+const MERGE_RETRY_MS = 60_000;
 
 /**
  * Ships the log to the archive store as immutable segments, one interval's (or one size
@@ -61,6 +65,9 @@ export class Archiver {
   private uploads = 0;
   private lastUploadAt: string | null = null;
   private lastError: ArchiveStatus['lastError'] = null;
+  private readonly merger: ArchiveMerger;
+  /** When a merge pass has work: after uploads, or when a window holding segments closes; null when idle. */
+  private mergeAt: number | null = null;
 
   constructor(
     private readonly log: EventStore,
@@ -70,6 +77,7 @@ export class Archiver {
     private readonly clock: Clock,
     private readonly options: ArchiverOptions,
   ) {
+    this.merger = new ArchiveMerger(store, encryption, clock, options.tmpDir);
     const saved = cursorFile.read();
     this.cursor = saved && saved.storage === store.describe() ? saved : null;
   }
@@ -122,6 +130,24 @@ export class Archiver {
   }
 
   private async tick(force = false): Promise<void> {
+    await this.ship(force);
+    if (this.cursor && this.mergeAt !== null && this.clock.now() >= this.mergeAt && !this.lastError) await this.mergeNow(this.cursor);
+  }
+
+  /**
+   * Merges what the levels allow. A failure is logged and retried at the next interval: the
+   * segments it would have replaced stay, so nothing is lost, only not yet merged.
+   */
+  private async mergeNow(cursor: ArchiveCursorValue): Promise<void> {
+    try {
+      this.mergeAt = (await this.merger.merge(cursor.epoch, cursor.position)).nextAt;
+    } catch (error) {
+      this.mergeAt = this.clock.now() + MERGE_RETRY_MS;
+      this.logger.warn(`archive merge failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  private async ship(force: boolean): Promise<void> {
     try {
       this.head = await this.log.headPosition();
       const archived = this.cursor?.position ?? 0;
@@ -155,6 +181,7 @@ export class Archiver {
       await this.store.put(sealed.key, sealed.body());
       await this.advance({ ...cursor, position: sealed.header.to, recordedAt: sealed.header.toRecordedAt });
       this.uploads += 1;
+      this.mergeAt = Math.min(this.mergeAt ?? Infinity, this.clock.now() + MERGE_AFTER_UPLOAD_MS);
       this.lastUploadAt = new Date(this.clock.now()).toISOString();
       this.pendingSince = sealed.header.to < this.head ? await this.recordedAtOf(sealed.header.to + 1) : null;
     } finally {
