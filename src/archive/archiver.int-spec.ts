@@ -55,8 +55,8 @@ describe('Archiver', () => {
   const clear = new PassphraseArchiveEncryption(undefined);
   const archivers: Archiver[] = [];
 
-  const archiver = (options: { encryption?: ArchiveEncryption; segmentBytes?: number } = {}) => {
-    const a = new Archiver(log, store, options.encryption ?? clear, new ArchiveCursor(join(dir.dir, 'cursor.json')), clock, {
+  const archiver = (options: { encryption?: ArchiveEncryption; segmentBytes?: number; cursor?: string } = {}) => {
+    const a = new Archiver(log, store, options.encryption ?? clear, new ArchiveCursor(join(dir.dir, options.cursor ?? 'cursor.json')), clock, {
       intervalMs: 60_000,
       segmentBytes: options.segmentBytes ?? 1024 * 1024,
       tmpDir: dir.dir,
@@ -254,5 +254,17 @@ describe('Archiver', () => {
     clock.advance(24 * 3_600_000);
     await a.flush();
     expect(store.requests).toBe(requests);
+  });
+
+  it('two instances starting to archive at once claim different epochs, and keep to them', async () => {
+    await write(2);
+    const [a, b] = [archiver({ cursor: 'a.json' }), archiver({ cursor: 'b.json' })];
+    await Promise.all([a.flush(), b.flush()]);
+    const epochs = [(await a.status()).epoch, (await b.status()).epoch];
+    expect([...epochs].sort()).toEqual([1, 2]);
+    expect((await listSegments(store)).map((s) => s.epoch).sort()).toEqual([1, 2]);
+    await write(1);
+    await Promise.all([a.flush(), b.flush()]);
+    expect([(await a.status()).epoch, (await b.status()).epoch]).toEqual(epochs);
   });
 });

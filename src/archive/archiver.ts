@@ -4,10 +4,12 @@ import { Clock } from '../common/clock';
 import { EventStore } from '../events/event-store';
 import { ArchiveCursor, ArchiveCursorValue } from './archive-cursor';
 import { ArchiveEncryption } from './archive-encryption';
-import { listSegments, epochsOf } from './archive-catalog';
+import { v7 as uuidv7 } from 'uuid';
+import { listSegments } from './archive-catalog';
 import { ArchiveMerger } from './archive-merger';
 import { ArchiveObjectStore } from './archive-object-store';
 import { readSegmentEvents } from './segment-reader';
+import { ARCHIVE_PREFIX, claimEpochOf, claimKey, epochPrefix, parseSegmentKey } from './segment-key';
 import { sealSegment } from './segment-writer';
 
 export interface ArchiverOptions {
@@ -191,16 +193,23 @@ export class Archiver {
 
   /**
    * The epoch this instance writes under: the cursor's, or (first archiving with this store, e.g.
-   * after a restore onto an empty instance) one past every epoch the store holds, so that its
-   * history is never mixed with another writer's.
+   * after a restore onto an empty instance) one past every epoch the store holds, claimed by a
+   * claim object so that two instances starting at once never write one epoch (segment-key.ts).
    */
   private async ensureEpoch(): Promise<ArchiveCursorValue> {
     if (this.cursor) return this.cursor;
-    const epochs = epochsOf(await listSegments(this.store));
-    const fresh = { storage: this.store.describe(), epoch: (epochs.at(-1) ?? 0) + 1, position: 0, recordedAt: null };
-    await this.advance(fresh);
-    this.reconciled = true;
-    return fresh;
+    const keys = (await this.store.list(ARCHIVE_PREFIX)).map((o) => o.key);
+    const used = keys.map((k) => parseSegmentKey(k)?.epoch ?? claimEpochOf(k) ?? 0);
+    for (let epoch = Math.max(0, ...used) + 1; ; epoch++) {
+      const mine = claimKey(epoch, uuidv7());
+      await this.store.put(mine, Buffer.from(JSON.stringify({ pid: process.pid, at: new Date(this.clock.now()).toISOString() }) + '\n'));
+      const claims = (await this.store.list(epochPrefix(epoch))).map((o) => o.key).filter((k) => claimEpochOf(k) === epoch);
+      if (claims.sort()[0] !== mine) continue;
+      const fresh = { storage: this.store.describe(), epoch, position: 0, recordedAt: null };
+      await this.advance(fresh);
+      this.reconciled = true;
+      return fresh;
+    }
   }
 
   /**

@@ -29,3 +29,16 @@ export function parseSegmentKey(key: string): SegmentRange | null {
   const range = { epoch: Number(m[1]), from: Number(m[2]), to: Number(m[3]), level: m[4] ? Number(m[4]) : 0 };
   return range.from >= 1 && range.to >= range.from ? range : null;
 }
+
+/**
+ * A writer's claim on an epoch: `archive/<epoch>/writer-<uuid v7>.claim`. Several instances that
+ * start an epoch at once each write a claim and then LIST: the earliest claim (uuid v7 sorts by
+ * time, then at random) wins, the others move on to the next epoch. Who writes is thus decided by
+ * epoch-named keys, never by an overwrite race.
+ */
+export const claimKey = (epoch: number, writerId: string): string => `${epochPrefix(epoch)}writer-${writerId}.claim`;
+const CLAIM = /^archive\/(\d{8})\/writer-[0-9a-f-]{36}\.claim$/;
+export const claimEpochOf = (key: string): number | null => {
+  const m = CLAIM.exec(key);
+  return m ? Number(m[1]) : null;
+};

@@ -17,6 +17,8 @@ import { archiveCaughtUp, archiveHealth } from './archive-helpers';
  * duplicated in the archive, and it catches up by itself.
  */
 
+/** Kill-and-restart rounds (ARCHIVE_FAULT_ROUNDS for a longer soak). */
+const ROUNDS = Number(process.env.ARCHIVE_FAULT_ROUNDS ?? 2);
 const env = (store: string) => ({ ARCHIVE_STORAGE: `file:${store}`, ARCHIVE_INTERVAL_MS: '100', ARCHIVE_SEGMENT_BYTES: '65536' });
 
 /** The archive's segments partition 1..head exactly (each position in one object), and read back as the audit trail. */
@@ -46,11 +48,11 @@ describe('archive faults (real processes)', () => {
     const store = join(root, 'kill-store');
     const dataDir = join(root, 'kill-data');
     let caughtPartial = 0;
-    for (let round = 0; round < 3; round++) {
+    for (let round = 0; round < ROUNDS; round++) {
       const a = await ChildServer.start({ dataDir, env: env(store) });
       const dataset = await createDataset(a.http, { name: `Round ${round}` });
       // An import of large events keeps the archiver sealing and uploading several segments.
-      const importing = importCsv(a.http, dataset.id, csv(3000, round * 10_000)).catch(() => undefined);
+      const importing = importCsv(a.http, dataset.id, csv(2000, round * 10_000)).catch(() => undefined);
       const deadline = Date.now() + 5000;
       const epochDir = join(store, 'archive', '00000001');
       while (Date.now() < deadline) {
@@ -69,7 +71,7 @@ describe('archive faults (real processes)', () => {
     expect(caught).toMatchObject({ epoch: 1, lastError: null });
     await expectArchiveIsTheLog(store, await allAudit(b.http));
     // How often the kill landed while an object was being written (reported, not required: timing).
-    console.log(`SIGKILL landed during an upload in ${caughtPartial} of 3 rounds`);
+    console.log(`SIGKILL landed during an upload in ${caughtPartial} of ${ROUNDS} rounds`);
   });
 
   it('the store unreachable for a while under writes: health says so, nothing is lost, and it catches up by itself', async () => {
