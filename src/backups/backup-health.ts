@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { ArchiveStatus } from '../archive/archiver';
+import { ArchiveService } from '../archive/archive.service';
 import { Clock } from '../common/clock';
 import { BackupSchedules, cronOf } from '../domain/backup-schedule';
 import { BackupScheduler } from './backup-scheduler';
@@ -18,7 +20,12 @@ export interface BackupHealth {
   promisedWithinHours: number | null;
   warnings: string[];
   message: string;
+  /** The continuous archive of the log (lag, restorable window, pending, last error); null when ARCHIVE_STORAGE is unset. */
+  archive: ArchiveStatus | null;
 }
+
+/** How far behind the archive may fall before health warns. */
+const ARCHIVE_LAG_WARNING_SECONDS = 60;
 
 /** Whether the backups would let a user restore, and since when: the answer the Backup Manager shows first. */
 @Injectable()
@@ -27,6 +34,7 @@ export class BackupHealthService {
     private readonly backups: BackupService,
     private readonly scheduler: BackupScheduler,
     private readonly clock: Clock,
+    private readonly archive: ArchiveService,
   ) {}
 
   async health(): Promise<BackupHealth> {
@@ -44,6 +52,9 @@ export class BackupHealthService {
     }
     const failedNewer = all.filter((b) => verified && b.createdAt > verified.createdAt && (b.lastVerifyResult?.startsWith('failed') || failedDrill(b)));
     if (failedNewer.length) warnings.push(`${failedNewer.length} newer backup(s) failed verification`);
+    const archive = await this.archive.status();
+    if (archive?.lastError) warnings.push(`the archive is not uploading: ${archive.lastError.message}`);
+    else if (archive && archive.lag.seconds > ARCHIVE_LAG_WARNING_SECONDS) warnings.push(`the archive is ${Math.round(archive.lag.seconds)} s behind the log`);
     const status = all.length === 0 ? 'no-backups' : warnings.length ? 'warning' : 'ok';
     return {
       status,
@@ -56,6 +67,7 @@ export class BackupHealthService {
       message: verified
         ? `last verified restorable at ${verified.createdAt} (backup ${verified.id}, verified ${verified.lastDrillAt ?? verified.lastVerifiedAt})`
         : 'no verified backup yet',
+      archive,
     };
   }
 }

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ArchiveModule } from '../archive/archive.module';
 import { JobsModule } from '../jobs/jobs.module';
 import { BackupService } from './backup.service';
 import { BackupStates } from './backup-states';
@@ -14,7 +15,7 @@ import { PreparedBackups } from './prepared-backups';
 
 /** Backup files: export, verify, keep, schedule, restore from. */
 @Module({
-  imports: [JobsModule],
+  imports: [JobsModule, ArchiveModule],
   controllers: [BackupsController, BackupSchedulesController, ExportController],
   providers: [BackupService, BackupStates, BackupUpload, BackupHealthService, BackupDrill, BackupScheduler, PreparedBackups, backupStorageProvider],
   exports: [BackupService, BackupStates, BackupScheduler, PreparedBackups],

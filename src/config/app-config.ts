@@ -48,6 +48,13 @@ export const appConfigSchema = z.object({
   BACKUP_STORAGE: z.string().regex(/^(file:.+|s3:\/\/.+)$/, 'file:<dir> or s3://<bucket>/<prefix>').optional(),
   /** Passphrase for scheduled encrypted backups (never stored by the service). */
   BACKUP_PASSPHRASE: z.string().min(8).optional(),
+  // Continuous archiving of the log (src/archive): off while ARCHIVE_STORAGE is unset.
+  /** Where the log's segments go: `file:<dir>` (S3 and rclone once the storage drivers land). */
+  ARCHIVE_STORAGE: z.string().regex(/^file:.+$/, 'file:<dir> (s3:// and rclone: come with the storage drivers)').optional(),
+  /** A segment is sealed and uploaded this often while there are new events. */
+  ARCHIVE_INTERVAL_MS: z.coerce.number().int().min(50).max(3_600_000).default(1000),
+  /** …or sooner, once its content reaches this many bytes (NDJSON, before gzip). */
+  ARCHIVE_SEGMENT_BYTES: z.coerce.number().int().min(1024).max(1024 ** 3).default(8 * 1024 ** 2),
   /** Serve the built web UI from web/dist when it exists. */
   SERVE_UI: booleanFlag.default(true),
 

@@ -1,5 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { rm } from 'node:fs/promises';
+import { ArchiveTarget, emptyReading } from '../archive/archive-history';
+import { ArchiveService } from '../archive/archive.service';
 import { APP_VERSION } from '../backups/app-version';
 import { BackupService } from '../backups/backup.service';
 import { BackupStates } from '../backups/backup-states';
@@ -8,6 +10,7 @@ import { openBackup } from '../backups/format/read-backup-records';
 import { backupStateKey, PreparedBackups } from '../backups/prepared-backups';
 import { KeyRing } from '../config/key-ring';
 import { EventStore, RecordedEvent } from '../events/event-store';
+import { JobContext } from '../jobs/job-runner';
 import { Projector } from '../projections/projector';
 import { SnapshotStore } from '../snapshots/snapshot-store';
 import { StateAtService } from './state-at.service';
@@ -31,7 +34,31 @@ export class HistoryAdoption {
     private readonly prepared: PreparedBackups,
     private readonly snapshots: SnapshotStore,
     private readonly keys: KeyRing,
+    private readonly archive: ArchiveService,
   ) {}
+
+  /**
+   * Adopts the archived history from position 1 up to `position` (what the preview of `target`
+   * found) into the empty log and has it projected; answers the new head. Every object is read
+   * and verified before adoptHistory commits: a hole, a damaged object, or an archive that now
+   * answers another position for the target leaves the log empty (the error names why).
+   */
+  async adoptArchive(target: ArchiveTarget, position: number, job: JobContext): Promise<number> {
+    const history = this.archive.history!;
+    const source = await history.sourceFor(target);
+    const reading = emptyReading();
+    const report = async function* (events: AsyncIterable<RecordedEvent>) {
+      for await (const event of events) {
+        if (event.position % 1000 === 0) job.progress({ phase: 'adopting archive', done: event.position, total: position, bytes: reading.bytes });
+        yield event;
+      }
+    };
+    await this.store.adoptHistory(report(history.events(source, target, reading, position)));
+    const head = await this.store.headPosition();
+    job.progress({ phase: 'projecting', done: head, total: position, bytes: reading.bytes });
+    await this.projector.waitFor(head, 3600_000);
+    return head;
+  }
 
   /**
    * Adopts the backup's history into the empty log and has it projected. Answers the new head, and

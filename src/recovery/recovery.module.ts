@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ArchiveModule } from '../archive/archive.module';
 import { BackupsModule } from '../backups/backups.module';
 import { JobsModule } from '../jobs/jobs.module';
 import { SnapshotsModule } from '../snapshots/snapshots.module';
@@ -7,6 +8,7 @@ import { RebuildController } from './rebuild.controller';
 import { RestoreHistory } from './restore-history';
 import { RestorePointsService } from './restore-points.service';
 import { RestoreService } from './restore.service';
+import { ArchivePreview } from './archive-preview';
 import { HistoryAdoption } from './history-adoption';
 import { RestoresController } from './restores.controller';
 import { StateAtService } from './state-at.service';
@@ -15,9 +17,9 @@ import { TimeTravel } from './time-travel';
 
 /** Point-in-time recovery: state at any position, previews, restores, undo, restore points. */
 @Module({
-  imports: [JobsModule, SnapshotsModule, BackupsModule],
+  imports: [JobsModule, SnapshotsModule, BackupsModule, ArchiveModule],
   controllers: [RestoresController, StateController, RebuildController],
-  providers: [StateAtService, TimeTravel, LogCompaction, RestoreService, HistoryAdoption, RestoreHistory, RestorePointsService],
+  providers: [StateAtService, TimeTravel, LogCompaction, RestoreService, HistoryAdoption, ArchivePreview, RestoreHistory, RestorePointsService],
   exports: [StateAtService, TimeTravel, RestoreService, RestorePointsService],
 })
 export class RecoveryModule {}

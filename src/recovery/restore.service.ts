@@ -20,6 +20,7 @@ import { checkpointOf } from '../snapshots/read-model-schema';
 import { compensatingEvents, emptyCounts } from './compensating-events';
 import { TouchedIds, TouchedIdsCache } from './diff-domain';
 import { DiffDomain } from './diff-sql';
+import { ArchivePreview } from './archive-preview';
 import { HistoryAdoption } from './history-adoption';
 import { PreviewClaims, signPreview, verifyPreview } from './preview-token';
 import { previewStale, restoreConflicts, targetInFuture } from './recovery-errors';
@@ -76,6 +77,7 @@ export class RestoreService implements OnApplicationBootstrap {
     private readonly backupStates: BackupStates,
     private readonly backups: BackupService,
     private readonly adoption: HistoryAdoption,
+    private readonly fromArchive: ArchivePreview,
     private readonly snapshots: SnapshotStore,
     private readonly restorePoints: RestorePointsService,
     private readonly jobs: JobRunner,
@@ -119,6 +121,8 @@ export class RestoreService implements OnApplicationBootstrap {
 
   async preview(requested: RestoreTarget, scope: RestoreScope): Promise<Preview> {
     const target = publicTarget(requested);
+    // An empty instance restores a time or a position from the archive, the storage alone.
+    if (('at' in target || 'position' in target) && (await this.fromArchive.applies(target))) return this.fromArchive.preview(target, scope);
     const position = await this.resolve(target);
     await this.projector.waitFor(await this.store.headPosition());
     // Read from the log while the target state is built (its snapshot decompresses off this thread).
@@ -205,6 +209,11 @@ export class RestoreService implements OnApplicationBootstrap {
       });
       base = adopted.head;
       installed = adopted.installed;
+    }
+    // Only a preview read from the archive names a position on an empty log (ArchivePreview).
+    if (base === 0 && run.position > 0 && ('at' in run.target || 'position' in run.target)) {
+      job.progress({ phase: 'adopting archive' });
+      base = await this.adoption.adoptArchive(run.target, run.position, job);
     }
     job.progress({ phase: 'snapshot' });
     await this.projector.waitFor(base);

@@ -1,0 +1,35 @@
+import { Module } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
+import { KeyRing } from '../config/key-ring';
+import { ArchiveEncryption, ServerArchiveEncryption } from './archive-encryption';
+import { ArchiveObjectStore } from './archive-object-store';
+import { ARCHIVE_OBJECT_STORE, ArchiveService } from './archive.service';
+import { FolderArchiveStore } from './folder-archive-store';
+
+/**
+ * Continuous archiving of the log (src/archive/README-level map):
+ * - archive-object-store.ts  the narrow port segments are written through; folder-archive-store.ts its local adapter
+ * - segment-key.ts           `archive/<epoch>/<from>-<to>.gvseg`, zero-padded: LIST order is position order
+ * - segment-header.ts        the object's first line (range, times, sha256s, epoch, app version, encryption)
+ * - segment-writer.ts        events → NDJSON → gzip → (AES-256-GCM) on local disk, ready to upload
+ * - segment-reader.ts        an object back to events, every check passed or ARCHIVE.CHECKSUM_MISMATCH
+ * - archive-encryption.ts    the encryption port and its passphrase adapter (fail closed)
+ * - archive-cursor.ts        the durable cursor in DATA_DIR (moved only after an upload succeeded)
+ * - archiver.ts              the loop: seal, upload, advance; reconcile after a crash; status for health
+ * - archive-catalog.ts       LIST → segments → the fewest objects covering a range
+ * - archive-history.ts       the history up to a target, verified, for a restore from the storage alone
+ */
+@Module({
+  providers: [
+    {
+      provide: ARCHIVE_OBJECT_STORE,
+      inject: [AppConfig],
+      useFactory: ({ values }: AppConfig): ArchiveObjectStore | null =>
+        values.ARCHIVE_STORAGE ? new FolderArchiveStore(values.ARCHIVE_STORAGE.slice('file:'.length)) : null,
+    },
+    { provide: ArchiveEncryption, inject: [AppConfig, KeyRing], useFactory: ({ values }: AppConfig, keys: KeyRing) => new ServerArchiveEncryption(values.BACKUP_PASSPHRASE, keys.all()) },
+    ArchiveService,
+  ],
+  exports: [ArchiveService],
+})
+export class ArchiveModule {}

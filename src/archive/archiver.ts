@@ -1,0 +1,250 @@
+import { Logger } from '@nestjs/common';
+import { AppError } from '../common/app-error';
+import { Clock } from '../common/clock';
+import { EventStore } from '../events/event-store';
+import { ArchiveCursor, ArchiveCursorValue } from './archive-cursor';
+import { ArchiveEncryption } from './archive-encryption';
+import { v7 as uuidv7 } from 'uuid';
+import { listSegments } from './archive-catalog';
+import { ArchiveMerger } from './archive-merger';
+import { ArchiveObjectStore } from './archive-object-store';
+import { readSegmentEvents } from './segment-reader';
+import { ARCHIVE_PREFIX, claimEpochOf, claimKey, epochPrefix, parseSegmentKey } from './segment-key';
+import { sealSegment } from './segment-writer';
+
+export interface ArchiverOptions {
+  intervalMs: number;
+  /** A segment is sealed once its content (NDJSON) reaches this many bytes, even mid-interval. */
+  segmentBytes: number;
+  tmpDir: string;
+}
+
+/** What health reports about the archive (GET /api/backups/health). */
+export interface ArchiveStatus {
+  storage: string;
+  encryption: string | null;
+  epoch: number | null;
+  /** Every position up to this one is in the store. */
+  archivedPosition: number;
+  headPosition: number;
+  /** Positions and seconds behind the log's head: what a lost server would lose now. */
+  lag: { positions: number; seconds: number };
+  /** The points a lost server could be restored to from the store alone; null while nothing is archived. */
+  restorable: { oldest: string | null; newest: string | null };
+  pending: { positions: number; since: string | null; retryAt: string | null };
+  uploads: number;
+  lastUploadAt: string | null;
+  lastError: { code: string; message: string; at: string } | null;
+}
+
+const MAX_BACKOFF_MS = 30_000;
+/** A merge pass runs this long after the first upload it would look at (so uploads are not slowed by merges). */
+const MERGE_AFTER_UPLOAD_MS = 30_000;
+const MERGE_RETRY_MS = 60_000;
+
+/**
+ * Ships the log to the archive store as immutable segments, one interval's (or one size
+ * threshold's) new events at a time. Guarantees:
+ * 1. Every position reaches the store exactly once per epoch, in order: the cursor moves only after
+ *    an upload succeeded, and an object found beyond the cursor (uploaded just before a crash or a
+ *    timeout) is verified and adopted, or deleted if damaged, before anything is sealed after it.
+ * 2. No new events, no request to the store: the archiver looks at the local log's head only.
+ * 3. With encryption configured, a segment that cannot be encrypted is never uploaded (fail closed).
+ * 4. An unreachable store only delays: the next attempt seals everything pending since (backoff to 30 s).
+ */
+export class Archiver {
+  private readonly logger = new Logger('Archiver');
+  private cursor: ArchiveCursorValue | null;
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private stopped = false;
+  private reconciled = false;
+  private failures = 0;
+  private retryAt = 0;
+  private head = 0;
+  private pendingSince: string | null = null;
+  private oldest: string | null = null;
+  private uploads = 0;
+  private lastUploadAt: string | null = null;
+  private lastError: ArchiveStatus['lastError'] = null;
+  private readonly merger: ArchiveMerger;
+  /** When a merge pass has work: after uploads, or when a window holding segments closes; null when idle. */
+  private mergeAt: number | null = null;
+
+  constructor(
+    private readonly log: EventStore,
+    private readonly store: ArchiveObjectStore,
+    private readonly encryption: ArchiveEncryption,
+    private readonly cursorFile: ArchiveCursor,
+    private readonly clock: Clock,
+    private readonly options: ArchiverOptions,
+  ) {
+    this.merger = new ArchiveMerger(store, encryption, clock, options.tmpDir);
+    const saved = cursorFile.read();
+    this.cursor = saved && saved.storage === store.describe() ? saved : null;
+  }
+
+  start(): void {
+    const loop = () => {
+      if (this.stopped) return;
+      this.running = this.tick().finally(() => {
+        this.running = null;
+        if (!this.stopped) this.timer = setTimeout(loop, this.options.intervalMs);
+      });
+    };
+    this.timer = setTimeout(loop, this.options.intervalMs);
+  }
+
+  /** Stops after the upload in flight (its cursor written), so a clean shutdown leaves nothing to reconcile. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** Seals and uploads everything up to the head now (the loop does this every interval). */
+  async flush(): Promise<void> {
+    while (this.running) await this.running;
+    await this.tick(true);
+  }
+
+  /** The archive as of now: the head is read from the log at the call, not remembered from the last interval. */
+  async status(): Promise<ArchiveStatus> {
+    const archived = this.cursor?.position ?? 0;
+    const now = this.clock.now();
+    this.head = await this.log.headPosition();
+    const positions = Math.max(0, this.head - archived);
+    if (positions === 0) this.pendingSince = null;
+    else this.pendingSince ??= await this.recordedAtOf(archived + 1);
+    return {
+      storage: this.store.describe(),
+      encryption: this.encryption.describe(),
+      epoch: this.cursor?.epoch ?? null,
+      archivedPosition: archived,
+      headPosition: this.head,
+      lag: { positions, seconds: positions && this.pendingSince ? Math.max(0, (now - Date.parse(this.pendingSince)) / 1000) : 0 },
+      restorable: { oldest: archived ? this.oldest : null, newest: archived ? (this.cursor?.recordedAt ?? null) : null },
+      pending: { positions, since: positions ? this.pendingSince : null, retryAt: this.retryAt > now ? new Date(this.retryAt).toISOString() : null },
+      uploads: this.uploads,
+      lastUploadAt: this.lastUploadAt,
+      lastError: this.lastError,
+    };
+  }
+
+  private async tick(force = false): Promise<void> {
+    await this.ship(force);
+    if (this.cursor && this.mergeAt !== null && this.clock.now() >= this.mergeAt && !this.lastError) await this.mergeNow(this.cursor);
+  }
+
+  /**
+   * Merges what the levels allow. A failure is logged and retried at the next interval: the
+   * segments it would have replaced stay, so nothing is lost, only not yet merged.
+   */
+  private async mergeNow(cursor: ArchiveCursorValue): Promise<void> {
+    try {
+      this.mergeAt = (await this.merger.merge(cursor.epoch, cursor.position)).nextAt;
+    } catch (error) {
+      this.mergeAt = this.clock.now() + MERGE_RETRY_MS;
+      this.logger.warn(`archive merge failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  private async ship(force: boolean): Promise<void> {
+    try {
+      this.head = await this.log.headPosition();
+      const archived = this.cursor?.position ?? 0;
+      if (this.head <= archived) return void (this.pendingSince = null);
+      this.pendingSince ??= await this.recordedAtOf(archived + 1);
+      if (!force && this.clock.now() < this.retryAt) return;
+      const cursor = await this.ensureEpoch();
+      if (!this.reconciled) await this.reconcile(cursor);
+      while (!this.stopped && this.cursor!.position < this.head) await this.shipNext(this.cursor!);
+      this.failures = 0;
+      this.retryAt = 0;
+      this.lastError = null;
+      this.pendingSince = null;
+    } catch (error) {
+      this.failures += 1;
+      this.reconciled = false;
+      this.retryAt = this.clock.now() + Math.min(MAX_BACKOFF_MS, this.options.intervalMs * 2 ** (this.failures - 1));
+      const code = error instanceof AppError ? error.code : ((error as NodeJS.ErrnoException).code ?? 'ARCHIVE.UPLOAD_FAILED');
+      const message = error instanceof Error ? error.message : String(error);
+      if (this.failures === 1 || this.failures % 10 === 0) this.logger.warn(`archive upload failed (${this.failures}×): ${message}`);
+      this.lastError = { code, message, at: new Date(this.clock.now()).toISOString() };
+    }
+  }
+
+  /** Seals the events after the cursor (up to the size threshold) and uploads them; then moves the cursor. */
+  private async shipNext(cursor: ArchiveCursorValue): Promise<void> {
+    const events = this.log.readAll({ fromPosition: cursor.position + 1, toPosition: this.head });
+    const sealed = await sealSegment(events, { epoch: cursor.epoch, level: 0 }, this.encryption, this.options.tmpDir, this.options.segmentBytes);
+    if (!sealed) throw new Error(`the log holds no event after position ${cursor.position} although its head is ${this.head}`);
+    try {
+      await this.store.put(sealed.key, sealed.body());
+      await this.advance({ ...cursor, position: sealed.header.to, recordedAt: sealed.header.toRecordedAt });
+      this.uploads += 1;
+      this.mergeAt = Math.min(this.mergeAt ?? Infinity, this.clock.now() + MERGE_AFTER_UPLOAD_MS);
+      this.lastUploadAt = new Date(this.clock.now()).toISOString();
+      this.pendingSince = sealed.header.to < this.head ? await this.recordedAtOf(sealed.header.to + 1) : null;
+    } finally {
+      await sealed.discard();
+    }
+  }
+
+  /**
+   * The epoch this instance writes under: the cursor's, or (first archiving with this store, e.g.
+   * after a restore onto an empty instance) one past every epoch the store holds, claimed by a
+   * claim object so that two instances starting at once never write one epoch (segment-key.ts).
+   */
+  private async ensureEpoch(): Promise<ArchiveCursorValue> {
+    if (this.cursor) return this.cursor;
+    const keys = (await this.store.list(ARCHIVE_PREFIX)).map((o) => o.key);
+    const used = keys.map((k) => parseSegmentKey(k)?.epoch ?? claimEpochOf(k) ?? 0);
+    for (let epoch = Math.max(0, ...used) + 1; ; epoch++) {
+      const mine = claimKey(epoch, uuidv7());
+      await this.store.put(mine, Buffer.from(JSON.stringify({ pid: process.pid, at: new Date(this.clock.now()).toISOString() }) + '\n'));
+      const claims = (await this.store.list(epochPrefix(epoch))).map((o) => o.key).filter((k) => claimEpochOf(k) === epoch);
+      if (claims.sort()[0] !== mine) continue;
+      const fresh = { storage: this.store.describe(), epoch, position: 0, recordedAt: null };
+      await this.advance(fresh);
+      this.reconciled = true;
+      return fresh;
+    }
+  }
+
+  /**
+   * Objects beyond the cursor are uploads whose success this process never recorded (a crash or a
+   * timeout after the store had them): each is read back in full; a sound one is adopted (the
+   * cursor moves past it, nothing is uploaded again), a damaged one deleted (never acknowledged).
+   */
+  private async reconcile(cursor: ArchiveCursorValue): Promise<void> {
+    const beyond = (await listSegments(this.store, cursor.epoch)).filter((s) => s.to > cursor.position);
+    let position = cursor.position;
+    for (const s of beyond.sort((a, b) => a.from - b.from || b.to - a.to)) {
+      if (s.from !== position + 1 || s.to > this.head) continue;
+      let last: string | null = null;
+      try {
+        for await (const e of readSegmentEvents(this.store, s.key, this.encryption)) last = e.recordedAt;
+      } catch (error) {
+        if ((error as AppError).code !== 'ARCHIVE.CHECKSUM_MISMATCH') throw error;
+        this.logger.warn(`deleting ${s.key}, an unacknowledged upload that does not verify`);
+        await this.store.delete(s.key);
+        continue;
+      }
+      position = s.to;
+      await this.advance({ ...cursor, position, recordedAt: last });
+    }
+    this.reconciled = true;
+  }
+
+  private async advance(value: ArchiveCursorValue): Promise<void> {
+    await this.cursorFile.write(value);
+    this.cursor = value;
+    this.oldest ??= value.position ? await this.recordedAtOf(1) : null;
+  }
+
+  private async recordedAtOf(position: number): Promise<string | null> {
+    for await (const e of this.log.readAll({ fromPosition: position, limit: 1 })) return e.recordedAt;
+    return null;
+  }
+}
