@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { storageUrlListSchema } from './storage-urls';
 
 const booleanFlag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
@@ -15,8 +16,18 @@ export const appConfigSchema = z.object({
   MAX_JSON_BYTES: z.coerce.number().int().positive().default(1024 ** 2),
   /** Socket.IO across instances; unset means one instance. */
   REDIS_URL: z.string().url().optional(),
-  /** Where backup files live: `file:<dir>` (default `<DATA_DIR>/backups`). */
-  BACKUP_STORAGE: z.string().regex(/^(file:.+|s3:\/\/.+)$/, 'file:<dir> or s3://<bucket>/<prefix>').optional(),
+  // --- Backup storages (see README "Cloud storage"); AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY and
+  // RCLONE_CONFIG are read by the S3 SDK's default chain and by rclone themselves.
+  /** Where backup files live, comma-separated, the first the primary: `file:<dir>` (default `<DATA_DIR>/backups`), `s3://<bucket>/<prefix>`, `rclone:<remote>:<path>`. */
+  BACKUP_STORAGE: storageUrlListSchema.optional(),
+  /** An S3-compatible endpoint other than AWS (MinIO, R2, B2, Supabase); unset means AWS. */
+  S3_ENDPOINT: z.string().url().optional(),
+  S3_REGION: z.string().min(1).default('us-east-1'),
+  /** `https://endpoint/bucket/key` rather than `https://bucket.endpoint/key` (MinIO, Supabase, most self-hosted stores). */
+  S3_FORCE_PATH_STYLE: booleanFlag.default(false),
+  /** Longest wait between two attempts at a copy that could not be stored (the queue's backoff cap). */
+  BACKUP_COPY_RETRY_MAX_MS: z.coerce.number().int().min(100).default(5 * 60_000),
+  // --- end of backup storages
   /** Passphrase for scheduled encrypted backups (never stored by the service). */
   BACKUP_PASSPHRASE: z.string().min(8).optional(),
   /** Serve the built web UI from web/dist when it exists. */

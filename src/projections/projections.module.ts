@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { BackupEntity } from '../backups/backup.entity';
+import { BackupCopyEntity } from '../backups/backup-copy.entity';
 import { JobEntity } from '../jobs/job.entity';
 import { ScheduledRunEntity } from '../jobs/scheduled-run.entity';
 import { SnapshotEntity } from '../snapshots/snapshot.entity';
@@ -28,7 +29,7 @@ import { READ_MODEL_DB, rawConnection } from './read-model-db';
       useFactory: (config: AppConfig) => ({
         type: 'better-sqlite3' as const,
         database: join(config.values.dataDir, 'read-models.sqlite'),
-        entities: [...READ_MODEL_ENTITIES, JobEntity, ScheduledRunEntity, SnapshotEntity, BackupEntity],
+        entities: [...READ_MODEL_ENTITIES, JobEntity, ScheduledRunEntity, SnapshotEntity, BackupEntity, BackupCopyEntity],
         synchronize: true,
         prepareDatabase: (db: Database.Database) => {
           registerSqlFunctions(db);
