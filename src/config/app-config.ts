@@ -16,8 +16,7 @@ export const appConfigSchema = z.object({
   MAX_JSON_BYTES: z.coerce.number().int().positive().default(1024 ** 2),
   /** Socket.IO across instances; unset means one instance. */
   REDIS_URL: z.string().url().optional(),
-  // --- Backup storages (see README "Cloud storage"); AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY and
-  // RCLONE_CONFIG are read by the S3 SDK's default chain and by rclone themselves.
+  // --- Backup storages (see README "Cloud storage"); RCLONE_CONFIG is read by rclone itself.
   /** Where backup files live, comma-separated, the first the primary: `file:<dir>` (default `<DATA_DIR>/backups`), `s3://<bucket>/<prefix>`, `rclone:<remote>:<path>`. */
   BACKUP_STORAGE: storageUrlListSchema.optional(),
   /** An S3-compatible endpoint other than AWS (MinIO, R2, B2, Supabase); unset means AWS. */
@@ -25,6 +24,10 @@ export const appConfigSchema = z.object({
   S3_REGION: z.string().min(1).default('us-east-1'),
   /** `https://endpoint/bucket/key` rather than `https://bucket.endpoint/key` (MinIO, Supabase, most self-hosted stores). */
   S3_FORCE_PATH_STYLE: booleanFlag.default(false),
+  /** S3 credentials, read at start-up; without them the SDK's default chain (profile, SSO, instance role) is used. */
+  AWS_ACCESS_KEY_ID: z.string().min(1).optional(),
+  AWS_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  AWS_SESSION_TOKEN: z.string().min(1).optional(),
   /** Longest wait between two attempts at a copy that could not be stored (the queue's backoff cap). */
   BACKUP_COPY_RETRY_MAX_MS: z.coerce.number().int().min(100).default(5 * 60_000),
   // --- end of backup storages

@@ -21,12 +21,22 @@ export interface ConfiguredStorage {
 export type StorageChoice = 'default' | number | string;
 
 /** Opens the storage a URL names (BACKUP_STORAGE's entries; the archive's ARCHIVE_STORAGE too). */
-export function openStorage(url: StorageUrl, values: Pick<AppConfigValues, 'S3_ENDPOINT' | 'S3_REGION' | 'S3_FORCE_PATH_STYLE'>): BackupStorage {
+export function openStorage(url: StorageUrl, values: AppConfigValues): BackupStorage {
   switch (url.kind) {
     case 'file':
       return new LocalBackupStorage(url.dir);
     case 's3':
-      return new S3BackupStorage({ bucket: url.bucket, prefix: url.prefix, endpoint: values.S3_ENDPOINT, region: values.S3_REGION, forcePathStyle: values.S3_FORCE_PATH_STYLE });
+      return new S3BackupStorage({
+        bucket: url.bucket,
+        prefix: url.prefix,
+        endpoint: values.S3_ENDPOINT,
+        region: values.S3_REGION,
+        forcePathStyle: values.S3_FORCE_PATH_STYLE,
+        credentials:
+          values.AWS_ACCESS_KEY_ID && values.AWS_SECRET_ACCESS_KEY
+            ? { accessKeyId: values.AWS_ACCESS_KEY_ID, secretAccessKey: values.AWS_SECRET_ACCESS_KEY, sessionToken: values.AWS_SESSION_TOKEN }
+            : undefined,
+      });
     case 'rclone':
       RcloneBackupStorage.checkBinary();
       return new RcloneBackupStorage(url.remote, url.path);

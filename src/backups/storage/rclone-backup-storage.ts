@@ -146,11 +146,11 @@ export class RcloneBackupStorage extends BackupStorage {
   /** rclone's exit code and last stderr lines as one of the port's typed errors. */
   private mapError(code: number | null, stderr: string, target: string): Error {
     const reason = stderr.trim().split('\n').slice(-3).join(' | ') || `rclone exited with ${code}`;
-    if (/didn't find section in config file|config file .* not found|unknown backend|NOTICE: Config file .* not found/i.test(stderr)) {
+    if (/didn't find section in config file|unknown backend/i.test(stderr)) {
       return storageMisconfigured(this.name, `the rclone remote is not configured (${reason}); run \`rclone config\` (RCLONE_CONFIG names the config file)`);
     }
     if (/\b(401|403)\b|access denied|permission denied|unauthori[sz]ed|invalid_grant|token expired/i.test(stderr)) return storageAccessDenied(this.name, reason);
-    if (code !== null && NOT_FOUND_EXITS.includes(code)) return storedObjectNotFound(target.slice(this.target('').length).replace(/^\//, ''));
+    if ((code !== null && NOT_FOUND_EXITS.includes(code)) || /is a directory or doesn't exist|object not found/i.test(stderr)) return storedObjectNotFound(target.slice(this.target('').length).replace(/^\//, ''));
     if (/bucket.*(not exist|not found)|NoSuchBucket/i.test(stderr)) return storageBucketNotFound(this.name, reason);
     return storageUnavailable(this.name, reason);
   }

@@ -1,6 +1,7 @@
 import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { Readable } from 'node:stream';
+import { AppError } from '../../common/app-error';
 import { BackupStorage, ObjectBody, StoredObject, byKey, checkKey, checkPrefix, isValidKey, openBody, storedObjectNotFound } from './backup-storage';
 import { isTransientStorageError, storageAccessDenied, storageBucketNotFound, storageUnavailable } from './storage-errors';
 
@@ -12,6 +13,8 @@ export interface S3Settings {
   endpoint?: string;
   region: string;
   forcePathStyle: boolean;
+  /** Unset: the SDK's default credential chain. */
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
   /** Whole-upload attempts when the body can be reopened (a stream body gets one). */
   uploadAttempts?: number;
   /** First wait between two whole-upload attempts, doubled each time. */
@@ -45,6 +48,7 @@ export class S3BackupStorage extends BackupStorage {
       region: settings.region,
       endpoint: settings.endpoint,
       forcePathStyle: settings.forcePathStyle,
+      credentials: settings.credentials,
       maxAttempts: 4,
       requestHandler: { connectionTimeout: 5_000, requestTimeout: 120_000 },
       requestChecksumCalculation: offAws ? 'WHEN_REQUIRED' : 'WHEN_SUPPORTED',
@@ -145,6 +149,7 @@ export class S3BackupStorage extends BackupStorage {
 
   /** The SDK's failure as one of the port's typed errors (guarantee 5 of BackupStorage). */
   private mapError(error: unknown, key?: string): Error {
+    if (error instanceof AppError) return error;
     const e = error as { name?: string; code?: string; message?: string; $metadata?: { httpStatusCode?: number } };
     const status = e.$metadata?.httpStatusCode;
     const reason = `${e.name ?? 'Error'}${status ? ` ${status}` : ''}: ${e.message ?? String(error)}`;
