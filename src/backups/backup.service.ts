@@ -116,7 +116,7 @@ export class BackupService implements OnApplicationBootstrap {
   async start(spec: CreateBackup): Promise<{ jobId: string; backupId: string }> {
     const backupId = uuidv7();
     const job = await this.jobs.start(
-      { kind: 'backup', actor: spec.actor, params: { backupId, kind: spec.kind, compression: spec.compression, encrypted: !!spec.passphrase, includeHistory: spec.includeHistory, storage: spec.storage ?? 'default' } },
+      { kind: 'backup', actor: spec.actor, params: { backupId, kind: spec.kind, compression: spec.compression, encrypted: !!spec.passphrase, includeHistory: spec.includeHistory, ...(spec.storage !== undefined ? { storage: spec.storage } : {}) } },
       (ctx) => this.create(ctx, backupId, spec),
     );
     return { jobId: job.id, backupId };
