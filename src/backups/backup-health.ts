@@ -3,6 +3,8 @@ import { Clock } from '../common/clock';
 import { BackupSchedules, cronOf } from '../domain/backup-schedule';
 import { BackupScheduler } from './backup-scheduler';
 import { BackupService } from './backup.service';
+import { BackupView } from './backup-view';
+import { BackupStorages } from './storage/backup-storages';
 import { CronTime } from 'cron';
 
 const DAY = 24 * 3600_000;
@@ -18,6 +20,17 @@ export interface BackupHealth {
   promisedWithinHours: number | null;
   warnings: string[];
   message: string;
+  /** Each configured storage (the primary first) and the copies waiting for it in the local queue. */
+  storages: StorageHealth[];
+}
+
+export interface StorageHealth {
+  storage: string;
+  /** Copies not stored yet, retried with backoff (their bytes wait in DATA_DIR/outbox). */
+  pendingCopies: number;
+  /** Copies the storage refused for a lasting reason (credentials, a missing bucket, a bad copy); retried at the longest backoff. */
+  failedCopies: number;
+  lastError: string | null;
 }
 
 /** Whether the backups would let a user restore, and since when: the answer the Backup Manager shows first. */
@@ -27,6 +40,7 @@ export class BackupHealthService {
     private readonly backups: BackupService,
     private readonly scheduler: BackupScheduler,
     private readonly clock: Clock,
+    private readonly storages: BackupStorages,
   ) {}
 
   async health(): Promise<BackupHealth> {
@@ -44,6 +58,10 @@ export class BackupHealthService {
     }
     const failedNewer = all.filter((b) => verified && b.createdAt > verified.createdAt && (b.lastVerifyResult?.startsWith('failed') || failedDrill(b)));
     if (failedNewer.length) warnings.push(`${failedNewer.length} newer backup(s) failed verification`);
+    const storages = this.storageHealth(all);
+    for (const s of storages.filter((s) => s.pendingCopies + s.failedCopies > 0)) {
+      warnings.push(`${s.pendingCopies + s.failedCopies} backup copy(ies) not yet stored on ${s.storage}${s.lastError ? `: ${s.lastError}` : ''}`);
+    }
     const status = all.length === 0 ? 'no-backups' : warnings.length ? 'warning' : 'ok';
     return {
       status,
@@ -56,7 +74,20 @@ export class BackupHealthService {
       message: verified
         ? `last verified restorable at ${verified.createdAt} (backup ${verified.id}, verified ${verified.lastDrillAt ?? verified.lastVerifiedAt})`
         : 'no verified backup yet',
+      storages,
     };
+  }
+
+  private storageHealth(all: BackupView[]): StorageHealth[] {
+    return this.storages.all.map(({ storage }) => {
+      const waiting = all.flatMap((b) => b.copies).filter((c) => c.storage === storage.describe() && (c.state === 'pending' || c.state === 'failed'));
+      return {
+        storage: storage.describe(),
+        pendingCopies: waiting.filter((c) => c.state === 'pending').length,
+        failedCopies: waiting.filter((c) => c.state === 'failed').length,
+        lastError: waiting.find((c) => c.lastError)?.lastError ?? null,
+      };
+    });
   }
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { compressionSchema } from './format/backup-manifest';
+import { storageChoiceSchema } from '../domain/backup-schedule';
 
 /** One click is `{}`: gzip, with the history, not encrypted. */
 export const createBackupBody = z
@@ -8,7 +9,12 @@ export const createBackupBody = z
     includeHistory: z.boolean().default(true),
     /** Encrypts the backup with this passphrase (AES-256-GCM, scrypt). The service never stores it. */
     passphrase: z.string().min(8).max(1024).optional(),
+    /** Which configured storage gets the backup: an index into BACKUP_STORAGE or its URL; default every one. */
+    storage: storageChoiceSchema.optional(),
   })
   .strict();
+
+/** `?refresh=true` first registers the backups the storages hold that the catalog does not know. */
+export const listBackupsQuery = z.object({ refresh: z.enum(['true', 'false']).optional() }).strict();
 
 export const verifyBackupBody = z.object({ passphrase: z.string().min(1).max(1024).optional() }).strict();

@@ -114,6 +114,7 @@ export class BackupService implements OnApplicationBootstrap {
 
   /** Starts a backup job; answers at once with the ids of the job and of the backup it will make. */
   async start(spec: CreateBackup): Promise<{ jobId: string; backupId: string }> {
+    if (spec.storage !== undefined) this.storages.select(spec.storage);
     const backupId = uuidv7();
     const job = await this.jobs.start(
       { kind: 'backup', actor: spec.actor, params: { backupId, kind: spec.kind, compression: spec.compression, encrypted: !!spec.passphrase, includeHistory: spec.includeHistory, ...(spec.storage !== undefined ? { storage: spec.storage } : {}) } },

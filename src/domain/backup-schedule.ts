@@ -1,5 +1,8 @@
 import { z } from 'zod';
 
+/** A choice among the configured storages: 'default' (all of them), an index into BACKUP_STORAGE, or a storage's URL (or kind, when only one has it). */
+export const storageChoiceSchema = z.union([z.number().int().min(0).max(99), z.string().min(1).max(1000)]);
+
 const time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time is HH:MM');
 const cron = z.string().max(100).regex(/^(\S+\s+){4,5}\S+$/, 'a cron expression has 5 or 6 fields');
 
@@ -14,8 +17,8 @@ export const backupScheduleSchema = z
     dayOfWeek: z.number().int().min(0).max(6).default(0),
     cron: cron.optional(),
     timezone: z.string().min(1).max(64).default('UTC'),
-    /** The storage named by BACKUP_STORAGE (more come with the cloud drivers). */
-    storage: z.literal('default').default('default'),
+    /** Where its backups go: 'default' (every storage BACKUP_STORAGE lists), or one of them by index or URL. */
+    storage: storageChoiceSchema.default('default'),
     /** Encrypted with BACKUP_PASSPHRASE from the environment (never stored). */
     encrypt: z.boolean().default(false),
     compression: z.enum(['gzip', 'brotli', 'none']).default('gzip'),
