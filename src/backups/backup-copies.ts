@@ -141,7 +141,7 @@ export class BackupCopies implements OnApplicationBootstrap, OnModuleDestroy {
         const { manifest, payload } = await readBackupManifest(createReadStream(file));
         payload.destroy();
         const { size } = await this.storeOne(target, copy.key, file, (body) => verifyWrittenCopy(body, manifest));
-        await this.repo().update({ backup_id: copy.backup_id, storage: copy.storage }, { state: 'verified', size, last_error: null, next_attempt_at: null, verified_at: this.now(), updated_at: this.now() });
+        await this.repo().update({ backup_id: copy.backup_id, storage: copy.storage }, { state: 'verified', size, attempts: copy.attempts + 1, last_error: null, next_attempt_at: null, verified_at: this.now(), updated_at: this.now() });
         this.logger.log(`copy of backup ${copy.backup_id} stored and verified on ${copy.storage} (attempt ${copy.attempts + 1})`);
       } catch (error) {
         const attempts = copy.attempts + 1;
