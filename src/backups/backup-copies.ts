@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, mkdirSync } from 'node:fs';
 import { link, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -10,6 +11,7 @@ import { AppConfig } from '../config/app-config';
 import { BackupCopyEntity, CopyState } from './backup-copy.entity';
 import { BackupEntity } from './backup.entity';
 import { backupVerifyFailed } from './backup-errors';
+import { BackupManifest } from './format/backup-manifest';
 import { readBackupManifest } from './format/read-backup-manifest';
 import { VerifyReport } from './format/verify-backup';
 import { verifyWrittenCopy } from './format/verify-written-copy';
@@ -28,6 +30,27 @@ export interface CopyOutcome {
 }
 
 const FIRST_RETRY_MS = 1000;
+
+/**
+ * How a copy of a new backup is checked once stored: a file this service wrote, against the
+ * manifest it wrote (verifyWrittenCopy); a file from outside, verified in full already, byte for
+ * byte against it (sha256 of both).
+ */
+export function copyCheckFor(path: string, written: BackupManifest | null): CopyCheck {
+  if (written) return (copy) => verifyWrittenCopy(copy, written);
+  const local = sha256Of(createReadStream(path));
+  return async (copy) => {
+    const [expected, actual] = await Promise.all([local, sha256Of(copy)]);
+    const error = { code: 'BACKUP.CHECKSUM_MISMATCH', message: 'the stored copy differs from the verified file' };
+    return { ok: expected === actual, error: expected === actual ? null : error } as VerifyReport;
+  };
+}
+
+async function sha256Of(input: Readable): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of input) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
 
 /**
  * The copies of each backup on each storage, and the local queue of those not stored yet. A copy

@@ -1,7 +1,6 @@
 import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import Database from 'better-sqlite3';
-import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -18,7 +17,7 @@ import { READ_MODEL_DB } from '../projections/read-model-db';
 import { BackupEntity } from './backup.entity';
 import { BackupCopyEntity } from './backup-copy.entity';
 import { isTransientStorageError } from './storage/storage-errors';
-import { backupNotFound, backupRejected, backupVerifyFailed } from './backup-errors';
+import { backupNotFound, backupRejected } from './backup-errors';
 import { BackupView, toBackupView } from './backup-view';
 import { APP_VERSION } from './app-version';
 import { BackupManifest, Compression } from './format/backup-manifest';
@@ -31,7 +30,7 @@ import { readModelSchemaSql } from '../snapshots/read-model-schema';
 import { backupStateKey, PreparedBackups } from './prepared-backups';
 import { copyStateOffThread } from './state-copy-thread';
 import { BackupStorages, StorageChoice } from './storage/backup-storages';
-import { BackupCopies, CopyCheck } from './backup-copies';
+import { BackupCopies, copyCheckFor } from './backup-copies';
 import { BackupDiscovery, DiscoveryReport } from './backup-discovery';
 
 export type BackupKind = 'manual' | 'scheduled' | 'pre-restore' | 'uploaded';
@@ -56,13 +55,6 @@ const DISCOVERY_WAIT_MS = 10_000;
 function verifyResult(report: VerifyReport): string {
   if (!report.ok) return `failed: ${report.error?.code}`;
   return report.contentChecked ? 'ok' : 'integrity-only';
-}
-
-/** sha256 of a whole stream (a file's bytes). */
-async function sha256Of(input: Readable): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of input) hash.update(chunk as Buffer);
-  return hash.digest('hex');
 }
 
 /**
@@ -200,7 +192,7 @@ export class BackupService implements OnApplicationBootstrap {
       const manifest = written ?? report!.manifest!;
       const key = `globe-vault-${manifest.createdAt.replace(/[-:.]/g, '').slice(0, 15)}-${fields.id}.gvbk`;
       const targets = this.storages.select(fields.storage ?? 'default');
-      const outcomes = await this.copies.storeAll(targets, key, path, this.copyCheck(path, written));
+      const outcomes = await this.copies.storeAll(targets, key, path, copyCheckFor(path, written));
       const stored = outcomes.find((o) => !o.error);
       // A store that cannot be reached never loses the backup: its copy waits in the queue. A
       // backup no storage would take for a lasting reason (credentials, a missing bucket, a copy
@@ -220,20 +212,6 @@ export class BackupService implements OnApplicationBootstrap {
       await preparation?.cancel();
       throw error;
     }
-  }
-
-  /**
-   * How a copy is checked once stored: a file this service wrote, against the manifest it wrote
-   * (verifyWrittenCopy); a file from outside, verified in full already, byte for byte against it.
-   */
-  private copyCheck(path: string, written: BackupManifest | null): CopyCheck {
-    if (written) return (copy) => verifyWrittenCopy(copy, written);
-    const local = sha256Of(createReadStream(path));
-    return async (copy) => {
-      const [expected, actual] = await Promise.all([local, sha256Of(copy)]);
-      const error = { code: 'BACKUP.CHECKSUM_MISMATCH', message: 'the stored copy differs from the verified file' };
-      return { ok: expected === actual, error: expected === actual ? null : error } as VerifyReport;
-    };
   }
 
   private async startPreparation(file: string, id: string, passphrase: string | undefined): Promise<BackupPreparationThread> {
