@@ -1,4 +1,4 @@
-import { Provider } from '@nestjs/common';
+import { OnModuleDestroy, Provider } from '@nestjs/common';
 import { join } from 'node:path';
 import { AppError } from '../../common/app-error';
 import { AppConfig, AppConfigValues } from '../../config/app-config';
@@ -47,8 +47,13 @@ export function openStorage(url: StorageUrl, values: AppConfigValues): BackupSto
  * Every storage BACKUP_STORAGE lists, the first being the primary. A copy in the catalog names its
  * storage by `describe()`; reads go local first (a file: storage is the cheapest and nearest).
  */
-export class BackupStorages {
+export class BackupStorages implements OnModuleDestroy {
   constructor(readonly all: ConfiguredStorage[]) {}
+
+  /** Closes the S3 clients' connections when the app stops. */
+  onModuleDestroy(): void {
+    for (const { storage } of this.all) if (storage instanceof S3BackupStorage) storage.destroy();
+  }
 
   get primary(): ConfiguredStorage {
     return this.all[0];
