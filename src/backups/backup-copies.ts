@@ -229,7 +229,8 @@ export class BackupCopies implements OnApplicationBootstrap, OnModuleDestroy {
     const local = this.localCopy(row.key);
     if (local) return createReadStream(local);
     const copies = (await this.copiesOf([row.id])).get(row.id) ?? [];
-    const held = new Set(copies.filter((c) => c.state === 'verified' || c.state === 'stored').map((c) => c.storage));
+    // A row from before copies were recorded names its one storage.
+    const held = new Set(copies.length ? copies.filter((c) => c.state === 'verified' || c.state === 'stored').map((c) => c.storage) : [row.storage]);
     let lastError: Error = storedObjectNotFound(row.key);
     for (const target of this.storages.readOrder().filter((s) => held.has(s.storage.describe()))) {
       try {
