@@ -202,6 +202,7 @@ export class BackupService implements OnApplicationBootstrap {
       if (outcomes.some((o) => o.error)) await this.copies.enqueue(path, key);
       report ??= stored?.report ?? (await verifyWrittenCopy(createReadStream(path), manifest));
       const row = { ...this.toRow(fields, key, stored?.size ?? (await stat(path)).size, manifest, targets[0].storage.describe()), last_verify_result: verifyResult(report) };
+      for (const copy of copyRows) if (copy.state === 'verified') copy.verified_at = row.last_verified_at;
       await this.dataSource.transaction(async (tx) => {
         await tx.getRepository(BackupEntity).upsert(row, ['id']);
         await tx.getRepository(BackupCopyEntity).upsert(copyRows, ['backup_id', 'storage']);
