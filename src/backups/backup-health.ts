@@ -5,6 +5,8 @@ import { Clock } from '../common/clock';
 import { BackupSchedules, cronOf } from '../domain/backup-schedule';
 import { BackupScheduler } from './backup-scheduler';
 import { BackupService } from './backup.service';
+import { BackupView } from './backup-view';
+import { BackupStorages } from './storage/backup-storages';
 import { CronTime } from 'cron';
 
 const DAY = 24 * 3600_000;
@@ -22,6 +24,17 @@ export interface BackupHealth {
   message: string;
   /** The continuous archive of the log (lag, restorable window, pending, last error); null when ARCHIVE_STORAGE is unset. */
   archive: ArchiveStatus | null;
+  /** Each configured storage (the primary first) and the copies waiting for it in the local queue. */
+  storages: StorageHealth[];
+}
+
+export interface StorageHealth {
+  storage: string;
+  /** Copies not stored yet, retried with backoff (their bytes wait in DATA_DIR/outbox). */
+  pendingCopies: number;
+  /** Copies the storage refused for a lasting reason (credentials, a missing bucket, a bad copy); retried at the longest backoff. */
+  failedCopies: number;
+  lastError: string | null;
 }
 
 /** How far behind the archive may fall before health warns. */
@@ -35,6 +48,7 @@ export class BackupHealthService {
     private readonly scheduler: BackupScheduler,
     private readonly clock: Clock,
     private readonly archive: ArchiveService,
+    private readonly storages: BackupStorages,
   ) {}
 
   async health(): Promise<BackupHealth> {
@@ -55,6 +69,10 @@ export class BackupHealthService {
     const archive = await this.archive.status();
     if (archive?.lastError) warnings.push(`the archive is not uploading: ${archive.lastError.message}`);
     else if (archive && archive.lag.seconds > ARCHIVE_LAG_WARNING_SECONDS) warnings.push(`the archive is ${Math.round(archive.lag.seconds)} s behind the log`);
+    const storages = this.storageHealth(all);
+    for (const s of storages.filter((s) => s.pendingCopies + s.failedCopies > 0)) {
+      warnings.push(`${s.pendingCopies + s.failedCopies} backup copy(ies) not yet stored on ${s.storage}${s.lastError ? `: ${s.lastError}` : ''}`);
+    }
     const status = all.length === 0 ? 'no-backups' : warnings.length ? 'warning' : 'ok';
     return {
       status,
@@ -68,7 +86,20 @@ export class BackupHealthService {
         ? `last verified restorable at ${verified.createdAt} (backup ${verified.id}, verified ${verified.lastDrillAt ?? verified.lastVerifiedAt})`
         : 'no verified backup yet',
       archive,
+      storages,
     };
+  }
+
+  private storageHealth(all: BackupView[]): StorageHealth[] {
+    return this.storages.all.map(({ storage }) => {
+      const waiting = all.flatMap((b) => b.copies).filter((c) => c.storage === storage.describe() && (c.state === 'pending' || c.state === 'failed'));
+      return {
+        storage: storage.describe(),
+        pendingCopies: waiting.filter((c) => c.state === 'pending').length,
+        failedCopies: waiting.filter((c) => c.state === 'failed').length,
+        lastError: waiting.find((c) => c.lastError)?.lastError ?? null,
+      };
+    });
   }
 }
 

@@ -12,6 +12,7 @@ import { ScheduledRunClaims } from '../jobs/scheduled-run-claims';
 import { BackupDrill } from './backup-drill';
 import { BackupService } from './backup.service';
 import { keyNotConfigured } from './backup-errors';
+import { BackupStorages } from './storage/backup-storages';
 
 export const BACKUP_SCHEDULES_STREAM = 'backup-schedules';
 
@@ -36,6 +37,7 @@ export class BackupScheduler implements OnApplicationBootstrap, OnModuleDestroy 
     private readonly clock: Clock,
     private readonly config: AppConfig,
     private readonly keys: KeyRing,
+    private readonly storages: BackupStorages,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -56,7 +58,10 @@ export class BackupScheduler implements OnApplicationBootstrap, OnModuleDestroy 
     if (doc.schedules.some((s) => s.encrypt) && !this.keys.current() && !this.config.values.BACKUP_PASSPHRASE) {
       throw keyNotConfigured('encrypted schedules need a server key (BACKUP_KEY or BACKUP_KEY_FILE) or BACKUP_PASSPHRASE set in the environment');
     }
-    for (const s of doc.schedules) checkCron(cronOf(s), s.timezone, `schedule ${s.id}`);
+    for (const s of doc.schedules) {
+      checkCron(cronOf(s), s.timezone, `schedule ${s.id}`);
+      this.storages.select(s.storage);
+    }
     checkCron(doc.drills.cron, 'UTC', 'drills');
     await this.store.append(BACKUP_SCHEDULES_STREAM, [{ type: 'BackupSchedulesChanged', data: { schedules: doc }, metadata }]);
     this.arm(doc);
@@ -76,17 +81,30 @@ export class BackupScheduler implements OnApplicationBootstrap, OnModuleDestroy 
       encrypt: schedule.encrypt,
       passphrase: schedule.encrypt && !this.keys.current() ? this.config.values.BACKUP_PASSPHRASE : undefined,
       actor: `scheduler:${schedule.id}`,
+      storage: schedule.storage,
     });
     void this.afterBackup(jobId, retention);
     return backupId;
   }
 
+  /**
+   * Retention per storage: on each, the policy keeps its share of the scheduled backups stored
+   * there and removes the other copies (a backup goes from the catalog with its last copy). A copy
+   * still waiting in the queue is not counted until it is stored. Answers the backups that lost a copy.
+   */
   async applyRetention(retention: BackupSchedules['retention']): Promise<string[]> {
     const scheduled = (await this.backups.list()).filter((b) => b.kind === 'scheduled' && b.lastVerifyResult === 'ok');
-    const keep = backupsToKeep(scheduled.map((b) => ({ id: b.id, time: Date.parse(b.createdAt) })), this.clock.now(), retention);
-    const doomed = scheduled.filter((b) => !keep.has(b.id));
-    for (const b of doomed) await this.backups.remove(b.id);
-    return doomed.map((b) => b.id);
+    const removed = new Set<string>();
+    for (const { storage } of this.storages.all) {
+      const where = storage.describe();
+      const here = scheduled.filter((b) => b.copies.some((c) => c.storage === where && (c.state === 'verified' || c.state === 'stored')));
+      const keep = backupsToKeep(here.map((b) => ({ id: b.id, time: Date.parse(b.createdAt) })), this.clock.now(), retention);
+      for (const b of here.filter((b) => !keep.has(b.id))) {
+        await this.backups.removeCopies(b.id, (s) => s === where);
+        removed.add(b.id);
+      }
+    }
+    return [...removed];
   }
 
   private async afterBackup(jobId: string, retention: BackupSchedules['retention']): Promise<void> {

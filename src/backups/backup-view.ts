@@ -1,4 +1,16 @@
+import { BackupCopyEntity, CopyState } from './backup-copy.entity';
 import { BackupEntity } from './backup.entity';
+
+/** One copy of a backup on one configured storage, and where it stands. */
+export interface BackupCopyView {
+  storage: string;
+  state: CopyState;
+  size: number | null;
+  verifiedAt: string | null;
+  attempts: number;
+  nextAttemptAt: string | null;
+  lastError: string | null;
+}
 
 /** A backup as `GET /api/backups` shows it. */
 export interface BackupView {
@@ -22,9 +34,11 @@ export interface BackupView {
   lastDrillAt: string | null;
   lastDrillResult: string | null;
   actor: string;
+  /** Where the backup is: one entry per storage that holds (or is to hold) a copy. */
+  copies: BackupCopyView[];
 }
 
-export const toBackupView = (row: BackupEntity): BackupView => ({
+export const toBackupView = (row: BackupEntity, copies: BackupCopyEntity[] = []): BackupView => ({
   id: row.id,
   createdAt: row.created_at,
   kind: row.kind,
@@ -44,4 +58,13 @@ export const toBackupView = (row: BackupEntity): BackupView => ({
   lastDrillAt: row.last_drill_at,
   lastDrillResult: row.last_drill_result,
   actor: row.actor,
+  copies: copies.map((c) => ({
+    storage: c.storage,
+    state: c.state,
+    size: c.size,
+    verifiedAt: c.verified_at,
+    attempts: c.attempts,
+    nextAttemptAt: c.next_attempt_at,
+    lastError: c.last_error,
+  })),
 });

@@ -1,9 +1,8 @@
 import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import Database from 'better-sqlite3';
-import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { DataSource } from 'typeorm';
@@ -18,6 +17,8 @@ import { JobContext, JobRunner } from '../jobs/job-runner';
 import { Projector } from '../projections/projector';
 import { READ_MODEL_DB } from '../projections/read-model-db';
 import { BackupEntity } from './backup.entity';
+import { BackupCopyEntity } from './backup-copy.entity';
+import { isTransientStorageError } from './storage/storage-errors';
 import { backupNotFound, backupRejected, backupVerifyFailed, keyNotConfigured } from './backup-errors';
 import { BackupView, toBackupView } from './backup-view';
 import { APP_VERSION } from './app-version';
@@ -30,7 +31,9 @@ import { BackupPreparationThread } from './backup-preparation-thread';
 import { readModelSchemaSql } from '../snapshots/read-model-schema';
 import { backupStateKey, PreparedBackups } from './prepared-backups';
 import { copyStateOffThread } from './state-copy-thread';
-import { BackupStorage } from './storage/backup-storage';
+import { BackupStorages, StorageChoice } from './storage/backup-storages';
+import { BackupCopies, copyCheckFor } from './backup-copies';
+import { BackupDiscovery, DiscoveryReport } from './backup-discovery';
 
 export type BackupKind = 'manual' | 'scheduled' | 'pre-restore' | 'uploaded';
 
@@ -42,10 +45,14 @@ export interface CreateBackup {
   encrypt?: boolean;
   includeHistory: boolean;
   actor: string;
+  /** Which configured storages get a copy (default: every one). */
+  storage?: StorageChoice;
 }
 
 /** Failures that say nothing about the file, only about the secret it was read with. */
 const SECRET_FAILURES = new Set(['BACKUP.WRONG_PASSPHRASE', 'BACKUP.KEY_MISSING', 'BACKUP.WRONG_KEY']);
+/** How long start-up waits for the storages to be listed before it goes on (the listing then finishes in the background). */
+const DISCOVERY_WAIT_MS = 10_000;
 
 /**
  * What a verification proved: `ok` (every check, content included), `integrity-only` (an encrypted
@@ -54,13 +61,6 @@ const SECRET_FAILURES = new Set(['BACKUP.WRONG_PASSPHRASE', 'BACKUP.KEY_MISSING'
 function verifyResult(report: VerifyReport): string {
   if (!report.ok) return `failed: ${report.error?.code}`;
   return report.contentChecked ? 'ok' : 'integrity-only';
-}
-
-/** sha256 of a whole stream (a file's bytes). */
-async function sha256Of(input: Readable): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of input) hash.update(chunk as Buffer);
-  return hash.digest('hex');
 }
 
 /**
@@ -73,7 +73,9 @@ async function sha256Of(input: Readable): Promise<string> {
 export class BackupService implements OnApplicationBootstrap {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly storage: BackupStorage,
+    private readonly storages: BackupStorages,
+    private readonly copies: BackupCopies,
+    private readonly discovery: BackupDiscovery,
     private readonly store: EventStore,
     private readonly projector: Projector,
     private readonly jobs: JobRunner,
@@ -85,17 +87,28 @@ export class BackupService implements OnApplicationBootstrap {
   ) {}
 
   /**
-   * A crash between storing a backup and listing it leaves a complete file no row names: remove
-   * the files of backup jobs the crash interrupted (their keys end with the backup's id).
+   * A crash between storing a backup and listing it leaves complete files no row names: remove the
+   * files of backup jobs the crash interrupted (their keys end with the backup's id) from every
+   * storage that can be reached, and queue files no copy waits for. Then the catalog learns what the
+   * storages hold (BackupDiscovery), so a fresh DATA_DIR lists the backups of its storages.
    */
   async onApplicationBootstrap(): Promise<void> {
-    const objects = await this.storage.list();
     await this.jobs.settleInterrupted('backup', async (view) => {
       const backupId = String(view.params.backupId);
       if (await this.repo().findOneBy({ id: backupId })) return null;
-      for (const o of objects) if (o.key.endsWith(`-${backupId}.gvbk`)) await this.storage.delete(o.key);
+      for (const { storage } of this.storages.all) {
+        const objects = await storage.list().catch(() => []);
+        for (const o of objects) if (o.key.endsWith(`-${backupId}.gvbk`)) await storage.delete(o.key).catch(() => undefined);
+      }
       return null;
     });
+    await this.copies.sweepOutbox();
+    await Promise.race([this.discovery.discover(), new Promise((r) => setTimeout(r, DISCOVERY_WAIT_MS).unref())]);
+  }
+
+  /** Registers the backups the storages hold that the catalog does not know. */
+  refresh(): Promise<DiscoveryReport> {
+    return this.discovery.discover();
   }
 
   /**
@@ -103,11 +116,12 @@ export class BackupService implements OnApplicationBootstrap {
    * Encryption asked without a passphrase and without a server key is refused here (400), before any job.
    */
   async start(spec: CreateBackup): Promise<{ jobId: string; backupId: string }> {
+    if (spec.storage !== undefined) this.storages.select(spec.storage);
     const backupId = uuidv7();
     const serverKey = this.serverKeyFor(spec);
     const encrypted = !!spec.passphrase || !!serverKey;
     const job = await this.jobs.start(
-      { kind: 'backup', actor: spec.actor, params: { backupId, kind: spec.kind, compression: spec.compression, encrypted, includeHistory: spec.includeHistory } },
+      { kind: 'backup', actor: spec.actor, params: { backupId, kind: spec.kind, compression: spec.compression, encrypted, includeHistory: spec.includeHistory, ...(spec.storage !== undefined ? { storage: spec.storage } : {}) } },
       (ctx) => this.create(ctx, backupId, spec, serverKey),
     );
     return { jobId: job.id, backupId };
@@ -122,21 +136,38 @@ export class BackupService implements OnApplicationBootstrap {
   }
 
   async list(): Promise<BackupView[]> {
-    return (await this.repo().find({ order: { created_at: 'DESC', id: 'DESC' } })).map(toBackupView);
+    const rows = await this.repo().find({ order: { created_at: 'DESC', id: 'DESC' } });
+    const copies = await this.copies.copiesOf(rows.map((r) => r.id));
+    return rows.map((r) => toBackupView(r, copies.get(r.id)));
   }
 
   async get(id: string): Promise<BackupView> {
-    return toBackupView(await this.row(id));
+    const row = await this.row(id);
+    return toBackupView(row, (await this.copies.copiesOf([id])).get(id));
   }
 
+  /** The backup's bytes from whichever copy answers first: the local queue file, local storages, then remote ones. */
   async open(id: string): Promise<{ backup: BackupView; body: Readable }> {
-    const row = await this.row(id);
-    return { backup: toBackupView(row), body: await this.storage.get(row.key) };
+    const backup = await this.get(id);
+    return { backup, body: await this.copies.open(await this.row(id)) };
   }
 
+  /** Removes every copy of a backup, then its row. */
   async remove(id: string): Promise<void> {
-    const row = await this.row(id);
-    await this.storage.delete(row.key);
+    await this.row(id);
+    await this.removeCopies(id, () => true);
+  }
+
+  /**
+   * Removes the copies of a backup on the storages `which` picks (retention applies per storage);
+   * the row goes with its last copy.
+   */
+  async removeCopies(id: string, which: (storage: string) => boolean): Promise<void> {
+    const copies = (await this.copies.copiesOf([id])).get(id) ?? [];
+    for (const copy of copies.filter((c) => which(c.storage))) await this.copies.removeCopy(copy);
+    if (copies.some((c) => !which(c.storage))) return;
+    const row = await this.repo().findOneBy({ id });
+    if (row) await this.copies.releaseIfDone(row.key);
     await this.repo().delete({ id });
     this.prepared.forget(id);
   }
@@ -144,7 +175,7 @@ export class BackupService implements OnApplicationBootstrap {
   /** Reads the whole stored file, checks every checksum and record, and records the result. */
   async verify(id: string, passphrase?: string): Promise<VerifyReport & { backupId: string; verifiedAt: string }> {
     const row = await this.row(id);
-    const report = await verifyBackup(await this.storage.get(row.key), { passphrase, keys: this.keys.all() });
+    const report = await verifyBackup(await this.copies.open(row), { passphrase, keys: this.keys.all() });
     const verifiedAt = this.now();
     // A mistyped passphrase or a key this server lacks says nothing about the file: the record keeps what it knew.
     if (!SECRET_FAILURES.has(report.error?.code ?? '')) {
@@ -166,7 +197,7 @@ export class BackupService implements OnApplicationBootstrap {
    */
   async admit(
     path: string,
-    fields: { id: string; kind: BackupKind; format: string; actor: string; passphrase?: string },
+    fields: { id: string; kind: BackupKind; format: string; actor: string; passphrase?: string; storage?: StorageChoice },
     written: BackupManifest | null,
   ): Promise<BackupView> {
     let report: VerifyReport | null = null;
@@ -180,23 +211,24 @@ export class BackupService implements OnApplicationBootstrap {
       }
       const manifest = written ?? report!.manifest!;
       const key = `globe-vault-${manifest.createdAt.replace(/[-:.]/g, '').slice(0, 15)}-${fields.id}.gvbk`;
-      const stored = await this.storage.put(key, createReadStream(path));
-      try {
-        if (!written) {
-          const [local, copy] = await Promise.all([sha256Of(createReadStream(path)), this.storage.get(key).then(sha256Of)]);
-          if (local !== copy) throw backupVerifyFailed('as stored', { code: 'BACKUP.CHECKSUM_MISMATCH', message: 'the stored copy differs from the verified file' });
-        } else {
-          report = await verifyWrittenCopy(await this.storage.get(key), written);
-          if (!report.ok) throw backupVerifyFailed('as stored', report.error);
-        }
-      } catch (error) {
-        await this.storage.delete(key);
-        throw error;
-      }
-      const row = { ...this.toRow(fields, key, stored.size, manifest), last_verify_result: verifyResult(report!) };
-      await this.repo().insert(row);
+      const targets = this.storages.select(fields.storage ?? 'default');
+      const outcomes = await this.copies.storeAll(targets, key, path, copyCheckFor(path, written));
+      const stored = outcomes.find((o) => !o.error);
+      // A store that cannot be reached never loses the backup: its copy waits in the queue. A
+      // backup no storage would take for a lasting reason (credentials, a missing bucket, a copy
+      // that did not verify) fails with that reason, and nothing of it stays.
+      if (!stored && outcomes.every((o) => !isTransientStorageError(o.error))) throw outcomes[0].error;
+      const copyRows = this.copies.rowsFor(fields.id, key, outcomes);
+      if (outcomes.some((o) => o.error)) await this.copies.enqueue(path, key);
+      report ??= stored?.report ?? (await verifyWrittenCopy(createReadStream(path), manifest));
+      const row = { ...this.toRow(fields, key, stored?.size ?? (await stat(path)).size, manifest, targets[0].storage.describe()), last_verify_result: verifyResult(report) };
+      for (const copy of copyRows) if (copy.state === 'verified') copy.verified_at = row.last_verified_at;
+      await this.dataSource.transaction(async (tx) => {
+        await tx.getRepository(BackupEntity).upsert(row, ['id']);
+        await tx.getRepository(BackupCopyEntity).upsert(copyRows, ['backup_id', 'storage']);
+      });
       if (preparation) this.prepared.keep({ backupId: fields.id, key: backupStateKey(fields.id, fields.passphrase), manifest, files: preparation.prepared(manifest) });
-      return toBackupView(row);
+      return toBackupView(row, copyRows);
     } catch (error) {
       await preparation?.cancel();
       throw error;
@@ -241,7 +273,7 @@ export class BackupService implements OnApplicationBootstrap {
         reader.close();
       }
       job.progress({ phase: 'verifying', cancellable: false });
-      const view = await this.admit(tmp, { id, kind: spec.kind, format: 'native', actor: spec.actor, passphrase: spec.passphrase }, written);
+      const view = await this.admit(tmp, { id, kind: spec.kind, format: 'native', actor: spec.actor, passphrase: spec.passphrase, storage: spec.storage }, written);
       this.prepareState(id, written, spec.passphrase);
       return view;
     } finally {
@@ -261,7 +293,7 @@ export class BackupService implements OnApplicationBootstrap {
     this.prepared.keep({ backupId: id, key: backupStateKey(id, passphrase), manifest, files });
   }
 
-  private toRow(fields: { id: string; kind: string; format: string; actor: string }, key: string, size: number, m: BackupManifest): BackupEntity {
+  private toRow(fields: { id: string; kind: string; format: string; actor: string }, key: string, size: number, m: BackupManifest, storage: string): BackupEntity {
     const now = this.now();
     return {
       id: fields.id,
@@ -274,7 +306,7 @@ export class BackupService implements OnApplicationBootstrap {
       compression: m.payload.compression,
       encrypted: m.payload.encryption ? 1 : 0,
       key_id: m.payload.encryption?.kdf === 'hkdf-sha256' ? m.payload.encryption.keyId : null,
-      storage: this.storage.describe(),
+      storage,
       head_position: m.headPosition,
       state_hash: m.stateHash,
       includes_history: m.includesHistory ? 1 : 0,

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { Request, Response } from 'express';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -10,7 +10,7 @@ import { BackupUpload } from './backup-upload';
 import { BackupDrill } from './backup-drill';
 import { parseInput } from '../common/http/parse-input';
 import { Ctx, RequestContext } from '../common/http/request-context';
-import { createBackupBody, verifyBackupBody } from './backup.dto';
+import { createBackupBody, listBackupsQuery, verifyBackupBody } from './backup.dto';
 import { BackupService } from './backup.service';
 import { BackupView } from './backup-view';
 import { RateLimited } from '../auth/rate-limit.guard';
@@ -39,7 +39,9 @@ export class BackupsController {
   /** The backup history, newest first. */
   @Get()
   @Role('viewer')
-  async list(): Promise<{ items: BackupView[]; next: null }> {
+  async list(@Query() query: unknown): Promise<{ items: BackupView[]; next: null }> {
+    const { refresh } = parseInput(listBackupsQuery, query ?? {}, 'BACKUP.INVALID_INPUT');
+    if (refresh === 'true') await this.backups.refresh();
     return { items: await this.backups.list(), next: null };
   }
 

@@ -10,14 +10,16 @@ import { BackupScheduler } from './backup-scheduler';
 import { BackupSchedulesController } from './backup-schedules.controller';
 import { ExportController } from './export.controller';
 import { BackupsController } from './backups.controller';
-import { backupStorageProvider } from './storage/backup-storage.provider';
+import { BackupStorages, backupStoragesProvider, primaryStorageProvider } from './storage/backup-storages';
+import { BackupCopies } from './backup-copies';
+import { BackupDiscovery } from './backup-discovery';
 import { PreparedBackups } from './prepared-backups';
 
 /** Backup files: export, verify, keep, schedule, restore from. */
 @Module({
   imports: [JobsModule, ArchiveModule],
   controllers: [BackupsController, BackupSchedulesController, ExportController],
-  providers: [BackupService, BackupStates, BackupUpload, BackupHealthService, BackupDrill, BackupScheduler, PreparedBackups, backupStorageProvider],
-  exports: [BackupService, BackupStates, BackupScheduler, PreparedBackups],
+  providers: [BackupService, BackupStates, BackupUpload, BackupHealthService, BackupDrill, BackupScheduler, PreparedBackups, BackupCopies, BackupDiscovery, backupStoragesProvider, primaryStorageProvider],
+  exports: [BackupService, BackupStates, BackupScheduler, PreparedBackups, BackupStorages],
 })
 export class BackupsModule {}

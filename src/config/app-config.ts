@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { parseServerKeys, readKeyFile, ServerKey } from './server-keys';
+import { StorageUrl, storageUrlListSchema, storageUrlOrOffSchema } from './storage-urls';
 
 const booleanFlag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const commaList = z
@@ -44,13 +45,26 @@ export const appConfigSchema = z.object({
   MAX_JSON_BYTES: z.coerce.number().int().positive().default(1024 ** 2),
   /** Socket.IO across instances; unset means one instance. */
   REDIS_URL: z.string().url().optional(),
-  /** Where backup files live: `file:<dir>` (default `<DATA_DIR>/backups`). */
-  BACKUP_STORAGE: z.string().regex(/^(file:.+|s3:\/\/.+)$/, 'file:<dir> or s3://<bucket>/<prefix>').optional(),
+  // --- Backup storages (see README "Cloud storage"); RCLONE_CONFIG is read by rclone itself.
+  /** Where backup files live, comma-separated, the first the primary: `file:<dir>` (default `<DATA_DIR>/backups`), `s3://<bucket>/<prefix>`, `rclone:<remote>:<path>`. */
+  BACKUP_STORAGE: storageUrlListSchema.optional(),
+  /** An S3-compatible endpoint other than AWS (MinIO, R2, B2, Supabase); unset means AWS. */
+  S3_ENDPOINT: z.string().url().optional(),
+  S3_REGION: z.string().min(1).default('us-east-1'),
+  /** `https://endpoint/bucket/key` rather than `https://bucket.endpoint/key` (MinIO, Supabase, most self-hosted stores). */
+  S3_FORCE_PATH_STYLE: booleanFlag.default(false),
+  /** S3 credentials, read at start-up; without them the SDK's default chain (profile, SSO, instance role) is used. */
+  AWS_ACCESS_KEY_ID: z.string().min(1).optional(),
+  AWS_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  AWS_SESSION_TOKEN: z.string().min(1).optional(),
+  /** Longest wait between two attempts at a copy that could not be stored (the queue's backoff cap). */
+  BACKUP_COPY_RETRY_MAX_MS: z.coerce.number().int().min(100).default(5 * 60_000),
+  // --- end of backup storages
   /** Passphrase for scheduled encrypted backups (never stored by the service). */
   BACKUP_PASSPHRASE: z.string().min(8).optional(),
   // Continuous archiving of the log (src/archive): off while ARCHIVE_STORAGE is unset.
-  /** Where the log's segments go: `file:<dir>` (S3 and rclone once the storage drivers land). */
-  ARCHIVE_STORAGE: z.string().regex(/^file:.+$/, 'file:<dir> (s3:// and rclone: come with the storage drivers)').optional(),
+  /** Where the log's segments go (a storage URL as in BACKUP_STORAGE); default the first remote BACKUP_STORAGE, `off` to stop. */
+  ARCHIVE_STORAGE: storageUrlOrOffSchema.optional(),
   /** A segment is sealed and uploaded this often while there are new events. */
   ARCHIVE_INTERVAL_MS: z.coerce.number().int().min(50).max(3_600_000).default(1000),
   /** …or sooner, once its content reaches this many bytes (NDJSON, before gzip). */
@@ -103,3 +117,13 @@ const shown = (name: string, value: string | undefined): string =>
 
 /** DATA_DIR/tmp: staged uploads, scratch states, files being written; emptied at start-up. */
 export const tmpDirOf = (config: AppConfig): string => join(config.values.dataDir, 'tmp');
+
+/**
+ * The storage the log is archived to: ARCHIVE_STORAGE, else the first BACKUP_STORAGE that is not a
+ * local folder (a copy on the disk it protects is no archive), else none (archiving off).
+ */
+export function archiveStorageOf(values: AppConfigValues): StorageUrl | null {
+  if (values.ARCHIVE_STORAGE === 'off') return null;
+  if (values.ARCHIVE_STORAGE) return values.ARCHIVE_STORAGE;
+  return values.BACKUP_STORAGE?.find((u) => u.kind !== 'file') ?? null;
+}

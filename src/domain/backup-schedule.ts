@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { cronExpressionSchema } from './cron';
 
+/** A choice among the configured storages: 'default' (all of them), an index into BACKUP_STORAGE, or a storage's URL (or kind, when only one has it). */
+export const storageChoiceSchema = z.union([z.number().int().min(0).max(99), z.string().min(1).max(1000)]);
+
 const time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time is HH:MM');
 
 /** One automatic backup: daily or weekly at a time of day, or on a cron expression, in a time zone. */
@@ -14,8 +17,8 @@ export const backupScheduleSchema = z
     dayOfWeek: z.number().int().min(0).max(6).default(0),
     cron: cronExpressionSchema.optional(),
     timezone: z.string().min(1).max(64).default('UTC'),
-    /** The storage named by BACKUP_STORAGE (more come with the cloud drivers). */
-    storage: z.literal('default').default('default'),
+    /** Where its backups go: 'default' (every storage BACKUP_STORAGE lists), or one of them by index or URL. */
+    storage: storageChoiceSchema.default('default'),
     /** Encrypted with the server's current key (BACKUP_KEY / BACKUP_KEY_FILE), else BACKUP_PASSPHRASE (neither is stored). */
     encrypt: z.boolean().default(false),
     compression: z.enum(['gzip', 'brotli', 'none']).default('gzip'),

@@ -6,6 +6,7 @@ import { DataSource } from 'typeorm';
 import { ApiTokenEntity } from '../auth/api-token.entity';
 import { AppConfig } from '../config/app-config';
 import { BackupEntity } from '../backups/backup.entity';
+import { BackupCopyEntity } from '../backups/backup-copy.entity';
 import { JobEntity } from '../jobs/job.entity';
 import { ScheduledRunEntity } from '../jobs/scheduled-run.entity';
 import { SnapshotEntity } from '../snapshots/snapshot.entity';
@@ -29,7 +30,7 @@ import { READ_MODEL_DB, rawConnection } from './read-model-db';
       useFactory: (config: AppConfig) => ({
         type: 'better-sqlite3' as const,
         database: join(config.values.dataDir, 'read-models.sqlite'),
-        entities: [...READ_MODEL_ENTITIES, JobEntity, ScheduledRunEntity, SnapshotEntity, BackupEntity, ApiTokenEntity],
+        entities: [...READ_MODEL_ENTITIES, JobEntity, ScheduledRunEntity, SnapshotEntity, BackupEntity, BackupCopyEntity, ApiTokenEntity],
         synchronize: true,
         prepareDatabase: (db: Database.Database) => {
           registerSqlFunctions(db);

@@ -24,6 +24,7 @@ export const sha256 = (bytes: Buffer): string => createHash('sha256').update(byt
 export const BACKUP_VIEW_KEYS = [
   'actor',
   'compression',
+  'copies',
   'counts',
   'createdAt',
   'encrypted',

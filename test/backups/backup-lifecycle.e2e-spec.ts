@@ -68,6 +68,9 @@ describe('backup lifecycle (e2e)', () => {
       lastDrillResult: null,
       actor: 'alice',
     });
+    expect(view.copies).toEqual([
+      { storage: view.storage, state: 'verified', size: view.size, verifiedAt: expect.stringMatching(ISO), attempts: 0, nextAttemptAt: null, lastError: null },
+    ]);
     expect(view.createdAt).toMatch(ISO);
     expect(Date.parse(view.createdAt)).toBeGreaterThanOrEqual(before - 5);
     expect(view.lastVerifiedAt).toMatch(ISO);

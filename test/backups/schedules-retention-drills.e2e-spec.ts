@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BackupHealthService } from '../../src/backups/backup-health';
 import { BackupScheduler } from '../../src/backups/backup-scheduler';
@@ -51,6 +51,7 @@ describe('backup schedules, retention, drills and health (e2e)', () => {
       promisedWithinHours: null,
       warnings: ['there is no backup yet'],
       message: 'no verified backup yet',
+      storages: [{ storage: `file:${join(realpathSync(t.dataDir), 'backups')}`, pendingCopies: 0, failedCopies: 0, lastError: null }],
     });
   });
 
@@ -182,6 +183,7 @@ describe('backup schedules, retention, drills and health (e2e)', () => {
       promisedWithinHours: health.promisedWithinHours,
       warnings: [],
       message: `last verified restorable at ${view.createdAt} (backup ${view.id}, verified ${drill.body.drilledAt})`,
+      storages: [{ storage: view.storage, pendingCopies: 0, failedCopies: 0, lastError: null }],
     });
     // the Paris daily schedule promises a backup a day (plus an hour of grace; 23 or 25 h across a DST change)
     expect([24, 25, 26]).toContain(health.promisedWithinHours);

@@ -39,6 +39,7 @@ describe('backup upload and damaged files (e2e)', () => {
       key: `globe-vault-${original.createdAt.replace(/[-:.]/g, '').slice(0, 15)}-${res.body.id}.gvbk`,
       kind: 'uploaded',
       lastVerifiedAt: res.body.lastVerifiedAt,
+      copies: [{ ...original.copies[0], verifiedAt: res.body.lastVerifiedAt }],
     });
     expect(await getJson(t.http, `/api/backups/${res.body.id}`)).toEqual(res.body);
     expect((await download(t.http, res.body.id)).bytes.equals(file)).toBe(true);

@@ -24,7 +24,7 @@ describe('LocalBackupStorage', () => {
 
   it('never lets a key escape its folder', async () => {
     const storage = new LocalBackupStorage(join(dir.dir, 'backups'));
-    for (const key of ['../x', '..', '.hidden', 'a/b', 'a\\b', '/etc/passwd', '', 'a\0b']) {
+    for (const key of ['../x', '..', '.hidden', 'a//b', 'a/', 'a/../b', 'a/.hidden', 'a\\b', '/etc/passwd', '', 'a\0b']) {
       await expect(storage.put(key, Readable.from(['x']))).rejects.toMatchObject({ code: 'BACKUP.INVALID_KEY', status: 400 });
       await expect(storage.get(key)).rejects.toMatchObject({ code: 'BACKUP.INVALID_KEY' });
     }

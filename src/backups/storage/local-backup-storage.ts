@@ -1,17 +1,18 @@
 import { createReadStream, createWriteStream, mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { open, readdir, rename, rm, stat } from 'node:fs/promises';
-import { join, resolve, sep } from 'node:path';
+import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { v7 as uuidv7 } from 'uuid';
-import { BackupStorage, StoredObject, checkKey, storedObjectNotFound } from './backup-storage';
+import { BackupStorage, ObjectBody, StoredObject, byKey, checkKey, checkPrefix, openBody, storedObjectNotFound } from './backup-storage';
 
 const TMP_PREFIX = '.partial-';
 
 /**
- * Backup files in a local folder. `put` writes `.partial-<uuid>`, fsyncs the file, renames it to the
- * key and fsyncs the folder, so the name appears only for a complete, durable file. Partial files
- * left by a crash are removed when the storage opens and never listed.
+ * Backup files in a local folder; a key's `/`-separated segments are subfolders. `put` writes
+ * `.partial-<uuid>` in the root, fsyncs the file, renames it to the key and fsyncs the key's folder,
+ * so the name appears only for a complete, durable file. Partial files left by a crash are removed
+ * when the storage opens and never listed (nor is any name starting with a dot).
  */
 export class LocalBackupStorage extends BackupStorage {
   private readonly root: string;
@@ -27,14 +28,15 @@ export class LocalBackupStorage extends BackupStorage {
     return `file:${this.root}`;
   }
 
-  async put(key: string, body: Readable): Promise<StoredObject> {
+  async put(key: string, body: ObjectBody): Promise<StoredObject> {
     const target = this.path(key);
     const partial = join(this.root, `${TMP_PREFIX}${uuidv7()}`);
     try {
-      await pipeline(body, createWriteStream(partial, { flags: 'wx' }));
+      await pipeline(openBody(body), createWriteStream(partial, { flags: 'wx' }));
       await fsync(partial);
+      await mkdir(dirname(target), { recursive: true });
       await rename(partial, target);
-      await fsync(this.root);
+      await fsync(dirname(target));
     } catch (error) {
       await rm(partial, { force: true });
       throw error;
@@ -53,24 +55,46 @@ export class LocalBackupStorage extends BackupStorage {
       const s = await stat(this.path(key));
       return s.isFile() ? { key, size: s.size, modifiedAt: s.mtime.toISOString() } : null;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      if (['ENOENT', 'ENOTDIR'].includes((error as NodeJS.ErrnoException).code ?? '')) return null;
       throw error;
     }
   }
 
-  async list(): Promise<StoredObject[]> {
-    const names = (await readdir(this.root)).filter((n) => !n.startsWith('.'));
-    const objects = await Promise.all(names.map((n) => this.stat(n).catch(() => null)));
-    return objects.filter((o): o is StoredObject => o !== null);
+  async list(prefix = ''): Promise<StoredObject[]> {
+    checkPrefix(prefix);
+    // Walk only the folder the prefix's whole segments name.
+    const folder = prefix.includes('/') ? prefix.slice(0, prefix.lastIndexOf('/')) : '';
+    const keys = (await this.walk(folder)).filter((k) => k.startsWith(prefix));
+    const objects = await Promise.all(keys.map((k) => this.stat(k).catch(() => null)));
+    return objects.filter((o): o is StoredObject => o !== null).sort(byKey);
   }
 
   async delete(key: string): Promise<void> {
     await rm(this.path(key), { force: true });
   }
 
+  /** Keys of the files under a folder (a key prefix of whole segments), at any depth. */
+  private async walk(folder: string): Promise<string[]> {
+    let entries;
+    try {
+      entries = await readdir(folder ? this.path(folder) : this.root, { withFileTypes: true });
+    } catch (error) {
+      if (['ENOENT', 'ENOTDIR'].includes((error as NodeJS.ErrnoException).code ?? '')) return [];
+      throw error;
+    }
+    const keys: string[] = [];
+    for (const entry of entries) {
+      if (entry.name.startsWith('.')) continue;
+      const key = folder ? `${folder}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) keys.push(...(await this.walk(key)));
+      else if (entry.isFile()) keys.push(key);
+    }
+    return keys;
+  }
+
   /** The file of a key, checked twice: by the key's grammar, and by the resolved path staying under the root. */
   private path(key: string): string {
-    const path = resolve(this.root, checkKey(key));
+    const path = resolve(this.root, ...checkKey(key).split('/'));
     if (!path.startsWith(this.root + sep)) throw storedObjectNotFound(key);
     return path;
   }
