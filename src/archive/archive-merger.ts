@@ -100,7 +100,9 @@ export class ArchiveMerger {
     const events = async function* (): AsyncGenerator<RecordedEvent> {
       for (const s of group) yield* readSegmentEvents(store, s.key, encryption);
     };
-    const sealed = await sealSegment(events(), { epoch, level }, this.encryption, this.tmpDir);
+    // The merged segment covers up to its last input's end: it records that input's chain head.
+    const lastHead = (await this.header(group[group.length - 1].key)).chainHead;
+    const sealed = await sealSegment(events(), { epoch, level, chainHeadAt: async () => lastHead }, this.encryption, this.tmpDir);
     if (!sealed) return;
     try {
       await this.store.put(sealed.key, sealed.body());

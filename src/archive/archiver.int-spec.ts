@@ -12,6 +12,7 @@ import { listSegments } from './archive-catalog';
 import { ArchiveObject } from './archive-object-store';
 import { Archiver } from './archiver';
 import { FolderArchiveStore } from './folder-archive-store';
+import { readSegmentHeader } from './segment-reader';
 
 /** The real folder store, counting requests and failing every one while `down`. */
 class FlakyFolderStore extends FolderArchiveStore {
@@ -102,6 +103,12 @@ describe('Archiver', () => {
       'archive/00000001/00000000000000000004-00000000000000000006.gvseg',
     ]);
     expect(await archived()).toEqual(await collect(log.readAll()));
+    // Each segment's header names the log's chain head at its last position.
+    for (const [key, to] of [[keys[0], 3], [keys[1], 6]] as const) {
+      const head = await log.chainHeadAt(to);
+      expect(head?.hash).toMatch(/^[0-9a-f]{64}$/);
+      expect((await readSegmentHeader(store, key)).chainHead).toBe(head!.hash);
+    }
     expect(await a.status()).toMatchObject({ epoch: 1, archivedPosition: 6, headPosition: 6, lag: { positions: 0, seconds: 0 }, uploads: 2, lastError: null });
 
     const before = store.requests;
@@ -136,7 +143,7 @@ describe('Archiver', () => {
 
     // A crash after the upload, before the cursor: the range is sealed again and must be those very bytes.
     const { sealSegment } = await import('./segment-writer');
-    const again = await sealSegment(log.readAll(), { epoch: 1, level: 0 }, encryption, dir.dir);
+    const again = await sealSegment(log.readAll(), { epoch: 1, level: 0, chainHeadAt: async (p) => (await log.chainHeadAt(p))?.hash ?? null }, encryption, dir.dir);
     expect(again!.key).toBe(segment.key);
     expect(Buffer.concat(await collect(again!.body()))).toEqual(bytes);
     await again!.discard();

@@ -71,6 +71,9 @@ export class Archiver {
   /** When a merge pass has work: after uploads, or when a window holding segments closes; null when idle. */
   private mergeAt: number | null = null;
 
+  /** The log's chain hash at a segment's last position, which its header records (null before the chain). */
+  private readonly chainHeadAt = async (position: number): Promise<string | null> => (await this.log.chainHeadAt(position))?.hash ?? null;
+
   constructor(
     private readonly log: EventStore,
     private readonly store: ArchiveObjectStore,
@@ -177,7 +180,7 @@ export class Archiver {
   /** Seals the events after the cursor (up to the size threshold) and uploads them; then moves the cursor. */
   private async shipNext(cursor: ArchiveCursorValue): Promise<void> {
     const events = this.log.readAll({ fromPosition: cursor.position + 1, toPosition: this.head });
-    const sealed = await sealSegment(events, { epoch: cursor.epoch, level: 0 }, this.encryption, this.options.tmpDir, this.options.segmentBytes);
+    const sealed = await sealSegment(events, { epoch: cursor.epoch, level: 0, chainHeadAt: this.chainHeadAt }, this.encryption, this.options.tmpDir, this.options.segmentBytes);
     if (!sealed) throw new Error(`the log holds no event after position ${cursor.position} although its head is ${this.head}`);
     try {
       await this.store.put(sealed.key, sealed.body());

@@ -52,7 +52,7 @@ export const eventLine = (e: RecordedEvent): string =>
  */
 export async function sealSegment(
   events: AsyncIterable<RecordedEvent>,
-  spec: { epoch: number; level: number; chainHead?: string | null },
+  spec: { epoch: number; level: number; chainHeadAt?: (position: number) => Promise<string | null> },
   encryption: ArchiveEncryption,
   tmpDir: string,
   maxContentBytes = Infinity,
@@ -107,7 +107,7 @@ export async function sealSegment(
       fromRecordedAt: range.fromRecordedAt,
       toRecordedAt: range.toRecordedAt,
       appVersion: APP_VERSION,
-      chainHead: spec.chainHead ?? null,
+      chainHead: (await spec.chainHeadAt?.(range.to)) ?? null,
       compression: 'gzip',
       encryption: seal?.encryption ?? null,
       contentBytes: range.contentBytes,
