@@ -113,7 +113,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
 /** Variables whose values must never reach a log, even when they are wrong. */
 const SECRET_VARIABLES = new Set(['ADMIN_TOKEN', 'BACKUP_KEY', 'BACKUP_PASSPHRASE']);
 const shown = (name: string, value: string | undefined): string =>
-  SECRET_VARIABLES.has(name) && value !== undefined ? `a value of ${value.length} characters, not shown` : JSON.stringify(value);
+  SECRET_VARIABLES.has(name) && value !== undefined ? 'a value not shown' : JSON.stringify(value);
 
 /** DATA_DIR/tmp: staged uploads, scratch states, files being written; emptied at start-up. */
 export const tmpDirOf = (config: AppConfig): string => join(config.values.dataDir, 'tmp');
