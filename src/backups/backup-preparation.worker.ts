@@ -19,11 +19,12 @@ const data = workerData as PreparationData;
 const reply = (result: PreparationResult) => parentPort!.postMessage(result);
 
 async function prepare(): Promise<PreparationResult> {
-  const { manifest, payload } = await readBackupManifest(createReadStream('', { fd: data.fd, autoClose: false, start: 0 }));
+  const { manifest, payload } = await readBackupManifest(createReadStream(data.file));
   let preparation: BackupPreparation | null = null;
   try {
     const key = await unlock(manifest, data.passphrase);
-    const decoding = decodePayload(payload, { compression: manifest.payload.compression, key, decode: true });
+    const { compression, rawBytes } = manifest.payload;
+    const decoding = decodePayload(payload, { compression, key, decode: true, rawBytes });
     preparation = new BackupPreparation(data.paths, manifest);
     // Without a history to stage, reading stops after the state's lines (the manifest's counts say
     // how many); the stored bytes are still all read and hashed.

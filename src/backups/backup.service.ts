@@ -184,7 +184,7 @@ export class BackupService implements OnApplicationBootstrap {
 
   private async startPreparation(file: string, id: string, passphrase: string | undefined): Promise<BackupPreparationThread> {
     const stageHistory = (await this.store.headPosition()) === 0;
-    return new BackupPreparationThread(file, {
+    return BackupPreparationThread.start(file, {
       passphrase,
       paths: {
         statePath: join(this.tmpDir(), `state-backup-${id}.sqlite`),
