@@ -52,7 +52,13 @@ describe(`hostile backup uploads to the real server (${FULL ? 'full' : 'quick'}:
   async function send(files: HostileFile[]): Promise<string[]> {
     const unexpected: string[] = [];
     for (const file of files) {
-      const res = await server.http.post('/api/backups/upload').set('Content-Type', 'application/octet-stream').send(file.bytes);
+      const res = await server.http
+        .post('/api/backups/upload')
+        .set('Content-Type', 'application/octet-stream')
+        .send(file.bytes)
+        .catch((error: Error) => {
+          throw new Error(`${file.name}: ${error.message}; the server ${server.alive ? 'is up' : 'died'}:\n${server.output()}`);
+        });
       const outcome = `${res.status} ${res.body?.code}`;
       if (!file.expected.includes(outcome)) unexpected.push(`${file.name}: ${outcome} ${res.body?.message ?? ''}`);
       await nothingChanged(file.name);
