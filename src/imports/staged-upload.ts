@@ -77,12 +77,13 @@ function stageMultipart(req: Request, path: string, maxBytes: number): Promise<S
       else staging.then(resolve, reject);
     });
     // A client that goes away mid-form never lets the parser finish: the file being received is
-    // ended with an error, so that its staging fails and the partial file is removed.
+    // ended with an error and, once its staging has settled, the upload fails (stageUpload then
+    // removes whatever was written, even a file received whole before the form's end).
     finished(req, (error) => {
       if (!error) return;
       const cut = new AppError('IMPORT.MALFORMED_UPLOAD', 'the upload ended before its multipart form did', 400);
-      if (receiving) receiving.destroy(cut);
-      else reject(cut);
+      receiving?.destroy(cut);
+      void (staging ?? Promise.resolve()).catch(() => undefined).then(() => reject(cut));
     });
     req.pipe(parser);
   });
