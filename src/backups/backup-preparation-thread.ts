@@ -40,7 +40,7 @@ const MAX_OLD_GENERATION_MB = 128;
  * every other case, and on `cancel`, its files are removed.
  *
  * The file is read through a hard link of its own, made before the worker starts and removed once
- * the worker has exited, so the caller may remove its name at any time (an upload's staged file
+ * the worker has answered (it opened the link at its start), so the caller may remove its name at any time (an upload's staged file
  * goes as soon as the request is answered, while the worker may still be reading). The worker opens
  * that link itself and is the only owner of its descriptor: a descriptor opened here and closed
  * here after the worker's end was also closed by the worker whenever it stopped reading early (a
@@ -50,7 +50,7 @@ const MAX_OLD_GENERATION_MB = 128;
  */
 export class BackupPreparationThread {
   private readonly outcome: Promise<PreparationResult>;
-  /** Resolves once the worker has exited and its link is removed; never rejects. */
+  /** Resolves once the worker has answered (or ended) and its link is removed; never rejects. */
   private readonly ended: Promise<void>;
 
   private constructor(
@@ -59,11 +59,18 @@ export class BackupPreparationThread {
     link: string,
   ) {
     this.outcome = new Promise<PreparationResult>((resolve) => {
-      worker.once('message', (result: PreparationResult) => resolve(result));
+      // The answer is its last act (its files are closed by then); the thread is then ended
+      // rather than left to wind down, since a stream it gave up on early can keep it alive, and
+      // with it the link it reads.
+      worker.once('message', (result: PreparationResult) => {
+        resolve(result);
+        void worker.terminate();
+      });
       worker.once('error', (error) => resolve({ ok: false, message: error.message }));
       worker.once('exit', (code) => resolve({ ok: false, message: `the preparation thread exited (${code})` }));
     });
-    this.ended = new Promise<void>((resolve) => worker.once('exit', () => resolve()))
+    // Once it has answered (or failed) the worker has opened the link, or never will: the name can go.
+    this.ended = this.outcome
       .then(() => rm(link, { force: true }))
       .catch(() => undefined)
       .finally(() => NativeMemory.releaseSoon());
