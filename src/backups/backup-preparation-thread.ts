@@ -14,6 +14,9 @@ export interface PreparationData {
 
 export type PreparationResult = { ok: true; manifest: string; sha256: string; historyStaged: boolean } | { ok: false; message: string };
 
+/** What the worker posts: `opened` as soon as it holds the file open (its link may go), then its result, last. */
+export type PreparationMessage = { opened: true } | { result: PreparationResult };
+
 /** What was prepared, as files the receiver then owns. */
 export interface PreparedFiles {
   statePath: string;
@@ -39,41 +42,43 @@ const MAX_OLD_GENERATION_MB = 128;
  * manifest and stored bytes of that sha256 (so it read the bytes the verification checked). In
  * every other case, and on `cancel`, its files are removed.
  *
- * The file is read through a hard link of its own, made before the worker starts and removed once
- * the worker has answered (it opened the link at its start), so the caller may remove its name at any time (an upload's staged file
- * goes as soon as the request is answered, while the worker may still be reading). The worker opens
- * that link itself and is the only owner of its descriptor: a descriptor opened here and closed
- * here after the worker's end was also closed by the worker whenever it stopped reading early (a
- * file stream closes its descriptor when destroyed, whatever `autoClose` says), and the second
- * close threw EBADF outside any request, which ended the process, or closed a descriptor the
- * number had been given to meanwhile.
+ * The file is read through a hard link of its own, `<statePath>.source`, so the caller may remove
+ * its name at any time (an upload's staged file goes as soon as the request is answered, while the
+ * worker may still be reading). The link lives only from its making to the worker's open: the
+ * worker says `opened` once it holds the file, and the link is removed then (an open file stays
+ * readable on Linux once its last name is gone); on the worker's error, exit or termination before
+ * that it is removed too, so no path leaves it in DATA_DIR/tmp. The worker opens that link itself,
+ * as a FileHandle (closed with the worker's environment even when it is terminated), and is the
+ * only owner of its descriptor: a descriptor opened here and closed here after the worker's end
+ * was also closed by the worker whenever it stopped reading early (a file stream closes its
+ * descriptor when destroyed, whatever `autoClose` says), and the second close threw EBADF outside
+ * any request, which ended the process, or closed a descriptor the number had been given to meanwhile.
  */
 export class BackupPreparationThread {
   private readonly outcome: Promise<PreparationResult>;
   /** Resolves once the worker has answered (or ended) and its link is removed; never rejects. */
   private readonly ended: Promise<void>;
+  private unlinking: Promise<void> | null = null;
 
   private constructor(
     private readonly worker: Worker,
     private readonly paths: PreparationPaths,
-    link: string,
+    private readonly link: string,
   ) {
     this.outcome = new Promise<PreparationResult>((resolve) => {
-      // The answer is its last act (its files are closed by then); the thread is then ended
-      // rather than left to wind down, since a stream it gave up on early can keep it alive, and
-      // with it the link it reads.
-      worker.once('message', (result: PreparationResult) => {
-        resolve(result);
+      worker.on('message', (message: PreparationMessage) => {
+        if ('opened' in message) return void this.unlink();
+        resolve(message.result);
+        // The answer is its last act (its files are closed by then); the thread is then ended
+        // rather than left to wind down, since a stream it gave up on early can keep it alive.
         void worker.terminate();
       });
       worker.once('error', (error) => resolve({ ok: false, message: error.message }));
       worker.once('exit', (code) => resolve({ ok: false, message: `the preparation thread exited (${code})` }));
     });
-    // Once it has answered (or failed) the worker has opened the link, or never will: the name can go.
-    this.ended = this.outcome
-      .then(() => rm(link, { force: true }))
-      .catch(() => undefined)
-      .finally(() => NativeMemory.releaseSoon());
+    // Once it has answered or ended the worker has opened the link, or never will: the name goes
+    // (if its `opened` did not remove it already).
+    this.ended = this.outcome.then(() => this.unlink()).finally(() => NativeMemory.releaseSoon());
   }
 
   /** Starts reading `file`, which must be in the folder of `paths.statePath` (DATA_DIR/tmp: a hard link cannot cross file systems). */
@@ -106,6 +111,12 @@ export class BackupPreparationThread {
     await this.worker.terminate();
     await this.ended;
     await this.removeFiles();
+  }
+
+  /** Removes the link (once; a failure is ignored: DATA_DIR/tmp is emptied at start-up). */
+  private unlink(): Promise<void> {
+    this.unlinking ??= rm(this.link, { force: true }).catch(() => undefined);
+    return this.unlinking;
   }
 
   private async removeFiles(): Promise<void> {

@@ -117,7 +117,7 @@ export class BackupService implements OnApplicationBootstrap {
     const row = await this.row(id);
     await this.storage.delete(row.key);
     await this.repo().delete({ id });
-    this.prepared.forget(id);
+    await this.prepared.forget(id);
   }
 
   /** Reads the whole stored file, checks every checksum and record, and records the result. */
@@ -174,7 +174,7 @@ export class BackupService implements OnApplicationBootstrap {
       }
       const row = { ...this.toRow(fields, key, stored.size, manifest), last_verify_result: verifyResult(report!) };
       await this.repo().insert(row);
-      if (preparation) this.prepared.keep({ backupId: fields.id, key: backupStateKey(fields.id, fields.passphrase), manifest, files: preparation.prepared(manifest) });
+      if (preparation) this.prepared.keep({ backupId: fields.id, key: backupStateKey(fields.id, fields.passphrase), manifest, files: preparation.prepared(manifest), cancel: () => preparation.cancel() });
       return toBackupView(row);
     } catch (error) {
       await preparation?.cancel();
