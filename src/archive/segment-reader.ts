@@ -42,7 +42,7 @@ export async function* readSegmentEvents(
     // A segment that starts after the time asked for is not read past its header (nor verified).
     if (window.startsBy !== undefined && Date.parse(header.fromRecordedAt) > window.startsBy) return;
     const payloadKey = header.encryption ? await encryption.open(header.encryption, key) : null;
-    const decoding = decodePayload(payload, { compression: header.compression, key: payloadKey, decode: true });
+    const decoding = decodePayload(payload, { compression: header.compression, key: payloadKey, decode: true, rawBytes: header.contentBytes });
     const content = createHash('sha256');
     const splitter = new NdjsonSplitter();
     let expected = header.from;

@@ -1,5 +1,4 @@
-import { closeSync, openSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { link, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { NativeMemory } from '../common/native-memory';
@@ -8,8 +7,8 @@ import { PreparationPaths } from './backup-preparation';
 import { ServerKey } from '../config/server-keys';
 
 export interface PreparationData {
-  /** An open descriptor of the file (so that it is read even if its name is removed meanwhile); the thread never closes it. */
-  fd: number;
+  /** The file to read: a link the thread's owner made for it alone (see BackupPreparationThread.start); the worker opens and closes it itself. */
+  file: string;
   passphrase?: string;
   /** The server's keys (structured-cloned: each key arrives as a Uint8Array). */
   keys: readonly ServerKey[];
@@ -17,6 +16,9 @@ export interface PreparationData {
 }
 
 export type PreparationResult = { ok: true; manifest: string; sha256: string; historyStaged: boolean } | { ok: false; message: string };
+
+/** What the worker posts: `opened` as soon as it holds the file open (its link may go), then its result, last. */
+export type PreparationMessage = { opened: true } | { result: PreparationResult };
 
 /** What was prepared, as files the receiver then owns. */
 export interface PreparedFiles {
@@ -42,47 +44,86 @@ const MAX_OLD_GENERATION_MB = 128;
  * `prepared`, for the manifest the verification accepted: the thread must have read that very
  * manifest and stored bytes of that sha256 (so it read the bytes the verification checked). In
  * every other case, and on `cancel`, its files are removed.
+ *
+ * The file is read through a hard link of its own, `<statePath>.source`, so the caller may remove
+ * its name at any time (an upload's staged file goes as soon as the request is answered, while the
+ * worker may still be reading). The link lives only from its making to the worker's open: the
+ * worker says `opened` once it holds the file, and the link is removed then (an open file stays
+ * readable on Linux once its last name is gone); on the worker's error, exit or termination before
+ * that it is removed too, so no path leaves it in DATA_DIR/tmp. The worker opens that link itself,
+ * as a FileHandle (closed with the worker's environment even when it is terminated), and is the
+ * only owner of its descriptor: a descriptor opened here and closed here after the worker's end
+ * was also closed by the worker whenever it stopped reading early (a file stream closes its
+ * descriptor when destroyed, whatever `autoClose` says), and the second close threw EBADF outside
+ * any request, which ended the process, or closed a descriptor the number had been given to meanwhile.
  */
 export class BackupPreparationThread {
   private readonly outcome: Promise<PreparationResult>;
-  private readonly worker: Worker;
+  /** Resolves once the worker has answered (or ended) and its link is removed; never rejects. */
+  private readonly ended: Promise<void>;
+  private unlinking: Promise<void> | null = null;
 
-  private readonly data: PreparationData;
-
-  /** Starts reading `file` (opened here, closed once the thread is done). */
-  constructor(file: string, options: { passphrase?: string; keys: readonly ServerKey[]; paths: PreparationPaths }) {
-    this.data = { fd: openSync(file, 'r'), ...options };
-    this.worker = new Worker(WORKER.file, { workerData: this.data, execArgv: WORKER.execArgv, resourceLimits: { maxOldGenerationSizeMb: MAX_OLD_GENERATION_MB } });
+  private constructor(
+    private readonly worker: Worker,
+    private readonly paths: PreparationPaths,
+    private readonly link: string,
+  ) {
     this.outcome = new Promise<PreparationResult>((resolve) => {
-      this.worker.once('message', (result: PreparationResult) => resolve(result));
-      this.worker.once('error', (error) => resolve({ ok: false, message: error.message }));
-      this.worker.once('exit', (code) => resolve({ ok: false, message: `the preparation thread exited (${code})` }));
+      worker.on('message', (message: PreparationMessage) => {
+        if ('opened' in message) return void this.unlink();
+        resolve(message.result);
+        // The answer is its last act (its files are closed by then); the thread is then ended
+        // rather than left to wind down, since a stream it gave up on early can keep it alive.
+        void worker.terminate();
+      });
+      worker.once('error', (error) => resolve({ ok: false, message: error.message }));
+      worker.once('exit', (code) => resolve({ ok: false, message: `the preparation thread exited (${code})` }));
     });
-    // The thread answers when done, then ends: only then is the descriptor no longer in use.
-    this.worker.once('exit', () => {
-      closeSync(this.data.fd);
-      NativeMemory.releaseSoon();
-    });
+    // Once it has answered or ended the worker has opened the link, or never will: the name goes
+    // (if its `opened` did not remove it already).
+    this.ended = this.outcome.then(() => this.unlink()).finally(() => NativeMemory.releaseSoon());
   }
 
-  /** The files, once ready, if they were made from the file `manifest` describes; null (and removed) otherwise. */
+  /** Starts reading `file`, which must be in the folder of `paths.statePath` (DATA_DIR/tmp: a hard link cannot cross file systems). */
+  static async start(file: string, options: { passphrase?: string; keys: readonly ServerKey[]; paths: PreparationPaths }): Promise<BackupPreparationThread> {
+    const input = `${options.paths.statePath}.source`;
+    await link(file, input);
+    const data: PreparationData = { file: input, ...options };
+    try {
+      const worker = new Worker(WORKER.file, { workerData: data, execArgv: WORKER.execArgv, resourceLimits: { maxOldGenerationSizeMb: MAX_OLD_GENERATION_MB } });
+      return new BackupPreparationThread(worker, options.paths, input);
+    } catch (error) {
+      await rm(input, { force: true });
+      throw error;
+    }
+  }
+
+  /** The files, once ready and the worker has ended, if they were made from the file `manifest` describes; null (and removed) otherwise. */
   async prepared(manifest: BackupManifest): Promise<PreparedFiles | null> {
     const result = await this.outcome;
+    await this.ended;
     if (result.ok && result.manifest === JSON.stringify(manifest) && result.sha256 === manifest.payload.sha256) {
-      return { statePath: this.data.paths.statePath, historyPath: result.historyStaged ? this.data.paths.historyPath : null };
+      return { statePath: this.paths.statePath, historyPath: result.historyStaged ? this.paths.historyPath : null };
     }
     await this.removeFiles();
     return null;
   }
 
+  /** Stops the worker; resolves once it has exited and every file it made or read is removed. */
   async cancel(): Promise<void> {
     await this.worker.terminate();
-    await this.outcome;
+    await this.ended;
     await this.removeFiles();
   }
 
+  /** Removes the link (once; a failure is ignored: DATA_DIR/tmp is emptied at start-up). */
+  private unlink(): Promise<void> {
+    this.unlinking ??= rm(this.link, { force: true }).catch(() => undefined);
+    return this.unlinking;
+  }
+
   private async removeFiles(): Promise<void> {
-    await rm(this.data.paths.statePath, { force: true });
-    if (this.data.paths.historyPath) await rm(this.data.paths.historyPath, { force: true });
+    await rm(this.paths.statePath, { force: true });
+    if (this.paths.historyPath) await rm(this.paths.historyPath, { force: true });
   }
 }

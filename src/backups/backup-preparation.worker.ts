@@ -1,7 +1,8 @@
 import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { parentPort, workerData } from 'node:worker_threads';
 import { BackupPreparation } from './backup-preparation';
-import { PreparationData, PreparationResult } from './backup-preparation-thread';
+import { PreparationData, PreparationMessage, PreparationResult } from './backup-preparation-thread';
 import { checkRecord } from './format/check-record';
 import { ndjsonLines } from './format/ndjson-lines';
 import { decodePayload } from './format/payload-decoder';
@@ -16,14 +17,21 @@ import { readBackupManifest } from './format/read-backup-manifest';
  * what was prepared to the file it verified.
  */
 const data = workerData as PreparationData;
-const reply = (result: PreparationResult) => parentPort!.postMessage(result);
+const post = (message: PreparationMessage) => parentPort!.postMessage(message);
+const reply = (result: PreparationResult) => post({ result });
 
 async function prepare(): Promise<PreparationResult> {
-  const { manifest, payload } = await readBackupManifest(createReadStream('', { fd: data.fd, autoClose: false, start: 0 }));
+  // Held open, the file no longer needs its name: `opened` lets the owner remove the link at once.
+  // The stream closes the handle when it ends or is destroyed; a terminated worker's handle is
+  // closed with its environment.
+  const file = await open(data.file, 'r');
+  post({ opened: true });
+  const { manifest, payload } = await readBackupManifest(createReadStream('', { fd: file }));
   let preparation: BackupPreparation | null = null;
   try {
     const key = await unlock(manifest, data);
-    const decoding = decodePayload(payload, { compression: manifest.payload.compression, key, decode: true });
+    const { compression, rawBytes } = manifest.payload;
+    const decoding = decodePayload(payload, { compression, key, decode: true, rawBytes });
     preparation = new BackupPreparation(data.paths, manifest);
     // Without a history to stage, reading stops after the state's lines (the manifest's counts say
     // how many); the stored bytes are still all read and hashed.

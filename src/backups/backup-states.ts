@@ -120,7 +120,7 @@ export class BackupStates implements OnModuleDestroy {
     const path = join(tmp, `state-backup-${id}.sqlite`);
     try {
       await pipeline((await this.backups.open(backupId)).body, createWriteStream(source));
-      const thread = new BackupPreparationThread(source, { passphrase, keys: this.keys.all(), paths: { statePath: path, historyPath: null, schemaSql: readModelSchemaSql(this.liveDb) } });
+      const thread = await BackupPreparationThread.start(source, { passphrase, keys: this.keys.all(), paths: { statePath: path, historyPath: null, schemaSql: readModelSchemaSql(this.liveDb) } });
       let manifest: BackupManifest;
       try {
         const opened = await openBackup(createReadStream(source), { passphrase, keys: this.keys.all(), skipHistory: true });

@@ -169,7 +169,7 @@ export class BackupService implements OnApplicationBootstrap {
     const row = await this.repo().findOneBy({ id });
     if (row) await this.copies.releaseIfDone(row.key);
     await this.repo().delete({ id });
-    this.prepared.forget(id);
+    await this.prepared.forget(id);
   }
 
   /** Reads the whole stored file, checks every checksum and record, and records the result. */
@@ -227,7 +227,7 @@ export class BackupService implements OnApplicationBootstrap {
         await tx.getRepository(BackupEntity).upsert(row, ['id']);
         await tx.getRepository(BackupCopyEntity).upsert(copyRows, ['backup_id', 'storage']);
       });
-      if (preparation) this.prepared.keep({ backupId: fields.id, key: backupStateKey(fields.id, fields.passphrase), manifest, files: preparation.prepared(manifest) });
+      if (preparation) this.prepared.keep({ backupId: fields.id, key: backupStateKey(fields.id, fields.passphrase), manifest, files: preparation.prepared(manifest), cancel: () => preparation.cancel() });
       return toBackupView(row, copyRows);
     } catch (error) {
       await preparation?.cancel();
@@ -237,7 +237,7 @@ export class BackupService implements OnApplicationBootstrap {
 
   private async startPreparation(file: string, id: string, passphrase: string | undefined): Promise<BackupPreparationThread> {
     const stageHistory = (await this.store.headPosition()) === 0;
-    return new BackupPreparationThread(file, {
+    return BackupPreparationThread.start(file, {
       passphrase,
       keys: this.keys.all(),
       paths: {

@@ -9,6 +9,8 @@ export function backupStateKey(backupId: string, passphrase: string | undefined)
   return `${backupId}:${passphrase === undefined ? '' : createHash('sha256').update(passphrase).digest('hex')}`;
 }
 
+type Kept = PreparedBackup & { stateTaken: boolean; historyTaken: boolean };
+
 export interface PreparedBackup {
   backupId: string;
   /** backupStateKey of the backup and the passphrase it was read with: only the same passphrase gets it. */
@@ -20,6 +22,8 @@ export interface PreparedBackup {
    * (HistoryStage, complete) or null.
    */
   files: Promise<PreparedFiles | null>;
+  /** Stops the making of the files if it is still under way and removes whatever it made or read (a preparation thread's link included). */
+  cancel?: () => Promise<void>;
 }
 
 /**
@@ -34,7 +38,9 @@ export interface PreparedBackup {
  */
 @Injectable()
 export class PreparedBackups implements OnModuleDestroy {
-  private entry: (PreparedBackup & { stateTaken: boolean; historyTaken: boolean }) | null = null;
+  private entry: Kept | null = null;
+  /** Drops under way, by backup: a replaced entry is dropped in the background, and a delete of its backup waits for that. */
+  private readonly dropping = new Map<string, Promise<void>>();
 
   keep(prepared: PreparedBackup): void {
     void this.drop();
@@ -57,20 +63,34 @@ export class PreparedBackups implements OnModuleDestroy {
     return (await entry.files)?.historyPath ?? null;
   }
 
-  /** Forgets a backup that is gone (deleted). */
-  forget(backupId: string): void {
+  /** Forgets a backup that is gone (deleted); resolves once what was prepared for it, and not taken, is removed. */
+  async forget(backupId: string): Promise<void> {
     if (this.entry?.backupId === backupId) void this.drop();
+    await this.dropping.get(backupId);
   }
 
-  onModuleDestroy(): Promise<void> {
-    return this.drop();
+  async onModuleDestroy(): Promise<void> {
+    void this.drop();
+    await Promise.all(this.dropping.values());
   }
 
-  private async drop(): Promise<void> {
+  private drop(): Promise<void> {
     const entry = this.entry;
     this.entry = null;
-    const files = await entry?.files.catch(() => null);
-    if (!entry || !files) return;
+    if (!entry) return Promise.resolve();
+    // A file that could not be removed stays until DATA_DIR/tmp is emptied at the next start.
+    const dropped = this.remove(entry).catch(() => undefined).finally(() => {
+      if (this.dropping.get(entry.backupId) === dropped) this.dropping.delete(entry.backupId);
+    });
+    this.dropping.set(entry.backupId, dropped);
+    return dropped;
+  }
+
+  private async remove(entry: Kept): Promise<void> {
+    // Nobody waits for files not taken: their making is stopped rather than waited for.
+    if (!entry.stateTaken && !entry.historyTaken) await entry.cancel?.().catch(() => undefined);
+    const files = await entry.files.catch(() => null);
+    if (!files) return;
     if (!entry.stateTaken) rmSync(files.statePath, { force: true });
     if (!entry.historyTaken && files.historyPath) rmSync(files.historyPath, { force: true });
   }

@@ -2,7 +2,7 @@ import busboy from 'busboy';
 import { Request } from 'express';
 import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { Readable, Transform } from 'node:stream';
+import { finished, Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { AppError } from '../common/app-error';
 
@@ -64,7 +64,9 @@ function stageMultipart(req: Request, path: string, maxBytes: number): Promise<S
       return;
     }
     let staging: Promise<StagedUpload> | null = null;
+    let receiving: Readable | null = null;
     parser.on('file', (_field, file, info) => {
+      receiving = file;
       staging = stageStream(file, path, maxBytes).then((s) => ({ ...s, fileName: info.filename, contentType: info.mimeType }));
       file.on('limit', () => file.destroy(new AppError('IMPORT.TOO_LARGE', `the upload is larger than ${maxBytes} bytes`, 413, { maxBytes })));
       staging.catch(reject);
@@ -73,6 +75,15 @@ function stageMultipart(req: Request, path: string, maxBytes: number): Promise<S
     parser.on('close', () => {
       if (!staging) reject(new AppError('IMPORT.NO_FILE', 'the multipart form holds no file', 400));
       else staging.then(resolve, reject);
+    });
+    // A client that goes away mid-form never lets the parser finish: the file being received is
+    // ended with an error and, once its staging has settled, the upload fails (stageUpload then
+    // removes whatever was written, even a file received whole before the form's end).
+    finished(req, (error) => {
+      if (!error) return;
+      const cut = new AppError('IMPORT.MALFORMED_UPLOAD', 'the upload ended before its multipart form did', 400);
+      receiving?.destroy(cut);
+      void (staging ?? Promise.resolve()).catch(() => undefined).then(() => reject(cut));
     });
     req.pipe(parser);
   });

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { Readable, Transform } from 'node:stream';
+import { pipeline, Readable, Transform, Writable } from 'node:stream';
 import { Compression } from './backup-manifest';
+import { countMismatch } from './backup-format-errors';
 import { PayloadOpener } from './payload-cipher';
 import { decompressor } from './payload-compression';
 import { PayloadKey } from './payload-key';
@@ -12,8 +13,21 @@ export interface StoredPayload {
   authentic: boolean | null;
 }
 
+export interface DecodeOptions {
+  compression: Compression;
+  key: PayloadKey | null;
+  /** False: the stored bytes are only read and hashed (and authenticated with a key), nothing is decompressed. */
+  decode: boolean;
+  /**
+   * The NDJSON's size as the manifest declares it: decompressing stops as soon as the output passes
+   * it, and the plaintext then fails with BACKUP.COUNT_MISMATCH, so however far a crafted payload
+   * would expand (a gzip bomb: 64 MiB from 66 KB), no more than this plus one chunk is ever inflated.
+   */
+  rawBytes: number;
+}
+
 export interface DecodingPayload {
-  /** The decompressed NDJSON; null when the payload is only hashed (no key, or decoding off). */
+  /** The decompressed NDJSON, at most `rawBytes` of it; null when the payload is only hashed (no key, or decoding off). */
   plaintext: Readable | null;
   /** Resolves once every stored byte has been read, hashed and authenticated, even after `abandon()`; rejects only when the input fails. */
   stored: Promise<StoredPayload>;
@@ -31,16 +45,22 @@ export interface DecodingPayload {
  * a forged one (tag) from a sound file with a bad record. Backpressure from the caller's reading
  * holds the input back; memory stays at a few chunks.
  */
-export function decodePayload(payload: Readable, options: { compression: Compression; key: PayloadKey | null; decode: boolean }): DecodingPayload {
-  const plaintext = options.decode ? decompressor(options.compression) : null;
+export function decodePayload(payload: Readable, options: DecodeOptions): DecodingPayload {
+  const inflating = options.decode ? decompressor(options.compression) : null;
+  const plaintext = inflating ? bounded(inflating, options.rawBytes) : null;
   // Errors reach the reader through its iteration; this listener only keeps a late one (after the
   // reader stopped iterating) from becoming an uncaught exception.
   plaintext?.on('error', () => undefined);
-  let feeding = plaintext !== null;
+  let feeding = inflating !== null;
+  const stop = (error?: Error) => {
+    feeding = false;
+    inflating?.destroy();
+    plaintext?.destroy(error);
+  };
 
   const feed = async (chunk: Buffer) => {
-    if (!plaintext || plaintext.destroyed) return void (feeding = false);
-    if (!plaintext.write(chunk)) await drainedOrClosed(plaintext);
+    if (!inflating || inflating.destroyed) return void (feeding = false);
+    if (!inflating.write(chunk)) await drainedOrClosed(inflating);
   };
 
   const stored = (async (): Promise<StoredPayload> => {
@@ -55,11 +75,11 @@ export function decodePayload(payload: Readable, options: { compression: Compres
         if (feeding && plain.length) await feed(plain);
       }
     } catch (error) {
-      plaintext?.destroy(error as Error);
+      stop(error as Error);
       throw error;
     }
     const authentic = opener ? opener.final() : null;
-    if (feeding) plaintext?.end();
+    if (feeding) inflating?.end();
     return { bytes, sha256: hash.digest('hex'), authentic };
   })();
   stored.catch(() => undefined);
@@ -68,18 +88,33 @@ export function decodePayload(payload: Readable, options: { compression: Compres
     plaintext,
     stored,
     abandon() {
-      feeding = false;
-      plaintext?.destroy();
+      stop();
     },
     destroy() {
-      feeding = false;
-      plaintext?.destroy();
+      stop();
       payload.destroy();
     },
   };
 }
 
-function drainedOrClosed(stream: Transform): Promise<void> {
+/**
+ * The decompressor's output, failing with BACKUP.COUNT_MISMATCH once it passes `limit` bytes; the
+ * pipeline then destroys the decompressor too, so nothing more is inflated and a feed waiting for
+ * it to drain is released.
+ */
+function bounded(inflating: Transform, limit: number): Readable {
+  let bytes = 0;
+  const limited = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      bytes += chunk.length;
+      if (bytes > limit) return done(countMismatch(`the payload decompresses to more than the manifest's ${limit} bytes`, { rawBytes: limit }));
+      done(null, chunk);
+    },
+  });
+  return pipeline(inflating, limited, () => undefined);
+}
+
+function drainedOrClosed(stream: Writable): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
       stream.off('drain', done);

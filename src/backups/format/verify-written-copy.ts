@@ -24,7 +24,7 @@ export async function verifyWrittenCopy(input: Readable, written: BackupManifest
     const error = manifestCorrupt('the manifest is not the one written', { offset: 0 });
     return report(manifest, [...checks, { name: 'manifest.written', ok: false, detail: error.message, error }], false);
   }
-  const stored = await decodePayload(payload, { compression: manifest.payload.compression, key: null, decode: false }).stored;
+  const stored = await decodePayload(payload, { compression: manifest.payload.compression, key: null, decode: false, rawBytes: manifest.payload.rawBytes }).stored;
   checks.push(...payloadChecks(manifest, payloadOffset, stored, null));
   if (checks.every((c) => c.ok)) checks.push({ name: 'payload.asWritten', ok: true, detail: 'the bytes the writer decoded back to the NDJSON it checked' });
   return report(manifest, checks, true);

@@ -46,6 +46,16 @@ export function withManifest(file: Buffer, change: (manifest: BackupManifest) =>
   return Buffer.concat([encodeBackupHeader(change(manifest) as BackupManifest), file.subarray(third + 1)]);
 }
 
+/**
+ * A file with `payload` as its stored bytes and a manifest whose `bytes` and `sha256` name them
+ * (so every checksum holds), `change` applied after: a crafted file whose only fault is what the
+ * payload holds or what `change` says about it.
+ */
+export function withPayload(file: Buffer, payload: Buffer, change: (manifest: BackupManifest) => BackupManifest = (m) => m): Buffer {
+  const sealed = withManifest(file, (m) => change({ ...m, payload: { ...m.payload, bytes: payload.length, sha256: createHash('sha256').update(payload).digest('hex') } }));
+  return Buffer.concat([sealed.subarray(0, payloadOffset(sealed)), payload]);
+}
+
 /** Where the payload starts in a file. */
 export function payloadOffset(file: Buffer): number {
   const first = file.indexOf(0x0a);
