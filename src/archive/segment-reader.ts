@@ -70,7 +70,9 @@ export async function* readSegmentEvents(
       if (expected !== header.to + 1) throw new Error(`the content ends at position ${expected - 1}, not ${header.to}`);
     } catch (error) {
       decoding.destroy();
-      if (error instanceof AppError) throw error;
+      // The archive's own verdicts pass as they are; the decoder's (a payload larger than its header
+      // says, a bad gzip stream) are damage to this object like any other.
+      if (error instanceof AppError && error.code.startsWith('ARCHIVE.')) throw error;
       throw archiveChecksumMismatch(key, error instanceof Error ? error.message : String(error));
     }
   } finally {
