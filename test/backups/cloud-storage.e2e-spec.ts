@@ -21,8 +21,10 @@ describe('cloud storage (e2e, S3)', () => {
     await s3.close();
   });
 
+  // These specs are about backup copies: the log's archive (which defaults to the first remote
+  // storage) is off, so the bucket holds only what the backups put there.
   const start = async (env: Record<string, string>) => {
-    const app = await startApp({ ...s3.env(), ...env });
+    const app = await startApp({ ...s3.env(), ARCHIVE_STORAGE: 'off', ...env });
     apps.push(app);
     return app;
   };

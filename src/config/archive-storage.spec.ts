@@ -1,0 +1,17 @@
+import { archiveStorageOf, loadConfig } from './app-config';
+
+const archiveOf = (env: Record<string, string>) => archiveStorageOf(loadConfig({ DATA_DIR: '/tmp/gv-archive-config', ...env }).values);
+
+describe('the archive storage', () => {
+  it('defaults to the first remote backup storage, never a local folder', () => {
+    expect(archiveOf({})).toBeNull();
+    expect(archiveOf({ BACKUP_STORAGE: 'file:/srv/backups' })).toBeNull();
+    expect(archiveOf({ BACKUP_STORAGE: 'file:/srv/backups,s3://bucket/gv,rclone:gdrive:gv' })).toMatchObject({ kind: 's3', bucket: 'bucket', prefix: 'gv' });
+  });
+
+  it('is ARCHIVE_STORAGE when set, and off when it says off', () => {
+    expect(archiveOf({ BACKUP_STORAGE: 's3://bucket/gv', ARCHIVE_STORAGE: 'rclone:gdrive:log' })).toMatchObject({ kind: 'rclone', remote: 'gdrive', path: 'log' });
+    expect(archiveOf({ BACKUP_STORAGE: 's3://bucket/gv', ARCHIVE_STORAGE: 'off' })).toBeNull();
+    expect(() => archiveOf({ ARCHIVE_STORAGE: 'ftp://nowhere' })).toThrow(/ARCHIVE_STORAGE: .*not a storage URL.*or "off"/);
+  });
+});
