@@ -72,6 +72,9 @@ export const ROUTES: RouteSpec[] = [
   { method: 'POST', path: '/api/restores/:id/undo', param: 'restore', body: 'none' },
   { method: 'POST', path: '/api/restore-points', body: 'json', valid: (n) => ({ name: `Point ${n}` }) },
   { method: 'GET', path: '/api/restore-points', body: 'none' },
+  { method: 'POST', path: '/api/tokens', body: 'json', valid: (n) => ({ name: `fuzz ${n}`, role: 'viewer' }) },
+  { method: 'GET', path: '/api/tokens', body: 'none' },
+  { method: 'DELETE', path: '/api/tokens/:id', body: 'none' },
 ];
 
 /** `METHOD /path` of each catalogued route, sorted (what the router check compares). */
