@@ -69,7 +69,8 @@ export async function runDiskFullScenario(options: DiskFullOptions): Promise<Dis
       const note = (what: string, status: number, body: any) => {
         tally[status] = (tally[status] ?? 0) + 1;
         if (status < 500 || status === 507) return;
-        report.problems.push(`${phase}: ${what} answered ${status} ${JSON.stringify(body)}`);
+        // a 500 says nothing to the client: the cause is in the server's log
+        report.problems.push(`${phase}: ${what} answered ${status} ${JSON.stringify(body)}${status === 500 ? `\n${server!.output().slice(-2000)}` : ''}`);
       };
       const job = async (what: string, res: { status: number; body: any }) => {
         note(what, res.status, res.body);
