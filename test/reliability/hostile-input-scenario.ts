@@ -77,6 +77,7 @@ async function pools(server: ChildServer): Promise<Pools> {
     backup: await ids('/api/backups'),
     job: await ids('/api/jobs'),
     restore: await ids('/api/restores'),
+    token: await ids('/api/tokens'),
   };
 }
 
