@@ -87,6 +87,7 @@ export async function runHostileInputScenario(options: HostileOptions): Promise<
   const rng = seededRandom(options.seed);
   const ledger = new WriteLedger();
   const problems: string[] = [];
+  let problemsLogged = 0;
   const statuses: Record<string, number> = {};
   const known: Record<string, number> = {};
   const kinds = new Set<string>();
@@ -119,7 +120,12 @@ export async function runHostileInputScenario(options: HostileOptions): Promise<
     let position = await head();
     for (let n = 0; n < options.requests; n++) {
       ctx.n = n;
-      if (options.log && n % 1000 === 0 && n > 0) options.log(`${n}/${options.requests}: ${JSON.stringify(statuses)}; problems ${problems.length}`);
+      if (options.log && n % 1000 === 0 && n > 0) {
+        // a full run takes about half an hour: its problems are shown as they come, not only at the end
+        options.log(`${n}/${options.requests}: ${JSON.stringify(statuses)}; problems ${problems.length}`);
+        for (const p of problems.slice(problemsLogged)) options.log(`  problem: ${p.slice(0, 500)}`);
+        problemsLogged = problems.length;
+      }
       if (n % options.socketEvery === options.socketEvery - 1) {
         report.socket++;
         const outcome = await socket.send(n, options.seed).catch((error) => ({ problem: `socket connect: ${error.message}`, disconnected: true }));
