@@ -7,6 +7,7 @@ import { ChildServer } from '../support/child-server';
 import { ALL_OPS, GlobeWorkload, describeServerError } from './support/globe-workload';
 import { activeJobs, checkInvariants } from './support/server-invariants';
 import { WriteLedger } from './support/write-ledger';
+import { RELIABILITY_SERVER_ENV } from './support/server-env';
 
 /**
  * Crash safety, the scenario (its quick size runs in crash-safety.e2e-spec.ts, its full one in
@@ -48,7 +49,7 @@ export async function runCrashScenario(options: CrashOptions): Promise<CrashRepo
   const dir = mkdtempSync(join(tmpdir(), 'gv-reliability-crash-'));
   const rng = seededRandom(options.seed);
   const ledger = new WriteLedger();
-  let server = await ChildServer.start({ dataDir: dir });
+  let server = await ChildServer.start({ dataDir: dir, env: RELIABILITY_SERVER_ENV });
   const workload = new GlobeWorkload(() => server.http, rng, ledger, ALL_OPS, `crash${options.seed}`);
   const problems: string[] = [];
   const killedDuring: Record<string, number> = {};
@@ -72,7 +73,7 @@ export async function runCrashScenario(options: CrashOptions): Promise<CrashRepo
       problems.push(...round.errors.map((e) => `kill ${kill}: before the kill: ${e}`));
       for (const kind of active.length ? new Set(active.map((j) => j.kind)) : ['edits']) killedDuring[kind] = (killedDuring[kind] ?? 0) + 1;
 
-      server = await ChildServer.start({ dataDir: dir, readyTimeoutMs: 120_000 });
+      server = await ChildServer.start({ dataDir: dir, env: RELIABILITY_SERVER_ENV, readyTimeoutMs: 120_000 });
       const report = await checkInvariants(server.http, ledger);
       problems.push(...report.problems.map((p) => `kill ${kill}: ${p}`));
       for (const job of active) {

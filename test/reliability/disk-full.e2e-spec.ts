@@ -1,6 +1,5 @@
 import { killAllChildServers } from '../support/child-server';
 import { diskFullFigures, runDiskFullScenario } from './disk-full-scenario';
-import { knownDefectsLine } from './support/known-defects';
 import { RELIABILITY_SEED } from './support/reliability-scale';
 
 /**
@@ -16,7 +15,7 @@ describe('reliability: a full disk (e2e, child process on tmpfs)', () => {
     'answers clean errors, keeps serving reads, lists nothing partial and recovers when space returns',
     async () => {
       const report = await runDiskFullScenario({ dataMegabytes: 48, backupMegabytes: 8, seedRows: 5000, seed: RELIABILITY_SEED });
-      console.log(`${diskFullFigures(report)}\n${knownDefectsLine()}`);
+      console.log(diskFullFigures(report));
       if (report.skipped) return;
       expect(report.problems).toEqual([]);
       expect(report.readsOk).toBeGreaterThan(0);

@@ -7,6 +7,7 @@ import { ChildServer } from '../support/child-server';
 import { GlobeWorkload, ONE_EVENT_OPS, describeServerError } from './support/globe-workload';
 import { checkInvariants } from './support/server-invariants';
 import { WriteLedger } from './support/write-ledger';
+import { RELIABILITY_SERVER_ENV } from './support/server-env';
 
 /**
  * Load, the scenario (quick size in load.e2e-spec.ts, full in `npm run bench -- reliability`):
@@ -59,7 +60,7 @@ async function repeatJob(server: ChildServer, start: () => Promise<{ status: num
 export async function runLoadScenario(options: LoadOptions): Promise<LoadReport> {
   const dir = mkdtempSync(join(tmpdir(), 'gv-reliability-load-'));
   const ledger = new WriteLedger();
-  const server = await ChildServer.start({ dataDir: dir });
+  const server = await ChildServer.start({ dataDir: dir, env: RELIABILITY_SERVER_ENV });
   const problems: string[] = [];
   try {
     const seedSet = await createDataset(server.http, { name: 'Load seed' });

@@ -48,18 +48,14 @@ function wireUp(
   parsers: [Transform, ...Transform[]],
   describeParseFailure: (error: unknown) => AppError,
 ): WiredOutput {
-  // The pipeline destroys every stream with the first error, so each later emits it too: only the
-  // stream that emitted an error first raised it (a parser failing mid-file is not a transport failure).
+  // The pipeline destroys every stream with the first error, so each later emits it too, and the
+  // order of those 'error' events is not the order of the failures (a parser's own error event
+  // comes a tick or two after it failed). A parser that fails holds its error (`errored`) from that
+  // moment on, so an error the input emits is the input's own only if no parser failed with it.
   let inputError: unknown;
-  let parserFailedFirst = false;
   input.once('error', (error) => {
-    if (!parserFailedFirst) inputError = error;
+    if (!parsers.some((parser) => parser.errored === error)) inputError = error;
   });
-  for (const parser of parsers) {
-    parser.once('error', (error) => {
-      if (inputError !== error) parserFailedFirst = true;
-    });
-  }
   // Failures are observed through the iteration below, so the callback has nothing to add.
   pipeline([input, ...parsers], () => undefined);
   return {

@@ -25,8 +25,8 @@ export interface HostileCase {
   route: RouteSpec;
   req: RawRequest;
   defect?: KnownDefect;
-  /** The request must be refused (an invalid cron, non-UTF-8 bytes): a 2xx, or an import that completes, is a defect. */
-  mustRefuse?: KnownDefect;
+  /** The request must be refused (an invalid cron, non-UTF-8 bytes): a 2xx, or an import that completes, is a problem. */
+  mustRefuse?: boolean;
 }
 
 /** What the generator draws from besides fast-check: ids that exist, a real backup file, a counter. */
@@ -50,18 +50,15 @@ function validId(route: RouteSpec, ctx: HostileContext): string {
 }
 
 /** A valid JSON body with one field made hostile (or a hostile key added). */
-function mutated(route: RouteSpec, ctx: HostileContext): fc.Arbitrary<{ kind: string; text: string; defect?: KnownDefect }> {
+function mutated(route: RouteSpec, ctx: HostileContext): fc.Arbitrary<{ kind: string; text: string }> {
   const valid = (route.valid?.(ctx.n) ?? {}) as Record<string, unknown>;
   const keys = Object.keys(valid);
-  const deepAllowed = !skipKnownDefect('deep-nesting-500');
   return fc.oneof(
     fc.record({ key: keys.length ? fc.constantFrom(...keys) : hostileString, value: hostileJson }).map(({ key, value }) => ({ kind: 'field', text: JSON.stringify({ ...valid, [key]: value }) })),
     fc.record({ key: fc.constantFrom('__proto__', 'constructor', 'prototype'), value: hostileJson }).map(({ key, value }) => ({ kind: 'proto-key', text: withRawField(valid, key, JSON.stringify(value ?? null)) })),
     fc.constantFrom(...(keys.length ? keys : ['x'])).map((key) => ({ kind: 'NaN', text: withRawField(valid, key, 'NaN') })),
     fc.record({ depth: fc.integer({ min: 10, max: 800 }), objects: fc.boolean() }).map(({ depth, objects }) => ({ kind: `nest-${depth}`, text: withRawField(valid, keys.includes('properties') ? 'properties' : keys.includes('value') ? 'value' : keys[0] ?? 'x', nestedText(depth, objects)) })),
-    ...(deepAllowed
-      ? [fc.record({ depth: fc.integer({ min: 3000, max: 20_000 }), objects: fc.boolean() }).map(({ depth, objects }) => ({ kind: `deep-nest-${depth}`, defect: 'deep-nesting-500' as const, text: withRawField(valid, keys.includes('properties') ? 'properties' : keys.includes('value') ? 'value' : keys[0] ?? 'x', nestedText(depth, objects)) }))]
-      : []),
+    fc.record({ depth: fc.integer({ min: 3000, max: 20_000 }), objects: fc.boolean() }).map(({ depth, objects }) => ({ kind: `deep-nest-${depth}`, text: withRawField(valid, keys.includes('properties') ? 'properties' : keys.includes('value') ? 'value' : keys[0] ?? 'x', nestedText(depth, objects)) })),
   );
 }
 
@@ -81,10 +78,10 @@ const hostileBodyText = fc.oneof(
 function jsonCase(route: RouteSpec, ctx: HostileContext): fc.Arbitrary<Omit<HostileCase, 'route'>> {
   const path = pathOf(route, validId(route, ctx));
   const q = route.query ? `?${new URLSearchParams(route.query)}` : '';
-  const send = (kind: string, text: string, headers: Record<string, string> = JSON_TYPE, defect?: KnownDefect) => ({ kind, req: { method: route.method, path: path + q, headers, body: text }, defect });
+  const send = (kind: string, text: string, headers: Record<string, string> = JSON_TYPE) => ({ kind, req: { method: route.method, path: path + q, headers, body: text } });
   const valid = JSON.stringify(route.valid?.(ctx.n) ?? {});
   const cases: fc.Arbitrary<Omit<HostileCase, 'route'>>[] = [
-    mutated(route, ctx).map((m) => send(`mutated:${m.kind}`, m.text, JSON_TYPE, m.defect)),
+    mutated(route, ctx).map((m) => send(`mutated:${m.kind}`, m.text)),
     hostileBodyText.map((b) => send(`body:${b.kind}`, b.text)),
     hostileContentType.map((type) => send(`content-type:${type.slice(0, 40)}`, valid, { 'content-type': type })),
     fc.constantFrom('gzip-bomb', 'gzip-garbage', 'deflate', 'br', 'identity, gzip', 'x-unknown').map((enc) =>
@@ -95,7 +92,7 @@ function jsonCase(route: RouteSpec, ctx: HostileContext): fc.Arbitrary<Omit<Host
   ];
   if (route.path === '/api/settings' && route.method === 'PATCH') {
     cases.push(
-      fc.constantFrom({ snapshotCron: 'x x x x x' }, { compactionCron: '99 99 99 99 99' }).map((body) => ({ ...send('invalid-cron', JSON.stringify(body)), mustRefuse: 'settings-invalid-cron' as const })),
+      fc.constantFrom({ snapshotCron: 'x x x x x' }, { compactionCron: '99 99 99 99 99' }).map((body) => ({ ...send('invalid-cron', JSON.stringify(body)), mustRefuse: true })),
       hostileNumber.map((v) => send('rotationSpeed', JSON.stringify({ rotationSpeed: v }))),
     );
   }
@@ -113,11 +110,11 @@ function importCase(route: RouteSpec, ctx: HostileContext): fc.Arbitrary<Omit<Ho
     fc.integer({ min: 1, max: 300 }).map((rows) => send('valid-csv', csv(rows, ctx.n * 1000))),
     fc.array(hostileString, { minLength: 1, maxLength: 6 }).map((cells) => send('hostile-cells', `name,lat,lng,${cells.map((c, i) => `c${i}`).join(',')}\n${cells.map((c) => JSON.stringify(String(c))).join(',')}\n`)),
     fc.array(hostileJson, { maxLength: 5 }).map((items) => send('hostile-json', JSON.stringify(items), 'application/json')),
-    fc.constantFrom('{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Point","coordinates":[NaN,1]},"properties":{"name":"x"}}]}').map((t) => send('geojson-NaN', t, 'application/geo+json', { defect: 'import-job-failed' })),
-    fc.constant(null).map(() => send('NaN-json', '[{"name":"x","latitude":NaN,"longitude":1}]', 'application/json', { defect: 'import-job-failed' })),
-    fc.integer({ min: 3000, max: 20_000 }).map((d) => send(`deep-${d}`, `[{"name":"x","latitude":1,"longitude":1,"properties":${nestedText(d, true)}}]`, 'application/json', { defect: 'import-job-failed' })),
-    fc.constant(null).map(() => send('10MB-record', `name,lat,lng\n"${tenMegabytes()}",1,1\n`, 'text/csv', { defect: 'import-job-failed' })),
-    fc.constant(null).map(() => send('not-utf8', Buffer.concat([Buffer.from('name,lat,lng\nZ'), Buffer.from([0xfc]), Buffer.from('rich,47.37,8.54\n')]), 'text/csv', { mustRefuse: 'import-not-utf8' })),
+    fc.constantFrom('{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Point","coordinates":[NaN,1]},"properties":{"name":"x"}}]}').map((t) => send('geojson-NaN', t, 'application/geo+json')),
+    fc.constant(null).map(() => send('NaN-json', '[{"name":"x","latitude":NaN,"longitude":1}]', 'application/json')),
+    fc.integer({ min: 3000, max: 20_000 }).map((d) => send(`deep-${d}`, `[{"name":"x","latitude":1,"longitude":1,"properties":${nestedText(d, true)}}]`, 'application/json')),
+    fc.constant(null).map(() => send('10MB-record', `name,lat,lng\n"${tenMegabytes()}",1,1\n`, 'text/csv')),
+    fc.constant(null).map(() => send('not-utf8', Buffer.concat([Buffer.from('name,lat,lng\nZ'), Buffer.from([0xfc]), Buffer.from('rich,47.37,8.54\n')]), 'text/csv', { mustRefuse: true })),
     fc.constant(null).map(() => send('gzip-bomb', gzipBomb(), 'text/csv', {}, { 'content-encoding': 'gzip' })),
     fc.uint8Array({ maxLength: 2000 }).map((bytes) => send('random-bytes', Buffer.from(bytes), 'application/octet-stream')),
     hostileContentType.map((type) => send(`content-type:${type.slice(0, 40)}`, csv(3, ctx.n), type)),
@@ -145,7 +142,7 @@ function uploadCase(route: RouteSpec, ctx: HostileContext): fc.Arbitrary<Omit<Ho
     hostileString.map((p) => send('hostile-passphrase', file, {}, { 'x-backup-passphrase': p.replace(/[^\x20-\x7e]/g, '?').slice(0, 8000) })),
     hostileJson.map((v) => send('globe-project-json', JSON.stringify({ version: '1', datasets: [v], locations: [v] }), {}, { 'content-type': 'application/json' })),
     fc.integer({ min: 3000, max: 20_000 }).map((d) =>
-      send(`globe-project-deep-${d}`, `{"locations":[{"id":"a","name":"x","latitude":1,"longitude":1,"properties":${nestedText(d, true)}}]}`, { defect: 'deep-nesting-500' }, { 'content-type': 'application/json' }),
+      send(`globe-project-deep-${d}`, `{"locations":[{"id":"a","name":"x","latitude":1,"longitude":1,"properties":${nestedText(d, true)}}]}`, {}, { 'content-type': 'application/json' }),
     ),
     fc.constant(null).map(() => send('gzip-bomb-encoding', gzipBomb(), {}, { 'content-encoding': 'gzip' })),
     ...crashers,

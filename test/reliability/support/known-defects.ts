@@ -7,16 +7,6 @@
 export const KNOWN_DEFECTS = {
   /** A crafted native backup (gzip payload far larger than declared) or a bit-flipped large one ends the process (EBADF in the preparation thread). */
   'upload-ends-process': 'POST /api/backups/upload with a crafted or bit-flipped backup ends the process',
-  /** Deep JSON nesting (a few thousand levels) answers 500 RangeError in location properties, configuration values, Save Project uploads. */
-  'deep-nesting-500': 'deeply nested JSON answers 500 instead of 400',
-  /** Imports fail with the generic JOB.FAILED for an oversized record, NaN in JSON and deep nesting. */
-  'import-job-failed': 'imports fail with JOB.FAILED instead of an IMPORT.* code',
-  /** Bytes that are not UTF-8 are replaced by U+FFFD and the import succeeds. */
-  'import-not-utf8': 'non-UTF-8 bytes are silently replaced on import',
-  /** settings.snapshotCron / compactionCron accept any 5 words ("x x x x x"). */
-  'settings-invalid-cron': 'an invalid cron is accepted in settings',
-  /** A full disk answers 500 INTERNAL for imports and writes instead of 507 STORAGE.FULL. */
-  'disk-full-500': 'a full disk answers 500 INTERNAL instead of 507 STORAGE.FULL',
 } as const;
 
 export type KnownDefect = keyof typeof KNOWN_DEFECTS;
