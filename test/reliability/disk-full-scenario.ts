@@ -124,6 +124,10 @@ export async function runDiskFullScenario(options: DiskFullOptions): Promise<Dis
     if (backup.status !== 202 || (await waitForJob(http(), backup.body.jobId, 120_000)).state !== 'completed') report.problems.push('space returned, yet a backup does not complete');
     report.problems.push(...(await checkInvariants(http(), ledger)).problems.map((p) => `after recovery: ${p}`));
     await server.stop();
+  } catch (error) {
+    // A failure of the client (a reset, a hang-up) says little: the server's own account goes with it.
+    if (error instanceof Error) error.message += `\n--- server output (tail) ---\n${server?.output().slice(-4000) ?? '(not started)'}`;
+    throw error;
   } finally {
     await server?.kill('SIGKILL');
     for (const disk of disks) disk.unmount();
