@@ -5,13 +5,12 @@ import { KeyRing } from '../config/key-ring';
 import { ArchiveEncryption, ServerArchiveEncryption } from './archive-encryption';
 import { ArchiveObjectStore } from './archive-object-store';
 import { ARCHIVE_OBJECT_STORE, ArchiveService } from './archive.service';
-import { FolderArchiveStore } from './folder-archive-store';
 import { StorageArchiveStore } from './storage-archive-store';
 
 /**
  * Continuous archiving of the log (src/archive/README-level map):
- * - archive-object-store.ts  the narrow port segments are written through; folder-archive-store.ts its local adapter,
- *                            storage-archive-store.ts the one over the backup storage drivers (S3, rclone)
+ * - archive-object-store.ts  the narrow port segments are written through; storage-archive-store.ts its adapter
+ *                            over the backup storage drivers (file:, s3://, rclone:)
  * - segment-key.ts           `archive/<epoch>/<from>-<to>.gvseg`, zero-padded: LIST order is position order
  * - segment-header.ts        the object's first line (range, times, sha256s, epoch, app version, encryption)
  * - segment-writer.ts        events → NDJSON → gzip → (AES-256-GCM) on local disk, ready to upload
@@ -30,8 +29,8 @@ import { StorageArchiveStore } from './storage-archive-store';
       useFactory: ({ values }: AppConfig): ArchiveObjectStore | null => {
         const url = archiveStorageOf(values);
         if (!url) return null;
-        // A local folder keeps the archive's own adapter; remote stores go through the backup storage drivers.
-        return url.kind === 'file' ? new FolderArchiveStore(url.dir) : new StorageArchiveStore(openStorage(url, values));
+        // Every kind (a folder, S3, rclone) through the backup storage drivers, which keep the archive's guarantees.
+        return new StorageArchiveStore(openStorage(url, values));
       },
     },
     { provide: ArchiveEncryption, inject: [AppConfig, KeyRing], useFactory: ({ values }: AppConfig, keys: KeyRing) => new ServerArchiveEncryption(values.BACKUP_PASSPHRASE, keys.all()) },

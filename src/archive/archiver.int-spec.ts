@@ -11,11 +11,15 @@ import { ArchiveHistory, emptyReading } from './archive-history';
 import { listSegments } from './archive-catalog';
 import { ArchiveObject } from './archive-object-store';
 import { Archiver } from './archiver';
-import { FolderArchiveStore } from './folder-archive-store';
+import { LocalBackupStorage } from '../backups/storage/local-backup-storage';
+import { StorageArchiveStore } from './storage-archive-store';
 import { readSegmentHeader } from './segment-reader';
 
 /** The real folder store, counting requests and failing every one while `down`. */
-class FlakyFolderStore extends FolderArchiveStore {
+class FlakyFolderStore extends StorageArchiveStore {
+  constructor(dir: string) {
+    super(new LocalBackupStorage(dir));
+  }
   requests = 0;
   down = false;
   private check() {

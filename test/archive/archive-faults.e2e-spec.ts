@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { ArchiveHistory, emptyReading } from '../../src/archive/archive-history';
 import { ServerArchiveEncryption } from '../../src/archive/archive-encryption';
 import { listSegments } from '../../src/archive/archive-catalog';
-import { FolderArchiveStore } from '../../src/archive/folder-archive-store';
+import { LocalBackupStorage } from '../../src/backups/storage/local-backup-storage';
+import { StorageArchiveStore } from '../../src/archive/storage-archive-store';
 import { allAudit, createDataset, csv, sleep } from '../support/app-harness';
 import { collect } from '../support/event-fixtures';
 import { ChildServer, killAllChildServers } from '../support/child-server';
@@ -23,7 +24,7 @@ const env = (store: string) => ({ ARCHIVE_STORAGE: `file:${store}`, ARCHIVE_INTE
 
 /** The archive's segments partition 1..head exactly (each position in one object), and read back as the audit trail. */
 async function expectArchiveIsTheLog(store: string, trail: any[]): Promise<void> {
-  const folder = new FolderArchiveStore(store);
+  const folder = new StorageArchiveStore(new LocalBackupStorage(store));
   const segments = await listSegments(folder, 1);
   segments.forEach((s, i) => expect([s.key, s.from]).toEqual([s.key, i === 0 ? 1 : segments[i - 1].to + 1]));
   expect(segments.at(-1)!.to).toBe(trail.at(-1).position);
