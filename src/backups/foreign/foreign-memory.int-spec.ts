@@ -13,9 +13,8 @@ const MB = 1024 * 1024;
  * grows by less than 16 MB. An exporter or reader that held the locations or the document would grow
  * with the data (and crash the child's heap, capped at 192 MB). The work runs in a child process
  * (testing/foreign-memory-probe.ts), outside jest's VM context, which slows such loops severalfold.
- * Export plus import must take under 10 s of CPU (about 5 s of wall time on an idle machine; CPU
- * time, because wall time on a shared machine measures the neighbours). Detection (a full
- * tokenizing pass for a Globe project, whose deciding members follow its locations) is not counted.
+ * Speed is not asserted here: export throughput is a ratio in `npm run bench -- backup`
+ * (BENCHMARKS.md), because CPU time on a shared machine still varies severalfold between runs.
  */
 describe('foreign formats at scale', () => {
   let dir: string;
@@ -24,7 +23,7 @@ describe('foreign formats at scale', () => {
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
-  it.each(['globe-project', 'backup-data'])('exports and reads back 200k locations as %s with a flat heap, in under 10 s of CPU', async (format) => {
+  it.each(['globe-project', 'backup-data'])('exports and reads back 200k locations as %s with a flat heap', async (format) => {
     const { stdout } = await promisify(execFile)(
       process.execPath,
       ['--expose-gc', '--max-old-space-size=192', '-r', '@swc-node/register', join(__dirname, 'testing/foreign-memory-probe.ts'), dir, format, String(LOCATIONS), '25000'],
@@ -34,6 +33,5 @@ describe('foreign formats at scale', () => {
     expect(result).toMatchObject({ detected: format, locations: LOCATIONS, lastId: expect.stringMatching(/^00199999-/) });
     expect(result.fileBytes).toBeGreaterThan(50e6);
     expect(result.peakHeapGrowth).toBeLessThan(16 * MB);
-    expect(result.cpuMs).toBeLessThan(10_000);
   });
 });
