@@ -196,6 +196,28 @@ describe('SqliteEventStore', () => {
     }
   });
 
+  it('adopts a history that continues its head, chained on, and only when the chain ends on the hash promised', async () => {
+    await store.append('dataset-1', [locationsAdded('1', [location('a')]), locationsAdded('1', [location('b')])]);
+    await store.append('settings', [settingsChanged({ theme: 'dark' })]);
+    const history = await collect(store.readAll());
+    const heads = await Promise.all([1, 3].map(async (p) => (await store.chainHeadAt(p))!.hash));
+    const other = new SqliteEventStore(join(dir.dir, 'other.sqlite'), clock);
+    try {
+      expect(await other.adoptHistory(asAsync(history.slice(0, 1)), { after: 0, chainHead: heads[0] })).toBe(1);
+      // A history that does not start right after the head, or whose chain ends elsewhere, adopts nothing.
+      await expect(other.adoptHistory(asAsync(history.slice(2)), { after: 1 })).rejects.toMatchObject({ code: 'EVENTS.INCOMPLETE_HISTORY' });
+      await expect(other.adoptHistory(asAsync(history.slice(1)), { after: 0 })).rejects.toMatchObject({ code: 'EVENTS.NOT_EMPTY' });
+      await expect(other.adoptHistory(asAsync(history.slice(1)), { after: 2 })).rejects.toMatchObject({ code: 'EVENTS.HEAD_MOVED' });
+      await expect(other.adoptHistory(asAsync(history.slice(1)), { after: 1, chainHead: heads[0] })).rejects.toMatchObject({ code: 'EVENTS.CHAIN_MISMATCH' });
+      expect(await other.headPosition()).toBe(1);
+      expect(await other.adoptHistory(asAsync(history.slice(1)), { after: 1, chainHead: heads[1] })).toBe(2);
+      expect(await collect(other.readAll())).toEqual(history);
+      expect(await other.verifyChain()).toMatchObject({ ok: true, verifiedThrough: 3, headHash: heads[1] });
+    } finally {
+      await other.close();
+    }
+  });
+
   it('stores events durably: WAL with synchronous=FULL', () => {
     const db = new Database(file(), { readonly: true });
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');

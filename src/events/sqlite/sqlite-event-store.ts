@@ -5,6 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { Clock } from '../../common/clock';
 import { ChainHead, GENESIS_HASH, eventChainHasher } from '../event-chain';
 import {
+  AdoptOptions,
   AppendOptions,
   AppendResult,
   AppendableEvent,
@@ -17,7 +18,7 @@ import {
   SubscribeOptions,
   VerifyChainOptions,
 } from '../event-store';
-import { DuplicateEventIdError, LogNotEmptyError } from '../event-store.errors';
+import { DuplicateEventIdError, HeadMovedError, LogNotEmptyError } from '../event-store.errors';
 import { NewEventSerializer } from '../serialize-new-event';
 import { EVENT_COLUMNS, EventRow, EventRowReader } from './event-row';
 import { EVENTS_PRAGMAS, EVENTS_SCHEMA } from './events-schema.sql';
@@ -264,21 +265,22 @@ export class SqliteEventStore extends EventStore {
     return rows.map((row) => reader.read(row));
   }
 
-  async adoptHistory(events: AsyncIterable<RecordedEvent>): Promise<number> {
+  async adoptHistory(events: AsyncIterable<RecordedEvent>, options: AdoptOptions = {}): Promise<number> {
     const head = this.stmt.head.get()?.p ?? 0;
-    if (head !== 0) throw new LogNotEmptyError(head);
+    const after = options.after ?? 0;
+    if (head !== after) throw after === 0 ? new LogNotEmptyError(head) : new HeadMovedError(after, head);
     const stagingPath = `${this.db.name}.adopting-${process.pid}-${Date.now()}`;
     try {
-      await stageHistory(stagingPath, events);
-      return await this.adoptStagedHistory(stagingPath);
+      await stageHistory(stagingPath, events, after + 1);
+      return await this.adoptStagedHistory(stagingPath, options);
     } finally {
       rmSync(stagingPath, { force: true });
     }
   }
 
-  async adoptStagedHistory(stagingPath: string): Promise<number> {
+  async adoptStagedHistory(stagingPath: string, options: AdoptOptions = {}): Promise<number> {
     // Copied by the writer thread (its connection appends; the copy would hold this thread's loop).
-    const reply = await this.exclusive(() => this.writer.request({ op: 'adopt', stagingPath }));
+    const reply = await this.exclusive(() => this.writer.request({ op: 'adopt', stagingPath, after: options.after ?? 0, chainHead: options.chainHead ?? null }));
     if (!reply.ok) throw reply.failure.kind === 'replay' ? new Error('the log writer answered an adoption as a replay') : writerFailureError(reply.failure);
     const adopted = reply.adopted ?? 0;
     if (adopted > 0) this.appended.next(reply.lastPosition);
