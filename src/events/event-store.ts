@@ -79,8 +79,9 @@ export interface AdoptOptions {
    * The chain hash the log must have at the history's last position once adopted (what an archive
    * segment's header records): EVENTS.CHAIN_MISMATCH and nothing adopted otherwise. A history that
    * differs from the one the hash was computed over, at any position up to it, is thus refused.
+   * A function is asked once the events were consumed (a segment's header arrives with its events).
    */
-  chainHead?: string | null;
+  chainHead?: string | null | (() => string | null);
 }
 
 export interface SubscribeOptions {

@@ -280,7 +280,8 @@ export class SqliteEventStore extends EventStore {
 
   async adoptStagedHistory(stagingPath: string, options: AdoptOptions = {}): Promise<number> {
     // Copied by the writer thread (its connection appends; the copy would hold this thread's loop).
-    const reply = await this.exclusive(() => this.writer.request({ op: 'adopt', stagingPath, after: options.after ?? 0, chainHead: options.chainHead ?? null }));
+    const chainHead = typeof options.chainHead === 'function' ? options.chainHead() : (options.chainHead ?? null);
+    const reply = await this.exclusive(() => this.writer.request({ op: 'adopt', stagingPath, after: options.after ?? 0, chainHead }));
     if (!reply.ok) throw reply.failure.kind === 'replay' ? new Error('the log writer answered an adoption as a replay') : writerFailureError(reply.failure);
     const adopted = reply.adopted ?? 0;
     if (adopted > 0) this.appended.next(reply.lastPosition);
