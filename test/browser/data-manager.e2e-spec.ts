@@ -89,6 +89,22 @@ describeInBrowser('Data Manager in a real browser', () => {
     expect((await datasets()).find((d) => d.name === 'bad')?.locationCount).toBe(3);
   });
 
+  it('says why skipping bad rows cannot help a file that cannot be parsed, and clears a stale report on the next try', async () => {
+    const { page } = s;
+    await page.goto('/data?tab=import');
+    await page.getByLabel(IMPORT_INPUT).setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from('[{"name":"a","lat":1,"lng":2},{"name":') });
+    await page.getByTestId('job-import').and(page.locator('[data-state=failed]')).waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('import-hint').innerText()).toContain('Skipping bad rows cannot help');
+    expect(await page.getByRole('button', { name: /skipping the/ }).count()).toBe(0);
+    expect((await datasets()).some((d) => d.name === 'broken')).toBe(false);
+    await page.getByLabel(IMPORT_INPUT).setInputFiles({ name: 'fine.csv', mimeType: 'text/csv', buffer: Buffer.from('name,lat,lng\nFine,1,2\n') });
+    await page.getByTestId('job-import').and(page.locator('[data-state=completed]')).waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('import-hint').count()).toBe(0);
+    const fine = (await datasets()).find((d) => d.name === 'fine');
+    expect(fine).toBeDefined();
+    await server.api.delete(`/api/datasets/${fine!.id}`).expect(204);
+  });
+
   it('renames, recolours, hides and deletes a dataset', async () => {
     const { page } = s;
     await page.goto('/data');
