@@ -2,7 +2,7 @@ import { Controller, HttpCode, Post } from '@nestjs/common';
 import { RateLimited } from '../auth/rate-limit.guard';
 import { Role } from '../auth/roles';
 import { ArchiveService, Promotion } from './archive.service';
-import { AllowedWhileReadOnly } from './write-gate';
+import { AllowedWhileReadOnly } from './write.guard';
 
 @Controller('api')
 export class ArchiveController {

@@ -1,4 +1,4 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { openStorage } from '../backups/storage/backup-storages';
 import { AppConfig, archiveStorageOf } from '../config/app-config';
@@ -8,7 +8,6 @@ import { ArchiveObjectStore } from './archive-object-store';
 import { ARCHIVE_OBJECT_STORE, ArchiveService } from './archive.service';
 import { StorageArchiveStore } from './storage-archive-store';
 import { ArchiveController } from './archive.controller';
-import { WriteGate } from './write-gate';
 import { WriteGuard } from './write.guard';
 
 /**
@@ -26,16 +25,12 @@ import { WriteGuard } from './write.guard';
  * - archive-history.ts       the history up to a target, verified, for a restore from the storage alone
  * - follower.ts              ARCHIVE_FOLLOW: the newest epoch's segments applied to the log, verified
  * - epoch-fence.ts           a writer superseded by a newer epoch stops uploading (fail closed)
- * - write-gate.ts            whether this instance may write (a follower, a superseded writer may not);
- *                            write.guard.ts refuses every HTTP write while it is closed
+ * - write.guard.ts           refuses every HTTP write while the write gate (events/write-gate.ts) is closed
  * - archive.controller.ts    POST /api/archive/promote
- * Global: the write gate is asked wherever something writes, and the module is imported by several.
  */
-@Global()
 @Module({
   controllers: [ArchiveController],
   providers: [
-    WriteGate,
     // After the access and rate-limit guards (AuthModule registers them first): who it is, then whether anyone may write.
     { provide: APP_GUARD, useClass: WriteGuard },
     {
@@ -51,6 +46,6 @@ import { WriteGuard } from './write.guard';
     { provide: ArchiveEncryption, inject: [AppConfig, KeyRing], useFactory: ({ values }: AppConfig, keys: KeyRing) => new ServerArchiveEncryption(values.BACKUP_PASSPHRASE, keys.all()) },
     ArchiveService,
   ],
-  exports: [ArchiveService, WriteGate],
+  exports: [ArchiveService],
 })
 export class ArchiveModule {}

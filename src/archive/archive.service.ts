@@ -12,7 +12,7 @@ import { ArchiveHistory } from './archive-history';
 import { ArchiveObjectStore } from './archive-object-store';
 import { ArchiveStatus, Archiver, ArchiverOptions } from './archiver';
 import { Follower, FollowerStatus } from './follower';
-import { WriteGate } from './write-gate';
+import { WriteGate } from '../events/write-gate';
 
 /** The archive store ARCHIVE_STORAGE (or ARCHIVE_FOLLOW) names, or null when archiving is off. */
 export const ARCHIVE_OBJECT_STORE = Symbol('ARCHIVE_OBJECT_STORE');

@@ -1,7 +1,15 @@
-import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { Request } from 'express';
-import { ALLOWED_WHILE_READ_ONLY, WriteGate } from './write-gate';
+import { WriteGate } from '../events/write-gate';
+
+const ALLOWED_WHILE_READ_ONLY = 'globe-vault:allowed-while-read-only';
+
+/**
+ * Marks a non-GET route that changes nothing (a restore preview computes a diff) or that exists for
+ * a read-only instance (the promotion itself): the write guard lets it through.
+ */
+export const AllowedWhileReadOnly = () => SetMetadata(ALLOWED_WHILE_READ_ONLY, true);
 
 const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
 

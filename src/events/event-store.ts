@@ -143,6 +143,9 @@ export interface VerifyChainOptions {
  *    and upcast on read.
  * 6. Every event carries a hash chained to the previous event's (event-chain.ts), computed when its
  *    position is assigned, kept by an adopted history, and checked by `verifyChain`.
+ * 7. While the write gate is closed (write-gate.ts: a follower, a superseded writer), `append` and
+ *    `removeUpTo` refuse with its error and change nothing; `adoptHistory` (how a follower applies
+ *    the archive, how a restore brings a history) is not gated.
  */
 export abstract class EventStore {
   /**

@@ -8,7 +8,7 @@ import { Preview, RestoreService } from './restore.service';
 import { RestorePointView, RestorePointsService } from './restore-points.service';
 import { RateLimited } from '../auth/rate-limit.guard';
 import { Role } from '../auth/roles';
-import { AllowedWhileReadOnly } from '../archive/write-gate';
+import { AllowedWhileReadOnly } from '../archive/write.guard';
 
 const listQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) }).strict();
 const asRestoreMetadata = (ctx: RequestContext) => ({ actor: ctx.actor, source: 'restore' as const, causationId: ctx.correlationId, ...(ctx.reason ? { reason: ctx.reason } : {}) });

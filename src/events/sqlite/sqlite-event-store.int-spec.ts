@@ -4,6 +4,8 @@ import Database from 'better-sqlite3';
 import { ManualClock } from '../../common/clock';
 import { asAsync, collect, location, locationsAdded, settingsChanged, tempDir } from '../../../test/support/event-fixtures';
 import { SqliteEventStore } from './sqlite-event-store';
+import { WriteGate } from '../write-gate';
+import { AppError } from '../../common/app-error';
 import { prepareEventData, preparedEvent } from '../serialize-new-event';
 
 describe('SqliteEventStore', () => {
@@ -213,6 +215,24 @@ describe('SqliteEventStore', () => {
       expect(await other.adoptHistory(asAsync(history.slice(1)), { after: 1, chainHead: heads[1] })).toBe(2);
       expect(await collect(other.readAll())).toEqual(history);
       expect(await other.verifyChain()).toMatchObject({ ok: true, verifiedThrough: 3, headHash: heads[1] });
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('refuses appends and compactions while the write gate is closed, changing nothing; adoptions pass', async () => {
+    await store.append('settings', [settingsChanged({ theme: 'dark' })]);
+    const history = await collect(store.readAll());
+    const gate = new WriteGate();
+    const other = new SqliteEventStore(join(dir.dir, 'gated.sqlite'), clock, gate);
+    try {
+      gate.close(new AppError('FOLLOWER.READ_ONLY', 'reads only', 409));
+      expect(await other.adoptHistory(asAsync(history))).toBe(1);
+      await expect(other.append('settings', [settingsChanged({ theme: 'light' })])).rejects.toMatchObject({ code: 'FOLLOWER.READ_ONLY' });
+      await expect(other.removeUpTo(1)).rejects.toMatchObject({ code: 'FOLLOWER.READ_ONLY' });
+      expect(await collect(other.readAll())).toEqual(history);
+      gate.reopen();
+      expect(await other.append('settings', [settingsChanged({ theme: 'light' })])).toMatchObject({ firstPosition: 2 });
     } finally {
       await other.close();
     }

@@ -30,6 +30,7 @@ import { stageHistory } from './stage-history';
 import { LogWriter } from './log-writer';
 import { RowBatch } from './row-batch';
 import { writerFailureError } from './writer-failure-error';
+import { WriteGate } from '../write-gate';
 import { migrateChain } from './chain-migration';
 import { CHAIN_BASE_SQL, ChainRow } from './chain-rows';
 import { verifyChain } from './verify-chain';
@@ -74,6 +75,7 @@ export class SqliteEventStore extends EventStore {
   constructor(
     file: string,
     private readonly clock: Clock,
+    private readonly gate?: WriteGate,
   ) {
     super();
     this.db = new Database(file);
@@ -116,6 +118,7 @@ export class SqliteEventStore extends EventStore {
 
   append(stream: string, events: Iterable<AppendableEvent>, expectedRevision: ExpectedRevision = 'any', options: AppendOptions = {}): Promise<AppendResult> {
     return this.exclusive(async () => {
+      this.gate?.check();
       const result = await this.appendThroughWriter(stream, events, expectedRevision, options);
       if (result.lastPosition > 0) this.appended.next(result.lastPosition);
       return result;
@@ -298,16 +301,17 @@ export class SqliteEventStore extends EventStore {
    * of what remains starts from it.
    */
   removeUpTo(position: number): Promise<number> {
-    return this.exclusive(async () =>
-      this.db
+    return this.exclusive(async () => {
+      this.gate?.check();
+      return this.db
         .transaction(() => {
           const at = this.stmt.hashAt.get(position);
           const removed = this.db.prepare('DELETE FROM events WHERE position <= ?').run(position).changes;
           if (removed > 0 && at?.hash) this.db.prepare(CHAIN_BASE_SQL).run(position, at.hash);
           return removed;
         })
-        .immediate(),
-    );
+        .immediate();
+    });
   }
 
   async chainHeadAt(position: number): Promise<ChainHead | null> {
