@@ -21,7 +21,7 @@ export interface ArchiverOptions {
   tmpDir: string;
   /** A promotion: the followed epoch and position the new epoch continues (recorded in its claim and first segment). */
   continues?: { epoch: number; position: number };
-  /** Told once, when a newer epoch shows up in the store: this archiver then uploads nothing more. */
+  /** Told when a newer epoch shows up in the store: this archiver then uploads nothing more. */
   onSuperseded?: (newerEpoch: number, epoch: number) => void;
 }
 
@@ -58,7 +58,8 @@ const SUPERSEDED_CHECK_MS = 60_000;
  * 1. Every position reaches the store exactly once per epoch, in order: the cursor moves only after
  *    an upload succeeded, and an object found beyond the cursor (uploaded just before a crash or a
  *    timeout) is verified and adopted, or deleted if damaged, before anything is sealed after it.
- * 2. No new events, no request to the store: the archiver looks at the local log's head only.
+ * 2. No new events, no upload: the archiver looks at the local log's head only (and, once a minute,
+ *    asks guarantee 5's one LIST).
  * 3. With encryption configured, a segment that cannot be encrypted is never uploaded (fail closed).
  * 4. An unreachable store only delays: the next attempt seals everything pending since (backoff to 30 s).
  * 5. Fail closed when superseded: before each round of uploads (and once a minute when idle) one LIST
