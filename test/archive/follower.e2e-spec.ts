@@ -21,7 +21,7 @@ import { archiveCaughtUp, archiveHealth, followerCaughtUp, varietyOfWrites } fro
  * continues epoch 1 at B's head, and writes. A, the old writer, sees epoch 2, says it is superseded,
  * uploads nothing more and refuses writes. A segment a stale writer uploads under epoch 1 after that
  * (forged here from A's own unarchived event: A itself checks before it uploads) is not the history:
- * C, a new follower, reads B's state, not A's.
+ * C, a new follower, reads B's state, not A's, and keeps following B after B restarts (still a writer).
  */
 
 const sameState = (actual: Awaited<ReturnType<typeof everything>>, expected: Awaited<ReturnType<typeof everything>>) => {
@@ -142,5 +142,15 @@ describe('a read-only follower of the archive, then its promotion (real processe
     sameState(await everything(c.http), await everything(b.http));
     sameState(await everything(c.http, t), atT);
     expect((await everything(c.http)).settings.searchQuery).not.toBe('stale writer');
+
+    // Promotion survives a restart with ARCHIVE_FOLLOW still set; C keeps following the new writer.
+    await b.stop();
+    b = await ChildServer.start({ dataDir: join(root, 'b'), env: followerEnv() });
+    await patch(b.http, '/api/settings', { searchQuery: 'after the restart' });
+    const restarted = await archiveCaughtUp(b.http);
+    expect(restarted).toMatchObject({ epoch: 2, superseded: null });
+    expect((await getJson(b.http, '/api/backups/health')).follower).toBeNull();
+    await followerCaughtUp(c.http, restarted.archivedPosition);
+    sameState(await everything(c.http), await everything(b.http));
   });
 });
