@@ -9,6 +9,11 @@ import { TimeTravel, atQuery } from '../../recovery/time-travel';
 import { ChangeSettings } from './settings.commands';
 import { Role } from '../../auth/roles';
 
+const settingsQuery = z
+  .object({ at: atQuery, backupId: z.string().min(1).max(200).optional() })
+  .strict()
+  .refine((q) => !(q.at && q.backupId), { message: 'give at or backupId, not both' });
+
 @Controller('api/settings')
 export class SettingsController {
   constructor(
@@ -17,12 +22,12 @@ export class SettingsController {
     private readonly timeTravel: TimeTravel,
   ) {}
 
-  /** The whole document: stored values over the defaults (as of `?at=` when given). */
+  /** The whole document: stored values over the defaults (as of `?at=`, or as backup `?backupId=` holds them). */
   @Get()
   @Role('viewer')
   get(@Query() query: unknown): Promise<Settings> {
-    const { at } = parseInput(z.object({ at: atQuery }).strict(), query, 'QUERY.INVALID');
-    return this.timeTravel.read({ at }, readSettings);
+    const { at, backupId } = parseInput(settingsQuery, query, 'QUERY.INVALID');
+    return this.timeTravel.read({ at, backupId }, readSettings);
   }
 
   @Patch()
