@@ -30,6 +30,14 @@ describe('browse a backup (e2e)', () => {
     expect((await http.get('/api/audit').query({ limit: 1 }).expect(200)).body.items[0].position).toBe(head);
   });
 
+  it('previews restoring one backup twice at once (the Backup Browser and the wizard): both answer', async () => {
+    const { backupId } = await backupNow(http);
+    await http.patch('/api/settings').send({ theme: 'system' }).expect(200);
+    const previews = await Promise.all([0, 1, 2].map(() => http.post('/api/restores/preview').send({ target: { backupId } })));
+    expect(previews.map((p) => p.status)).toEqual([200, 200, 200]);
+    expect(previews.map((p) => p.body.counts.settings.changed)).toEqual([1, 1, 1]);
+  });
+
   it('answers 404 for an unknown backup and 400 for at and backupId together', async () => {
     expect((await http.get('/api/settings').query({ backupId: 'nope' })).status).toBe(404);
     expect((await http.get('/api/configurations').query({ backupId: 'nope' })).status).toBe(404);
