@@ -15,6 +15,7 @@ import { BackupService } from './backup.service';
 import { BackupView } from './backup-view';
 import { RateLimited } from '../auth/rate-limit.guard';
 import { Role } from '../auth/roles';
+import { ApiJsonBody, ApiQueryOf } from '../common/http/api-input';
 
 @Controller('api/backups')
 export class BackupsController {
@@ -29,6 +30,7 @@ export class BackupsController {
   /** "Back up now": 202 {jobId, backupId}; the job writes, verifies and stores the file. */
   @Post()
   @Role('admin')
+  @ApiJsonBody('CreateBackupBody', createBackupBody)
   @RateLimited('heavy')
   @HttpCode(202)
   create(@Body() body: unknown, @Ctx() ctx: RequestContext) {
@@ -39,6 +41,7 @@ export class BackupsController {
   /** The backup history, newest first. */
   @Get()
   @Role('viewer')
+  @ApiQueryOf(listBackupsQuery)
   async list(@Query() query: unknown): Promise<{ items: BackupView[]; next: null }> {
     const { refresh } = parseInput(listBackupsQuery, query ?? {}, 'BACKUP.INVALID_INPUT');
     if (refresh === 'true') await this.backups.refresh();
@@ -112,6 +115,7 @@ export class BackupsController {
   /** Reads the whole file and checks every checksum and record; a passphrase lets it check an encrypted backup's content too. */
   @Post(':id/verify')
   @Role('admin')
+  @ApiJsonBody('VerifyBackupBody', verifyBackupBody)
   @RateLimited('heavy')
   @HttpCode(200)
   verify(@Param('id') id: string, @Body() body: unknown, @Headers('x-backup-passphrase') header?: string) {

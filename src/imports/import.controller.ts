@@ -12,6 +12,7 @@ import { importOptionsSchema } from './import-options';
 import { stageUpload } from './staged-upload';
 import { RateLimited } from '../auth/rate-limit.guard';
 import { Role } from '../auth/roles';
+import { ApiQueryOf } from '../common/http/api-input';
 
 @Controller('api/datasets')
 export class ImportController {
@@ -23,6 +24,7 @@ export class ImportController {
    */
   @Post(':id/import')
   @Role('editor')
+  @ApiQueryOf(importOptionsSchema)
   @RateLimited('heavy')
   @HttpCode(202)
   async import(@Param('id') datasetId: string, @Query() query: unknown, @Req() req: Request, @Ctx() ctx: RequestContext) {

@@ -1,7 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { cleanupOpenApiDoc } from 'nestjs-zod';
 import { APP_VERSION } from '../backups/app-version';
+import { BODY_SCHEMAS } from '../common/http/api-input';
 
 /**
  * The OpenAPI document of every route the app registers, scanned from the controllers (paths,
@@ -31,7 +31,9 @@ export class OpenApiDocument {
       .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'an API token (gv_…)' }, 'token')
       .addSecurityRequirements('token')
       .build();
-    this.document = cleanupOpenApiDoc(SwaggerModule.createDocument(this.app, config));
-    return this.document;
+    const document = SwaggerModule.createDocument(this.app, config);
+    document.components = { ...document.components, schemas: { ...document.components?.schemas, ...Object.fromEntries(BODY_SCHEMAS) } };
+    this.document = document;
+    return document;
   }
 }

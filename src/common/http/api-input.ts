@@ -1,25 +1,37 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiBody, ApiQuery } from '@nestjs/swagger';
-import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
+
+type JsonSchema = Record<string, unknown> & { properties?: Record<string, JsonSchema>; required?: string[] };
+
+/** The named body schemas the decorators below met, for the document's `components.schemas` (openapi.ts). */
+export const BODY_SCHEMAS = new Map<string, JsonSchema>();
+
+/**
+ * A zod schema as OpenAPI 3.0 JSON Schema (zod 4's own converter), as a client must send it (input
+ * side of transforms and defaults). What JSON Schema cannot say (a `z.custom` check, such as the
+ * bounds on a location's free-form properties) is left open: the handler's parse still checks it.
+ */
+export function openApiSchemaOf(schema: z.ZodType): JsonSchema {
+  const { $schema: _, ...json } = z.toJSONSchema(schema, { target: 'openapi-3.0', io: 'input', unrepresentable: 'any' }) as JsonSchema;
+  return json;
+}
 
 /**
  * OpenAPI for a route's input, from the very zod schema its handler parses with `parseInput`
  * (which stays the one validation, with its stable error codes): these decorators only describe.
- * A body becomes a named component (nestjs-zod's DTO, named `name`; the document goes through
- * `cleanupOpenApiDoc`); a query becomes one parameter per property.
+ * A body becomes a named component; a query becomes one parameter per property.
  */
 export function ApiJsonBody(name: string, schema: z.ZodType, description?: string): MethodDecorator {
-  const dto = class extends (createZodDto(schema) as unknown as new () => object) {};
-  Object.defineProperty(dto, 'name', { value: name });
-  return ApiBody({ type: dto, description });
+  const known = BODY_SCHEMAS.get(name);
+  const json = openApiSchemaOf(schema);
+  if (known && JSON.stringify(known) !== JSON.stringify(json)) throw new Error(`two different bodies are named ${name} in the OpenAPI document`);
+  BODY_SCHEMAS.set(name, json);
+  return ApiBody({ schema: { $ref: `#/components/schemas/${name}` }, description });
 }
 
 export function ApiQueryOf(schema: z.ZodType): MethodDecorator {
-  const json = z.toJSONSchema(schema, { target: 'openapi-3.0', io: 'input', unrepresentable: 'any' }) as {
-    properties?: Record<string, Record<string, unknown>>;
-    required?: string[];
-  };
+  const json = openApiSchemaOf(schema);
   const required = new Set(json.required ?? []);
   return applyDecorators(
     ...Object.entries(json.properties ?? {}).map(([name, property]) =>
