@@ -69,6 +69,7 @@ describe('OpenAPI document and explorer (e2e, in process)', () => {
         expect(res?.status()).toBe(200);
         await page.locator('.opblock').nth(40).waitFor({ timeout: 30_000 });
         expect(await page.locator('.opblock-summary-path', { hasText: '/api/restores/preview' }).count()).toBe(1);
+        expect(await page.locator('.btn.authorize').count()).toBe(1);
         expect(problems).toEqual([]);
       } finally {
         await browser.close();
