@@ -29,6 +29,7 @@ export class ImportController {
    */
   @Post('import')
   @Role('editor')
+  @ApiQueryOf(newDatasetImportSchema)
   @RateLimited('heavy')
   @HttpCode(202)
   async importIntoNew(@Query() query: unknown, @Req() req: Request, @Ctx() ctx: RequestContext) {
