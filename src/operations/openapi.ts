@@ -1,5 +1,5 @@
 import { INestApplication } from '@nestjs/common';
-import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, OpenAPIObject, ResponseObject, SchemaObject, SwaggerModule } from '@nestjs/swagger';
 import { APP_VERSION } from '../backups/app-version';
 import { BODY_SCHEMAS } from '../common/http/api-input';
 
@@ -32,8 +32,25 @@ export class OpenApiDocument {
       .addSecurityRequirements('token')
       .build();
     const document = SwaggerModule.createDocument(this.app, config);
-    document.components = { ...document.components, schemas: { ...document.components?.schemas, ...Object.fromEntries(BODY_SCHEMAS) } };
+    document.components = { ...document.components, schemas: { ...document.components?.schemas, ...Object.fromEntries(BODY_SCHEMAS), Error: ERROR_SCHEMA } };
+    for (const item of Object.values(document.paths)) {
+      for (const operation of METHODS.map((method) => item[method])) if (operation) operation.responses.default ??= ERROR_RESPONSE;
+    }
     this.document = document;
     return document;
   }
 }
+
+const METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
+
+/** What every failure answers (AppExceptionFilter): the document gives each operation it as its `default` response. */
+const ERROR_SCHEMA: SchemaObject = {
+  type: 'object',
+  required: ['code', 'message'],
+  properties: {
+    code: { type: 'string', description: 'stable, e.g. DATASET.NOT_FOUND, AUTH.FORBIDDEN, RESTORE.PREVIEW_STALE' },
+    message: { type: 'string' },
+    details: { description: 'what the code needs: zod issues for invalid input, positions for a stale preview, …' },
+  },
+};
+const ERROR_RESPONSE: ResponseObject = { description: 'an error: `{code, message, details}`', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
