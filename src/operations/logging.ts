@@ -9,7 +9,7 @@ import { AppConfig, AppConfigValues } from '../config/app-config';
 /** Nest's level names (LOG_LEVEL) as pino's. */
 const PINO_LEVEL: Record<AppConfigValues['LOG_LEVEL'], Level> = { error: 'error', warn: 'warn', log: 'info', debug: 'debug', verbose: 'trace' };
 
-/** Answers probes and scrapers get every few seconds: logged at debug when they succeed, so they do not drown the rest. */
+/** Answers probes and scrapers get every few seconds: logged at debug when they succeed (warn otherwise), so they do not drown the rest. */
 const QUIET_PATHS = new Set(['/health', '/health/ready', '/metrics']);
 
 /**
@@ -19,7 +19,7 @@ const QUIET_PATHS = new Set(['/health', '/health/ready', '/metrics']);
  */
 export function rootLogger(config: AppConfig, stdout: NodeJS.WriteStream = process.stdout): Logger {
   const { LOG_LEVEL, LOG_FORMAT } = config.values;
-  const options = { level: PINO_LEVEL[LOG_LEVEL], timestamp: pino.stdTimeFunctions.isoTime, base: { pid: process.pid } };
+  const options = { level: PINO_LEVEL[LOG_LEVEL], timestamp: pino.stdTimeFunctions.isoTime };
   const pretty = LOG_FORMAT === 'pretty' || (LOG_FORMAT === 'auto' && stdout.isTTY === true);
   const stream = pretty ? prettyStream() : null;
   return stream ? pino(options, stream) : pino(options);
@@ -57,8 +57,9 @@ export function requestLogging(logger: Logger) {
     },
     wrapSerializers: true,
     customLogLevel: (req, res, error) => {
-      if (error || res.statusCode >= 500) return 'error';
-      return QUIET_PATHS.has((req.originalUrl ?? req.url ?? '').split('?')[0]) && res.statusCode < 400 ? 'debug' : 'info';
+      const probe = QUIET_PATHS.has((req.originalUrl ?? req.url ?? '').split('?')[0]);
+      if (probe) return res.statusCode < 400 ? 'debug' : 'warn';
+      return error || res.statusCode >= 500 ? 'error' : 'info';
     },
     customSuccessMessage: (req, res) => `${req.method} ${req.originalUrl ?? req.url} ${res.statusCode}`,
     customErrorMessage: (req, res) => `${req.method} ${req.originalUrl ?? req.url} ${res.statusCode}`,
