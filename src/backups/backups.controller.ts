@@ -15,7 +15,7 @@ import { BackupService } from './backup.service';
 import { BackupView } from './backup-view';
 import { RateLimited } from '../auth/rate-limit.guard';
 import { Role } from '../auth/roles';
-import { ApiJsonBody, ApiQueryOf } from '../common/http/api-input';
+import { ApiFileAnswer, ApiFileBody, ApiJsonBody, ApiPassphraseHeader, ApiQueryOf } from '../common/http/api-input';
 
 @Controller('api/backups')
 export class BackupsController {
@@ -61,6 +61,8 @@ export class BackupsController {
    */
   @Post('upload')
   @Role('admin')
+  @ApiFileBody('a backup file (native .gvbk, or a foreign format recognised by its content)', 'application/octet-stream')
+  @ApiPassphraseHeader()
   @RateLimited('heavy')
   @HttpCode(201)
   async upload(
@@ -87,6 +89,7 @@ export class BackupsController {
   /** The file itself, streamed. */
   @Get(':id/download')
   @Role('viewer')
+  @ApiFileAnswer('application/octet-stream')
   async download(@Param('id') id: string, @Res() res: Response): Promise<void> {
     const { backup, body } = await this.backups.open(id);
     res.setHeader('Content-Type', 'application/octet-stream');
@@ -115,6 +118,7 @@ export class BackupsController {
   /** Reads the whole file and checks every checksum and record; a passphrase lets it check an encrypted backup's content too. */
   @Post(':id/verify')
   @Role('admin')
+  @ApiPassphraseHeader()
   @ApiJsonBody('VerifyBackupBody', verifyBackupBody)
   @RateLimited('heavy')
   @HttpCode(200)

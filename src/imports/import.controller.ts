@@ -12,7 +12,7 @@ import { importOptionsSchema, newDatasetImportSchema } from './import-options';
 import { stageUpload } from './staged-upload';
 import { RateLimited } from '../auth/rate-limit.guard';
 import { Role } from '../auth/roles';
-import { ApiQueryOf } from '../common/http/api-input';
+import { ApiFileBody, ApiQueryOf } from '../common/http/api-input';
 
 @Controller('api/datasets')
 export class ImportController {
@@ -29,6 +29,7 @@ export class ImportController {
    */
   @Post('import')
   @Role('editor')
+  @ApiFileBody('the file to import (CSV, JSON or GeoJSON)', 'text/csv', 'application/json', 'application/geo+json')
   @ApiQueryOf(newDatasetImportSchema)
   @RateLimited('heavy')
   @HttpCode(202)
@@ -43,6 +44,7 @@ export class ImportController {
 
   @Post(':id/import')
   @Role('editor')
+  @ApiFileBody('the file to import (CSV, JSON or GeoJSON)', 'text/csv', 'application/json', 'application/geo+json')
   @ApiQueryOf(importOptionsSchema)
   @RateLimited('heavy')
   @HttpCode(202)

@@ -48,6 +48,8 @@ describe('OpenAPI document and explorer (e2e, in process)', () => {
     const params = doc.paths['/api/locations'].get.parameters.map((p: { name: string; in: string }) => `${p.in}:${p.name}`);
     expect(params).toEqual(expect.arrayContaining(['query:limit', 'query:datasetId']));
     expect(doc.components.securitySchemes.token).toMatchObject({ type: 'http', scheme: 'bearer' });
+    expect(Object.keys(doc.paths['/api/datasets/{id}/import'].post.requestBody.content)).toEqual(expect.arrayContaining(['text/csv', 'multipart/form-data']));
+    expect(doc.paths['/api/backups/upload'].post.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ in: 'header', name: 'X-Backup-Passphrase' })]));
     expect(doc.paths['/api/restores'].post.responses.default.content['application/json'].schema.$ref).toBe('#/components/schemas/Error');
     expect(doc.components.schemas.Error.required).toEqual(['code', 'message']);
 

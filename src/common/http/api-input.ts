@@ -1,5 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiBody, ApiQuery } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiHeader, ApiProduces, ApiQuery } from '@nestjs/swagger';
 import { z } from 'zod';
 
 type JsonSchema = Record<string, unknown> & { properties?: Record<string, JsonSchema>; required?: string[] };
@@ -39,3 +39,15 @@ export function ApiQueryOf(schema: z.ZodType): MethodDecorator {
     ),
   );
 }
+
+/** A body that is a file, streamed to disk by the handler (imports, uploads): its accepted types, as raw bytes or a multipart form's file. */
+export function ApiFileBody(description: string, ...types: string[]): MethodDecorator {
+  return applyDecorators(ApiConsumes(...types, 'multipart/form-data'), ApiBody({ description, schema: { type: 'string', format: 'binary' } }));
+}
+
+/** An answer that is a file download, not JSON. */
+export const ApiFileAnswer = (...types: string[]): MethodDecorator => ApiProduces(...types);
+
+/** The passphrase header of encrypted backup files (kept out of bodies and URLs, and never logged). */
+export const ApiPassphraseHeader = (): MethodDecorator =>
+  ApiHeader({ name: 'X-Backup-Passphrase', required: false, description: "the passphrase of a passphrase-encrypted backup file" });
