@@ -1,4 +1,5 @@
 import { AddressInfo } from 'node:net';
+import { createToken, startPublicApp } from '../auth/auth-helpers';
 import { routesOf } from '../auth/route-table';
 import { launchChromium, describeInBrowser } from '../browser/support/browser';
 import { API_ROUTES } from '../support/api-routes';
@@ -77,6 +78,29 @@ describe('OpenAPI document and explorer (e2e, in process)', () => {
         expect(problems).toEqual([]);
       } finally {
         await browser.close();
+      }
+    });
+
+    it('on a service that requires tokens, the page asks for one, and with a viewer token shows the API', async () => {
+      const secured = await startPublicApp();
+      const browser = await launchChromium();
+      try {
+        const viewer = await createToken(secured.http, 'docs reader', 'viewer');
+        expect((await secured.http.get('/api/docs-json')).status).toBe(401);
+        const page = await browser.newPage();
+        const prompts: string[] = [];
+        page.on('dialog', (dialog) => {
+          prompts.push(dialog.message());
+          void dialog.accept(viewer.token);
+        });
+        const port = (secured.app.getHttpServer().address() as AddressInfo).port;
+        expect((await page.goto(`http://127.0.0.1:${port}/api/docs`))?.status()).toBe(200);
+        await page.locator('.opblock').nth(40).waitFor({ timeout: 30_000 });
+        expect(prompts).toEqual([expect.stringContaining('requires an API token')]);
+        expect(await page.evaluate(() => sessionStorage.getItem('globe-vault.token'))).toBe(viewer.token);
+      } finally {
+        await browser.close();
+        await secured.close();
       }
     });
   });
