@@ -9,8 +9,6 @@ import { Readiness } from './readiness';
 @ApiTags('operations')
 @Controller('health')
 export class HealthController {
-  private readonly started = Date.now();
-
   constructor(private readonly readiness: Readiness) {}
 
   /** Alive: the process answers HTTP. No I/O, so a slow disk or store never makes a liveness probe restart a healthy process. */
@@ -19,7 +17,7 @@ export class HealthController {
   @ApiOperation({ summary: 'Liveness: the process answers (no token needed)' })
   @ApiOkResponse({ description: '{status: "ok", uptimeSeconds}' })
   alive(): { status: 'ok'; uptimeSeconds: number } {
-    return { status: 'ok', uptimeSeconds: Math.round((Date.now() - this.started) / 1000) };
+    return { status: 'ok', uptimeSeconds: Math.round(process.uptime()) };
   }
 
   @Get('ready')
