@@ -9,6 +9,7 @@ import { RestorePointView, RestorePointsService } from './restore-points.service
 import { RateLimited } from '../auth/rate-limit.guard';
 import { Role } from '../auth/roles';
 import { ApiJsonBody, ApiQueryOf } from '../common/http/api-input';
+import { AllowedWhileReadOnly } from '../archive/write.guard';
 
 const listQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) }).strict();
 const asRestoreMetadata = (ctx: RequestContext) => ({ actor: ctx.actor, source: 'restore' as const, causationId: ctx.correlationId, ...(ctx.reason ? { reason: ctx.reason } : {}) });
@@ -25,6 +26,7 @@ export class RestoresController {
   @Post('restores/preview')
   @Role('admin')
   @ApiJsonBody('RestorePreviewBody', previewBody)
+  @AllowedWhileReadOnly()
   @RateLimited('heavy')
   @HttpCode(200)
   preview(@Body() body: unknown): Promise<Preview> {
