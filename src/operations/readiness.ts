@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { BackupHealthService } from '../backups/backup-health';
 import { Clock } from '../common/clock';
 import { EventStore } from '../events/event-store';
+import { WriteGate } from '../events/write-gate';
 import { JobRunner } from '../jobs/job-runner';
 import { Projector } from '../projections/projector';
 import { READ_MODEL_DB } from '../projections/read-model-db';
@@ -30,6 +31,7 @@ export class Readiness {
     private readonly jobs: JobRunner,
     private readonly backups: BackupHealthService,
     private readonly clock: Clock,
+    private readonly writes: WriteGate,
   ) {}
 
   /** The report; `status` is `error` when something is down (terminus throws it as a 503, taken back here). */
@@ -52,12 +54,14 @@ export class Readiness {
     }
   }
 
+  /** Up on a follower too (it serves reads); `writes` says whether this instance takes writes (a load balancer may route writes by it). */
   private async eventStore(): Promise<HealthIndicatorResult> {
     const check = this.indicator.check('eventStore');
+    const writes = this.writes.open ? 'open' : 'refused';
     try {
-      return check.up({ headPosition: await this.store.headPosition() });
+      return check.up({ headPosition: await this.store.headPosition(), writes });
     } catch (error) {
-      return check.down({ message: messageOf(error) });
+      return check.down({ message: messageOf(error), writes });
     }
   }
 

@@ -38,7 +38,7 @@ describe('health and readiness (e2e, in process)', () => {
     expect(empty.body.status).toBe('ok');
     expect(empty.body.details).toMatchObject({
       database: { status: 'up' },
-      eventStore: { status: 'up', headPosition: 1 },
+      eventStore: { status: 'up', headPosition: 1, writes: 'open' },
       reads: { status: 'up', projection: { position: 1, lagPositions: 0 } },
       backups: {
         status: 'up',
