@@ -1,4 +1,4 @@
-import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { join } from 'node:path';
 import { Clock } from '../common/clock';
 import { AppConfig, tmpDirOf } from '../config/app-config';
@@ -7,7 +7,14 @@ import { ArchiveCursor } from './archive-cursor';
 import { ArchiveEncryption } from './archive-encryption';
 import { ArchiveHistory } from './archive-history';
 import { ArchiveObjectStore } from './archive-object-store';
+import { ArchiveWindow, archiveWindow } from './archive-window';
 import { ArchiveStatus, Archiver } from './archiver';
+
+/** The archiver's status, and on an instance that has archived nothing yet, the archive the store already holds. */
+export interface ArchiveHealth extends ArchiveStatus {
+  /** What a restore from the store alone could reach now (a fresh instance's Restore Wizard offers it); only while this instance's log is empty; null otherwise, or when the store holds nothing. */
+  found: ArchiveWindow | null;
+}
 
 /** The archive store ARCHIVE_STORAGE names, or null when archiving is off. */
 export const ARCHIVE_OBJECT_STORE = Symbol('ARCHIVE_OBJECT_STORE');
@@ -19,6 +26,7 @@ export const ARCHIVE_OBJECT_STORE = Symbol('ARCHIVE_OBJECT_STORE');
  */
 @Injectable()
 export class ArchiveService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(ArchiveService.name);
   readonly archiver: Archiver | null;
   readonly history: ArchiveHistory | null;
 
@@ -48,7 +56,23 @@ export class ArchiveService implements OnApplicationBootstrap, BeforeApplication
     await this.archiver?.stop();
   }
 
-  async status(): Promise<ArchiveStatus | null> {
-    return (await this.archiver?.status()) ?? null;
+  /**
+   * Asks the store only while this instance's log is empty (a fresh instance pointed at a store, the
+   * one that may restore from it): an instance with data, archiving or not, answers without a request
+   * to the store. An unreachable store reads as nothing found (and is logged).
+   */
+  async status(): Promise<ArchiveHealth | null> {
+    if (!this.archiver || !this.store) return null;
+    const status = await this.archiver.status();
+    return { ...status, found: status.headPosition === 0 ? await this.foundIn(this.store) : null };
+  }
+
+  private async foundIn(store: ArchiveObjectStore): Promise<ArchiveWindow | null> {
+    try {
+      return await archiveWindow(store);
+    } catch (error) {
+      this.logger.warn(`the archive in ${store.describe()} could not be listed: ${(error as Error).message}`);
+      return null;
+    }
   }
 }

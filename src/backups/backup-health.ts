@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ArchiveStatus } from '../archive/archiver';
-import { ArchiveService } from '../archive/archive.service';
+import { ArchiveHealth, ArchiveService } from '../archive/archive.service';
 import { Clock } from '../common/clock';
 import { BackupSchedules, cronOf } from '../domain/backup-schedule';
 import { BackupScheduler } from './backup-scheduler';
@@ -23,7 +22,7 @@ export interface BackupHealth {
   warnings: string[];
   message: string;
   /** The continuous archive of the log (lag, restorable window, pending, last error); null when ARCHIVE_STORAGE is unset. */
-  archive: ArchiveStatus | null;
+  archive: ArchiveHealth | null;
   /** Each configured storage (the primary first) and the copies waiting for it in the local queue. */
   storages: StorageHealth[];
 }
