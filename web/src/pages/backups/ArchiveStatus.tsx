@@ -21,7 +21,7 @@ export function ArchiveStatus({ archive: a }: { archive: ArchiveHealth }) {
     <div className="stack" data-testid="archive-status">
       <h3>Continuous archive</h3>
       <p>
-        Every change is shipped to the {where.kind.toLowerCase()} <code>{where.location}</code>
+        Every change is shipped to the {where.noun} <code>{where.location}</code>
         {a.encryption ? `, encrypted (${a.encryption})` : ', not encrypted'}
         {a.epoch !== null && <span className="muted"> · epoch {a.epoch}</span>}.
       </p>
