@@ -160,7 +160,7 @@ export interface RestorePreview {
   samples: { datasets: Samples; locations: Samples; configurations: Samples; settings: { changed: { key: string; current: unknown; target: unknown }[] } };
   conflicts: { count: number; items: Conflict[] };
   /** On a fresh instance restoring from the storage alone: the objects the restore reads, and their bytes. */
-  archive?: { storage: string; epoch: number; objects: { key: string; bytes: number; from: number; to: number }[]; bytes: number };
+  archive?: { storage: string; epoch: number; objects: { key: string; bytes: number; from?: number; to?: number }[]; bytes: number };
 }
 
 export interface RestorePoint {
