@@ -33,6 +33,8 @@ describeInBrowser('Storage, copies and the archive; a fresh instance restores fr
   let s: BrowserSession;
   /** A moment of A's history, to the second: after the cities, before the towns. */
   let moment: number;
+  /** A's last position, all of it archived when A goes. */
+  let archivedHead: number;
 
   beforeAll(async () => {
     s3 = await startS3Server();
@@ -93,6 +95,9 @@ describeInBrowser('Storage, copies and the archive; a fresh instance restores fr
     expect(await page.getByTestId('archive-error').count()).toBe(0);
     expect(await storages.nth(1).innerText()).toContain('All copies stored');
     await s.shot('s3-back-all-stored');
+    const archive = (await a.api.get('/api/backups/health')).body.archive;
+    expect(archive).toMatchObject({ lag: { positions: 0 }, lastError: null, found: null });
+    archivedHead = archive.archivedPosition;
     // Credentials never reach the page.
     expect(await page.content()).not.toContain(S3RVER_CREDENTIALS.AWS_SECRET_ACCESS_KEY);
     expect(s.pageErrors).toEqual([]);
@@ -103,6 +108,12 @@ describeInBrowser('Storage, copies and the archive; a fresh instance restores fr
     a = null;
     b = await startUiServer({ ...s3.env(), BACKUP_STORAGE: `s3://${s3.bucket}/vault`, ARCHIVE_INTERVAL_MS: '200' });
     expect(await names(b)).toEqual([]);
+    // What the wizard offers comes from health: the archive the bucket holds, while B's log is empty.
+    const found = (await b.api.get('/api/backups/health')).body.archive.found;
+    expect(found).toMatchObject({ epoch: 1, oldest: { position: 1 } });
+    expect(found.newest.position).toBeGreaterThanOrEqual(archivedHead);
+    expect(Date.parse(found.oldest.recordedAt)).toBeLessThan(moment);
+    expect(Date.parse(found.newest.recordedAt)).toBeGreaterThan(moment + 1000);
     const { page } = s;
     await page.goto(`${b.url}/backups`);
     expect(await page.getByTestId('archive-found').innerText()).toMatch(/^This storage holds an archive \(epoch 1, [\d,]+ changes\) from .+ to .+\. The Restore Wizard can bring back any moment of it\.$/);
@@ -113,8 +124,8 @@ describeInBrowser('Storage, copies and the archive; a fresh instance restores fr
     expect(await fromArchive.isChecked()).toBe(true);
     // The cloud's backups, found by looking through the bucket (this instance's catalog was empty).
     await page.getByRole('radio', { name: 'A backup' }).check();
-    const found = page.getByRole('radio', { name: /found/ });
-    await eventually(() => found.count(), (n) => n === 2, 20_000);
+    const foundBackups = page.getByRole('radio', { name: /found/ });
+    await eventually(() => foundBackups.count(), (n) => n === 2, 20_000);
     expect(await page.getByRole('group', { name: 'Backup' }).innerText()).toMatch(new RegExp(`in ${s3.bucket}/vault`));
     await s.shot('fresh-wizard-cloud-backups');
 
