@@ -16,6 +16,9 @@ export interface ArchiveHealth extends ArchiveStatus {
   found: ArchiveWindow | null;
 }
 
+/** How long the window of the archive a store holds is answered without asking the store again. */
+const FOUND_TTL_MS = 10_000;
+
 /** The archive store ARCHIVE_STORAGE names, or null when archiving is off. */
 export const ARCHIVE_OBJECT_STORE = Symbol('ARCHIVE_OBJECT_STORE');
 
@@ -27,6 +30,8 @@ export const ARCHIVE_OBJECT_STORE = Symbol('ARCHIVE_OBJECT_STORE');
 @Injectable()
 export class ArchiveService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(ArchiveService.name);
+  /** The last answer of foundIn, kept FOUND_TTL_MS: a Backup Manager polling health lists the store once per period, not per poll. */
+  private found: { at: number; window: Promise<ArchiveWindow | null> } | null = null;
   readonly archiver: Archiver | null;
   readonly history: ArchiveHistory | null;
 
@@ -35,7 +40,7 @@ export class ArchiveService implements OnApplicationBootstrap, BeforeApplication
     @Inject(ARCHIVE_OBJECT_STORE) readonly store: ArchiveObjectStore | null,
     encryption: ArchiveEncryption,
     config: AppConfig,
-    clock: Clock,
+    private readonly clock: Clock,
   ) {
     const { ARCHIVE_INTERVAL_MS, ARCHIVE_SEGMENT_BYTES, dataDir } = config.values;
     this.archiver = store
@@ -59,12 +64,14 @@ export class ArchiveService implements OnApplicationBootstrap, BeforeApplication
   /**
    * Asks the store only while this instance's log is empty (a fresh instance pointed at a store, the
    * one that may restore from it): an instance with data, archiving or not, answers without a request
-   * to the store. An unreachable store reads as nothing found (and is logged).
+   * to the store. An unreachable store reads as nothing found (and is logged); an answer is kept 10 s.
    */
   async status(): Promise<ArchiveHealth | null> {
     if (!this.archiver || !this.store) return null;
     const status = await this.archiver.status();
-    return { ...status, found: status.headPosition === 0 ? await this.foundIn(this.store) : null };
+    if (status.headPosition !== 0) return { ...status, found: null };
+    if (!this.found || this.clock.now() - this.found.at > FOUND_TTL_MS) this.found = { at: this.clock.now(), window: this.foundIn(this.store) };
+    return { ...status, found: await this.found.window };
   }
 
   private async foundIn(store: ArchiveObjectStore): Promise<ArchiveWindow | null> {
