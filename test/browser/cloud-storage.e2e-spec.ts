@@ -73,6 +73,8 @@ describeInBrowser('Storage, copies and the archive; a fresh instance restores fr
     const copies = page.getByTestId('backup-row').first().getByTestId('backup-copy');
     await page.waitForFunction(() => document.querySelectorAll('[data-testid=backup-copy][data-state=verified]').length === 2);
     expect(await copies.allInnerTexts()).toEqual([expect.stringMatching(new RegExp(`^${local} Verified`)), expect.stringMatching(new RegExp(`^${s3.bucket}/vault Verified`))]);
+    // the page scrolls inside its layout, so a shot shows what is scrolled into view
+    await copies.first().scrollIntoViewIfNeeded();
     await s.shot('file-and-s3-verified');
 
     // The bucket goes away: the next writes wait for the archive, the next backup's S3 copy waits in the queue.
@@ -86,6 +88,7 @@ describeInBrowser('Storage, copies and the archive; a fresh instance restores fr
     await pending.waitFor({ timeout: 60_000 });
     expect(await pending.innerText()).toMatch(new RegExp(`^${s3.bucket}/vault Pending\\s+STORAGE.UNAVAILABLE`));
     expect(await storages.nth(1).innerText()).toMatch(/1 pending/);
+    await page.getByTestId('archive-status').scrollIntoViewIfNeeded();
     await s.shot('s3-down-copy-pending-archive-behind');
 
     // Back again: the copy goes up and verifies, the archive catches up, on screen without a reload.

@@ -18,7 +18,7 @@ export function ArchiveStatus({ archive: a }: { archive: ArchiveHealth }) {
   const where = storageLocation(a.storage);
   const window = a.restorable.newest ? a.restorable : null;
   return (
-    <div className="stack" data-testid="archive-status">
+    <div className="stack archive-status" data-testid="archive-status">
       <h3>Continuous archive</h3>
       <p>
         Every change is shipped to the {where.noun} <code>{where.location}</code>
