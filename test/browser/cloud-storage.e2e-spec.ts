@@ -134,7 +134,11 @@ describeInBrowser('Storage, copies and the archive; a fresh instance restores fr
 
     await fromArchive.check();
     const picker = page.getByLabel('Restore to the moment');
-    expect(await picker.getAttribute('min')).not.toBeNull();
+    expect(await picker.getAttribute('min')).toBe(new Date(Date.parse(found.oldest.recordedAt)).toISOString().slice(0, 19));
+    // Outside the window there is nothing to restore: said, and no way on.
+    await picker.fill(new Date(moment - 3600_000).toISOString().slice(0, 19));
+    await page.getByRole('alert').getByText(/^Choose a moment between .+: the archive holds nothing outside it\.$/).waitFor();
+    expect(await page.getByRole('button', { name: 'Next: what to restore' }).isDisabled()).toBe(true);
     await picker.fill(new Date(moment).toISOString().slice(0, 19));
     await s.shot('fresh-wizard-archive-moment');
     await page.getByRole('button', { name: 'Next: what to restore' }).click();
