@@ -24,6 +24,7 @@ async function nextSecond(): Promise<number> {
  * each copy's state as it changes (the S3 server stopped, then started), and the archive's lag and
  * window. Then A is gone: B, empty, on the same bucket, restores through the Restore Wizard to a
  * moment of the archive, and A's data as it was then appear. One server at a time, small data.
+ * The first test waits out the archive's backoff after the outage (up to ~15 s), hence its longer timeout.
  */
 describeInBrowser('Storage, copies and the archive; a fresh instance restores from the cloud, in a real browser', () => {
   let s3: TestS3Server;
@@ -104,7 +105,7 @@ describeInBrowser('Storage, copies and the archive; a fresh instance restores fr
     // Credentials never reach the page.
     expect(await page.content()).not.toContain(S3RVER_CREDENTIALS.AWS_SECRET_ACCESS_KEY);
     expect(s.pageErrors).toEqual([]);
-  });
+  }, 150_000);
 
   it('a fresh instance on the same bucket offers the cloud backups and the archive window, and restores a moment of it through the wizard', async () => {
     await a!.close();
@@ -161,5 +162,5 @@ describeInBrowser('Storage, copies and the archive; a fresh instance restores fr
     expect(await page.getByLabel('Name of Towns').count()).toBe(0);
     await s.shot('fresh-restored-data');
     expect(s.pageErrors).toEqual([]);
-  });
+  }, 120_000);
 });
