@@ -17,14 +17,14 @@ type Mode = 'time' | 'backup' | 'point' | 'archive';
  * instance (an empty log) whose storage holds an archive, first of all a moment of that archive.
  */
 export function SourceStep({ initial, onNext }: { initial: { backupId?: string; position?: number }; onNext: (source: ChosenSource) => void }) {
-  const [picked, setMode] = useState<Mode | null>(initial.backupId ? 'backup' : null);
+  const [chosenMode, setMode] = useState<Mode | null>(initial.backupId ? 'backup' : null);
   const timeline = useTimeline();
   const points = useLoad(() => listRestorePoints(), []);
   // the server reports the archive found in its storage only while this instance's log is empty
   const found = useLoad(() => backupHealth().then((h) => h.archive?.found ?? null, () => null), []).data ?? null;
   // an empty log has no moment to go back to: a fresh instance restores from the storage's archive or a backup
   const emptyLog = timeline.data !== undefined && timeline.data.stops.length === 0;
-  const mode: Mode = picked ?? (found ? 'archive' : emptyLog ? 'backup' : 'time');
+  const mode: Mode = chosenMode ?? (found ? 'archive' : emptyLog ? 'backup' : 'time');
   const [archived, setArchived] = useState<ChosenSource | null>(null);
   const stops = timeline.data?.stops ?? [];
   const [index, setIndex] = useState<number | null>(null);
