@@ -1,0 +1,134 @@
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ChildServer, killAllChildServers } from '../support/child-server';
+import { runCli } from '../support/run-cli';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The built `globe-vault` command (node dist/cli/main.js) as a script runs it (no terminal), against
+ * a real server in its own process, then against that server stopped: exit codes, progress from
+ * the gateway, online restore and undo, and the offline disaster restore into an empty DATA_DIR
+ * that a new server then serves.
+ */
+describe('globe-vault CLI (built, as a child process)', () => {
+  const work = mkdtempSync(join(tmpdir(), 'gv-cli-'));
+  const dataDir = join(work, 'data');
+  const backupFile = join(work, 'saved.gvbk');
+  let server: ChildServer;
+  let datasetId: string;
+  /** A moment after the import and before the location added later: the offline restore's --at. */
+  let beforeLastChange: string;
+  const cli = (args: string[]) => runCli([...args, '--url', server.url]);
+  const locationNames = async (s: ChildServer) => ((await s.http.get('/api/locations?limit=100')).body.items as { name: string }[]).map((l) => l.name).sort();
+
+  beforeAll(async () => {
+    server = await ChildServer.start({ dataDir, env: { SERVE_UI: 'false' } });
+    datasetId = (await server.http.post('/api/datasets').set('X-Source', 'api').send({ name: 'Cities' })).body.id;
+  });
+
+  afterAll(async () => {
+    await killAllChildServers();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  it('prints its usage with the exit codes; a bad command or option is a usage error (2)', async () => {
+    const help = await runCli(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Exit codes:');
+    expect((await runCli(['backup', 'frob'])).code).toBe(2);
+    expect((await cli(['restore', 'preview'])).code).toBe(2);
+    expect((await cli(['restore', 'preview', '--at', 'not a time'])).code).toBe(2);
+  });
+
+  it('imports and backs up with progress from the gateway (a plain line per phase without a TTY), lists and downloads', async () => {
+    const csv = join(work, 'cities.csv');
+    writeFileSync(csv, 'name,lat,lng\nParis,48.85,2.35\nBerlin,52.52,13.4\nLisbon,38.72,-9.14\n');
+    const imported = await cli(['import', csv, '--dataset', datasetId, '--json']);
+    expect(imported.code).toBe(0);
+    expect(imported.json().result.locationsWritten).toBe(3);
+    expect(imported.stderr).toMatch(/^import [0-9a-f]{8}: done \(3\/3\)$/m);
+
+    await sleep(20);
+    beforeLastChange = new Date().toISOString();
+    await sleep(20);
+    expect((await server.http.post(`/api/datasets/${datasetId}/locations`).set('X-Source', 'api').send({ name: 'Oslo', latitude: 59.91, longitude: 10.75 })).status).toBe(201);
+
+    const created = await cli(['backup', 'create', '--json']);
+    expect(created.code).toBe(0);
+    const backup = created.json();
+    expect(backup).toMatchObject({ counts: { locations: 4 }, includesHistory: true, lastVerifyResult: 'ok' });
+    expect(created.stderr).toMatch(/^backup [0-9a-f]{8}: verifying/m);
+
+    const listed = await cli(['backup', 'list', '--json']);
+    expect(listed.json().map((b: { id: string }) => b.id)).toContain(backup.id);
+    const downloaded = await cli(['backup', 'download', backup.id, '-o', backupFile]);
+    expect(downloaded.code).toBe(0);
+    expect(statSync(backupFile).size).toBe(backup.size);
+  });
+
+  it('gives refusals (3), missing things (4), conflicts (5) and failed jobs (7) their own exit codes', async () => {
+    const viewer = await cli(['tokens', 'create', '--name', 'cli reader', '--role', 'viewer', '--json']);
+    expect(viewer.code).toBe(0);
+    const forbidden = await cli(['backup', 'create', '--token', viewer.json().token]);
+    expect(forbidden.code).toBe(3);
+    expect(forbidden.stderr).toContain('AUTH.FORBIDDEN');
+    expect((await cli(['backup', 'list', '--token', 'gv_not-a-token'])).code).toBe(3);
+    expect((await cli(['backup', 'verify', 'no-such-backup'])).code).toBe(4);
+    expect((await cli(['tokens', 'create', '--name', 'cli reader', '--role', 'viewer'])).code).toBe(5);
+
+    const bad = join(work, 'bad.csv');
+    writeFileSync(bad, 'name,lat,lng\nNowhere,999,0\n');
+    const failed = await cli(['import', bad, '--dataset', datasetId, '--json']);
+    expect(failed.code).toBe(7);
+    expect(JSON.parse(failed.stderr.trim().split('\n').pop()!)).toMatchObject({ exitCode: 7, error: { code: 'IMPORT.INVALID_ROWS' } });
+
+    // A restore without a terminal to confirm on and without --yes is refused, and writes nothing.
+    const head = (await server.http.get('/api/audit?limit=1')).body.items[0].position;
+    const unconfirmed = await cli(['restore', 'run', '--position', '1']);
+    expect(unconfirmed.code).toBe(3);
+    expect(unconfirmed.stderr).toContain('--yes');
+    expect((await server.http.get('/api/audit?limit=1')).body.items[0].position).toBe(head);
+  });
+
+  it('previews, restores with --yes and undoes through the server', async () => {
+    const preview = await cli(['restore', 'preview', '--position', '1', '--json']);
+    expect(preview.code).toBe(0);
+    expect(preview.json().counts.locations.removed).toBe(4);
+
+    const restored = await cli(['restore', 'run', '--position', '1', '--strategy', 'target-wins', '--yes', '--json']);
+    expect(restored.code).toBe(0);
+    expect(await locationNames(server)).toEqual([]);
+
+    const undone = await cli(['restore', 'undo', restored.json().restoreId, '--yes']);
+    expect(undone.code).toBe(0);
+    expect(await locationNames(server)).toEqual(['Berlin', 'Lisbon', 'Oslo', 'Paris']);
+  });
+
+  it('with the server stopped: unreachable (6); the offline restore refuses a held DATA_DIR (5) and rebuilds an empty one from the backup file to --at', async () => {
+    const held = await runCli(['restore', '--data-dir', dataDir, '--backup', backupFile, '--yes']);
+    expect(held.code).toBe(5);
+    expect(held.stderr).toContain('in use');
+
+    const url = server.url;
+    await server.stop();
+    const unreachable = await runCli(['backup', 'list', '--url', url]);
+    expect(unreachable.code).toBe(6);
+
+    const fresh = join(work, 'recovered');
+    const offline = await runCli(['restore', '--data-dir', fresh, '--backup', backupFile, '--at', beforeLastChange, '--yes', '--json']);
+    expect(offline.code).toBe(0);
+    expect(offline.json().steps.map((s: { target: object }) => Object.keys(s.target)[0])).toEqual(['backupId', 'at']);
+    expect(existsSync(backupFile)).toBe(true);
+
+    const revived = await ChildServer.start({ dataDir: fresh, env: { SERVE_UI: 'false' } });
+    expect(await locationNames(revived)).toEqual(['Berlin', 'Lisbon', 'Paris']);
+    // The backup's history came with it: the original import is in the audit trail, then the two restores.
+    const imports = (await revived.http.get('/api/audit?type=DatasetImported')).body.items;
+    expect(imports).toHaveLength(1);
+    expect(imports[0].metadata.source).toBe('import');
+    expect((await revived.http.get('/api/restores')).body.items).toHaveLength(2);
+    await revived.stop();
+  });
+});
