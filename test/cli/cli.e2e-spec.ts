@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ChildServer, killAllChildServers } from '../support/child-server';
 import { runCli } from '../support/run-cli';
+import { startS3Server, TestS3Server } from '../support/s3-server';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -17,6 +18,9 @@ describe('globe-vault CLI (built, as a child process)', () => {
   const dataDir = join(work, 'data');
   const backupFile = join(work, 'saved.gvbk');
   let server: ChildServer;
+  let s3: TestS3Server;
+  let backupKey: string;
+  let backupHead: number;
   let datasetId: string;
   /** A moment after the import and before the location added later: the offline restore's --at. */
   let beforeLastChange: string;
@@ -24,12 +28,15 @@ describe('globe-vault CLI (built, as a child process)', () => {
   const locationNames = async (s: ChildServer) => ((await s.http.get('/api/locations?limit=100')).body.items as { name: string }[]).map((l) => l.name).sort();
 
   beforeAll(async () => {
-    server = await ChildServer.start({ dataDir, env: { SERVE_UI: 'false' } });
+    s3 = await startS3Server();
+    // Every backup goes to the DATA_DIR's folder and to a real S3 server (s3rver).
+    server = await ChildServer.start({ dataDir, env: { SERVE_UI: 'false', BACKUP_STORAGE: `file:${join(dataDir, 'backups')},s3://${s3.bucket}/cli`, ...s3.env() } });
     datasetId = (await server.http.post('/api/datasets').set('X-Source', 'api').send({ name: 'Cities' })).body.id;
   });
 
   afterAll(async () => {
     await killAllChildServers();
+    await s3?.close();
     rmSync(work, { recursive: true, force: true });
   });
 
@@ -58,6 +65,8 @@ describe('globe-vault CLI (built, as a child process)', () => {
     const created = await cli(['backup', 'create', '--json']);
     expect(created.code).toBe(0);
     const backup = created.json();
+    backupKey = backup.key;
+    backupHead = backup.headPosition;
     expect(backup).toMatchObject({ counts: { locations: 4 }, includesHistory: true, lastVerifyResult: 'ok' });
     expect(created.stderr).toMatch(/^backup [0-9a-f]{8}: verifying/m);
 
@@ -130,5 +139,14 @@ describe('globe-vault CLI (built, as a child process)', () => {
     expect(imports[0].metadata.source).toBe('import');
     expect((await revived.http.get('/api/restores')).body.items).toHaveLength(2);
     await revived.stop();
+  });
+
+  it('restores offline from a backup object in S3, named by its storage URL', async () => {
+    const fromCloud = join(work, 'from-s3');
+    const offline = await runCli(['restore', '--data-dir', fromCloud, '--backup', `s3://${s3.bucket}/cli/${backupKey}`, '--yes', '--json'], s3.env());
+    expect(offline.code).toBe(0);
+    // Its history was adopted from the object read in S3: the restore starts at the backup's head.
+    expect(offline.json().steps[0].result.basePosition).toBe(backupHead);
+    expect(offline.stderr).toContain(`restoring ${backupKey}`);
   });
 });
