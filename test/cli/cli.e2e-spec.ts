@@ -21,6 +21,7 @@ describe('globe-vault CLI (built, as a child process)', () => {
   let s3: TestS3Server;
   let backupKey: string;
   let backupHead: number;
+  let importedThrough: number;
   let datasetId: string;
   /** A moment after the import and before the location added later: the offline restore's --at. */
   let beforeLastChange: string;
@@ -55,6 +56,7 @@ describe('globe-vault CLI (built, as a child process)', () => {
     const imported = await cli(['import', csv, '--dataset', datasetId, '--json']);
     expect(imported.code).toBe(0);
     expect(imported.json().result.locationsWritten).toBe(3);
+    importedThrough = imported.json().result.lastPosition;
     expect(imported.stderr).toMatch(/^import [0-9a-f]{8}: done \(3\/3\)$/m);
 
     await sleep(20);
@@ -141,12 +143,21 @@ describe('globe-vault CLI (built, as a child process)', () => {
     await revived.stop();
   });
 
-  it('restores offline from a backup object in S3, named by its storage URL', async () => {
+  it('restores offline from S3: a backup object named by its URL, and the continuous archive to --at', async () => {
     const fromCloud = join(work, 'from-s3');
     const offline = await runCli(['restore', '--data-dir', fromCloud, '--backup', `s3://${s3.bucket}/cli/${backupKey}`, '--yes', '--json'], s3.env());
     expect(offline.code).toBe(0);
     // Its history was adopted from the object read in S3: the restore starts at the backup's head.
     expect(offline.json().steps[0].result.basePosition).toBe(backupHead);
     expect(offline.stderr).toContain(`restoring ${backupKey}`);
+
+    // The server archived its log to the same bucket (the first remote BACKUP_STORAGE): no backup needed.
+    const fromArchive = await runCli(['restore', '--data-dir', join(work, 'from-archive'), '--at', beforeLastChange, '--yes', '--json'], {
+      ...s3.env(),
+      ARCHIVE_STORAGE: `s3://${s3.bucket}/cli`,
+    });
+    expect(fromArchive.code).toBe(0);
+    expect(fromArchive.stderr).toContain('adopting archive');
+    expect(fromArchive.json().steps[0].result.basePosition).toBe(importedThrough);
   });
 });
