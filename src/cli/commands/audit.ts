@@ -17,17 +17,27 @@ async function tail({ client, out }: Ctx, opts: Record<string, any>): Promise<vo
   if (!opts.follow) return out.result(shown, (events) => events.map(line).join('\n') || '(no events)');
   const print = (e: RecordedEvent) => process.stdout.write(`${opts.json ? JSON.stringify(e) : line(e)}\n`);
   shown.forEach(print);
-  let after = shown.length ? cursorAt(shown[shown.length - 1].position) : undefined;
+  let last = shown.length ? shown[shown.length - 1].position : 0;
   for (;;) {
     await new Promise((r) => setTimeout(r, 1000));
-    const page = await client.get<AuditPage>('/api/audit', { order: 'asc', limit: 1000, after });
-    page.items.forEach(print);
-    if (page.items.length) after = cursorAt(page.items[page.items.length - 1].position);
+    const events = await newerThan(client, last);
+    events.forEach(print);
+    if (events.length) last = events[events.length - 1].position;
   }
 }
 
-/** The audit API's cursor for "after this position" (its documented `next` is the same encoding). */
-const cursorAt = (position: number) => Buffer.from(`p:${position}`).toString('base64url');
+/** Every event after `last`, oldest first: newest-first pages (through the API's own `next` cursor) until one reaches `last`. */
+async function newerThan(client: Ctx['client'], last: number): Promise<RecordedEvent[]> {
+  const found: RecordedEvent[] = [];
+  let after: string | undefined;
+  for (;;) {
+    const page = await client.get<AuditPage>('/api/audit', { order: 'desc', limit: 1000, after });
+    const newer = page.items.filter((e) => e.position > last);
+    found.push(...newer);
+    if (newer.length < page.items.length || !page.next) return found.reverse();
+    after = page.next;
+  }
+}
 
 async function search({ client, out }: Ctx, opts: Record<string, any>): Promise<void> {
   const page = await client.get<AuditPage>('/api/audit', {
