@@ -32,7 +32,6 @@ describe('globe-vault CLI (built, as a child process)', () => {
     s3 = await startS3Server();
     // Every backup goes to the DATA_DIR's folder and to a real S3 server (s3rver).
     server = await ChildServer.start({ dataDir, env: { SERVE_UI: 'false', BACKUP_STORAGE: `file:${join(dataDir, 'backups')},s3://${s3.bucket}/cli`, ...s3.env() } });
-    datasetId = (await server.http.post('/api/datasets').set('X-Source', 'api').send({ name: 'Cities' })).body.id;
   });
 
   afterAll(async () => {
@@ -53,8 +52,9 @@ describe('globe-vault CLI (built, as a child process)', () => {
   it('imports and backs up with progress from the gateway (a plain line per phase without a TTY), lists and downloads', async () => {
     const csv = join(work, 'cities.csv');
     writeFileSync(csv, 'name,lat,lng\nParis,48.85,2.35\nBerlin,52.52,13.4\nLisbon,38.72,-9.14\n');
-    const imported = await cli(['import', csv, '--dataset', datasetId, '--json']);
+    const imported = await cli(['import', csv, '--new-dataset', 'Cities', '--json']);
     expect(imported.code).toBe(0);
+    datasetId = imported.json().datasetId;
     expect(imported.json().result.locationsWritten).toBe(3);
     importedThrough = imported.json().result.lastPosition;
     expect(imported.stderr).toMatch(/^import [0-9a-f]{8}: done \(3\/3\)$/m);

@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { action, connected } from '../command-context';
 import { followJob } from '../job-progress';
+import { CliError, EXIT } from '../output';
 
 /**
  * Data in and out: `import` streams a file into a dataset (a job, all or nothing), `export`
@@ -8,14 +9,18 @@ import { followJob } from '../job-progress';
  */
 export function registerTransfer(program: Command): void {
   connected(program.command('import <file>').description('import a CSV, JSON or GeoJSON file into a dataset (a job)'))
-    .requiredOption('--dataset <id>', 'the dataset to import into')
+    .option('--dataset <id>', 'the dataset to import into')
+    .option('--new-dataset <name>', 'or into a new dataset of this name, created by the same write (none if the file is refused)')
     .addOption(new Option('--duplicates <handling>', 'locations whose id exists already').choices(['skip', 'replace', 'allow']).default('skip'))
     .option('--skip-invalid-rows', 'import the valid rows, report the bad ones (default: a bad row fails the whole import)')
     .addOption(new Option('--encoding <encoding>', 'the file’s encoding').choices(['utf-8', 'latin1', 'windows-1252']))
     .addOption(new Option('--format <format>', 'default: recognised from the content').choices(['csv', 'json', 'geojson']))
     .action(
       action(async ({ client, out }, opts, file: string) => {
-        const { jobId } = await client.upload<{ jobId: string }>(`/api/datasets/${encodeURIComponent(opts.dataset)}/import`, file, {
+        if ((opts.dataset === undefined) === (opts.newDataset === undefined)) throw new CliError(EXIT.USAGE, 'import: give --dataset <id> or --new-dataset <name>');
+        const path = opts.dataset !== undefined ? `/api/datasets/${encodeURIComponent(opts.dataset)}/import` : '/api/datasets/import';
+        const { jobId, datasetId } = await client.upload<{ jobId: string; datasetId: string }>(path, file, {
+          name: opts.newDataset,
           fileName: file.split(/[\\/]/).pop(),
           duplicateHandling: opts.duplicates,
           skipInvalidRows: opts.skipInvalidRows ? 'true' : undefined,
@@ -23,7 +28,7 @@ export function registerTransfer(program: Command): void {
           format: opts.format,
         });
         const job = await followJob(client, jobId, out);
-        out.result({ jobId, result: job.result }, (r) => `imported ${file} (job ${r.jobId}): ${JSON.stringify(r.result)}`);
+        out.result({ jobId, datasetId, result: job.result }, (r) => `imported ${file} into dataset ${r.datasetId} (job ${r.jobId}): ${JSON.stringify(r.result)}`);
       }),
     );
 
