@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { createInterface } from 'node:readline/promises';
 import { ApiClient, DEFAULT_URL } from './client';
-import { CliError, EXIT, ExitCode, Output } from './output';
+import { CliError, EXIT, EXIT_CODES_HELP, ExitCode, Output } from './output';
 
 export interface Ctx {
   client: ApiClient;
@@ -13,7 +13,8 @@ export function connected(cmd: Command): Command {
   return cmd
     .addOption(new Option('--url <url>', 'the server').env('GLOBE_VAULT_URL').default(DEFAULT_URL))
     .addOption(new Option('--token <token>', 'an API token (gv_…)').env('GLOBE_VAULT_TOKEN'))
-    .option('--json', 'print the answer as JSON (errors too, on stderr)');
+    .option('--json', 'print the answer as JSON (errors too, on stderr)')
+    .addHelpText('after', EXIT_CODES_HELP);
 }
 
 /** The exit code the process ends with (set by `action`, read by main); `serving` while `serve` runs the server. */

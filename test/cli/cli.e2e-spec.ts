@@ -104,7 +104,7 @@ describe('globe-vault CLI (built, as a child process)', () => {
   });
 
   it('previews, restores with --yes and undoes through the server', async () => {
-    const preview = await cli(['restore', 'preview', '--position', '1', '--json']);
+    const preview = await cli(['restore', 'preview', '--position', '1', '--scope', `dataset:${datasetId}`, '--json']);
     expect(preview.code).toBe(0);
     expect(preview.json().counts.locations.removed).toBe(4);
 
@@ -117,10 +117,13 @@ describe('globe-vault CLI (built, as a child process)', () => {
     expect(await locationNames(server)).toEqual(['Berlin', 'Lisbon', 'Oslo', 'Paris']);
   });
 
-  it('with the server stopped: unreachable (6); the offline restore refuses a held DATA_DIR (5) and rebuilds an empty one from the backup file to --at', async () => {
+  it('refuses a held DATA_DIR (offline restore: 5, a second server: 1); stopped: unreachable (6), and the offline restore rebuilds an empty DATA_DIR from the backup file to --at', async () => {
     const held = await runCli(['restore', '--data-dir', dataDir, '--backup', backupFile, '--yes']);
     expect(held.code).toBe(5);
     expect(held.stderr).toContain('in use');
+    const secondServer = await runCli(['serve'], { DATA_DIR: dataDir, PORT: '0', SERVE_UI: 'false' });
+    expect(secondServer.code).toBe(1);
+    expect(secondServer.stdout + secondServer.stderr).toContain('DATA_DIR.IN_USE');
 
     const url = server.url;
     await server.stop();
