@@ -1,5 +1,6 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { userInfo } from 'node:os';
 import { basename } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -89,7 +90,8 @@ export class ApiClient {
   }
 
   headers(): Record<string, string> {
-    return { 'X-Source': 'cli', ...(this.connection.token ? { Authorization: `Bearer ${this.connection.token}` } : {}) };
+    // X-Actor names the person on loopback without a token; with one, the token is the actor and this its display name.
+    return { 'X-Source': 'cli', 'X-Actor': operatorName(), ...(this.connection.token ? { Authorization: `Bearer ${this.connection.token}` } : {}) };
   }
 }
 
@@ -101,4 +103,12 @@ export function unreachable(url: string, error: unknown): CliError {
     message: `no server answers at ${url}`,
     details: { reason: why },
   });
+}
+
+function operatorName(): string {
+  try {
+    return userInfo().username || 'cli';
+  } catch {
+    return 'cli';
+  }
 }

@@ -68,6 +68,7 @@ function finalStateOf(client: ApiClient, jobId: string, onUpdate: (job: JobView)
   return new Promise<JobView>((resolve, reject) => {
     const done = (result: JobView | Error) => {
       socket.removeAllListeners();
+      socket.io.removeAllListeners();
       socket.disconnect();
       if (result instanceof Error) reject(result);
       else resolve(result);
@@ -93,6 +94,8 @@ function finalStateOf(client: ApiClient, jobId: string, onUpdate: (job: JobView)
       if (code?.startsWith('AUTH.')) done(new CliError(EXIT.REFUSED, `${code}: ${error.message}`, { code, message: error.message }));
       else if (!socket.active) done(unreachable(client.url, error));
     });
+    // The server went away mid-job and did not come back within the reconnection attempts.
+    socket.io.on('reconnect_failed', () => done(unreachable(client.url, new Error('the progress socket could not reconnect'))));
   });
 }
 

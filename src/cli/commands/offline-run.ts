@@ -3,6 +3,7 @@ import { copyFile, mkdir, rm } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { DataDirLock } from '../../config/data-dir-lock';
+import { EventStore } from '../../events/event-store';
 import { JobRunner } from '../../jobs/job-runner';
 import { RestoreService } from '../../recovery/restore.service';
 import type { RestoreTarget } from '../../domain/restore';
@@ -43,7 +44,16 @@ export async function offlineRestore(out: Output, opts: Record<string, any>): Pr
     const steps: Step[] = [];
     const run = (target: RestoreTarget) => restoreOnce(app, out, target, opts).then((step) => steps.push(step));
     if (source) {
+      // --at with --backup means a point of the backup's history, which only an empty log adopts:
+      // on a DATA_DIR with a log of its own it would name a point of that log instead.
+      if (point && (await app.get(EventStore).headPosition()) > 0) {
+        throw new CliError(EXIT.USAGE, `${dataDir} has a log of its own: --at/--position with --backup restore within the backup's history on an empty DATA_DIR only (start the server and use restore run --at)`);
+      }
       const backupId = await backupIdOf(app, out, source, opts.passphrase);
+      // Going back further than the backup needs its history: refused before any restore.
+      if (point && !(await app.get(BackupService).get(backupId)).includesHistory) {
+        throw new CliError(EXIT.USAGE, 'this backup holds the state only, without its history: it restores as it is, not to --at or --position');
+      }
       await run({ backupId, ...(opts.passphrase ? { passphrase: opts.passphrase } : {}) });
     }
     if (point) await run(point);

@@ -3,6 +3,7 @@ import type { RestoreView } from '../../recovery/restore-history';
 import type { Preview } from '../../recovery/restore.service';
 import { action, confirm, connected, Ctx } from '../command-context';
 import { followJob } from '../job-progress';
+import { table } from '../output';
 import { describeCounts, scopeOf, strategyOption, targetOf, withTargetOptions } from '../restore-target';
 import { registerOfflineRestore } from './offline-restore';
 
@@ -59,7 +60,12 @@ export function registerRestore(program: Command): void {
   connected(restore.command('list').description('the restore history')).action(
     action(async ({ client, out }) => {
       const { items } = await client.get<{ items: RestoreView[] }>('/api/restores');
-      out.result(items, (rows) => rows.map((r) => JSON.stringify(r)).join('\n') || '(none)');
+      out.result(items, (rows) =>
+        table(
+          ['id', 'started', 'actor', 'target', 'scope', 'base', 'undo of'],
+          rows.map((r) => [r.id, r.startedAt, r.actor, JSON.stringify(r.target), JSON.stringify(r.scope), r.basePosition, r.undoOf]),
+        ),
+      );
     }),
   );
 }
