@@ -68,11 +68,12 @@ function finalStateOf(client: ApiClient, jobId: string, onUpdate: (job: JobView)
   return new Promise<JobView>((resolve, reject) => {
     const done = (result: JobView | Error) => {
       socket.removeAllListeners();
-      socket.io.removeAllListeners();
+      socket.io.off('reconnect_failed', gaveUp);
       socket.disconnect();
       if (result instanceof Error) reject(result);
       else resolve(result);
     };
+    const gaveUp = () => done(unreachable(client.url, new Error('the progress socket could not reconnect')));
     const seen = (job: JobView) => {
       if (job.id !== jobId) return;
       if (FINAL_JOB_STATES.includes(job.state)) done(job);
@@ -95,7 +96,7 @@ function finalStateOf(client: ApiClient, jobId: string, onUpdate: (job: JobView)
       else if (!socket.active) done(unreachable(client.url, error));
     });
     // The server went away mid-job and did not come back within the reconnection attempts.
-    socket.io.on('reconnect_failed', () => done(unreachable(client.url, new Error('the progress socket could not reconnect'))));
+    socket.io.on('reconnect_failed', gaveUp);
   });
 }
 
