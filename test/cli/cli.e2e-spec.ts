@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ChildServer, killAllChildServers } from '../support/child-server';
-import { runCli } from '../support/run-cli';
+import { runCli, runCliOnTerminal } from '../support/run-cli';
 import { startS3Server, TestS3Server } from '../support/s3-server';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -100,6 +100,19 @@ describe('globe-vault CLI (built, as a child process)', () => {
     const unconfirmed = await cli(['restore', 'run', '--position', '1']);
     expect(unconfirmed.code).toBe(3);
     expect(unconfirmed.stderr).toContain('--yes');
+    expect((await server.http.get('/api/audit?limit=1')).body.items[0].position).toBe(head);
+  });
+
+  it('on a terminal: a live progress bar, and a restore that shows its preview and asks (no: nothing written)', async () => {
+    const snapshot = await runCliOnTerminal(['snapshot', 'create', '--url', server.url], '');
+    expect(snapshot.code).toBe(0);
+    expect(snapshot.stdout).toMatch(/snapshot: \w+ \[[=-]+\] \d+%/);
+
+    const head = (await server.http.get('/api/audit?limit=1')).body.items[0].position;
+    const asked = await runCliOnTerminal(['restore', 'run', '--position', '1', '--url', server.url], 'n\r');
+    expect(asked.stdout).toMatch(/locations\s+\+0\s+~0\s+-4/);
+    expect(asked.stdout).toContain('Restore? [y/N]');
+    expect(asked.code).toBe(3);
     expect((await server.http.get('/api/audit?limit=1')).body.items[0].position).toBe(head);
   });
 

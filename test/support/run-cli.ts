@@ -48,3 +48,26 @@ export function runCli(args: string[], env: Record<string, string> = {}, timeout
     });
   });
 }
+
+/**
+ * The same, on a terminal: `script` (util-linux) gives the CLI a pseudo-terminal for stdin, stdout
+ * and stderr, as a person at a shell has, and types `input` into it. Output is the terminal's
+ * (both streams, with control sequences); the exit code is the CLI's (`script -e`).
+ */
+export function runCliOnTerminal(args: string[], input: string, timeoutMs = 120_000): Promise<CliRun> {
+  const quoted = [process.execPath, 'dist/cli/main.js', ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+  const { GLOBE_VAULT_URL: _url, GLOBE_VAULT_TOKEN: _token, ...inherited } = process.env;
+  const proc = spawn('script', ['-qec', quoted, '/dev/null'], { cwd: ROOT, env: { ...inherited, LOG_LEVEL: 'warn' }, stdio: ['pipe', 'pipe', 'pipe'] });
+  // Typed once the CLI waits for it (the preview comes first); the terminal keeps it until read.
+  proc.stdin.write(input);
+  let stdout = '';
+  proc.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
+  proc.stderr.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
+  const timer = setTimeout(() => proc.kill('SIGKILL'), timeoutMs);
+  return new Promise((resolveRun) => {
+    proc.once('close', (code) => {
+      clearTimeout(timer);
+      resolveRun({ code, stdout, stderr: '', json: () => JSON.parse(stdout) });
+    });
+  });
+}
