@@ -159,13 +159,18 @@ describe('globe-vault CLI (built, as a child process)', () => {
     await revived.stop();
   });
 
-  it('restores offline from S3: a backup object named by its URL, and the continuous archive to --at', async () => {
+  it('restores offline from storage URLs: a backup object in S3, the newest backup of an rclone remote, the continuous archive in S3 to --at', async () => {
     const fromCloud = join(work, 'from-s3');
     const offline = await runCli(['restore', '--data-dir', fromCloud, '--backup', `s3://${s3.bucket}/cli/${backupKey}`, '--yes', '--json'], s3.env());
     expect(offline.code).toBe(0);
     // Its history was adopted from the object read in S3: the restore starts at the backup's head.
     expect(offline.json().steps[0].result.basePosition).toBe(backupHead);
     expect(offline.stderr).toContain(`restoring ${backupKey}`);
+
+    // rclone (its on-the-fly `:local` backend over the server's own backup folder): the newest backup there.
+    const viaRclone = await runCli(['restore', '--data-dir', join(work, 'from-rclone'), '--backup', `rclone::local:${join(dataDir, 'backups')}`, '--yes', '--json']);
+    expect(viaRclone.code).toBe(0);
+    expect(viaRclone.json().steps[0].target.backupId).toBe(offline.json().steps[0].target.backupId);
 
     // The server archived its log to the same bucket (the first remote BACKUP_STORAGE): no backup needed.
     const fromArchive = await runCli(['restore', '--data-dir', join(work, 'from-archive'), '--at', beforeLastChange, '--yes', '--json'], {
