@@ -88,6 +88,12 @@ describe('globe-vault CLI (built, as a child process)', () => {
     expect((await cli(['backup', 'list', '--token', 'gv_not-a-token'])).code).toBe(3);
     expect((await cli(['backup', 'verify', 'no-such-backup'])).code).toBe(4);
     expect((await cli(['tokens', 'create', '--name', 'cli reader', '--role', 'viewer'])).code).toBe(5);
+    // This instance writes its archive (to S3, its first remote storage); it follows none, so there is nothing to promote.
+    const archive = await cli(['archive', 'status', '--json']);
+    expect(archive.json()).toMatchObject({ archive: { storage: expect.stringContaining('s3://') }, follower: null });
+    const promote = await cli(['archive', 'promote', '--yes']);
+    expect(promote.code).toBe(5);
+    expect(promote.stderr).toContain('ARCHIVE.NOT_FOLLOWER');
 
     const bad = join(work, 'bad.csv');
     writeFileSync(bad, 'name,lat,lng\nNowhere,999,0\n');
