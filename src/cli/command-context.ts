@@ -27,7 +27,9 @@ export const outcome: { code: ExitCode; serving: boolean } = { code: EXIT.OK, se
 export function action<A extends unknown[]>(handler: (ctx: Ctx, opts: Record<string, any>, ...args: A) => Promise<void>) {
   return async (...args: unknown[]): Promise<void> => {
     const cmd = args[args.length - 1] as Command;
-    const opts = cmd.optsWithGlobals();
+    // Its own options only: every option a command reads is declared on it (see `connected`), and
+    // commander's optsWithGlobals would let a parent's default (restore --strategy) override them.
+    const opts = cmd.opts();
     const out = new Output(Boolean(opts.json));
     const client = new ApiClient({ url: opts.url ?? DEFAULT_URL, token: opts.token || undefined });
     try {

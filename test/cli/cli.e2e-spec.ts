@@ -127,8 +127,9 @@ describe('globe-vault CLI (built, as a child process)', () => {
     expect(preview.code).toBe(0);
     expect(preview.json().counts.locations.removed).toBe(4);
 
-    const restored = await cli(['restore', 'run', '--position', '1', '--strategy', 'target-wins', '--yes', '--json']);
+    const restored = await cli(['restore', 'run', '--position', '1', '--strategy', 'newest-wins', '--yes', '--json']);
     expect(restored.code).toBe(0);
+    expect((await server.http.get(`/api/restores/${restored.json().restoreId}`)).body.strategy).toBe('newest-wins');
     expect(await locationNames(server)).toEqual([]);
 
     const undone = await cli(['restore', 'undo', restored.json().restoreId, '--yes']);
