@@ -100,8 +100,7 @@ export function unreachable(url: string, error: unknown): CliError {
   const why = cause?.code ?? cause?.message ?? (error as Error).message;
   return new CliError(EXIT.UNREACHABLE, `no server answers at ${url} (${why}); is it running? (--url, GLOBE_VAULT_URL)`, {
     code: 'CLI.UNREACHABLE',
-    message: `no server answers at ${url}`,
-    details: { reason: why },
+    message: `no server answers at ${url} (${why})`,
   });
 }
 

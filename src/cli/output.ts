@@ -77,10 +77,13 @@ export class Output {
     const body = error instanceof CliError ? error.body : codeAndMessage(error);
     const message = error instanceof Error ? error.message : String(error);
     if (this.json) process.stderr.write(`${JSON.stringify({ exitCode: code, error: body ?? { code: 'CLI.ERROR', message } })}\n`);
-    else process.stderr.write(`globe-vault: ${message}\n`);
+    else process.stderr.write(`globe-vault: ${message}\n${body?.details === undefined ? '' : `  details: ${shortened(JSON.stringify(body.details))}\n`}`);
     return code;
   }
 }
+
+/** Details for people stay a few lines long (a failed import lists up to a thousand rows); --json has them all. */
+const shortened = (text: string, max = 1500) => (text.length > max ? `${text.slice(0, max)}… (--json for all)` : text);
 
 function codeAndMessage(error: unknown): { code: string; message: string; details?: unknown } | undefined {
   const e = error as { code?: unknown; message?: unknown; details?: unknown };
