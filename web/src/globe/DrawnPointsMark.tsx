@@ -10,7 +10,8 @@ import type { GlobePointsMaterial } from './globePointsMaterial';
  * - `data-drawn-at`: when the first frame with that many points was finished, in ms since the
  *   navigation started (performance.now()), also marked as the performance mark `globe-points-drawn`;
  * - `data-point-scale-min` / `-max`: the smallest and largest size multiplier the shader applied, read
- *   from the drawn geometries' `pointScale` buffers and the quantities switch.
+ *   from the drawn geometries' `pointScale` buffers and the quantities switch;
+ * - `data-point-opacity`: the lowest per-point opacity of the drawn layers (below 1 where density blending is on).
  * It reads one pixel when what was drawn changes, which waits for the GPU to finish that frame, so
  * `data-drawn-at` is when the points were on the canvas, not when the draw was queued.
  */
@@ -37,6 +38,7 @@ export function DrawnPointsMark() {
       canvas.dataset.drawnAt = drawnAt.toFixed(0);
       canvas.dataset.pointScaleMin = min.toFixed(2);
       canvas.dataset.pointScaleMax = max.toFixed(2);
+      canvas.dataset.pointOpacity = Math.min(1, ...layers.map((p) => (p.material as GlobePointsMaterial).opacity)).toFixed(2);
       performance.mark('globe-points-drawn', { startTime: drawnAt, detail: { points } });
     };
     return () => {
