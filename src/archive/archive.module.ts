@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { BackupsModule } from '../backups/backups.module';
 import { openStorage } from '../backups/storage/backup-storages';
 import { AppConfig, archiveStorageOf } from '../config/app-config';
 import { KeyRing } from '../config/key-ring';
@@ -6,6 +7,7 @@ import { ArchiveEncryption, ServerArchiveEncryption } from './archive-encryption
 import { ArchiveObjectStore } from './archive-object-store';
 import { ARCHIVE_OBJECT_STORE, ArchiveService } from './archive.service';
 import { StorageArchiveStore } from './storage-archive-store';
+import { ArchiveRetention } from './archive-retention';
 
 /**
  * Continuous archiving of the log (src/archive/README-level map):
@@ -20,8 +22,10 @@ import { StorageArchiveStore } from './storage-archive-store';
  * - archiver.ts              the loop: seal, upload, advance; reconcile after a crash; status for health
  * - archive-catalog.ts       LIST → segments → the fewest objects covering a range
  * - archive-history.ts       the history up to a target, verified, for a restore from the storage alone
+ * - archive-retention.ts     segments follow the backup retention: those before the oldest kept backup's head go
  */
 @Module({
+  imports: [BackupsModule],
   providers: [
     {
       provide: ARCHIVE_OBJECT_STORE,
@@ -34,6 +38,7 @@ import { StorageArchiveStore } from './storage-archive-store';
       },
     },
     { provide: ArchiveEncryption, inject: [AppConfig, KeyRing], useFactory: ({ values }: AppConfig, keys: KeyRing) => new ServerArchiveEncryption(values.BACKUP_PASSPHRASE, keys.all()) },
+    ArchiveRetention,
     ArchiveService,
   ],
   exports: [ArchiveService],

@@ -17,6 +17,8 @@ export interface ArchiverOptions {
   /** A segment is sealed once its content (NDJSON) reaches this many bytes, even mid-interval. */
   segmentBytes: number;
   tmpDir: string;
+  /** Retention after each merge pass (ArchiveRetention): deletes the epoch's segments no restore in the window reads. */
+  retention?: (epoch: number, archived: number) => Promise<number>;
 }
 
 /** What health reports about the archive (GET /api/backups/health). */
@@ -140,12 +142,13 @@ export class Archiver {
   }
 
   /**
-   * Merges what the levels allow. A failure is logged and retried at the next interval: the
-   * segments it would have replaced stay, so nothing is lost, only not yet merged.
+   * Merges what the levels allow, then applies the retention. A failure is logged and retried at
+   * the next interval: the segments it would have replaced or let go stay, so nothing is lost.
    */
   private async mergeNow(cursor: ArchiveCursorValue): Promise<void> {
     try {
       this.mergeAt = (await this.merger.merge(cursor.epoch, cursor.position)).nextAt;
+      await this.options.retention?.(cursor.epoch, cursor.position);
     } catch (error) {
       this.mergeAt = this.clock.now() + MERGE_RETRY_MS;
       this.logger.warn(`archive merge failed: ${error instanceof Error ? error.message : String(error)}`);

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { ArchiveStatus } from '../archive/archiver';
-import { ArchiveService } from '../archive/archive.service';
 import { Clock } from '../common/clock';
 import { BackupSchedules, cronOf } from '../domain/backup-schedule';
+import { ArchiveReport, ArchiveReports } from './archive-reports';
 import { BackupScheduler } from './backup-scheduler';
 import { BackupService } from './backup.service';
 import { BackupView } from './backup-view';
@@ -23,7 +22,7 @@ export interface BackupHealth {
   warnings: string[];
   message: string;
   /** The continuous archive of the log (lag, restorable window, pending, last error); null when ARCHIVE_STORAGE is unset. */
-  archive: ArchiveStatus | null;
+  archive: ArchiveReport | null;
   /** Each configured storage (the primary first) and the copies waiting for it in the local queue. */
   storages: StorageHealth[];
 }
@@ -47,7 +46,7 @@ export class BackupHealthService {
     private readonly backups: BackupService,
     private readonly scheduler: BackupScheduler,
     private readonly clock: Clock,
-    private readonly archive: ArchiveService,
+    private readonly archive: ArchiveReports,
     private readonly storages: BackupStorages,
   ) {}
 

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ArchiveSource, ArchiveTarget, ChainPoint } from '../archive/archive-history';
 import { ArchiveService } from '../archive/archive.service';
 import { BackupService } from '../backups/backup.service';
-import { BackupView } from '../backups/backup-view';
+import { BackupView, opensUnattended } from '../backups/backup-view';
 import { readBackupManifest } from '../backups/format/read-backup-manifest';
 import { AppError } from '../common/app-error';
 import { AppConfig } from '../config/app-config';
@@ -78,8 +78,7 @@ export class CloudRestorePlanner {
   }
 
   private opens(backup: BackupView): boolean {
-    if (!backup.encrypted) return true;
-    return backup.keyId ? !!this.keys.find(backup.keyId) : !!this.config.values.BACKUP_PASSPHRASE;
+    return opensUnattended(backup, (id) => !!this.keys.find(id), !!this.config.values.BACKUP_PASSPHRASE);
   }
 
   /** The backup's manifest (its header only); a failure names the object it could not read. */
