@@ -48,7 +48,10 @@ describe('archive retention follows backup retention', () => {
       intervalMs: 60_000,
       segmentBytes: 1024 * 1024,
       tmpDir: dir.dir,
-      retention: async (epoch, archived) => (await pruneSegments(store, epoch, Math.min(archived, floor))).length,
+      retention: async (epoch, archived) => {
+        await pruneSegments(store, epoch, Math.min(archived, floor));
+        return Math.min(archived, floor);
+      },
     });
     try {
       for (let i = 0; i < 15; i++) {
@@ -58,6 +61,9 @@ describe('archive retention follows backup retention', () => {
         await archiver.flush();
       }
       const kept = await listSegments(store);
+      // Health's oldest restorable point is now the kept backup's head.
+      const [atFloor] = await collect(log.readAll({ fromPosition: floor, limit: 1 }));
+      expect((await archiver.status()).restorable.oldest).toBe(atFloor.recordedAt);
       expect(kept.every((s) => s.to > floor)).toBe(true);
       expect(kept[0].from).toBeLessThanOrEqual(floor + 1);
       const history = new ArchiveHistory(store, encryption);

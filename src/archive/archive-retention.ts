@@ -56,12 +56,15 @@ export class ArchiveRetention {
     return here && manifest.chainHead?.hash === here.hash ? base.headPosition : 0;
   }
 
-  /** One retention pass over the epoch being written, never past what is archived; answers how many segments went. */
+  /**
+   * One retention pass over the epoch being written, never past what is archived; answers the
+   * floor it applied (the oldest kept backup's head; 0 when nothing may go).
+   */
   async apply(store: ArchiveObjectStore, epoch: number, archived: number): Promise<number> {
     const floor = Math.min(archived, await this.floor());
     const deleted = await pruneSegments(store, epoch, floor);
     if (deleted.length) this.logger.log(`archive retention: ${deleted.length} segment(s) up to position ${floor} deleted (the oldest kept backup's head)`);
-    return deleted.length;
+    return floor;
   }
 }
 

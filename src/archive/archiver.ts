@@ -17,7 +17,10 @@ export interface ArchiverOptions {
   /** A segment is sealed once its content (NDJSON) reaches this many bytes, even mid-interval. */
   segmentBytes: number;
   tmpDir: string;
-  /** Retention after each merge pass (ArchiveRetention): deletes the epoch's segments no restore in the window reads. */
+  /**
+   * Retention after each merge pass (ArchiveRetention): deletes the epoch's segments no restore in
+   * the window reads; answers the position up to which the archive no longer holds them (0: none).
+   */
   retention?: (epoch: number, archived: number) => Promise<number>;
 }
 
@@ -148,7 +151,9 @@ export class Archiver {
   private async mergeNow(cursor: ArchiveCursorValue): Promise<void> {
     try {
       this.mergeAt = (await this.merger.merge(cursor.epoch, cursor.position)).nextAt;
-      await this.options.retention?.(cursor.epoch, cursor.position);
+      const floor = (await this.options.retention?.(cursor.epoch, cursor.position)) ?? 0;
+      // The oldest point restorable from the storage is then the kept backup's head, not position 1.
+      if (floor > 0) this.oldest = await this.recordedAtOf(floor);
     } catch (error) {
       this.mergeAt = this.clock.now() + MERGE_RETRY_MS;
       this.logger.warn(`archive merge failed: ${error instanceof Error ? error.message : String(error)}`);
