@@ -70,7 +70,13 @@ describe('archive retention follows backup retention', () => {
       const head = (await log.chainHeadAt(floor))!;
       const [source] = await history.sourcesAfter({ ...head, recordedAt: null });
       expect(await history.continues(source)).toBe(true);
-      expect(await history.continues({ ...source, after: { ...source.after, hash: 'f'.repeat(64) } })).toBe(false);
+      const foreign = { ...source, after: { ...source.after, hash: 'f'.repeat(64) } };
+      expect(await history.continues(foreign)).toBe(false);
+      // Read anyway, a history that does not continue the one before it stops at its first object, named.
+      await expect(collect(history.events(foreign, { position: 15 }, emptyReading()))).rejects.toMatchObject({
+        code: 'ARCHIVE.CHAIN_MISMATCH',
+        details: { key: source.chain[0].key, newestReachable: { position: floor } },
+      });
       const after = await collect(history.events(source, { position: 15 }, emptyReading()));
       expect(after).toEqual(await collect(log.readAll({ fromPosition: floor + 1 })));
       // An hour later what is left merges into an hour segment, from the first position still held.
