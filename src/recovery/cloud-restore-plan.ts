@@ -47,6 +47,10 @@ export class CloudRestorePlanner {
 
   async plan(target: ArchiveTarget): Promise<CloudRestorePlan> {
     const history = this.archive.history!;
+    // The catalog as the storages hold it now (start-up discovery waits only so long): a LIST per
+    // storage, and a header read per backup not registered yet. A storage that cannot be listed is
+    // reported by discovery, not fatal: its backups are then not candidates.
+    await this.backups.refresh();
     for await (const backup of this.candidates(target)) {
       const sources = await history.sourcesAfter(backup.head);
       if (sources.length === 0) return { backup, source: { storage: history.describe(), epoch: 0, after: backup.head, chain: [], gapAt: null } };
