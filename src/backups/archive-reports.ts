@@ -6,6 +6,7 @@ import { Injectable } from '@nestjs/common';
  * Manager as the archive reported it.
  */
 export interface ArchiveReport {
+  storage: string;
   lag: { positions: number; seconds: number };
   lastError: { code: string; message: string; at: string } | null;
   superseded: { epoch: number; seenAt: string } | null;

@@ -20,6 +20,6 @@ import { ArchiveReports } from './archive-reports';
   imports: [JobsModule],
   controllers: [BackupsController, BackupSchedulesController, ExportController],
   providers: [BackupService, BackupStates, BackupUpload, BackupHealthService, BackupDrill, BackupScheduler, PreparedBackups, BackupCopies, BackupDiscovery, ArchiveReports, backupStoragesProvider, primaryStorageProvider],
-  exports: [BackupService, BackupStates, BackupScheduler, PreparedBackups, BackupStorages, ArchiveReports],
+  exports: [BackupService, BackupStates, BackupScheduler, PreparedBackups, BackupStorages, BackupHealthService, ArchiveReports],
 })
 export class BackupsModule {}

@@ -13,6 +13,7 @@ import { TimeTravel, atQuery } from '../../recovery/time-travel';
 import { DeleteConfiguration, SaveConfiguration } from './configuration.commands';
 import { configurationIdParam, saveConfigurationBody } from './configuration.dto';
 import { Role } from '../../auth/roles';
+import { ApiJsonBody, ApiQueryOf } from '../../common/http/api-input';
 
 const listQuery = z.object({ kind: configurationKindSchema.optional(), at: atQuery }).strict();
 
@@ -27,6 +28,7 @@ export class ConfigurationsController {
 
   @Get()
   @Role('viewer')
+  @ApiQueryOf(listQuery)
   async list(@Query() query: unknown): Promise<{ items: Configuration[]; next: null }> {
     const { kind, at } = parseInput(listQuery, query, 'QUERY.INVALID');
     return this.timeTravel.read({ at }, async (dataSource) => {
@@ -43,6 +45,7 @@ export class ConfigurationsController {
 
   @Put(':id')
   @Role('editor')
+  @ApiJsonBody('SaveConfigurationBody', saveConfigurationBody)
   async save(@Param('id') rawId: string, @Body() body: unknown, @Ctx() ctx: RequestContext): Promise<Configuration> {
     const id = parseInput(configurationIdParam, rawId, 'CONFIGURATION.INVALID_ID');
     await this.commands.execute(new SaveConfiguration(id, parseInput(saveConfigurationBody, body, 'CONFIGURATION.INVALID_INPUT'), ctx));

@@ -8,6 +8,7 @@ import { GlobeReadModel, readSettings } from '../../projections/globe-read-model
 import { TimeTravel, atQuery } from '../../recovery/time-travel';
 import { ChangeSettings } from './settings.commands';
 import { Role } from '../../auth/roles';
+import { ApiJsonBody, ApiQueryOf } from '../../common/http/api-input';
 
 @Controller('api/settings')
 export class SettingsController {
@@ -20,6 +21,7 @@ export class SettingsController {
   /** The whole document: stored values over the defaults (as of `?at=` when given). */
   @Get()
   @Role('viewer')
+  @ApiQueryOf(z.object({ at: atQuery }).strict())
   get(@Query() query: unknown): Promise<Settings> {
     const { at } = parseInput(z.object({ at: atQuery }).strict(), query, 'QUERY.INVALID');
     return this.timeTravel.read({ at }, readSettings);
@@ -27,6 +29,7 @@ export class SettingsController {
 
   @Patch()
   @Role('admin')
+  @ApiJsonBody('SettingsChange', settingsChangeSchema)
   async patch(@Body() body: unknown, @Ctx() ctx: RequestContext): Promise<Settings> {
     await this.commands.execute(new ChangeSettings(parseInput(settingsChangeSchema, body, 'SETTINGS.INVALID_INPUT'), ctx));
     return this.readModel.settings();

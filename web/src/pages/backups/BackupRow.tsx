@@ -6,9 +6,10 @@ import { navigate } from '../../app/router';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { formatBytes, formatTime, plural } from '../../components/format';
 import { announce } from '../../hooks/dataChanges';
+import { BackupCopies } from './BackupCopies';
 import { backupChecks } from './backupChecks';
 
-const KIND_TEXT: Record<string, string> = { manual: 'Manual', scheduled: 'Scheduled', 'pre-restore': 'Before a restore', uploaded: 'Uploaded' };
+const KIND_TEXT: Record<string, string> = { manual: 'Manual', scheduled: 'Scheduled', 'pre-restore': 'Before a restore', uploaded: 'Uploaded', found: 'Found in storage' };
 
 /** One backup in the history, with verify, restore drill, download, restore and delete. */
 export function BackupRow({ backup, onError }: { backup: Backup; onError: (error: unknown) => void }) {
@@ -43,7 +44,7 @@ export function BackupRow({ backup, onError }: { backup: Backup; onError: (error
         {backup.includesHistory && <div className="muted">with the full history</div>}
       </td>
       <td>
-        {backup.storage}
+        <BackupCopies backup={backup} />
         <div className="muted">{[backup.format, backup.compression, backup.encrypted ? 'encrypted' : 'not encrypted'].filter(Boolean).join(' · ')}</div>
       </td>
       <td>

@@ -119,7 +119,7 @@ export function RestoreWizardPage({ query }: { query: URLSearchParams }) {
         {step === 'confirm' && preview && source && (
           <ConfirmStep preview={preview} label={source.label} busy={busy} error={isStale(error) ? null : error} onBack={() => setStep('globe')} onConfirm={confirm} />
         )}
-        {step === 'progress' && run && <ProgressStep jobId={run.jobId} restoreId={run.restoreId} onRestart={restart} />}
+        {step === 'progress' && run && <ProgressStep jobId={run.jobId} restoreId={run.restoreId} ontoEmpty={preview?.basePosition === 0 ? preview.counts : undefined} onRestart={restart} />}
         {backupTargetRefused(source, error) ? <NotAvailable feature="Restoring from a backup" /> : step !== 'confirm' && <ErrorNotice error={error} />}
         {isStale(error) && source && (
           <div className="notice notice-warning" role="alert">
