@@ -112,7 +112,7 @@ describe('cloud faults (real processes, S3)', () => {
     await addLocation(server.http, dataset.id, { name: 'after the kill', latitude: 1, longitude: 2 });
     expect(await archiveCaughtUp(server.http)).toMatchObject({ epoch: 1, lastError: null, lag: { positions: 0 } });
     await expectArchiveIsTheLog();
-  });
+  }, 120_000);
 
   it('SIGKILL in the middle of a backup upload to S3: no backup is listed that does not verify, and the archive catches up', async () => {
     const dataset = await createDataset(server.http, { name: 'Backup' });
@@ -137,7 +137,7 @@ describe('cloud faults (real processes, S3)', () => {
     expect(await archiveCaughtUp(server.http)).toMatchObject({ lastError: null, lag: { positions: 0 } });
     await expectArchiveIsTheLog();
     console.log(`SIGKILL landed ${landedMidUpload ? 'before' : 'after'} the backup object was complete in the bucket`);
-  });
+  }, 180_000);
 
   it('the S3 server stopped for 30 s under steady writes: health says so, then the archive catches up by itself, whole', async () => {
     const dataset = await createDataset(server.http, { name: 'Outage' });

@@ -97,7 +97,7 @@ describe('restore from the archive alone, to any point in time (real processes)'
     sameState(await everything(c.http, t), atT);
     await restore(c.http, { previewToken: (await preview(c.http, { target: { at: t } })).previewToken });
     sameState(await everything(c.http), atT);
-  });
+  }, 240_000);
 
   it('a hole or a damaged object stops the restore before anything is written, naming the object and the newest point still reachable; with or without a backup', async () => {
     const store = join(root, 'damaged-store');
@@ -152,7 +152,7 @@ describe('restore from the archive alone, to any point in time (real processes)'
       expect(hole.body).toMatchObject({ code: 'ARCHIVE.GAP', details: { missingFrom: backupHead + 1, epoch: 1, newestReachable: { position: backupHead } } });
       expect((await allAudit(server.http)).length).toBe(0);
     }
-  });
+  }, 240_000);
 });
 
 /** The objects a preview says it reads: the backup's file first, then segments that continue from its head to the target, with their bytes. */

@@ -78,5 +78,5 @@ describeWithRclone('rclone storage (e2e, a real WebDAV remote served by rclone)'
     await restore(b.http, { previewToken: toHead.previewToken });
     expect(await everything(b.http)).toEqual(atHead);
     expect((await allAudit(b.http)).slice(0, trail.length)).toEqual(trail);
-  });
+  }, 180_000);
 });
