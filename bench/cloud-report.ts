@@ -18,7 +18,7 @@ export interface CloudResults {
   idleBefore: { ms: number; puts: number; writes: Record<string, number>; reads: number };
   idleAfter: { ms: number; puts: number; writes: Record<string, number>; reads: number };
   load: { writes: WriteRun; lag: LagSample[]; puts: number; byKind: Record<string, number>; serverCpuSeconds: number; catchUpMs: number };
-  more: WriteRun;
+  catchUp: { ms: number; startMs: number; events: number; puts: number; byKind: Record<string, number> };
   head: number;
   localRestore: { totalMs: number; previewMs: number; restoreMs: number; serverCpuSeconds: number; peakMiB: number; s3Reads: number };
   cloudRestore: { totalMs: number; previewMs: number; restoreMs: number; serverCpuSeconds: number; peakMiB: number; s3Reads: number };
@@ -50,6 +50,7 @@ export function report(r: CloudResults): void {
   printTable('PUT requests at the S3 server', [
     { window: `idle ${seconds(r.idleBefore.ms)} s`, PUT: r.idleBefore.puts, 'PUT/min': putsIdle, writes: JSON.stringify(r.idleBefore.writes), reads: r.idleBefore.reads },
     { window: `under load ${seconds(writes.ms)} s`, PUT: r.load.puts, 'PUT/min': perMinute(r.load.puts, writes.ms), writes: JSON.stringify(r.load.byKind) },
+    { window: `catch-up of ${r.catchUp.events} events after a restart, ${seconds(r.catchUp.ms)} s`, PUT: r.catchUp.puts, 'PUT/min': perMinute(r.catchUp.puts, r.catchUp.ms), writes: JSON.stringify(r.catchUp.byKind) },
     { window: `idle after the writes ${seconds(r.idleAfter.ms)} s`, PUT: r.idleAfter.puts, 'PUT/min': perMinute(r.idleAfter.puts, r.idleAfter.ms), writes: JSON.stringify(r.idleAfter.writes), reads: r.idleAfter.reads },
   ]);
   const restoreRow = (label: string, x: CloudResults['localRestore']) => ({
@@ -73,6 +74,6 @@ export function report(r: CloudResults): void {
   printTable('Targets', targets);
   for (const l of r.loads) console.log(`load (${l.at}): ${l.uptime}`);
   const { lag: samples, ...load } = r.load;
-  const file = writeResults('cloud', { ...r, load: { ...load, lagSamples: samples, writes: { ...writes, latencies: undefined } }, more: { ...r.more, latencies: undefined }, lag, uploadRatio, uploadRatioBest, restoreRatio, targets });
+  const file = writeResults('cloud', { ...r, load: { ...load, lagSamples: samples, writes: { ...writes, latencies: undefined } }, lag, uploadRatio, uploadRatioBest, restoreRatio, targets });
   console.log(`\nresults: ${file}`);
 }

@@ -2,7 +2,8 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { execSync } from 'node:child_process';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { archiveCaughtUp, LagSample, percentile, sampleArchiveLag, steadyWrites, WriteRun, writesAsFastAsAnswered } from './cloud-load';
+import { archiveCaughtUp, LagSample, loadTargets, percentile, sampleArchiveLag, steadyWrites, WriteRun } from './cloud-load';
+import { appendSmallEvents, importedLocationIds } from './pitr-events';
 import { bareClient, bareUpload, download, mirrorToFolder, putRequests, readRequests, uploadSpan, UploadSpan, writesByKind } from './cloud-s3';
 import { createDataset, importCsv, seconds } from './e2e';
 import { writeCsv } from './globe-csv';
@@ -25,8 +26,9 @@ import { QUIET_SCHEDULES, ServerProcess } from './server-process';
  *    datasets, BENCH_CLOUD_DATASETS, default 16, see loadTargets) for LOAD_MS while GET
  *    /api/backups/health is read every 250 ms: the archive's lag (seconds behind the head), p50 and p99;
  *    PUT requests at the S3 server per minute.
- * 5. More writes, as fast as answered, up to 200,000 events after the import; the archive caught up;
- *    then IDLE_MS more without writes (the merges that follow writes show here).
+ * 5. More events, up to 200,000 after the import, appended to the log directly (bench/pitr-events.ts)
+ *    with the server stopped; the server restarted and timed until the archive holds them all; then
+ *    IDLE_MS more without writes (the merges that follow writes show here).
  * 6. Restores on fresh servers (empty DATA_DIR): from a local folder holding a copy of every object,
  *    then from the S3 server; each: POST /api/restores/preview {target: {position: head}} and POST
  *    /api/restores until the job completes; the locations counted after.
@@ -59,7 +61,8 @@ export async function cloudBench(): Promise<void> {
   let server: ServerProcess | null = null;
   try {
     // 1. The state.
-    server = await ServerProcess.start(join(dir, 'source'), cloudEnv);
+    const sourceDir = join(dir, 'source');
+    server = await ServerProcess.start(sourceDir, cloudEnv);
     await server.call('PATCH', '/api/settings', QUIET_SCHEDULES, 200);
     await server.call('PUT', '/api/backup-schedules', { drills: { enabled: false } }, 200);
     const csv = join(dir, 'locations.csv');
@@ -77,15 +80,22 @@ export async function cloudBench(): Promise<void> {
     const idleBefore = await idleWindow(s3);
 
     // 4. Load.
-    const ids = await loadTargets(server);
+    const ids = await loadTargets(server, LOAD_DATASETS);
     const load = await measureLoad(server, s3, ids);
     loads.push({ at: 'after the load', uptime: uptime() });
 
-    // 5. Up to ARCHIVED_EVENTS after the import, then idle again.
-    const more = await writesAsFastAsAnswered(server, ids, Math.max(0, ARCHIVED_EVENTS - load.writes.ok), 16, 'more');
-    await archiveCaughtUp(server, 600_000);
-    const head = (await server.call<{ archive: { headPosition: number } }>('GET', '/api/backups/health', undefined, 200)).archive.headPosition;
-    console.log(`more writes: ${more.ok.toLocaleString('en-US')} in ${seconds(more.ms)} s (${Math.round(more.ok / (more.ms / 1000))}/s, ${more.failed} failed); log head ${head}`);
+    // 5. Up to ARCHIVED_EVENTS after the import: appended by bench/pitr-events.ts with the server
+    // stopped (200,000 single-event commands over HTTP would take most of an hour here), then the
+    // server restarted and the archive caught up; then idle again.
+    const expected = (await server.call<{ locationCount: number }>('GET', `/api/datasets/${encodeURIComponent(datasetId)}`, undefined, 200)).locationCount;
+    await server.stop();
+    server = null;
+    const appended = await appendSmallEvents(sourceDir, datasetId, importedLocationIds(sourceDir, datasetId), Math.max(0, ARCHIVED_EVENTS - load.writes.ok));
+    const catchUp = await measureCatchUp(sourceDir, cloudEnv, s3, appended.events);
+    server = catchUp.server;
+    const head = catchUp.head;
+    const locationCount = (await server.call<{ locationCount: number }>('GET', `/api/datasets/${encodeURIComponent(datasetId)}`, undefined, 200)).locationCount;
+    console.log(`${appended.events.toLocaleString('en-US')} events appended (${JSON.stringify(appended.counts)}); ${expected} → ${locationCount} locations; log head ${head}`);
     const idleAfter = await idleWindow(s3);
     await server.stop();
     server = null;
@@ -93,35 +103,18 @@ export async function cloudBench(): Promise<void> {
     // 6. Restores on fresh servers: from a local copy of every object, then from the S3 server.
     const local = join(dir, 'local-store');
     const mirrored = await mirrorToFolder(client, BUCKET, PREFIX, local);
-    const localRestore = await restoreOnFreshServer(join(dir, 'fresh-local'), { BACKUP_STORAGE: `file:${local}`, ARCHIVE_STORAGE: `file:${local}` }, head, datasetId, s3);
+    const localRestore = await restoreOnFreshServer(join(dir, 'fresh-local'), { BACKUP_STORAGE: `file:${local}`, ARCHIVE_STORAGE: `file:${local}` }, head, datasetId, locationCount, s3);
     loads.push({ at: 'after the local restore', uptime: uptime() });
-    const cloudRestore = await restoreOnFreshServer(join(dir, 'fresh-cloud'), cloudEnv, head, datasetId, s3);
+    const cloudRestore = await restoreOnFreshServer(join(dir, 'fresh-cloud'), cloudEnv, head, datasetId, locationCount, s3);
     loads.push({ at: 'end', uptime: uptime() });
 
-    report({ info, loads, imported: { ms: imported.totalMs, catchUpMs: importCatchUpMs }, upload, idleBefore, load, more, idleAfter, head, mirrored, localRestore, cloudRestore });
+    report({ info, loads, imported: { ms: imported.totalMs, catchUpMs: importCatchUpMs }, upload, idleBefore, load, appended, catchUp: { ms: catchUp.ms, startMs: catchUp.startMs, events: catchUp.events, puts: catchUp.puts, byKind: catchUp.byKind }, idleAfter, head, locationCount, mirrored, localRestore, cloudRestore });
   } finally {
     await server?.kill();
     client.destroy();
     await s3.close();
     cleanup();
   }
-}
-
-/**
- * The locations the load writes to, taking turns across LOAD_DATASETS new datasets of 8 locations:
- * commands on one dataset run one after another (src/globe/command-runner.ts), so writes to one
- * dataset alone measure that queue's round trip, not the archive.
- */
-async function loadTargets(server: ServerProcess): Promise<string[]> {
-  const perDataset: string[][] = [];
-  for (let d = 0; d < LOAD_DATASETS; d++) {
-    const id = await createDataset(server, `bench cloud load ${d}`);
-    const added = await Promise.all(
-      Array.from({ length: 8 }, (_, n) => server.call<{ id: string }>('POST', `/api/datasets/${encodeURIComponent(id)}/locations`, { name: `Load ${d}.${n}`, latitude: n, longitude: d }, 201)),
-    );
-    perDataset.push(added.map((l) => l.id));
-  }
-  return Array.from({ length: 8 * LOAD_DATASETS }, (_, i) => perDataset[i % LOAD_DATASETS][Math.floor(i / LOAD_DATASETS)]);
 }
 
 interface Uploads {
@@ -182,11 +175,14 @@ interface Load {
   byKind: Record<string, number>;
   serverCpuSeconds: number;
   catchUpMs: number;
+  /** The store's write requests during the load: ms after its start, ms taken, method and key. */
+  timeline: { t: number; ms: number; what: string }[];
 }
 
 async function measureLoad(server: ServerProcess, s3: S3Process, ids: string[]): Promise<Load> {
   const from = (await s3.requests()).length;
   const cpu = server.cpuSeconds();
+  const startEpoch = Date.now();
   server.profileStart();
   const stopLag = sampleArchiveLag(server, LAG_SAMPLE_MS);
   const writes = await steadyWrites(server, ids, RATE, LOAD_MS, 'load');
@@ -197,12 +193,40 @@ async function measureLoad(server: ServerProcess, s3: S3Process, ids: string[]):
   const catchUpMs = await archiveCaughtUp(server, 600_000);
   const secs = lag.map((s) => s.seconds);
   console.log(
-    `load: ${writes.ok.toLocaleString('en-US')} writes in ${seconds(writes.ms)} s (${Math.round(writes.ok / (writes.ms / 1000))}/s, ${writes.failed} failed, ` +
+    `load: ${writes.ok.toLocaleString('en-US')} writes in ${seconds(writes.ms)} s (${Math.round(writes.ok / (writes.ms / 1000))}/s, ${writes.failed} failed, ${writes.skipped} skipped, ` +
       `p50 ${Math.round(percentile(writes.latencies, 50))} ms, p99 ${Math.round(percentile(writes.latencies, 99))} ms, at most ${writes.queuedMax} in flight); ` +
       `archive lag p50 ${percentile(secs, 50).toFixed(2)} s, p99 ${percentile(secs, 99).toFixed(2)} s, max ${Math.max(...secs).toFixed(2)} s over ${lag.length} samples; ` +
       `${putRequests(seen)} PUT (${JSON.stringify(writesByKind(seen))}); server CPU ${serverCpuSeconds.toFixed(1)} s`,
   );
-  return { writes, lag, puts: putRequests(seen), byKind: writesByKind(seen), serverCpuSeconds, catchUpMs };
+  const timeline = seen
+    .filter((r) => r.method !== 'GET' && r.method !== 'HEAD')
+    .map((r) => ({ t: r.startMs - startEpoch, ms: r.endMs - r.startMs, what: `${r.method} ${decodeURIComponent(r.url.split('?')[0]).split('/').slice(-1)[0]}` }));
+  return { writes, lag, puts: putRequests(seen), byKind: writesByKind(seen), serverCpuSeconds, catchUpMs, timeline };
+}
+
+interface CatchUp {
+  server: ServerProcess;
+  head: number;
+  /** From the restart to the archive holding the whole log (the server answers once its read models have caught up). */
+  ms: number;
+  startMs: number;
+  events: number;
+  puts: number;
+  byKind: Record<string, number>;
+}
+
+/** The source server restarted on `dataDir` with `events` not yet archived: how long until the archive holds them all. */
+async function measureCatchUp(dataDir: string, env: Record<string, string>, s3: S3Process, events: number): Promise<CatchUp> {
+  const from = (await s3.requests()).length;
+  const start = performance.now();
+  const server = await ServerProcess.start(dataDir, env);
+  const startMs = performance.now() - start;
+  await archiveCaughtUp(server, 1_800_000);
+  const ms = performance.now() - start;
+  const head = (await server.call<{ archive: { headPosition: number } }>('GET', '/api/backups/health', undefined, 200)).archive.headPosition;
+  const seen = await s3.requests(from);
+  console.log(`archive catch-up after a restart with ${events} events pending: ${seconds(ms)} s (server ready after ${seconds(startMs)} s), ${Math.round(events / (ms / 1000))} events/s, ${putRequests(seen)} PUT`);
+  return { server, head, ms, startMs, events, puts: putRequests(seen), byKind: writesByKind(seen) };
 }
 
 interface Restore {
@@ -218,7 +242,7 @@ interface Restore {
   preview: { replayedEvents?: number; archive?: { objects: unknown[]; bytes: number } };
 }
 
-async function restoreOnFreshServer(dataDir: string, env: Record<string, string>, head: number, datasetId: string, s3: S3Process): Promise<Restore> {
+async function restoreOnFreshServer(dataDir: string, env: Record<string, string>, head: number, datasetId: string, locationCount: number, s3: S3Process): Promise<Restore> {
   const started = performance.now();
   const server = await ServerProcess.start(dataDir, { ...s3.env(), ...env });
   try {
@@ -236,7 +260,7 @@ async function restoreOnFreshServer(dataDir: string, env: Record<string, string>
     await server.profileStop(`cloud-restore-${env.BACKUP_STORAGE.split(':')[0]}`);
     const serverCpuSeconds = server.cpuSeconds() - cpu;
     const ds = await server.call<{ locationCount: number }>('GET', `/api/datasets/${encodeURIComponent(datasetId)}`, undefined, 200);
-    if (ds.locationCount !== LOCATIONS) throw new Error(`restored ${ds.locationCount} locations, expected ${LOCATIONS}`);
+    if (ds.locationCount !== locationCount) throw new Error(`restored ${ds.locationCount} locations, the source had ${locationCount}`);
     const seen = await s3.requests(from);
     const phases = timeline.phases().map((p) => ({ phase: p.phase, s: seconds(p.toMs - p.fromMs) }));
     const run: Restore = {
