@@ -33,12 +33,13 @@ import { QUIET_SCHEDULES, ServerProcess } from './server-process';
  *    then from the S3 server; each: POST /api/restores/preview {target: {position: head}} and POST
  *    /api/restores until the job completes; the locations counted after.
  *
- * BENCH_SCALE scales the locations and events; the rate stays 1,000/s; LOAD_MS and IDLE_MS scale
- * down to 15 s and 20 s at least.
+ * BENCH_SCALE scales the locations and events; the rate stays 1,000/s (BENCH_CLOUD_RATE sets another,
+ * e.g. one the server can sustain); LOAD_MS and IDLE_MS scale down to 15 s and 20 s at least.
  */
 const LOCATIONS = scaled(1_000_000, 1000);
 const ARCHIVED_EVENTS = scaled(200_000, 1000);
-const RATE = 1000;
+/** Writes per second offered during the load (BENCH_CLOUD_RATE, default the 1,000). */
+const RATE = Number(process.env.BENCH_CLOUD_RATE ?? 1000);
 const LOAD_MS = Math.max(15_000, scaled(60_000, 1000));
 const IDLE_MS = Math.max(20_000, scaled(60_000, 1000));
 const LAG_SAMPLE_MS = 250;
