@@ -15,6 +15,7 @@ const benchmarks: Record<string, () => Promise<void>> = {
   backup: async () => (await import('./backup.bench')).main(),
   reliability: async () => (await import('./reliability.bench')).reliabilityBench(),
   cloud: async () => (await import('./cloud.bench')).cloudBench(),
+  globe: async () => (await import('./globe.bench')).globeBench(),
 };
 
 async function main(): Promise<void> {
