@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
-import { hashState } from '../snapshots/read-model-schema';
+import { hashState } from '../projections/sqlite/read-model-schema';
 import { BackupEntity } from './backup.entity';
 import { BackupService } from './backup.service';
 import { BackupStates } from './backup-states';

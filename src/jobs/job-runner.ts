@@ -309,7 +309,7 @@ export class JobRunner implements OnModuleInit, OnModuleDestroy {
   /**
    * One INSERT … ON CONFLICT statement, never `save()`: save() wraps its statements in an async
    * BEGIN … COMMIT on the shared connection, and the projector's and snapshots' synchronous work
-   * would then land inside that transaction (see read-model-db.ts).
+   * would then land inside that transaction (see projections/sqlite/read-model-db.ts).
    */
   private async upsert(view: JobView): Promise<void> {
     await this.dataSource

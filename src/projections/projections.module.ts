@@ -13,8 +13,8 @@ import { SnapshotEntity } from '../snapshots/snapshot.entity';
 import { READ_MODEL_ENTITIES } from './entities/read-model-entities';
 import { GlobeReadModel } from './globe-read-model';
 import { Projector } from './projector';
-import { registerSqlFunctions } from './sql-functions';
-import { READ_MODEL_DB, rawConnection } from './read-model-db';
+import { registerSqlFunctions } from './sqlite/sql-functions';
+import { READ_MODEL_DB, rawConnection } from './sqlite/read-model-db';
 
 /**
  * Read models live in their own file, `<DATA_DIR>/read-models.sqlite`, apart from the log: they can

@@ -5,8 +5,8 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { AppError } from '../common/app-error';
 import { isStorageFull, storageFull } from '../common/storage-full';
 import { EventStore, RecordedEvent } from '../events/event-store';
-import { READ_MODEL_DB } from './read-model-db';
-import { SqliteReadModelWriter } from './sqlite-read-model-writer';
+import { READ_MODEL_DB } from './sqlite/read-model-db';
+import { SqliteReadModelWriter } from './sqlite/sqlite-read-model-writer';
 import { weightedSlices } from './weighted-slices';
 
 const CHECKPOINT = 'globe';

@@ -11,15 +11,15 @@ import { Clock } from '../common/clock';
 import { AppConfig, tmpDirOf } from '../config/app-config';
 import { RestoreScope, RestoreTarget } from '../domain/restore';
 import { EventStore, RecordedEvent } from '../events/event-store';
-import { READ_MODEL_DB } from '../projections/read-model-db';
-import { SqliteReadModelWriter } from '../projections/sqlite-read-model-writer';
+import { READ_MODEL_DB } from '../projections/sqlite/read-model-db';
+import { SqliteReadModelWriter } from '../projections/sqlite/sqlite-read-model-writer';
 import { eventWeight } from '../projections/weighted-slices';
-import { copyReadModelSchema } from '../snapshots/read-model-schema';
+import { copyReadModelSchema } from '../projections/sqlite/read-model-schema';
 import { PreviewClaims, signPreview } from './preview-token';
 import type { Preview } from './restore.service';
-import { ScratchState } from './scratch-state';
+import { ScratchState } from '../projections/sqlite/scratch-state';
 import { SERVER_SECRET } from '../common/server-secret.provider';
-import { diffStates, withLiveAttached } from './state-diff';
+import { diffStates, withLiveAttached } from '../projections/sqlite/state-diff';
 
 /** Rows one apply writes at most (a LocationsAdded event weighs its locations), as stateAt replays. */
 const MAX_ROWS_PER_APPLY = 20_000;

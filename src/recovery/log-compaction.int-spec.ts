@@ -6,7 +6,7 @@ import { Projector } from '../projections/projector';
 import { BackupScheduler } from '../backups/backup-scheduler';
 import { BackupService } from '../backups/backup.service';
 import { DEFAULT_BACKUP_SCHEDULES } from '../domain/backup-schedule';
-import { READ_MODEL_DB } from '../projections/read-model-db';
+import { READ_MODEL_DB } from '../projections/sqlite/read-model-db';
 import { collect, testMetadata } from '../../test/support/event-fixtures';
 import { globeStepArb, stepEvents } from '../../test/support/globe-arbitraries';
 import { dumpTables, stateAsRows } from '../../test/support/state-rows';

@@ -5,7 +5,7 @@ import { evolve } from '../domain/evolve';
 import { emptyGlobeState } from '../domain/globe-state';
 import { EventStore } from '../events/event-store';
 import { Projector } from '../projections/projector';
-import { READ_MODEL_DB } from '../projections/read-model-db';
+import { READ_MODEL_DB } from '../projections/sqlite/read-model-db';
 import { SnapshotJobs } from '../snapshots/snapshot-jobs';
 import { SnapshotStore } from '../snapshots/snapshot-store';
 import { collect, testMetadata } from '../../test/support/event-fixtures';

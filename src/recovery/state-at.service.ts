@@ -6,13 +6,13 @@ import { v7 as uuidv7 } from 'uuid';
 import { AppError } from '../common/app-error';
 import { AppConfig, tmpDirOf } from '../config/app-config';
 import { EventStore, RecordedEvent } from '../events/event-store';
-import { READ_MODEL_DB } from '../projections/read-model-db';
-import { SqliteReadModelWriter } from '../projections/sqlite-read-model-writer';
+import { READ_MODEL_DB } from '../projections/sqlite/read-model-db';
+import { SqliteReadModelWriter } from '../projections/sqlite/sqlite-read-model-writer';
 import { eventWeight } from '../projections/weighted-slices';
-import { copyReadModelSchema } from '../snapshots/read-model-schema';
+import { copyReadModelSchema } from '../projections/sqlite/read-model-schema';
 import { SnapshotLease } from '../snapshots/snapshot-lease';
 import { SnapshotStore } from '../snapshots/snapshot-store';
-import { ScratchState } from './scratch-state';
+import { ScratchState } from '../projections/sqlite/scratch-state';
 
 const CACHE_SIZE = 2;
 const MAX_ROWS_PER_APPLY = 20_000;

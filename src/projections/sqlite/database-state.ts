@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
-import { DEFAULT_SETTINGS } from '../domain/settings';
-import { LocationRow, StateHasher, canonicalLocationJson } from '../domain/state-hash';
-import { toConfiguration, toDataset } from '../projections/row-mappers';
+import { DEFAULT_SETTINGS } from '../../domain/settings';
+import { LocationRow, StateHasher, canonicalLocationJson } from '../../domain/state-hash';
+import { toConfiguration, toDataset } from '../row-mappers';
 
 /**
  * What a read-model database (live, a snapshot's copy, a scratch state) holds: its position, its

@@ -1,10 +1,11 @@
 import Database from 'better-sqlite3';
 import { rm } from 'node:fs/promises';
 import { DataSource } from 'typeorm';
-import { READ_MODEL_ENTITIES } from '../projections/entities/read-model-entities';
-import { rawConnection } from '../projections/read-model-db';
-import { registerSqlFunctions } from '../projections/sql-functions';
-import { TouchedIds, sortTouched } from './diff-domain';
+import { READ_MODEL_ENTITIES } from '../entities/read-model-entities';
+import { rawConnection } from './read-model-db';
+import { registerSqlFunctions } from './sql-functions';
+import { TouchedIds } from '../touched-ids';
+import { sortTouched } from './sort-touched';
 import { DiffDomain } from './diff-sql';
 
 /**

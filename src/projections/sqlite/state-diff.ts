@@ -1,10 +1,10 @@
 import Database from 'better-sqlite3';
-import { DEFAULT_SETTINGS, Settings } from '../domain/settings';
-import { RestoreCounts, RestoreScope } from '../domain/restore';
-import { ConfigurationEntity } from '../projections/entities/configuration.entity';
-import { DatasetEntity } from '../projections/entities/dataset.entity';
-import { LocationEntity } from '../projections/entities/location.entity';
-import { toConfiguration, toDataset, toLocation } from '../projections/row-mappers';
+import { DEFAULT_SETTINGS, Settings } from '../../domain/settings';
+import { RestoreCounts, RestoreScope } from '../../domain/restore';
+import { ConfigurationEntity } from '../entities/configuration.entity';
+import { DatasetEntity } from '../entities/dataset.entity';
+import { LocationEntity } from '../entities/location.entity';
+import { toConfiguration, toDataset, toLocation } from '../row-mappers';
 import { DiffDomain, DiffKind, addedSql, changedParams, changedSql, entitySelect, includesSettings, removedSql, scopeFilter } from './diff-sql';
 
 const KINDS: DiffKind[] = ['datasets', 'locations', 'configurations'];
@@ -50,7 +50,7 @@ export function changedSettingKeys(db: Database.Database, scope: RestoreScope): 
  * What restoring the target over the live state would do, for the scope: counts, up to
  * `sampleSize` examples of each change, and the conflicts (items present on both sides that differ,
  * up to `conflictLimit` listed; the count is exact). Reads only; `db` has `live` attached. With a
- * domain (diff-domain.ts) only its ids are compared: the same counts, for a fraction of the reads.
+ * domain (sort-touched.ts) only its ids are compared: the same counts, for a fraction of the reads.
  */
 export function diffStates(db: Database.Database, scope: RestoreScope, domain: DiffDomain | null = null, sampleSize = 10, conflictLimit = 200): StateDiff {
   const counts = {} as RestoreCounts;

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { READ_MODEL_TABLES } from '../projections/entities/read-model-entities';
+import { READ_MODEL_TABLES } from '../entities/read-model-entities';
 
 // Re-exported for the modules that import them from here; they live apart so a worker can load them without TypeORM.
 export { type StateCounts, checkpointOf, hashState, stateCounts } from './database-state';
