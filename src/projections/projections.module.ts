@@ -12,7 +12,9 @@ import { ScheduledRunEntity } from '../jobs/scheduled-run.entity';
 import { SnapshotEntity } from '../snapshots/snapshot.entity';
 import { READ_MODEL_ENTITIES } from './entities/read-model-entities';
 import { GlobeReadModel } from './globe-read-model';
+import { LiveReadModels } from './live-read-models';
 import { Projector } from './projector';
+import { SqliteLiveReadModels } from './sqlite/sqlite-live-read-models';
 import { registerSqlFunctions } from './sqlite/sql-functions';
 import { READ_MODEL_DB, rawConnection } from './sqlite/read-model-db';
 
@@ -43,9 +45,10 @@ import { READ_MODEL_DB, rawConnection } from './sqlite/read-model-db';
   ],
   providers: [
     { provide: READ_MODEL_DB, inject: [getDataSourceToken()], useFactory: rawConnection },
+    { provide: LiveReadModels, useClass: SqliteLiveReadModels },
     Projector,
     GlobeReadModel,
   ],
-  exports: [Projector, GlobeReadModel, READ_MODEL_DB],
+  exports: [Projector, GlobeReadModel, LiveReadModels, READ_MODEL_DB],
 })
 export class ProjectionsModule {}

@@ -1,0 +1,39 @@
+import { Inject, Injectable } from '@nestjs/common';
+import Database from 'better-sqlite3';
+import { RecordedEvent } from '../../events/event-store';
+import { LiveReadModels } from '../live-read-models';
+import { READ_MODEL_DB } from './read-model-db';
+import { SqliteReadModelWriter } from './sqlite-read-model-writer';
+
+const CHECKPOINT = 'globe';
+
+/**
+ * LiveReadModels on the read-model SQLite file, through the prepared statements of
+ * SqliteReadModelWriter (the measured apply path, unchanged: each call is one synchronous
+ * better-sqlite3 transaction, so none spans an await).
+ */
+@Injectable()
+export class SqliteLiveReadModels extends LiveReadModels {
+  private readonly writer: SqliteReadModelWriter;
+
+  constructor(@Inject(READ_MODEL_DB) db: Database.Database) {
+    super();
+    this.writer = new SqliteReadModelWriter(db);
+  }
+
+  async checkpoint(): Promise<number> {
+    return this.writer.checkpoint(CHECKPOINT);
+  }
+
+  async apply(events: RecordedEvent[]): Promise<void> {
+    this.writer.apply(events, CHECKPOINT);
+  }
+
+  async reset(): Promise<void> {
+    this.writer.reset(CHECKPOINT);
+  }
+
+  async loadState(statePath: string): Promise<void> {
+    this.writer.loadState(statePath, CHECKPOINT);
+  }
+}
