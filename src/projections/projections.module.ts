@@ -15,6 +15,8 @@ import { GlobeReadModel } from './globe-read-model';
 import { LiveReadModels } from './live-read-models';
 import { Projector } from './projector';
 import { SqliteLiveReadModels } from './sqlite/sqlite-live-read-models';
+import { SqliteTargetStates } from './sqlite/sqlite-target-states';
+import { TargetStates } from './target-states';
 import { registerSqlFunctions } from './sqlite/sql-functions';
 import { READ_MODEL_DB, rawConnection } from './sqlite/read-model-db';
 
@@ -46,9 +48,10 @@ import { READ_MODEL_DB, rawConnection } from './sqlite/read-model-db';
   providers: [
     { provide: READ_MODEL_DB, inject: [getDataSourceToken()], useFactory: rawConnection },
     { provide: LiveReadModels, useClass: SqliteLiveReadModels },
+    { provide: TargetStates, useClass: SqliteTargetStates },
     Projector,
     GlobeReadModel,
   ],
-  exports: [Projector, GlobeReadModel, LiveReadModels, READ_MODEL_DB],
+  exports: [Projector, GlobeReadModel, LiveReadModels, TargetStates, READ_MODEL_DB],
 })
 export class ProjectionsModule {}

@@ -1,8 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import Database from 'better-sqlite3';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { v7 as uuidv7 } from 'uuid';
 import { ArchivePoint, ArchiveTarget, emptyReading } from '../archive/archive-history';
 import { listSegments } from '../archive/archive-catalog';
@@ -11,18 +9,10 @@ import { Clock } from '../common/clock';
 import { AppConfig, tmpDirOf } from '../config/app-config';
 import { RestoreScope, RestoreTarget } from '../domain/restore';
 import { EventStore, RecordedEvent } from '../events/event-store';
-import { READ_MODEL_DB } from '../projections/sqlite/read-model-db';
-import { SqliteReadModelWriter } from '../projections/sqlite/sqlite-read-model-writer';
-import { eventWeight } from '../projections/weighted-slices';
-import { copyReadModelSchema } from '../projections/sqlite/read-model-schema';
+import { TargetStates } from '../projections/target-states';
 import { PreviewClaims, signPreview } from './preview-token';
 import type { Preview } from './restore.service';
-import { ScratchState } from '../projections/sqlite/scratch-state';
 import { SERVER_SECRET } from '../common/server-secret.provider';
-import { diffStates, withLiveAttached } from '../projections/sqlite/state-diff';
-
-/** Rows one apply writes at most (a LocationsAdded event weighs its locations), as stateAt replays. */
-const MAX_ROWS_PER_APPLY = 20_000;
 
 /** What a restore from the archive will read, as its preview shows it. */
 export interface ArchivePreviewPart {
@@ -48,7 +38,7 @@ export class ArchivePreview {
     private readonly log: EventStore,
     private readonly archive: ArchiveService,
     private readonly clock: Clock,
-    @Inject(READ_MODEL_DB) private readonly liveDb: Database.Database,
+    private readonly states: TargetStates,
     @Inject(AppConfig) private readonly config: AppConfig,
     @Inject(SERVER_SECRET) private readonly secret: Buffer,
   ) {}
@@ -66,9 +56,9 @@ export class ArchivePreview {
     const reading = emptyReading();
     const path = join(tmpDirOf(this.config), `state-archive-${uuidv7()}.sqlite`);
     const replayed = await this.fold(history.events(source, target, reading), path);
-    const state = await ScratchState.open(path, reading.target.position, 0, replayed);
+    const state = await this.states.open(path, reading.target.position, 0, replayed);
     try {
-      const diff = await withLiveAttached(state.db, this.liveDb.name, () => diffStates(state.db, scope, null));
+      const { diff } = await state.diffWithLive(scope, 0, null);
       const position = reading.target.position;
       const claims: PreviewClaims = { v: 1, target, position, scope, basePosition: 0, issuedAt: new Date(this.clock.now()).toISOString() };
       return {
@@ -87,35 +77,14 @@ export class ArchivePreview {
     }
   }
 
-  /** The events folded into a fresh scratch state at `path`, by batches, yielding between them. */
+  /** The events folded into a fresh state at `path`; nothing is left there if the fold fails. */
   private async fold(events: AsyncIterable<RecordedEvent>, path: string): Promise<number> {
-    const db = new Database(path);
-    let replayed = 0;
     try {
-      db.pragma('journal_mode = OFF');
-      db.pragma('synchronous = OFF');
-      copyReadModelSchema(this.liveDb, db);
-      const writer = new SqliteReadModelWriter(db);
-      let batch: RecordedEvent[] = [];
-      let weight = 0;
-      for await (const event of events) {
-        batch.push(event);
-        weight += eventWeight(event);
-        if (weight >= MAX_ROWS_PER_APPLY || batch.length >= 1000) {
-          writer.apply(batch, 'globe');
-          replayed += batch.length;
-          [batch, weight] = [[], 0];
-          await yieldToEventLoop();
-        }
-      }
-      writer.apply(batch, 'globe');
-      return replayed + batch.length;
+      await this.states.createEmpty(path);
+      return await this.states.replay(path, events);
     } catch (error) {
-      db.close();
       await rm(path, { force: true });
       throw error;
-    } finally {
-      if (db.open) db.close();
     }
   }
 }

@@ -1,28 +1,17 @@
 import Database from 'better-sqlite3';
 import { MAX_LOCATIONS_PER_EVENT, GlobeEvent } from '../../domain/events';
 import { Location, LocationData } from '../../domain/location';
-import { ConflictStrategy, RestoreCounts, RestoreScope } from '../../domain/restore';
+import { RestoreCounts, RestoreScope } from '../../domain/restore';
 import { ConfigurationEntity } from '../entities/configuration.entity';
 import { DatasetEntity } from '../entities/dataset.entity';
 import { LocationEntity } from '../entities/location.entity';
 import { toConfiguration, toDataset, toLocation } from '../row-mappers';
 import { DiffDomain, addedSql, changedParams, changedSql, entitySelect, removedSql, scopeFilter } from './diff-sql';
-import { Overrides, takesTarget } from '../../domain/restore-plan';
+import { takesTarget } from '../../domain/restore-plan';
 import { changedSettingKeys, settingsPair } from './state-diff';
-
-export interface Resolution {
-  strategy: ConflictStrategy;
-  overrides: Overrides;
-}
+import { Resolution } from '../target-state';
 
 type Row = Record<string, unknown> & { id: string; current_updated_at?: string };
-
-export const emptyCounts = (): RestoreCounts => ({
-  datasets: { added: 0, changed: 0, removed: 0 },
-  locations: { added: 0, changed: 0, removed: 0 },
-  configurations: { added: 0, changed: 0, removed: 0 },
-  settings: { changed: 0 },
-});
 
 /**
  * The events that turn the live state (attached as `live`) into the target (`main`) within the

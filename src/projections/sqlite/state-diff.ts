@@ -5,6 +5,7 @@ import { ConfigurationEntity } from '../entities/configuration.entity';
 import { DatasetEntity } from '../entities/dataset.entity';
 import { LocationEntity } from '../entities/location.entity';
 import { toConfiguration, toDataset, toLocation } from '../row-mappers';
+import { Conflict, StateDiff } from '../target-state';
 import { DiffDomain, DiffKind, addedSql, changedParams, changedSql, entitySelect, includesSettings, removedSql, scopeFilter } from './diff-sql';
 
 const KINDS: DiffKind[] = ['datasets', 'locations', 'configurations'];
@@ -14,22 +15,6 @@ const toDomain: Record<DiffKind, (row: unknown) => unknown> = {
   configurations: (r) => toConfiguration(r as ConfigurationEntity),
 };
 const singular = { datasets: 'dataset', locations: 'location', configurations: 'configuration' } as const;
-
-export interface Conflict {
-  key: string;
-  kind: 'dataset' | 'location' | 'configuration' | 'settings';
-  id: string;
-  current: unknown;
-  target: unknown;
-}
-
-export interface StateDiff {
-  counts: RestoreCounts;
-  samples: Record<DiffKind, { added: unknown[]; changed: { id: string; current: unknown; target: unknown }[]; removed: unknown[] }> & {
-    settings: { changed: { key: string; current: unknown; target: unknown }[] };
-  };
-  conflicts: { count: number; items: Conflict[] };
-}
 
 /** Settings documents of both sides (defaults where a side never stored one). */
 export function settingsPair(db: Database.Database): { target: Settings; current: Settings } {
