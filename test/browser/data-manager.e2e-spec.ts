@@ -61,6 +61,9 @@ describeInBrowser('Data Manager in a real browser', () => {
       ['cities', 2000],
       ['places', 120],
     ]);
+    // Each new dataset takes a colour no other has, and the next file goes to a new dataset again.
+    expect(new Set((await datasets()).map((d) => d.color)).size).toBe(2);
+    expect(await page.getByLabel('Import into').inputValue()).toBe('');
   });
 
   it('reports the bad rows of a bad file, writes nothing, and imports the good rows when asked to skip the bad ones', async () => {
@@ -76,13 +79,30 @@ describeInBrowser('Data Manager in a real browser', () => {
     expect(rows).toHaveLength(2);
     expect(rows[0]).toMatch(/^3\s/);
     expect(rows[1]).toMatch(/^5\s/);
-    expect((await datasets()).find((d) => d.name === 'bad')?.locationCount).toBe(0);
+    // The failed import created nothing: the dataset and its rows are one write (POST /api/datasets/import?name=).
+    expect((await datasets()).some((d) => d.name === 'bad')).toBe(false);
 
     await page.getByRole('button', { name: 'Import again, skipping the 2 bad rows' }).click();
     await page.getByTestId('job-import').and(page.locator('[data-state=completed]')).waitFor({ timeout: 30_000 });
     await s.shot('import-bad-rows-skipped');
     expect(await report.innerText()).toContain('Imported 3 locations from 5 rows. 2 bad rows were skipped.');
     expect((await datasets()).find((d) => d.name === 'bad')?.locationCount).toBe(3);
+  });
+
+  it('says why skipping bad rows cannot help a file that cannot be parsed, and clears a stale report on the next try', async () => {
+    const { page } = s;
+    await page.goto('/data?tab=import');
+    await page.getByLabel(IMPORT_INPUT).setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from('[{"name":"a","lat":1,"lng":2},{"name":') });
+    await page.getByTestId('job-import').and(page.locator('[data-state=failed]')).waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('import-hint').innerText()).toContain('Skipping bad rows cannot help');
+    expect(await page.getByRole('button', { name: /skipping the/ }).count()).toBe(0);
+    expect((await datasets()).some((d) => d.name === 'broken')).toBe(false);
+    await page.getByLabel(IMPORT_INPUT).setInputFiles({ name: 'fine.csv', mimeType: 'text/csv', buffer: Buffer.from('name,lat,lng\nFine,1,2\n') });
+    await page.getByTestId('job-import').and(page.locator('[data-state=completed]')).waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('import-hint').count()).toBe(0);
+    const fine = (await datasets()).find((d) => d.name === 'fine');
+    expect(fine).toBeDefined();
+    await server.api.delete(`/api/datasets/${fine!.id}`).expect(204);
   });
 
   it('renames, recolours, hides and deletes a dataset', async () => {
