@@ -23,6 +23,7 @@ import { PreviewClaims, signPreview, verifyPreview } from './preview-token';
 import { previewStale, restoreConflicts, targetInFuture } from './recovery-errors';
 import { Overrides } from '../domain/restore-plan';
 import { RestorePointsService } from './restore-points.service';
+import { restorePointCreated } from '../domain/restore-point';
 import { StateAtService } from './state-at.service';
 import { SERVER_SECRET } from '../common/server-secret.provider';
 
@@ -241,7 +242,7 @@ export class RestoreService implements OnApplicationBootstrap {
   private *restoreEvents(live: LiveComparison, run: RestoreRun, base: number, counts: RestoreCounts, touched: TouchedIds | null, same = false): Generator<NewEvent> {
     const metadata: EventMetadata = { ...run.metadata, correlationId: run.restoreId };
     const wrap = (e: GlobeEvent): NewEvent => ({ ...e, metadata });
-    yield wrap(RestorePointsService.event(`Before restore ${run.restoreId}`, base, true));
+    yield wrap(restorePointCreated(uuidv7(), `Before restore ${run.restoreId}`, base, true));
     yield wrap({
       type: 'RestoreStarted',
       data: { restoreId: run.restoreId, target: run.target, scope: run.scope, strategy: run.strategy, basePosition: base, undoOf: run.undoOf },
