@@ -24,4 +24,10 @@ export abstract class LiveReadModels {
 
   /** Copies a whole state in (a state file, as snapshots and prepared backups hold one), with its checkpoint. */
   abstract loadState(statePath: string): Promise<void>;
+
+  /**
+   * Writes a state file at `path` (a new file): the read models and their checkpoint as of one
+   * moment between two applies, nothing else of the database. Answers the position it holds.
+   */
+  abstract exportState(path: string): Promise<number>;
 }

@@ -14,6 +14,9 @@ export abstract class TargetStates {
   /** Applies `events`, in order, to the state at `path`; answers how many were applied. */
   abstract replay(path: string, events: AsyncIterable<RecordedEvent>): Promise<number>;
 
+  /** Copies the state file at `source` to `path` (a new file) as exportState writes one; answers the position it holds. */
+  abstract exportFile(source: string, path: string): Promise<number>;
+
   /** Opens the state at `path` for queries and comparisons; closing it removes the files. */
   abstract open(path: string, position: number, snapshotPosition: number, replayed: number): Promise<TargetState>;
 }

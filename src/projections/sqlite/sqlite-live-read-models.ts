@@ -1,9 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import Database from 'better-sqlite3';
+import { rm } from 'node:fs/promises';
 import { RecordedEvent } from '../../events/event-store';
 import { LiveReadModels } from '../live-read-models';
 import { READ_MODEL_DB } from './read-model-db';
 import { SqliteReadModelWriter } from './sqlite-read-model-writer';
+import { stripToState } from './state-file';
 
 const CHECKPOINT = 'globe';
 
@@ -16,7 +18,7 @@ const CHECKPOINT = 'globe';
 export class SqliteLiveReadModels extends LiveReadModels {
   private readonly writer: SqliteReadModelWriter;
 
-  constructor(@Inject(READ_MODEL_DB) db: Database.Database) {
+  constructor(@Inject(READ_MODEL_DB) private readonly db: Database.Database) {
     super();
     this.writer = new SqliteReadModelWriter(db);
   }
@@ -35,5 +37,19 @@ export class SqliteLiveReadModels extends LiveReadModels {
 
   async loadState(statePath: string): Promise<void> {
     this.writer.loadState(statePath, CHECKPOINT);
+  }
+
+  /**
+   * `VACUUM INTO`, on this thread: a consistent copy at the checkpoint, between two projector
+   * transactions (~1 s per million rows), then stripped to the state tables. No file is left on failure.
+   */
+  async exportState(path: string): Promise<number> {
+    try {
+      this.db.prepare('VACUUM INTO ?').run(path);
+      return stripToState(path);
+    } catch (error) {
+      await rm(path, { force: true });
+      throw error;
+    }
   }
 }

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import Database from 'better-sqlite3';
+import { copyFile, rm } from 'node:fs/promises';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { RecordedEvent } from '../../events/event-store';
 import { TargetState } from '../target-state';
@@ -9,6 +10,7 @@ import { READ_MODEL_DB } from './read-model-db';
 import { copyReadModelSchema } from './read-model-schema';
 import { ScratchState } from './scratch-state';
 import { SqliteReadModelWriter } from './sqlite-read-model-writer';
+import { stripToState } from './state-file';
 
 /** Rows one apply writes at most (a LocationsAdded event weighs its locations): bounds how long a replay holds the event loop. */
 const MAX_ROWS_PER_APPLY = 20_000;
@@ -57,6 +59,17 @@ export class SqliteTargetStates extends TargetStates {
       return replayed + batch.length;
     } finally {
       db.close();
+    }
+  }
+
+  /** The file is copied by the file system (off this thread), then stripped; no file is left on failure. */
+  async exportFile(source: string, path: string): Promise<number> {
+    try {
+      await copyFile(source, path);
+      return stripToState(path);
+    } catch (error) {
+      await rm(path, { force: true });
+      throw error;
     }
   }
 
