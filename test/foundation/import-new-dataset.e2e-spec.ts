@@ -52,7 +52,8 @@ describe('import into a new dataset (e2e)', () => {
 
   it('refuses a missing or empty name and unknown options with 400 IMPORT.INVALID_OPTIONS, creating nothing', async () => {
     const before = (await datasets()).length;
-    for (const query of [{}, { name: '  ' }, { name: 'x', nope: '1' }, { name: 'x', color: 'blue' }]) {
+    const queries: Record<string, string>[] = [{}, { name: '  ' }, { name: 'x', nope: '1' }, { name: 'x', color: 'blue' }];
+    for (const query of queries) {
       const res = await importNew(query, 'name,lat,lng\nok,1,2\n');
       expect({ status: res.status, code: res.body.code }).toEqual({ status: 400, code: 'IMPORT.INVALID_OPTIONS' });
     }

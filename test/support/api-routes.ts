@@ -33,6 +33,7 @@ const location = (n: number) => ({ name: `Fuzz ${n}`, latitude: (n % 170) - 85, 
 
 /** `METHOD /path` (Express syntax, as the router holds it) → the route. */
 export const API_ROUTES: Record<string, ApiRoute> = {
+  'POST /api/archive/promote': { role: 'admin', body: 'none', probe: { body: {} } },
   'GET /api/audit': { role: 'viewer', body: 'none', query: { limit: '5', order: 'asc' } },
   'GET /api/audit/verify': { role: 'viewer', body: 'none', query: { wait: 'false' }, probe: { query: 'wait=false' } },
   'GET /api/backup-schedules': { role: 'viewer', body: 'none' },

@@ -45,6 +45,11 @@ export function startImport(target: ImportTarget, file: File, options: ImportOpt
   return api.upload<{ jobId: string; datasetId: string; job: JobView }>(path, file, CONTENT_TYPES[format ?? 'csv'], onProgress);
 }
 
+/** The fields of one location a user edits; `quantity: null` clears it. */
+export type LocationChanges = Partial<{ name: string; latitude: number; longitude: number; quantity: number | null; properties: Record<string, unknown> }>;
+export const updateLocation = (id: string, changes: LocationChanges) => api.patch<Location>(`/api/locations/${encodeURIComponent(id)}`, changes);
+export const deleteLocation = (id: string) => api.delete(`/api/locations/${encodeURIComponent(id)}`);
+
 export interface LocationQuery {
   datasetId?: string;
   q?: string;

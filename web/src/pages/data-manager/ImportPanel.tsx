@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { api } from '../../api/client';
-import { startImport, type ImportOptions } from '../../api/globe';
+import { listDatasets, startImport, type ImportOptions } from '../../api/globe';
 import { DropZone } from '../../components/DropZone';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { JobProgress } from '../../components/JobProgress';
@@ -45,7 +45,8 @@ export function ImportPanel() {
     setRun(null);
     setStarting(true);
     try {
-      const existing = datasets.data ?? [];
+      // Read now, not from the list on screen, which may not have loaded yet: the colour must be one no dataset has.
+      const existing = await listDatasets();
       const name = datasetId ? (existing.find((d) => d.id === datasetId)?.name ?? 'dataset') : file.name.replace(/\.[^.]+$/, '') || file.name;
       const target = datasetId ? { datasetId } : { newDataset: { name, color: nextDatasetColor(existing.map((d) => d.color)) } };
       setUpload({ name: file.name, sent: 0, total: file.size });
