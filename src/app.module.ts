@@ -16,6 +16,7 @@ import { ImportsModule } from './imports/imports.module';
 import { JobEntity } from './jobs/job.entity';
 import { JobsModule } from './jobs/jobs.module';
 import { ScheduledRunEntity } from './jobs/scheduled-run.entity';
+import { OperationsModule } from './operations/operations.module';
 import { ProjectionsModule } from './projections/projections.module';
 import { RecoveryModule } from './recovery/recovery.module';
 import { SnapshotEntity } from './snapshots/snapshot.entity';
@@ -36,6 +37,7 @@ import { SnapshotsModule } from './snapshots/snapshots.module';
     RecoveryModule,
     BackupsModule,
     GatewayModule,
+    OperationsModule,
   ],
   providers: [{ provide: APP_FILTER, useClass: AppExceptionFilter }],
 })

@@ -1,4 +1,4 @@
-import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { join } from 'node:path';
 import { AppError } from '../common/app-error';
 import { Clock } from '../common/clock';
@@ -10,9 +10,19 @@ import { ArchiveEncryption } from './archive-encryption';
 import { archiveNotFollower, archiveSuperseded, followerReadOnly } from './archive-errors';
 import { ArchiveHistory } from './archive-history';
 import { ArchiveObjectStore } from './archive-object-store';
+import { ArchiveWindow, archiveWindow } from './archive-window';
 import { ArchiveStatus, Archiver, ArchiverOptions } from './archiver';
 import { Follower, FollowerStatus } from './follower';
 import { WriteGate } from '../events/write-gate';
+
+/** The archiver's status, and on an instance that has archived nothing yet, the archive the store already holds. */
+export interface ArchiveHealth extends ArchiveStatus {
+  /** What a restore from the store alone could reach now (a fresh instance's Restore Wizard offers it); only while this instance's log is empty; null otherwise, or when the store holds nothing. */
+  found: ArchiveWindow | null;
+}
+
+/** How long the window of the archive a store holds is answered without asking the store again. */
+const FOUND_TTL_MS = 10_000;
 
 /** The archive store ARCHIVE_STORAGE (or ARCHIVE_FOLLOW) names, or null when archiving is off. */
 export const ARCHIVE_OBJECT_STORE = Symbol('ARCHIVE_OBJECT_STORE');
@@ -35,6 +45,9 @@ export interface Promotion {
  */
 @Injectable()
 export class ArchiveService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(ArchiveService.name);
+  /** The last answer of foundIn, kept FOUND_TTL_MS: a Backup Manager polling health lists the store once per period, not per poll. */
+  private found: { at: number; window: Promise<ArchiveWindow | null> } | null = null;
   archiver: Archiver | null = null;
   follower: Follower | null = null;
   readonly history: ArchiveHistory | null;
@@ -72,8 +85,26 @@ export class ArchiveService implements OnApplicationBootstrap, BeforeApplication
     await this.archiver?.stop();
   }
 
-  async status(): Promise<ArchiveStatus | null> {
-    return (await this.archiver?.status()) ?? null;
+  /**
+   * Asks the store only while this instance's log is empty (a fresh instance pointed at a store, the
+   * one that may restore from it): an instance with data, archiving or not, answers without a request
+   * to the store. An unreachable store reads as nothing found (and is logged); an answer is kept 10 s.
+   */
+  async status(): Promise<ArchiveHealth | null> {
+    if (!this.archiver || !this.store) return null;
+    const status = await this.archiver.status();
+    if (status.headPosition !== 0) return { ...status, found: null };
+    if (!this.found || this.clock.now() - this.found.at > FOUND_TTL_MS) this.found = { at: this.clock.now(), window: this.foundIn(this.store) };
+    return { ...status, found: await this.found.window };
+  }
+
+  private async foundIn(store: ArchiveObjectStore): Promise<ArchiveWindow | null> {
+    try {
+      return await archiveWindow(store);
+    } catch (error) {
+      this.logger.warn(`the archive in ${store.describe()} could not be listed: ${(error as Error).message}`);
+      return null;
+    }
   }
 
   followerStatus(): FollowerStatus | null {

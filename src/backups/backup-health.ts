@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ArchiveStatus } from '../archive/archiver';
-import { ArchiveService } from '../archive/archive.service';
+import { ArchiveHealth, ArchiveService } from '../archive/archive.service';
 import { FollowerStatus } from '../archive/follower';
 import { Clock } from '../common/clock';
 import { BackupSchedules, cronOf } from '../domain/backup-schedule';
@@ -24,7 +23,7 @@ export interface BackupHealth {
   warnings: string[];
   message: string;
   /** The continuous archive of the log (lag, restorable window, pending, last error); null when ARCHIVE_STORAGE is unset. */
-  archive: ArchiveStatus | null;
+  archive: ArchiveHealth | null;
   /** A follower's (ARCHIVE_FOLLOW) lag behind the newest archived segment and its last error; null on a writer. */
   follower: FollowerStatus | null;
   /** Each configured storage (the primary first) and the copies waiting for it in the local queue. */
