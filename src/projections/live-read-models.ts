@@ -14,6 +14,9 @@ import { RecordedEvent } from '../events/event-store';
  * 4. Nothing here holds a transaction open across an await of the caller.
  */
 export abstract class LiveReadModels {
+  /** Resolves once the read-model database answers a trivial read; rejects with its error otherwise (readiness). */
+  abstract ping(): Promise<void>;
+
   /** The last position whose effects are in the read models (0: none). */
   abstract checkpoint(): Promise<number>;
 

@@ -23,6 +23,10 @@ export class SqliteLiveReadModels extends LiveReadModels {
     this.writer = new SqliteReadModelWriter(db);
   }
 
+  async ping(): Promise<void> {
+    this.db.prepare('SELECT 1').get();
+  }
+
   async checkpoint(): Promise<number> {
     return this.writer.checkpoint(CHECKPOINT);
   }
