@@ -1,8 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import Database from 'better-sqlite3';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { v7 as uuidv7 } from 'uuid';
 import { ArchivePoint, ArchiveReading, ArchiveTarget, emptyReading } from '../archive/archive-history';
 import { BackupStates } from '../backups/backup-states';
@@ -12,19 +10,11 @@ import { Clock } from '../common/clock';
 import { AppConfig, tmpDirOf } from '../config/app-config';
 import { RestoreScope, RestoreTarget } from '../domain/restore';
 import { EventStore, RecordedEvent } from '../events/event-store';
-import { READ_MODEL_DB } from '../projections/read-model-db';
-import { SqliteReadModelWriter } from '../projections/sqlite-read-model-writer';
-import { eventWeight } from '../projections/weighted-slices';
-import { copyReadModelSchema } from '../snapshots/read-model-schema';
+import { TargetStates } from '../projections/target-states';
 import { CloudRestorePlan, CloudRestorePlanner, namingBackup } from './cloud-restore-plan';
 import { PreviewClaims, signPreview } from './preview-token';
 import type { Preview } from './restore.service';
-import { ScratchState } from './scratch-state';
 import { SERVER_SECRET } from '../common/server-secret.provider';
-import { diffStates, withLiveAttached } from './state-diff';
-
-/** Rows one apply writes at most (a LocationsAdded event weighs its locations), as stateAt replays. */
-const MAX_ROWS_PER_APPLY = 20_000;
 
 /** One object a restore from the storage reads: the base backup's file, or an archived segment. */
 export interface ReadObject {
@@ -69,7 +59,7 @@ export class ArchivePreview {
     private readonly planner: CloudRestorePlanner,
     private readonly backupStates: BackupStates,
     private readonly clock: Clock,
-    @Inject(READ_MODEL_DB) private readonly liveDb: Database.Database,
+    private readonly states: TargetStates,
     @Inject(AppConfig) private readonly config: AppConfig,
     @Inject(SERVER_SECRET) private readonly secret: Buffer,
   ) {}
@@ -89,9 +79,9 @@ export class ArchivePreview {
     const path = join(tmpDirOf(this.config), `state-archive-${uuidv7()}.sqlite`);
     if (backup) await this.copyBackupState(plan, path);
     const replayed = await this.fold(history.events(source, target, reading), path, !!backup);
-    const state = await ScratchState.open(path, reading.target.position, backup?.head.position ?? 0, replayed);
+    const state = await this.states.open(path, reading.target.position, backup?.head.position ?? 0, replayed);
     try {
-      const diff = await withLiveAttached(state.db, this.liveDb.name, () => diffStates(state.db, scope, null));
+      const { diff } = await state.diffWithLive(scope, 0, null);
       const position = reading.target.position;
       const claims: PreviewClaims = { v: 1, target, position, scope, basePosition: 0, issuedAt: new Date(this.clock.now()).toISOString() };
       return {
@@ -113,42 +103,21 @@ export class ArchivePreview {
   /** The base backup's state (read and checked whole by BackupStates), copied to `path`. */
   private async copyBackupState({ backup }: CloudRestorePlan, path: string): Promise<void> {
     await this.backupStates
-      .use(backup!.id, backup!.passphrase, (state) => void state.db.prepare('VACUUM INTO ?').run(path))
+      .use(backup!.id, backup!.passphrase, (state) => this.states.exportFile(state.path, path))
       .catch(async (error: unknown) => {
         await rm(path, { force: true });
         throw namingBackup(error, backup!);
       });
   }
 
-  /** The events folded into the scratch state at `path` (fresh, or a base state already there), by batches, yielding between them. */
+  /** The events folded into the state at `path` (fresh, or a base state already there); nothing is left there if the fold fails. */
   private async fold(events: AsyncIterable<RecordedEvent>, path: string, onBase: boolean): Promise<number> {
-    const db = new Database(path);
-    let replayed = 0;
     try {
-      db.pragma('journal_mode = OFF');
-      db.pragma('synchronous = OFF');
-      if (!onBase) copyReadModelSchema(this.liveDb, db);
-      const writer = new SqliteReadModelWriter(db);
-      let batch: RecordedEvent[] = [];
-      let weight = 0;
-      for await (const event of events) {
-        batch.push(event);
-        weight += eventWeight(event);
-        if (weight >= MAX_ROWS_PER_APPLY || batch.length >= 1000) {
-          writer.apply(batch, 'globe');
-          replayed += batch.length;
-          [batch, weight] = [[], 0];
-          await yieldToEventLoop();
-        }
-      }
-      writer.apply(batch, 'globe');
-      return replayed + batch.length;
+      if (!onBase) await this.states.createEmpty(path);
+      return await this.states.replay(path, events);
     } catch (error) {
-      db.close();
       await rm(path, { force: true });
       throw error;
-    } finally {
-      if (db.open) db.close();
     }
   }
 }
