@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
+import Database from 'better-sqlite3';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { EventStore } from '../events/event-store';
 import { Projector } from '../projections/projector';
 import { BackupStates } from '../backups/backup-states';
+import { rawConnection } from '../projections/read-model-db';
 import { StateAtService } from './state-at.service';
 
 /** `?at=<ISO time>` on read endpoints: the same query, answered by the state as of that time. */
@@ -32,21 +34,38 @@ export class TimeTravel {
     return this.stateAt.use(position, (state) => fn(state.dataSource));
   }
 
-  /** Counts and the position used, for `GET /api/state`. */
+  /**
+   * Counts and the position used, for `GET /api/state`. The present (no `at`, no `position`) is
+   * answered by the live read models, needing no scratch space: it keeps answering on a full disk.
+   * A past state is built in a scratch file (a snapshot plus replay), as every time-travel read is.
+   */
   async summary(at: string | undefined, position: number | undefined) {
     const head = await this.store.headPosition();
+    if (at === undefined && position === undefined) {
+      await this.projector.waitFor(head);
+      return { at: null, ...this.liveCounts(), head: Math.max(head, await this.store.headPosition()) };
+    }
     const target = position ?? (at === undefined ? head : await this.store.positionAt(at));
-    if (target === head && at === undefined) await this.projector.waitFor(head);
-    return this.stateAt.use(Math.min(target, head), (state) => {
-      const count = (t: string) => (state.db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n;
-      return {
-        at: at ?? null,
-        position: state.position,
-        head,
-        snapshotPosition: state.snapshotPosition,
-        replayedEvents: state.replayed,
-        counts: { datasets: count('datasets'), locations: count('locations'), configurations: count('configurations') },
-      };
-    });
+    return this.stateAt.use(Math.min(target, head), (state) => ({
+      at: at ?? null,
+      position: state.position,
+      head,
+      snapshotPosition: state.snapshotPosition,
+      replayedEvents: state.replayed,
+      counts: countRows(state.db),
+    }));
   }
+
+  /**
+   * The live read models' position and counts, read in one synchronous step (the projector commits
+   * on this thread, between steps): they agree with each other.
+   */
+  private liveCounts() {
+    return { position: this.projector.position, snapshotPosition: null, replayedEvents: 0, counts: countRows(rawConnection(this.live)) };
+  }
+}
+
+function countRows(db: Database.Database) {
+  const count = (t: string) => (db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n;
+  return { datasets: count('datasets'), locations: count('locations'), configurations: count('configurations') };
 }

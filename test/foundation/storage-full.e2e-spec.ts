@@ -95,6 +95,8 @@ function tryMount(dir: string): { ok: true } | { ok: false; why: string } {
     expect((await http.get(`/api/datasets/${ds.id}`)).body).toMatchObject({ locationCount: 5 });
     expect((await http.get('/api/configurations/refused')).status).toBe(404);
     expect(await allAudit(http)).toEqual(auditBefore);
+    // the present state's summary comes from the live read models, not from a scratch copy
+    expect((await http.get('/api/state')).body).toMatchObject({ at: null, position: auditBefore.at(-1)!.position, counts: { datasets: 1, locations: 5, configurations: 0 } });
     expect(tmpFiles()).toEqual([]);
 
     // room for the upload but not for the import's work: the job fails with STORAGE.FULL

@@ -52,7 +52,9 @@ export async function runDiskFullScenario(options: DiskFullOptions): Promise<Dis
       disks.push(disk);
     }
     const [data, backups] = disks;
-    server = await ChildServer.start({ dataDir: data.dir, env: { ...RELIABILITY_SERVER_ENV, BACKUP_STORAGE: `file:${backups.dir}` } });
+    // copies waiting for room are retried at least every 2 s, so the run sees those retries on a full disk
+    const env = { ...RELIABILITY_SERVER_ENV, BACKUP_STORAGE: `file:${backups.dir}`, BACKUP_COPY_RETRY_MAX_MS: '2000' };
+    server = await ChildServer.start({ dataDir: data.dir, env });
     const http = () => server!.http;
     const ledger = new WriteLedger();
     const workload = new GlobeWorkload(http, seededRandom(options.seed), ledger, ONE_EVENT_OPS, `disk${options.seed}`);
@@ -111,9 +113,21 @@ export async function runDiskFullScenario(options: DiskFullOptions): Promise<Dis
       report.attempts[phase] = tally;
     };
 
+    /**
+     * A backup made while its storage is full waits in the copy queue; its timer retries it on its
+     * own. Waits until every waiting copy was due and the timer had its pass, so a retry on a full
+     * DATA_DIR (which cannot record its attempt) happens while the server is watched.
+     */
+    const waitForCopyRetries = async () => {
+      const waiting = ((await http().get('/api/backups')).body.items as any[]).flatMap((b) => b.copies as any[]).filter((c) => c.state === 'pending' || c.state === 'failed');
+      const lastDue = Math.max(0, ...waiting.map((c) => Date.parse(c.nextAttemptAt)));
+      await new Promise((r) => setTimeout(r, Math.min(Math.max(0, lastDue - Date.now()), 20_000) + 1500));
+    };
+
     backups.fill();
     await tryEverything('backup storage full');
     data.fill();
+    await waitForCopyRetries();
     await tryEverything('data and backup storage full');
     data.free();
     backups.free();
@@ -126,7 +140,12 @@ export async function runDiskFullScenario(options: DiskFullOptions): Promise<Dis
     await server.stop();
   } catch (error) {
     // A failure of the client (a reset, a hang-up) says little: the server's own account goes with it.
-    if (error instanceof Error) error.message += `\n--- server output (tail) ---\n${server?.output().slice(-4000) ?? '(not started)'}`;
+    if (error instanceof Error) {
+      const tail = `\n--- server output (tail) ---\n${server?.output().slice(-4000) ?? '(not started)'}`;
+      // jest prints the stack, which holds the message as it was when the error was made
+      error.message += tail;
+      error.stack += tail;
+    }
     throw error;
   } finally {
     await server?.kill('SIGKILL');
