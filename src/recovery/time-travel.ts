@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
+import { AppError } from '../common/app-error';
 import { EventStore } from '../events/event-store';
 import { Projector } from '../projections/projector';
 import { BackupStates } from '../backups/backup-states';
@@ -42,7 +43,11 @@ export class TimeTravel {
   async summary(at: string | undefined, position: number | undefined) {
     const head = await this.store.headPosition();
     if (at === undefined && position === undefined) {
-      await this.projector.waitFor(head);
+      // The read models catch up with the head first, unless they have no room to: then they answer
+      // as they are, their position (below the head) saying so.
+      await this.projector.waitFor(head, undefined, { unlessStorageFull: true }).catch((error) => {
+        if (!(error instanceof AppError && error.code === 'STORAGE.FULL')) throw error;
+      });
       return { at: null, ...this.liveCounts(), head: Math.max(head, await this.store.headPosition()) };
     }
     const target = position ?? (at === undefined ? head : await this.store.positionAt(at));

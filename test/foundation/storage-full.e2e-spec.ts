@@ -177,9 +177,12 @@ describe('read models with no room (e2e, real SQLITE_FULL)', () => {
         expect(refused.body).toEqual({ code: 'STORAGE.FULL', message: expect.stringContaining('nothing was written') });
       }
 
-      // reads go on
+      // reads go on; the present's summary answers from the read models as they are, and says how far they got
       expect(await allLocations(http)).toEqual(locationsBefore);
       expect(await allAudit(http)).toEqual(auditAfterRecorded);
+      const state = await http.get('/api/state');
+      const { position } = recorded.body.details;
+      expect({ status: state.status, position: state.body.position, head: state.body.head }).toEqual({ status: 200, position: position - 1, head: position });
     } finally {
       uncapReadModels();
     }
