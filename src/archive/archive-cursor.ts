@@ -11,6 +11,8 @@ const cursorSchema = z.object({
   position: z.number().int().min(0),
   /** recordedAt of `position`; null at 0. */
   recordedAt: z.string().nullable(),
+  /** The history this epoch continues (a follower's promotion started it), recorded in its first segment. */
+  continues: z.object({ epoch: z.number().int().min(1), position: z.number().int().min(0) }).optional(),
 });
 export type ArchiveCursorValue = z.infer<typeof cursorSchema>;
 

@@ -25,3 +25,29 @@ export const archiveWrongPassphrase = (key: string) =>
 /** Encryption is configured but cannot be applied: nothing is uploaded (fail closed). */
 export const archiveEncryptionUnavailable = (reason: string) =>
   new AppError('ARCHIVE.ENCRYPTION_UNAVAILABLE', `archive encryption is configured but cannot be applied (${reason}): nothing is uploaded`, 500, { reason });
+
+/** A follower serves reads only: every write is refused until it is promoted. */
+export const followerReadOnly = (storage: string) =>
+  new AppError('FOLLOWER.READ_ONLY', `this instance follows the archive at ${storage} and serves reads only (promote it with POST /api/archive/promote to write)`, 409, {
+    storage,
+  });
+
+/** The follower's log is not a prefix of the archive's current history (a chain head disagrees). */
+export const followerDiverged = (epoch: number, position: number) =>
+  new AppError('FOLLOWER.DIVERGED', `this instance's log is not the history of the archive's epoch ${epoch} up to position ${position}: restore it from the archive to follow again`, 409, {
+    epoch,
+    position,
+  });
+
+export const archiveNotFollower = () => new AppError('ARCHIVE.NOT_FOLLOWER', 'this instance does not follow an archive (ARCHIVE_FOLLOW): there is nothing to promote', 409);
+
+/**
+ * Another instance started a newer epoch in the store (a promoted follower): this one no longer
+ * uploads (fail closed) and refuses writes, which would be a history nobody follows.
+ */
+export const archiveSuperseded = (storage: string, epoch: number, newerEpoch: number) =>
+  new AppError('ARCHIVE.SUPERSEDED', `epoch ${newerEpoch} in ${storage} superseded this instance's epoch ${epoch}: it no longer writes (follow the archive or restore from it)`, 409, {
+    storage,
+    epoch,
+    newerEpoch,
+  });

@@ -102,7 +102,9 @@ export class ArchiveMerger {
     };
     // The merged segment covers up to its last input's end: it records that input's chain head.
     const lastHead = (await this.header(group[group.length - 1].key)).chainHead;
-    const sealed = await sealSegment(events(), { epoch, level, chainHeadAt: async () => lastHead }, this.encryption, this.tmpDir);
+    // An epoch's first segment keeps saying which history the epoch continues.
+    const { continues } = await this.header(group[0].key);
+    const sealed = await sealSegment(events(), { epoch, level, chainHeadAt: async () => lastHead, continues }, this.encryption, this.tmpDir);
     if (!sealed) return;
     try {
       await this.store.put(sealed.key, sealed.body());

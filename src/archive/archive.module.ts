@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import { openStorage } from '../backups/storage/backup-storages';
 import { AppConfig, archiveStorageOf } from '../config/app-config';
 import { KeyRing } from '../config/key-ring';
@@ -6,6 +7,8 @@ import { ArchiveEncryption, ServerArchiveEncryption } from './archive-encryption
 import { ArchiveObjectStore } from './archive-object-store';
 import { ARCHIVE_OBJECT_STORE, ArchiveService } from './archive.service';
 import { StorageArchiveStore } from './storage-archive-store';
+import { ArchiveController } from './archive.controller';
+import { WriteGuard } from './write.guard';
 
 /**
  * Continuous archiving of the log (src/archive/README-level map):
@@ -20,9 +23,16 @@ import { StorageArchiveStore } from './storage-archive-store';
  * - archiver.ts              the loop: seal, upload, advance; reconcile after a crash; status for health
  * - archive-catalog.ts       LIST → segments → the fewest objects covering a range
  * - archive-history.ts       the history up to a target, verified, for a restore from the storage alone
+ * - follower.ts              ARCHIVE_FOLLOW: the newest epoch's segments applied to the log, verified
+ * - epoch-fence.ts           a writer superseded by a newer epoch stops uploading (fail closed)
+ * - write.guard.ts           refuses every HTTP write while the write gate (events/write-gate.ts) is closed
+ * - archive.controller.ts    POST /api/archive/promote
  */
 @Module({
+  controllers: [ArchiveController],
   providers: [
+    // After the access and rate-limit guards (AuthModule registers them first): who it is, then whether anyone may write.
+    { provide: APP_GUARD, useClass: WriteGuard },
     {
       provide: ARCHIVE_OBJECT_STORE,
       inject: [AppConfig],

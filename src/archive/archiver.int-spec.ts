@@ -230,7 +230,7 @@ describe('Archiver', () => {
     await expect(archived()).rejects.toMatchObject({ code: 'ARCHIVE.GAP', details: { missingFrom: 3, newestReachable: { position: first.to } } });
   });
 
-  it('merges closed windows into levels as it goes, verified before the small segments go; idle again, it asks nothing', async () => {
+  it('merges closed windows into levels as it goes, verified before the small segments go; idle again, it asks only whether it was superseded', async () => {
     const a = archiver();
     // 5 minutes of writes, a segment every 20 s: the minutes merge into level 1 as they close.
     for (let i = 0; i < 15; i++) {
@@ -261,21 +261,27 @@ describe('Archiver', () => {
     expect((await listSegments(store)).map((s) => [s.from, s.to, s.level])).toEqual([[1, 15, 2]]);
     expect(await archived()).toEqual(history);
 
+    // Idle: one LIST (of the next epoch's prefix) a minute at most, nothing else.
     const requests = store.requests;
     clock.advance(24 * 3_600_000);
     await a.flush();
-    expect(store.requests).toBe(requests);
+    expect(store.requests).toBe(requests + 1);
+    clock.advance(30_000);
+    await a.flush();
+    expect(store.requests).toBe(requests + 1);
   });
 
-  it('two instances starting to archive at once claim different epochs, and keep to them', async () => {
+  it('two instances starting to archive at once claim different epochs; the older one, superseded, uploads nothing more', async () => {
     await write(2);
     const [a, b] = [archiver({ cursor: 'a.json' }), archiver({ cursor: 'b.json' })];
     await Promise.all([a.flush(), b.flush()]);
     const epochs = [(await a.status()).epoch, (await b.status()).epoch];
     expect([...epochs].sort()).toEqual([1, 2]);
-    expect((await listSegments(store)).map((s) => s.epoch).sort()).toEqual([1, 2]);
+    const [older, newer] = epochs[0] === 1 ? [a, b] : [b, a];
     await write(1);
     await Promise.all([a.flush(), b.flush()]);
-    expect([(await a.status()).epoch, (await b.status()).epoch]).toEqual(epochs);
+    expect(await newer.status()).toMatchObject({ epoch: 2, archivedPosition: 3, superseded: null, lastError: null });
+    expect(await older.status()).toMatchObject({ epoch: 1, superseded: { epoch: 2 }, lastError: { code: 'ARCHIVE.SUPERSEDED' } });
+    expect((await listSegments(store)).filter((s) => s.epoch === 1 && s.to > 2)).toEqual([]);
   });
 });

@@ -11,12 +11,18 @@ import { ArchiveObjectStore } from './archive-object-store';
 import { readSegmentEvents } from './segment-reader';
 import { ARCHIVE_PREFIX, claimEpochOf, claimKey, epochPrefix, parseSegmentKey } from './segment-key';
 import { sealSegment } from './segment-writer';
+import { archiveSuperseded } from './archive-errors';
+import { EpochFence } from './epoch-fence';
 
 export interface ArchiverOptions {
   intervalMs: number;
   /** A segment is sealed once its content (NDJSON) reaches this many bytes, even mid-interval. */
   segmentBytes: number;
   tmpDir: string;
+  /** A promotion: the followed epoch and position the new epoch continues (recorded in its claim and first segment). */
+  continues?: { epoch: number; position: number };
+  /** Told when a newer epoch shows up in the store: this archiver then uploads nothing more. */
+  onSuperseded?: (newerEpoch: number, epoch: number) => void;
 }
 
 /** What health reports about the archive (GET /api/backups/health). */
@@ -35,12 +41,16 @@ export interface ArchiveStatus {
   uploads: number;
   lastUploadAt: string | null;
   lastError: { code: string; message: string; at: string } | null;
+  /** A newer epoch in the store took over (a promoted follower): this instance no longer uploads, nor writes. */
+  superseded: { epoch: number; seenAt: string } | null;
 }
 
 const MAX_BACKOFF_MS = 30_000;
 /** A merge pass runs this long after the first upload it would look at (so uploads are not slowed by merges). */
 const MERGE_AFTER_UPLOAD_MS = 30_000;
 const MERGE_RETRY_MS = 60_000;
+/** Idle, the store is asked this often whether a newer epoch superseded this one (one LIST). */
+const SUPERSEDED_CHECK_MS = 60_000;
 
 /**
  * Ships the log to the archive store as immutable segments, one interval's (or one size
@@ -48,9 +58,13 @@ const MERGE_RETRY_MS = 60_000;
  * 1. Every position reaches the store exactly once per epoch, in order: the cursor moves only after
  *    an upload succeeded, and an object found beyond the cursor (uploaded just before a crash or a
  *    timeout) is verified and adopted, or deleted if damaged, before anything is sealed after it.
- * 2. No new events, no request to the store: the archiver looks at the local log's head only.
+ * 2. No new events, no upload: the archiver looks at the local log's head only (and, once a minute,
+ *    asks guarantee 5's one LIST).
  * 3. With encryption configured, a segment that cannot be encrypted is never uploaded (fail closed).
  * 4. An unreachable store only delays: the next attempt seals everything pending since (backoff to 30 s).
+ * 5. Fail closed when superseded: before each round of uploads (and once a minute when idle) one LIST
+ *    of the next epoch's prefix tells whether another instance claimed a newer epoch; once one did,
+ *    nothing more is uploaded under this one (EpochFence).
  */
 export class Archiver {
   private readonly logger = new Logger('Archiver');
@@ -70,6 +84,7 @@ export class Archiver {
   private readonly merger: ArchiveMerger;
   /** When a merge pass has work: after uploads, or when a window holding segments closes; null when idle. */
   private mergeAt: number | null = null;
+  private readonly fence: EpochFence;
 
   /** The log's chain hash at a segment's last position, which its header records (null before the chain). */
   private readonly chainHeadAt = async (position: number): Promise<string | null> => (await this.log.chainHeadAt(position))?.hash ?? null;
@@ -83,6 +98,7 @@ export class Archiver {
     private readonly options: ArchiverOptions,
   ) {
     this.merger = new ArchiveMerger(store, encryption, clock, options.tmpDir);
+    this.fence = new EpochFence(store, clock, SUPERSEDED_CHECK_MS);
     const saved = cursorFile.read();
     this.cursor = saved && saved.storage === store.describe() ? saved : null;
   }
@@ -131,10 +147,19 @@ export class Archiver {
       uploads: this.uploads,
       lastUploadAt: this.lastUploadAt,
       lastError: this.lastError,
+      superseded: this.fence.superseded,
     };
   }
 
+  /** Claims this instance's epoch now if it has none (a promotion's moment); answers the cursor. */
+  async claim(): Promise<ArchiveCursorValue> {
+    while (this.running) await this.running;
+    return this.ensureEpoch();
+  }
+
   private async tick(force = false): Promise<void> {
+    if (this.fence.superseded) return;
+    if (this.cursor && this.fence.due()) await this.checkFence(this.cursor).catch(() => undefined);
     await this.ship(force);
     if (this.cursor && this.mergeAt !== null && this.clock.now() >= this.mergeAt && !this.lastError) await this.mergeNow(this.cursor);
   }
@@ -160,6 +185,7 @@ export class Archiver {
       this.pendingSince ??= await this.recordedAtOf(archived + 1);
       if (!force && this.clock.now() < this.retryAt) return;
       const cursor = await this.ensureEpoch();
+      await this.checkFence(cursor);
       if (!this.reconciled) await this.reconcile(cursor);
       while (!this.stopped && this.cursor!.position < this.head) await this.shipNext(this.cursor!);
       this.failures = 0;
@@ -180,7 +206,8 @@ export class Archiver {
   /** Seals the events after the cursor (up to the size threshold) and uploads them; then moves the cursor. */
   private async shipNext(cursor: ArchiveCursorValue): Promise<void> {
     const events = this.log.readAll({ fromPosition: cursor.position + 1, toPosition: this.head });
-    const sealed = await sealSegment(events, { epoch: cursor.epoch, level: 0, chainHeadAt: this.chainHeadAt }, this.encryption, this.options.tmpDir, this.options.segmentBytes);
+    const spec = { epoch: cursor.epoch, level: 0, chainHeadAt: this.chainHeadAt, continues: cursor.continues };
+    const sealed = await sealSegment(events, spec, this.encryption, this.options.tmpDir, this.options.segmentBytes);
     if (!sealed) throw new Error(`the log holds no event after position ${cursor.position} although its head is ${this.head}`);
     try {
       await this.store.put(sealed.key, sealed.body());
@@ -205,10 +232,11 @@ export class Archiver {
     const used = keys.map((k) => parseSegmentKey(k)?.epoch ?? claimEpochOf(k) ?? 0);
     for (let epoch = Math.max(0, ...used) + 1; ; epoch++) {
       const mine = claimKey(epoch, uuidv7());
-      await this.store.put(mine, Buffer.from(JSON.stringify({ pid: process.pid, at: new Date(this.clock.now()).toISOString() }) + '\n'));
+      const continues = this.options.continues;
+      await this.store.put(mine, Buffer.from(JSON.stringify({ pid: process.pid, at: new Date(this.clock.now()).toISOString(), continues }) + '\n'));
       const claims = (await this.store.list(epochPrefix(epoch))).map((o) => o.key).filter((k) => claimEpochOf(k) === epoch);
       if (claims.sort()[0] !== mine) continue;
-      const fresh = { storage: this.store.describe(), epoch, position: 0, recordedAt: null };
+      const fresh = { storage: this.store.describe(), epoch, position: 0, recordedAt: null, ...(continues ? { continues } : {}) };
       await this.advance(fresh);
       this.reconciled = true;
       return fresh;
@@ -238,6 +266,14 @@ export class Archiver {
       await this.advance({ ...cursor, position, recordedAt: last });
     }
     this.reconciled = true;
+  }
+
+  /** Throws ARCHIVE.SUPERSEDED (and tells the service, once) when a newer epoch exists. */
+  private async checkFence(cursor: ArchiveCursorValue): Promise<void> {
+    const newer = await this.fence.check(cursor.epoch);
+    if (newer === null) return;
+    this.options.onSuperseded?.(newer, cursor.epoch);
+    throw archiveSuperseded(this.store.describe(), cursor.epoch, newer);
   }
 
   private async advance(value: ArchiveCursorValue): Promise<void> {

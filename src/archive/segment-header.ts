@@ -30,6 +30,13 @@ export const segmentHeaderSchema = z
     sha256: sha256Hex,
     payloadBytes: z.number().int().min(0),
     payloadSha256: sha256Hex,
+    /**
+     * On an epoch's first segment (from 1) when a follower's promotion started the epoch: the epoch
+     * it took over from and the last position of it that this epoch shares (positions 1..position
+     * are the same events; the old epoch's later segments, if its writer uploaded more before it saw
+     * this epoch, are not this history). Absent otherwise.
+     */
+    continues: z.object({ epoch: z.number().int().min(1), position: z.number().int().min(0) }).strict().optional(),
   })
   .strict()
   .refine((h) => h.to - h.from + 1 === h.count, 'count is the size of the range');

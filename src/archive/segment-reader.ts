@@ -24,7 +24,8 @@ export async function readSegmentHeader(store: ArchiveObjectStore, key: string):
 
 /**
  * The events of one segment object, in position order, those in [fromPosition, toPosition] only;
- * none when its first event was recorded after `startsBy` (ms).
+ * none when its first event was recorded after `startsBy` (ms). `onHeader` sees the header (checked
+ * against the key) before the first event; what it promises holds only once the generator completed.
  * The object is always read to its end and the generator returns only once every check passed
  * (the header matches the key, the stored bytes' sha256, the GCM tag, the content's sha256, the
  * count and the positions): a consumer that commits only when the iteration completes (adoptHistory)
@@ -34,11 +35,12 @@ export async function* readSegmentEvents(
   store: ArchiveObjectStore,
   key: string,
   encryption: ArchiveEncryption,
-  window: { fromPosition?: number; toPosition?: number; startsBy?: number } = {},
+  window: { fromPosition?: number; toPosition?: number; startsBy?: number; onHeader?: (header: SegmentHeader) => void } = {},
 ): AsyncGenerator<RecordedEvent> {
   const body = await store.get(key);
   try {
     const { header, payload } = await splitHeader(body, key);
+    window.onHeader?.(header);
     // A segment that starts after the time asked for is not read past its header (nor verified).
     if (window.startsBy !== undefined && Date.parse(header.fromRecordedAt) > window.startsBy) return;
     const payloadKey = header.encryption ? await encryption.open(header.encryption, key) : null;

@@ -52,7 +52,7 @@ export const eventLine = (e: RecordedEvent): string =>
  */
 export async function sealSegment(
   events: AsyncIterable<RecordedEvent>,
-  spec: { epoch: number; level: number; chainHeadAt?: (position: number) => Promise<string | null> },
+  spec: { epoch: number; level: number; chainHeadAt?: (position: number) => Promise<string | null>; continues?: SegmentHeader['continues'] },
   encryption: ArchiveEncryption,
   tmpDir: string,
   maxContentBytes = Infinity,
@@ -114,6 +114,7 @@ export async function sealSegment(
       sha256,
       payloadBytes,
       payloadSha256,
+      ...(spec.continues && range.from === 1 ? { continues: spec.continues } : {}),
     };
     const headerLine = Buffer.from(JSON.stringify(header) + '\n');
     return {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ArchiveStatus } from '../archive/archiver';
 import { ArchiveService } from '../archive/archive.service';
+import { FollowerStatus } from '../archive/follower';
 import { Clock } from '../common/clock';
 import { BackupSchedules, cronOf } from '../domain/backup-schedule';
 import { BackupScheduler } from './backup-scheduler';
@@ -24,6 +25,8 @@ export interface BackupHealth {
   message: string;
   /** The continuous archive of the log (lag, restorable window, pending, last error); null when ARCHIVE_STORAGE is unset. */
   archive: ArchiveStatus | null;
+  /** A follower's (ARCHIVE_FOLLOW) lag behind the newest archived segment and its last error; null on a writer. */
+  follower: FollowerStatus | null;
   /** Each configured storage (the primary first) and the copies waiting for it in the local queue. */
   storages: StorageHealth[];
 }
@@ -67,8 +70,12 @@ export class BackupHealthService {
     const failedNewer = all.filter((b) => verified && b.createdAt > verified.createdAt && (b.lastVerifyResult?.startsWith('failed') || failedDrill(b)));
     if (failedNewer.length) warnings.push(`${failedNewer.length} newer backup(s) failed verification`);
     const archive = await this.archive.status();
-    if (archive?.lastError) warnings.push(`the archive is not uploading: ${archive.lastError.message}`);
+    if (archive?.superseded) warnings.push(`superseded by epoch ${archive.superseded.epoch} of the archive: this instance no longer archives nor writes`);
+    else if (archive?.lastError) warnings.push(`the archive is not uploading: ${archive.lastError.message}`);
     else if (archive && archive.lag.seconds > ARCHIVE_LAG_WARNING_SECONDS) warnings.push(`the archive is ${Math.round(archive.lag.seconds)} s behind the log`);
+    const follower = this.archive.followerStatus();
+    if (follower?.lastError) warnings.push(`not following the archive: ${follower.lastError.message}`);
+    else if (follower && follower.lag.seconds > ARCHIVE_LAG_WARNING_SECONDS) warnings.push(`the follower is ${Math.round(follower.lag.seconds)} s behind the archive`);
     const storages = this.storageHealth(all);
     for (const s of storages.filter((s) => s.pendingCopies + s.failedCopies > 0)) {
       warnings.push(`${s.pendingCopies + s.failedCopies} backup copy(ies) not yet stored on ${s.storage}${s.lastError ? `: ${s.lastError}` : ''}`);
@@ -86,6 +93,7 @@ export class BackupHealthService {
         ? `last verified restorable at ${verified.createdAt} (backup ${verified.id}, verified ${verified.lastDrillAt ?? verified.lastVerifiedAt})`
         : 'no verified backup yet',
       archive,
+      follower,
       storages,
     };
   }

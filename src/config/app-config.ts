@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { parseServerKeys, readKeyFile, ServerKey } from './server-keys';
-import { StorageUrl, storageUrlListSchema, storageUrlOrOffSchema } from './storage-urls';
+import { StorageUrl, storageUrlListSchema, storageUrlOrOffSchema, storageUrlSchema } from './storage-urls';
 
 const booleanFlag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const commaList = z
@@ -32,6 +32,14 @@ const oneKeySource = (v: { BACKUP_KEY?: unknown; BACKUP_KEY_FILE?: unknown }, ct
 /** The configured server keys, oldest first (the last is current); empty when none is. */
 export const backupKeysOf = (values: AppConfigValues): ServerKey[] => values.BACKUP_KEY_FILE ?? values.BACKUP_KEY ?? [];
 // ── end of server-side keys ──
+
+/** A follower that promotes archives where it followed: one storage, or the config is refused. */
+const followsItsArchive = (v: { ARCHIVE_FOLLOW?: StorageUrl; ARCHIVE_STORAGE?: StorageUrl | 'off' }, ctx: z.RefinementCtx) => {
+  if (!v.ARCHIVE_FOLLOW || v.ARCHIVE_STORAGE === undefined) return;
+  if (v.ARCHIVE_STORAGE === 'off' || v.ARCHIVE_STORAGE.url !== v.ARCHIVE_FOLLOW.url) {
+    ctx.addIssue({ code: 'custom', path: ['ARCHIVE_STORAGE'], message: 'a follower archives where it follows once promoted: leave ARCHIVE_STORAGE unset or set it to ARCHIVE_FOLLOW' });
+  }
+};
 
 /** Every setting the service reads from its environment, parsed once at start-up. */
 export const appConfigSchema = z.object({
@@ -69,6 +77,14 @@ export const appConfigSchema = z.object({
   ARCHIVE_INTERVAL_MS: z.coerce.number().int().min(50).max(3_600_000).default(1000),
   /** …or sooner, once its content reaches this many bytes (NDJSON, before gzip). */
   ARCHIVE_SEGMENT_BYTES: z.coerce.number().int().min(1024).max(1024 ** 3).default(8 * 1024 ** 2),
+  /**
+   * Follow the archive at this storage URL as a read-only replica (README "Cross-device sync"): the
+   * log is applied from its segments, every write answers 409 FOLLOWER.READ_ONLY until
+   * POST /api/archive/promote. ARCHIVE_STORAGE, when also set, must name the same storage.
+   */
+  ARCHIVE_FOLLOW: storageUrlSchema.optional(),
+  /** How often a follower LISTs the archive for new segments; idle, it waits up to 8× longer between LISTs. */
+  ARCHIVE_FOLLOW_INTERVAL_MS: z.coerce.number().int().min(50).max(3_600_000).default(1000),
   /** Serve the built web UI from web/dist when it exists. */
   SERVE_UI: booleanFlag.default(true),
 
@@ -88,7 +104,9 @@ export const appConfigSchema = z.object({
   /** Refused tokens per minute and client address before every request from it answers 429. */
   RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().positive().default(100),
   ...backupKeyVariables,
-}).superRefine(oneKeySource);
+})
+  .superRefine(oneKeySource)
+  .superRefine(followsItsArchive);
 
 export type AppConfigValues = z.infer<typeof appConfigSchema> & { dataDir: string };
 
@@ -119,10 +137,12 @@ const shown = (name: string, value: string | undefined): string =>
 export const tmpDirOf = (config: AppConfig): string => join(config.values.dataDir, 'tmp');
 
 /**
- * The storage the log is archived to: ARCHIVE_STORAGE, else the first BACKUP_STORAGE that is not a
- * local folder (a copy on the disk it protects is no archive), else none (archiving off).
+ * The storage the log is archived to (or followed from): ARCHIVE_FOLLOW, ARCHIVE_STORAGE, else the
+ * first BACKUP_STORAGE that is not a local folder (a copy on the disk it protects is no archive),
+ * else none (archiving off).
  */
 export function archiveStorageOf(values: AppConfigValues): StorageUrl | null {
+  if (values.ARCHIVE_FOLLOW) return values.ARCHIVE_FOLLOW;
   if (values.ARCHIVE_STORAGE === 'off') return null;
   if (values.ARCHIVE_STORAGE) return values.ARCHIVE_STORAGE;
   return values.BACKUP_STORAGE?.find((u) => u.kind !== 'file') ?? null;

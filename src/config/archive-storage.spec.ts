@@ -14,4 +14,12 @@ describe('the archive storage', () => {
     expect(archiveOf({ BACKUP_STORAGE: 's3://bucket/gv', ARCHIVE_STORAGE: 'off' })).toBeNull();
     expect(() => archiveOf({ ARCHIVE_STORAGE: 'ftp://nowhere' })).toThrow(/ARCHIVE_STORAGE: .*not a storage URL.*or "off"/);
   });
+
+  it('is the followed archive for a follower (ARCHIVE_FOLLOW), which may name no other archive storage', () => {
+    expect(archiveOf({ BACKUP_STORAGE: 's3://bucket/gv', ARCHIVE_FOLLOW: 's3://bucket/log' })).toMatchObject({ kind: 's3', prefix: 'log' });
+    expect(archiveOf({ ARCHIVE_FOLLOW: 's3://bucket/log', ARCHIVE_STORAGE: 's3://bucket/log' })).toMatchObject({ kind: 's3', prefix: 'log' });
+    expect(() => archiveOf({ ARCHIVE_FOLLOW: 's3://bucket/log', ARCHIVE_STORAGE: 's3://bucket/other' })).toThrow(/ARCHIVE_STORAGE: a follower archives where it follows/);
+    expect(() => archiveOf({ ARCHIVE_FOLLOW: 's3://bucket/log', ARCHIVE_STORAGE: 'off' })).toThrow(/ARCHIVE_STORAGE: a follower archives where it follows/);
+    expect(() => archiveOf({ ARCHIVE_FOLLOW: 'off' })).toThrow(/ARCHIVE_FOLLOW: .*not a storage URL/);
+  });
 });

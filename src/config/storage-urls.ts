@@ -62,6 +62,16 @@ export const storageUrlListSchema = z.string().transform((value, ctx): StorageUr
 });
 
 /** One storage URL, or `off` (for a setting whose default may be turned off). */
+/** One storage URL. */
+export const storageUrlSchema = z.string().transform((value, ctx): StorageUrl => {
+  const parsed = parseStorageUrl(value);
+  if (!parsed.ok) {
+    ctx.addIssue({ code: 'custom', message: parsed.message });
+    return z.NEVER;
+  }
+  return parsed.value;
+});
+
 export const storageUrlOrOffSchema = z.string().transform((value, ctx): StorageUrl | 'off' => {
   if (value.trim() === 'off') return 'off';
   const parsed = parseStorageUrl(value);

@@ -39,7 +39,8 @@ export function decide(state: GlobeState, command: GlobeCommand): GlobeEvent[] {
         Object.entries(command.data.changes).filter(([k, v]) => v !== undefined && JSON.stringify(v) !== JSON.stringify(ds[k as keyof typeof ds])),
       );
       if (Object.keys(changes).length === 0) return [];
-      return [{ type: 'DatasetUpdated', data: { datasetId: ds.id, changes, updated_at: command.now } }];
+      const before = Object.fromEntries(Object.keys(changes).map((k) => [k, ds[k as keyof typeof ds]]));
+      return [{ type: 'DatasetUpdated', data: { datasetId: ds.id, changes, before, updated_at: command.now } }];
     }
     case 'DeleteDataset': {
       if (!state.datasets.has(command.data.id)) throw datasetNotFound(command.data.id);
@@ -66,7 +67,8 @@ export function decide(state: GlobeState, command: GlobeCommand): GlobeEvent[] {
         Object.entries(command.data.changes).filter(([k, v]) => v !== undefined && JSON.stringify(v) !== JSON.stringify(loc[k as keyof typeof loc] ?? null)),
       );
       if (Object.keys(changes).length === 0) return [];
-      return [{ type: 'LocationUpdated', data: { datasetId: loc.datasetId, locationId: loc.id, changes, updated_at: command.now } }];
+      const before = Object.fromEntries(Object.keys(changes).map((k) => [k, loc[k as keyof typeof loc] ?? null]));
+      return [{ type: 'LocationUpdated', data: { datasetId: loc.datasetId, locationId: loc.id, changes, before, updated_at: command.now } }];
     }
     case 'RemoveLocation': {
       const loc = state.locations.get(command.data.id);
@@ -79,12 +81,14 @@ export function decide(state: GlobeState, command: GlobeCommand): GlobeEvent[] {
           ([k, v]) => v !== undefined && JSON.stringify(state.settings[k as keyof typeof state.settings]) !== JSON.stringify(v),
         ),
       );
-      return Object.keys(patch).length === 0 ? [] : [{ type: 'SettingsChanged', data: { patch } }];
+      if (Object.keys(patch).length === 0) return [];
+      const before = Object.fromEntries(Object.keys(patch).map((k) => [k, state.settings[k as keyof typeof state.settings]]));
+      return [{ type: 'SettingsChanged', data: { patch, before } }];
     }
     case 'SaveConfiguration': {
       const existing = state.configurations.get(command.data.id);
       const configuration = { ...command.data, created_at: existing?.created_at ?? command.now, updated_at: command.now };
-      return [{ type: 'ConfigurationSaved', data: { configuration } }];
+      return [{ type: 'ConfigurationSaved', data: existing ? { configuration, before: existing } : { configuration } }];
     }
     case 'DeleteConfiguration': {
       if (!state.configurations.has(command.data.id)) throw configurationNotFound(command.data.id);

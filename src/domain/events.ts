@@ -12,6 +12,16 @@ export const MAX_LOCATIONS_PER_EVENT = 1000;
 
 const datasetId = z.string().min(1).max(200);
 
+const locationChangesSchema = z
+  .object({
+    name: z.string().max(1000),
+    latitude: latitudeSchema,
+    longitude: longitudeSchema,
+    quantity: z.number().nullable(),
+    properties: propertiesSchema,
+  })
+  .partial();
+
 /**
  * The event catalog: one zod schema per event type, each at a schema version. Past events are
  * never rewritten: when a schema changes, its version goes up and an upcaster (see upcasters.ts)
@@ -19,10 +29,14 @@ const datasetId = z.string().min(1).max(200);
  */
 export const eventSchemas = {
   DatasetCreated: z.object({ dataset: datasetSchema }),
-  // `source` changes only through restores (a user edits the other fields).
+  // `source` changes only through restores (a user edits the other fields). `before` (optional in
+  // every *Updated/*Changed/*Saved type: events written before it existed lack it, and restores'
+  // compensating events leave it out) holds the changed fields' values just before, so the audit
+  // trail shows a change as before → after without replaying the log.
   DatasetUpdated: z.object({
     datasetId,
     changes: datasetChangesSchema.extend({ source: datasetSourceSchema.nullable().optional() }),
+    before: datasetChangesSchema.extend({ source: datasetSourceSchema.nullable().optional() }).optional(),
     updated_at: isoTimeSchema,
   }),
   DatasetDeleted: z.object({ datasetId }),
@@ -40,20 +54,14 @@ export const eventSchemas = {
   LocationUpdated: z.object({
     datasetId,
     locationId: locationIdSchema,
-    changes: z
-      .object({
-        name: z.string().max(1000),
-        latitude: latitudeSchema,
-        longitude: longitudeSchema,
-        quantity: z.number().nullable(),
-        properties: propertiesSchema,
-      })
-      .partial(),
+    changes: locationChangesSchema,
+    before: locationChangesSchema.optional(),
     updated_at: isoTimeSchema,
   }),
   LocationsRemoved: z.object({ datasetId, locationIds: z.array(locationIdSchema).min(1).max(MAX_LOCATIONS_PER_EVENT) }),
-  SettingsChanged: z.object({ patch: settingsPatchSchema }),
-  ConfigurationSaved: z.object({ configuration: configurationSchema }),
+  SettingsChanged: z.object({ patch: settingsPatchSchema, before: settingsPatchSchema.optional() }),
+  /** `before`: the configuration this one replaced, when it replaced one. */
+  ConfigurationSaved: z.object({ configuration: configurationSchema, before: configurationSchema.optional() }),
   ConfigurationDeleted: z.object({ configurationId: z.string().min(1).max(200) }),
   // Markers around a restore's compensating events; they change no Globe data themselves.
   RestoreStarted: z.object({

@@ -67,6 +67,23 @@ export interface ReadAllOptions {
   limit?: number;
 }
 
+/** Where an adopted history goes: into an empty log (the default), or on after the log's head. */
+export interface AdoptOptions {
+  /**
+   * The head the history continues (a follower applying the archive): its first event must be at
+   * `after + 1` and the log's head must still be `after` when it commits (EVENTS.HEAD_MOVED, and
+   * nothing adopted, otherwise). Its chain hashes are chained to the log's hash at `after`.
+   */
+  after?: number;
+  /**
+   * The chain hash the log must have at the history's last position once adopted (what an archive
+   * segment's header records): EVENTS.CHAIN_MISMATCH and nothing adopted otherwise. A history that
+   * differs from the one the hash was computed over, at any position up to it, is thus refused.
+   * A function is asked once the events were consumed (a segment's header arrives with its events).
+   */
+  chainHead?: string | null | (() => string | null);
+}
+
 export interface SubscribeOptions {
   /** Most events in one delivered batch. */
   batchSize?: number;
@@ -126,6 +143,9 @@ export interface VerifyChainOptions {
  *    and upcast on read.
  * 6. Every event carries a hash chained to the previous event's (event-chain.ts), computed when its
  *    position is assigned, kept by an adopted history, and checked by `verifyChain`.
+ * 7. While the write gate is closed (write-gate.ts: a follower, a superseded writer), `append` and
+ *    `removeUpTo` refuse with its error and change nothing; `adoptHistory` (how a follower applies
+ *    the archive, how a restore brings a history) is not gated.
  */
 export abstract class EventStore {
   /**
@@ -150,14 +170,15 @@ export abstract class EventStore {
    * schema versions, timestamps as they were), atomically: the events are staged as they come and
    * committed in one transaction only once the iterable completed without error, so a source that
    * fails half-way (a damaged backup) leaves the store empty. `EVENTS.NOT_EMPTY` (409) otherwise.
+   * With `options.after`, the same for a history that continues the log after its head.
    */
-  abstract adoptHistory(events: AsyncIterable<RecordedEvent>): Promise<number>;
+  abstract adoptHistory(events: AsyncIterable<RecordedEvent>, options?: AdoptOptions): Promise<number>;
   /**
    * adoptHistory for a history staged beforehand in a file of this store's own (`HistoryStage`,
    * stage-history.ts, complete: `finish` returned): the same checks and guarantee, without reading
    * the events again. The caller keeps the file.
    */
-  abstract adoptStagedHistory(stagingPath: string): Promise<number>;
+  abstract adoptStagedHistory(stagingPath: string, options?: AdoptOptions): Promise<number>;
   /** The position of the first event still in the log: 1, or past it once the log was compacted; 0 for an empty log. */
   abstract firstPosition(): Promise<number>;
   /**

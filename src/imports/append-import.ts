@@ -1,5 +1,7 @@
 import { EventMetadata } from '../domain/event-metadata';
+import { decide } from '../domain/decide';
 import { datasetNotFound } from '../domain/domain-errors';
+import { emptyGlobeState } from '../domain/globe-state';
 import { AppendResult, AppendableEvent, EventStore } from '../events/event-store';
 import { HeadMovedError, WrongExpectedRevisionError } from '../events/event-store.errors';
 import { preparedEvent } from '../events/serialize-new-event';
@@ -8,6 +10,7 @@ import { GlobeReadModel } from '../projections/globe-read-model';
 import { Projector } from '../projections/projector';
 import { RestorePointsService } from '../recovery/restore-points.service';
 import { readLinesSync } from './read-lines-sync';
+import { NewDataset } from './import-options';
 import { ImportReport } from './stage-import-chunks';
 
 export interface AppendImportInput {
@@ -18,6 +21,8 @@ export interface AppendImportInput {
   fileName: string | null;
   metadata: EventMetadata;
   now: string;
+  /** The dataset this import creates; its stream must not exist yet. */
+  newDataset?: NewDataset;
 }
 
 const MAX_ATTEMPTS = 5;
@@ -28,6 +33,7 @@ const MAX_ATTEMPTS = 5;
  * read lazily inside the store's transaction, one at a time. The dataset must still exist, checked
  * at the stream revision the append then expects: a concurrent delete makes it retry and refuse.
  * The append also expects the head it read, so its restore point names exactly the state before it.
+ * An import into a new dataset creates it in that same append, expecting its stream to be empty.
  */
 export async function appendImport(
   store: EventStore,
@@ -41,7 +47,7 @@ export async function appendImport(
     const head = await store.headPosition();
     await projector.waitFor(head);
     const state = await readModel.partialState({ datasetIds: [input.datasetId] });
-    if (!state.datasets.has(input.datasetId)) throw datasetNotFound(input.datasetId);
+    if (!input.newDataset && !state.datasets.has(input.datasetId)) throw datasetNotFound(input.datasetId);
     try {
       return await store.append(stream, importEvents(input, head), expected, { expectedHead: head });
     } catch (error) {
@@ -60,6 +66,10 @@ function* importEvents(input: AppendImportInput, head: number): Generator<Append
   const { datasetId, metadata, report } = input;
   const name = `Before importing ${input.fileName ?? `a ${report.format.toUpperCase()} file`}`;
   yield { ...RestorePointsService.event(name, head, true), metadata };
+  if (input.newDataset) {
+    const [created] = decide(emptyGlobeState(), { type: 'CreateDataset', now: input.now, data: input.newDataset });
+    yield { ...created, metadata };
+  }
   for (const line of readLinesSync(input.chunkPath)) yield preparedEvent('LocationsAdded', line, metadata);
   yield {
     type: 'DatasetImported',

@@ -15,7 +15,7 @@ import { LocationEntity } from '../projections/entities/location.entity';
 import { GlobeReadModel } from '../projections/globe-read-model';
 import { Projector } from '../projections/projector';
 import { appendImport } from './append-import';
-import { ImportOptions } from './import-options';
+import { ImportOptions, NewDataset } from './import-options';
 import { LocationIds } from './location-ids';
 import { detectFormat } from './parsing/import-format';
 import { StagedUpload } from './staged-upload';
@@ -27,6 +27,8 @@ export class ImportDataset {
     readonly upload: StagedUpload,
     readonly options: ImportOptions,
     readonly ctx: RequestContext,
+    /** Set when the import creates its dataset (`POST /api/datasets/import?name=`), in the same append. */
+    readonly newDataset?: NewDataset,
   ) {}
 }
 
@@ -62,14 +64,14 @@ export class ImportDatasetHandler implements ICommandHandler<ImportDataset, JobV
     });
   }
 
-  async execute({ datasetId, upload, options, ctx }: ImportDataset): Promise<JobView> {
+  async execute({ datasetId, upload, options, ctx, newDataset }: ImportDataset): Promise<JobView> {
     try {
-      if (!(await this.readModel.partialState({ datasetIds: [datasetId] })).datasets.has(datasetId)) throw datasetNotFound(datasetId);
+      if (!newDataset && !(await this.readModel.partialState({ datasetIds: [datasetId] })).datasets.has(datasetId)) throw datasetNotFound(datasetId);
       const format = options.format ?? detectFormat(upload.contentType, upload.head, options.fileName ?? upload.fileName);
       const fileName = options.fileName ?? upload.fileName ?? null;
       return await this.jobs.start(
-        { kind: 'import', actor: ctx.actor, params: { datasetId, fileName, format, bytes: upload.bytes, ...options } },
-        (job) => this.run(job, { datasetId, upload, options, ctx }, format, fileName),
+        { kind: 'import', actor: ctx.actor, params: { datasetId, newDataset: newDataset?.name, fileName, format, bytes: upload.bytes, ...options } },
+        (job) => this.run(job, { datasetId, upload, options, ctx, newDataset }, format, fileName),
       );
     } catch (error) {
       await rm(upload.path, { force: true });
@@ -114,6 +116,7 @@ export class ImportDatasetHandler implements ICommandHandler<ImportDataset, JobV
         fileName,
         metadata,
         now,
+        newDataset: cmd.newDataset,
       });
       await this.waitForProjection(job, appended.firstPosition, appended.lastPosition, report.chunkSizes);
       return {

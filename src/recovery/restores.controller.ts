@@ -8,6 +8,7 @@ import { Preview, RestoreService } from './restore.service';
 import { RestorePointView, RestorePointsService } from './restore-points.service';
 import { RateLimited } from '../auth/rate-limit.guard';
 import { Role } from '../auth/roles';
+import { AllowedWhileReadOnly } from '../archive/write.guard';
 
 const listQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) }).strict();
 const asRestoreMetadata = (ctx: RequestContext) => ({ actor: ctx.actor, source: 'restore' as const, causationId: ctx.correlationId, ...(ctx.reason ? { reason: ctx.reason } : {}) });
@@ -23,6 +24,7 @@ export class RestoresController {
   /** What a restore would change; writes nothing. The answer's previewToken is what POST /api/restores quotes. */
   @Post('restores/preview')
   @Role('admin')
+  @AllowedWhileReadOnly()
   @RateLimited('heavy')
   @HttpCode(200)
   preview(@Body() body: unknown): Promise<Preview> {

@@ -34,3 +34,14 @@ export async function archiveCaughtUp(http: Http, timeoutMs = 20_000): Promise<a
     await sleep(50);
   }
 }
+
+/** Waits until a follower (health `follower`) has applied the log up to `position`, and answers its status. */
+export async function followerCaughtUp(http: Http, position: number, timeoutMs = 20_000): Promise<any> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { follower } = await getJson(http, '/api/backups/health');
+    if (follower.appliedPosition >= position) return follower;
+    if (Date.now() > deadline) throw new Error(`the follower did not reach position ${position}: ${JSON.stringify(follower)}`);
+    await sleep(50);
+  }
+}

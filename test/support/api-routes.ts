@@ -33,6 +33,7 @@ const location = (n: number) => ({ name: `Fuzz ${n}`, latitude: (n % 170) - 85, 
 
 /** `METHOD /path` (Express syntax, as the router holds it) → the route. */
 export const API_ROUTES: Record<string, ApiRoute> = {
+  'POST /api/archive/promote': { role: 'admin', body: 'none', probe: { body: {} } },
   'GET /api/audit': { role: 'viewer', body: 'none', query: { limit: '5', order: 'asc' } },
   'GET /api/audit/verify': { role: 'viewer', body: 'none', query: { wait: 'false' }, probe: { query: 'wait=false' } },
   'GET /api/backup-schedules': { role: 'viewer', body: 'none' },
@@ -53,6 +54,7 @@ export const API_ROUTES: Record<string, ApiRoute> = {
   'GET /api/snapshots': { role: 'viewer', body: 'none' },
   'POST /api/snapshots': { role: 'admin', body: 'none', probe: { body: { nope: 1 } } },
   'POST /api/snapshots/compact': { role: 'admin', body: 'none', probe: { body: { nope: 1 } } },
+  'POST /api/datasets/import': { role: 'editor', body: 'import', query: { name: 'Fuzz import', fileName: 'fuzz.csv' }, probe: { body: {} } },
   'POST /api/datasets/:id/import': { role: 'editor', param: 'dataset', body: 'import', query: { fileName: 'fuzz.csv', duplicateHandling: 'allow' }, probe: { body: {} } },
   'POST /api/datasets/:datasetId/locations': { role: 'editor', param: 'dataset', body: 'json', valid: location, probe: { body: {} } },
   'GET /api/locations': { role: 'viewer', body: 'none', query: { limit: '10' } },

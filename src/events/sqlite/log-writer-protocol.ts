@@ -39,8 +39,12 @@ export type WriterRequest =
   | {
       op: 'adopt';
       id: number;
-      /** A staged history (HistoryStage: the log's schema, positions from 1, no gap), copied whole into an empty log. */
+      /** A staged history (HistoryStage: the log's schema, positions from after + 1, no gap), copied whole. */
       stagingPath: string;
+      /** The log's head the history continues (0: an empty log). */
+      after: number;
+      /** The chain hash the log must have at the history's last position, or null for no such check. */
+      chainHead: string | null;
     }
   | { op: 'commit'; id: number }
   | { op: 'rollback'; id: number }

@@ -125,7 +125,8 @@ export function logWriterThread(): void {
 
   /**
    * Copies a staged history into the log in one IMMEDIATE transaction, refusing (nothing copied) if
-   * the log is not empty by then. Here rather than on the main thread: a million locations' history
+   * the log's head is not the one the history continues (`after`, 0 for an empty log) by then; the
+   * chain goes on from the head's hash, and must end on `chainHead` when one is given. Here rather than on the main thread: a million locations' history
    * is ~450 MB of rows, and copying it there held the API for 0.8 s. The chain is computed again
    * over the rows as they will be stored; where the history carried a hash (a backup's event lines
    * do), it must be that one, or nothing is adopted (`chain-mismatch` at the first position that
@@ -136,14 +137,16 @@ export function logWriterThread(): void {
     db.prepare('ATTACH DATABASE ? AS staging').run(m.stagingPath);
     try {
       db.exec('BEGIN IMMEDIATE');
-      const position = lastRow.get()?.p ?? 0;
-      if (position !== 0) {
+      const last = lastRow.get();
+      const position = last?.p ?? 0;
+      if (position !== m.after) {
         rollback();
-        return reply({ id: m.id, ok: false, failure: { kind: 'log-not-empty', head: position } });
+        const failure: WriterFailure = m.after === 0 ? { kind: 'log-not-empty', head: position } : { kind: 'head-moved', expected: m.after, actual: position };
+        return reply({ id: m.id, ok: false, failure });
       }
       const staged = db.prepare<[number], EventRow & { hash: string | null }>(`SELECT ${setup.eventColumns}, hash FROM staging.events WHERE position > ? ORDER BY position LIMIT 1000`);
-      let previous = genesis;
-      let copied = 0;
+      let previous = last?.h ?? genesis;
+      let copied = m.after;
       for (;;) {
         // A page at a time (the connection cannot insert while it iterates), at most ~4 MB of rows.
         const page: Array<EventRow & { hash: string | null }> = [];
@@ -164,8 +167,12 @@ export function logWriterThread(): void {
           copied = r.position;
         }
       }
+      if (m.chainHead !== null && copied > m.after && previous !== m.chainHead) {
+        rollback();
+        return reply({ id: m.id, ok: false, failure: { kind: 'chain-mismatch', position: copied } });
+      }
       db.exec('COMMIT');
-      reply({ id: m.id, ok: true, firstPosition: copied > 0 ? 1 : 0, lastPosition: lastRow.get()?.p ?? 0, nextExpectedRevision: 0, recordedAt: 0, adopted: copied });
+      reply({ id: m.id, ok: true, firstPosition: copied > m.after ? m.after + 1 : 0, lastPosition: lastRow.get()?.p ?? 0, nextExpectedRevision: 0, recordedAt: 0, adopted: copied - m.after });
     } finally {
       rollback();
       db.exec('DETACH DATABASE staging');

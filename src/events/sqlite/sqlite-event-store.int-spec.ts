@@ -4,6 +4,8 @@ import Database from 'better-sqlite3';
 import { ManualClock } from '../../common/clock';
 import { asAsync, collect, location, locationsAdded, settingsChanged, tempDir } from '../../../test/support/event-fixtures';
 import { SqliteEventStore } from './sqlite-event-store';
+import { WriteGate } from '../write-gate';
+import { AppError } from '../../common/app-error';
 import { prepareEventData, preparedEvent } from '../serialize-new-event';
 
 describe('SqliteEventStore', () => {
@@ -191,6 +193,46 @@ describe('SqliteEventStore', () => {
       expect(next).toMatchObject({ firstPosition: 4, nextExpectedRevision: 1 });
       await expect(other.adoptHistory(asAsync(history))).rejects.toMatchObject({ code: 'EVENTS.NOT_EMPTY' });
       expect(await other.headPosition()).toBe(4);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('adopts a history that continues its head, chained on, and only when the chain ends on the hash promised', async () => {
+    await store.append('dataset-1', [locationsAdded('1', [location('a')]), locationsAdded('1', [location('b')])]);
+    await store.append('settings', [settingsChanged({ theme: 'dark' })]);
+    const history = await collect(store.readAll());
+    const heads = await Promise.all([1, 3].map(async (p) => (await store.chainHeadAt(p))!.hash));
+    const other = new SqliteEventStore(join(dir.dir, 'other.sqlite'), clock);
+    try {
+      expect(await other.adoptHistory(asAsync(history.slice(0, 1)), { after: 0, chainHead: heads[0] })).toBe(1);
+      // A history that does not start right after the head, or whose chain ends elsewhere, adopts nothing.
+      await expect(other.adoptHistory(asAsync(history.slice(2)), { after: 1 })).rejects.toMatchObject({ code: 'EVENTS.INCOMPLETE_HISTORY' });
+      await expect(other.adoptHistory(asAsync(history.slice(1)), { after: 0 })).rejects.toMatchObject({ code: 'EVENTS.NOT_EMPTY' });
+      await expect(other.adoptHistory(asAsync(history.slice(1)), { after: 2 })).rejects.toMatchObject({ code: 'EVENTS.HEAD_MOVED' });
+      await expect(other.adoptHistory(asAsync(history.slice(1)), { after: 1, chainHead: heads[0] })).rejects.toMatchObject({ code: 'EVENTS.CHAIN_MISMATCH' });
+      expect(await other.headPosition()).toBe(1);
+      expect(await other.adoptHistory(asAsync(history.slice(1)), { after: 1, chainHead: heads[1] })).toBe(2);
+      expect(await collect(other.readAll())).toEqual(history);
+      expect(await other.verifyChain()).toMatchObject({ ok: true, verifiedThrough: 3, headHash: heads[1] });
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('refuses appends and compactions while the write gate is closed, changing nothing; adoptions pass', async () => {
+    await store.append('settings', [settingsChanged({ theme: 'dark' })]);
+    const history = await collect(store.readAll());
+    const gate = new WriteGate();
+    const other = new SqliteEventStore(join(dir.dir, 'gated.sqlite'), clock, gate);
+    try {
+      gate.close(new AppError('FOLLOWER.READ_ONLY', 'reads only', 409));
+      expect(await other.adoptHistory(asAsync(history))).toBe(1);
+      await expect(other.append('settings', [settingsChanged({ theme: 'light' })])).rejects.toMatchObject({ code: 'FOLLOWER.READ_ONLY' });
+      await expect(other.removeUpTo(1)).rejects.toMatchObject({ code: 'FOLLOWER.READ_ONLY' });
+      expect(await collect(other.readAll())).toEqual(history);
+      gate.reopen();
+      expect(await other.append('settings', [settingsChanged({ theme: 'light' })])).toMatchObject({ firstPosition: 2 });
     } finally {
       await other.close();
     }

@@ -5,6 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { Clock } from '../../common/clock';
 import { ChainHead, GENESIS_HASH, eventChainHasher } from '../event-chain';
 import {
+  AdoptOptions,
   AppendOptions,
   AppendResult,
   AppendableEvent,
@@ -17,7 +18,7 @@ import {
   SubscribeOptions,
   VerifyChainOptions,
 } from '../event-store';
-import { DuplicateEventIdError, LogNotEmptyError } from '../event-store.errors';
+import { DuplicateEventIdError, HeadMovedError, LogNotEmptyError } from '../event-store.errors';
 import { NewEventSerializer } from '../serialize-new-event';
 import { EVENT_COLUMNS, EventRow, EventRowReader } from './event-row';
 import { EVENTS_PRAGMAS, EVENTS_SCHEMA } from './events-schema.sql';
@@ -29,6 +30,7 @@ import { stageHistory } from './stage-history';
 import { LogWriter } from './log-writer';
 import { RowBatch } from './row-batch';
 import { writerFailureError } from './writer-failure-error';
+import { WriteGate } from '../write-gate';
 import { migrateChain } from './chain-migration';
 import { CHAIN_BASE_SQL, ChainRow } from './chain-rows';
 import { verifyChain } from './verify-chain';
@@ -73,6 +75,7 @@ export class SqliteEventStore extends EventStore {
   constructor(
     file: string,
     private readonly clock: Clock,
+    private readonly gate?: WriteGate,
   ) {
     super();
     this.db = new Database(file);
@@ -115,6 +118,7 @@ export class SqliteEventStore extends EventStore {
 
   append(stream: string, events: Iterable<AppendableEvent>, expectedRevision: ExpectedRevision = 'any', options: AppendOptions = {}): Promise<AppendResult> {
     return this.exclusive(async () => {
+      this.gate?.check();
       const result = await this.appendThroughWriter(stream, events, expectedRevision, options);
       if (result.lastPosition > 0) this.appended.next(result.lastPosition);
       return result;
@@ -264,21 +268,23 @@ export class SqliteEventStore extends EventStore {
     return rows.map((row) => reader.read(row));
   }
 
-  async adoptHistory(events: AsyncIterable<RecordedEvent>): Promise<number> {
+  async adoptHistory(events: AsyncIterable<RecordedEvent>, options: AdoptOptions = {}): Promise<number> {
     const head = this.stmt.head.get()?.p ?? 0;
-    if (head !== 0) throw new LogNotEmptyError(head);
+    const after = options.after ?? 0;
+    if (head !== after) throw after === 0 ? new LogNotEmptyError(head) : new HeadMovedError(after, head);
     const stagingPath = `${this.db.name}.adopting-${process.pid}-${Date.now()}`;
     try {
-      await stageHistory(stagingPath, events);
-      return await this.adoptStagedHistory(stagingPath);
+      await stageHistory(stagingPath, events, after + 1);
+      return await this.adoptStagedHistory(stagingPath, options);
     } finally {
       rmSync(stagingPath, { force: true });
     }
   }
 
-  async adoptStagedHistory(stagingPath: string): Promise<number> {
+  async adoptStagedHistory(stagingPath: string, options: AdoptOptions = {}): Promise<number> {
     // Copied by the writer thread (its connection appends; the copy would hold this thread's loop).
-    const reply = await this.exclusive(() => this.writer.request({ op: 'adopt', stagingPath }));
+    const chainHead = typeof options.chainHead === 'function' ? options.chainHead() : (options.chainHead ?? null);
+    const reply = await this.exclusive(() => this.writer.request({ op: 'adopt', stagingPath, after: options.after ?? 0, chainHead }));
     if (!reply.ok) throw reply.failure.kind === 'replay' ? new Error('the log writer answered an adoption as a replay') : writerFailureError(reply.failure);
     const adopted = reply.adopted ?? 0;
     if (adopted > 0) this.appended.next(reply.lastPosition);
@@ -295,16 +301,17 @@ export class SqliteEventStore extends EventStore {
    * of what remains starts from it.
    */
   removeUpTo(position: number): Promise<number> {
-    return this.exclusive(async () =>
-      this.db
+    return this.exclusive(async () => {
+      this.gate?.check();
+      return this.db
         .transaction(() => {
           const at = this.stmt.hashAt.get(position);
           const removed = this.db.prepare('DELETE FROM events WHERE position <= ?').run(position).changes;
           if (removed > 0 && at?.hash) this.db.prepare(CHAIN_BASE_SQL).run(position, at.hash);
           return removed;
         })
-        .immediate(),
-    );
+        .immediate();
+    });
   }
 
   async chainHeadAt(position: number): Promise<ChainHead | null> {

@@ -10,10 +10,11 @@ const STAGE_CHARS = 4 * 1024 * 1024;
 /**
  * Writes a history, as it streams in, into a staging database of the log's own schema; the store
  * copies it in one transaction afterwards. Only a history that starts at position 1 and has no gap
- * can stand on its own (a compacted one cannot): anything else is refused before it is committed.
+ * can stand on its own (a compacted one cannot), or one that starts right after the head of the log
+ * it continues: anything else is refused before it is committed.
  */
-export async function stageHistory(path: string, events: AsyncIterable<RecordedEvent>): Promise<void> {
-  const stage = new HistoryStage(path);
+export async function stageHistory(path: string, events: AsyncIterable<RecordedEvent>, firstPosition = 1): Promise<void> {
+  const stage = new HistoryStage(path, firstPosition);
   try {
     for await (const e of events) stage.add(e);
     stage.finish();
@@ -30,11 +31,16 @@ export async function stageHistory(path: string, events: AsyncIterable<RecordedE
 export class HistoryStage {
   private readonly db: Database.Database;
   private readonly insertMany: Database.Transaction<(rows: unknown[][]) => void>;
-  private expected = 1;
+  private expected: number;
   private rows: unknown[][] = [];
   private chars = 0;
 
-  constructor(readonly path: string) {
+  /** `firstPosition`: where the history starts (1, or past a log's head it continues). */
+  constructor(
+    readonly path: string,
+    firstPosition = 1,
+  ) {
+    this.expected = firstPosition;
     this.db = new Database(path);
     this.db.pragma('journal_mode = OFF');
     this.db.exec(EVENTS_SCHEMA);
@@ -59,7 +65,7 @@ export class HistoryStage {
     if (this.rows.length >= 1000 || this.chars >= STAGE_CHARS) this.flush();
   }
 
-  /** The last position staged (0: none). */
+  /** The last position staged (firstPosition - 1: none). */
   get head(): number {
     return this.expected - 1;
   }

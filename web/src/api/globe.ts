@@ -25,16 +25,30 @@ function importFormatOf(fileName: string): 'csv' | 'json' | 'geojson' | null {
   return null;
 }
 
-export function startImport(datasetId: string, file: File, options: ImportOptions, onProgress?: (sent: number, total: number) => void) {
+/** Where an import goes: an existing dataset, or a new one the import creates in the same write. */
+export type ImportTarget = { datasetId: string } | { newDataset: { name: string; color?: string } };
+
+/**
+ * Starts an import. Into a new dataset it goes through `POST /api/datasets/import?name=`, which
+ * creates the dataset with its rows in one write: a refused file leaves no empty dataset behind.
+ */
+export function startImport(target: ImportTarget, file: File, options: ImportOptions, onProgress?: (sent: number, total: number) => void) {
   const format = importFormatOf(file.name);
-  const path = `/api/datasets/${encodeURIComponent(datasetId)}/import?${new URLSearchParams({
+  const query = new URLSearchParams({
+    ...('newDataset' in target ? { name: target.newDataset.name, ...(target.newDataset.color ? { color: target.newDataset.color } : {}) } : {}),
     fileName: file.name,
     skipInvalidRows: String(options.skipInvalidRows),
     duplicateHandling: options.duplicateHandling,
     ...(format ? { format } : {}),
-  })}`;
-  return api.upload<{ jobId: string; job: JobView }>(path, file, CONTENT_TYPES[format ?? 'csv'], onProgress);
+  });
+  const path = 'newDataset' in target ? `/api/datasets/import?${query}` : `/api/datasets/${encodeURIComponent(target.datasetId)}/import?${query}`;
+  return api.upload<{ jobId: string; datasetId: string; job: JobView }>(path, file, CONTENT_TYPES[format ?? 'csv'], onProgress);
 }
+
+/** The fields of one location a user edits; `quantity: null` clears it. */
+export type LocationChanges = Partial<{ name: string; latitude: number; longitude: number; quantity: number | null; properties: Record<string, unknown> }>;
+export const updateLocation = (id: string, changes: LocationChanges) => api.patch<Location>(`/api/locations/${encodeURIComponent(id)}`, changes);
+export const deleteLocation = (id: string) => api.delete(`/api/locations/${encodeURIComponent(id)}`);
 
 export interface LocationQuery {
   datasetId?: string;

@@ -1,8 +1,15 @@
+import { useState } from 'react';
 import type { Dataset, Location } from '../api/types';
+import { DeleteLocationsDialog } from '../components/DeleteLocationsDialog';
+import { LocationEditor } from '../components/LocationEditor';
 import { formatTime, formatValue } from '../components/format';
 
-/** The clicked location: its named fields, then every imported column kept in `properties`. */
-export function PropertiesPanel({ location, dataset, onClose }: { location: Location; dataset?: Dataset; onClose: () => void }) {
+/**
+ * The clicked location: its named fields, then every imported column kept in `properties`; edit it in
+ * place or delete it (after a confirmation), and the globe redraws with the change.
+ */
+export function PropertiesPanel({ location, dataset, onClose, onChanged }: { location: Location; dataset?: Dataset; onClose: () => void; onChanged: (saved: Location | null) => void }) {
+  const [mode, setMode] = useState<'view' | 'edit' | 'delete'>('view');
   const rows: [string, unknown][] = [
     ['Dataset', dataset?.name ?? location.datasetId],
     ['Latitude', location.latitude],
@@ -21,14 +28,36 @@ export function PropertiesPanel({ location, dataset, onClose }: { location: Loca
           ×
         </button>
       </div>
-      <dl className="properties">
-        {rows.map(([key, value]) => (
-          <div key={key} className="property">
-            <dt>{key}</dt>
-            <dd>{formatValue(value)}</dd>
+      {mode === 'edit' ? (
+        <LocationEditor
+          location={location}
+          onCancel={() => setMode('view')}
+          onSaved={(saved) => {
+            setMode('view');
+            onChanged(saved);
+          }}
+        />
+      ) : (
+        <>
+          <dl className="properties">
+            {rows.map(([key, value]) => (
+              <div key={key} className="property">
+                <dt>{key}</dt>
+                <dd>{formatValue(value)}</dd>
+              </div>
+            ))}
+          </dl>
+          <div className="form-row">
+            <button type="button" className="button" onClick={() => setMode('edit')}>
+              Edit
+            </button>
+            <button type="button" className="button button-danger" onClick={() => setMode('delete')}>
+              Delete
+            </button>
           </div>
-        ))}
-      </dl>
+        </>
+      )}
+      {mode === 'delete' && <DeleteLocationsDialog locations={[location]} onCancel={() => setMode('view')} onDone={() => onChanged(null)} />}
     </section>
   );
 }

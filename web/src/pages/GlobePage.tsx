@@ -32,7 +32,7 @@ export function GlobePage() {
         </div>
         {selected && (
           <div className="globe-overlay globe-overlay-right">
-            <PropertiesPanel location={selected} dataset={globe.datasets.find((d) => d.id === selected.datasetId)} onClose={() => setSelected(null)} />
+            <PropertiesPanel key={selected.id} location={selected} dataset={globe.datasets.find((d) => d.id === selected.datasetId)} onClose={() => setSelected(null)} onChanged={setSelected} />
           </div>
         )}
       </div>

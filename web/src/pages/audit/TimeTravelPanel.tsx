@@ -20,7 +20,7 @@ const SETTLE_MS = 250;
  * Read-only time travel: slide to any moment of the audit trail and see the counts and the globe as
  * they were then. Nothing is written; "Restore to this moment" opens the Restore Wizard there.
  */
-export function TimeTravelPanel({ stops }: { stops: TimelineStop[] }) {
+export function TimeTravelPanel({ stops, travelTo }: { stops: TimelineStop[]; travelTo?: { position: number } | null }) {
   const latest = stops.length - 1;
   const [index, setIndex] = useState(latest);
   const [settled, setSettled] = useState(latest);
@@ -28,6 +28,12 @@ export function TimeTravelPanel({ stops }: { stops: TimelineStop[] }) {
     setIndex(latest);
     setSettled(latest);
   }, [latest]);
+  // An event clicked in the trail: the first stop at or after it (its group's end), the oldest stop for one older than the slider.
+  useEffect(() => {
+    if (!travelTo) return;
+    const at = stops.findIndex((s) => s.position >= travelTo.position);
+    setIndex(at === -1 ? latest : at);
+  }, [travelTo, stops, latest]);
   useEffect(() => {
     const timer = setTimeout(() => setSettled(index), SETTLE_MS);
     return () => clearTimeout(timer);

@@ -1,6 +1,6 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { api } from '../../api/client';
-import { createDataset, startImport, type ImportOptions } from '../../api/globe';
+import { listDatasets, startImport, type ImportOptions } from '../../api/globe';
 import { DropZone } from '../../components/DropZone';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { JobProgress } from '../../components/JobProgress';
@@ -9,12 +9,16 @@ import { announce } from '../../hooks/dataChanges';
 import { useDatasets } from '../../hooks/useDatasets';
 import { isFinished, useJob } from '../../hooks/useJob';
 import { ImportReport } from './ImportReport';
+import { nextDatasetColor } from './dataset-palette';
 
 const NEW_DATASET = '';
 
 interface Run {
   file: File;
+  /** The dataset imported into: an existing one, or the one this import creates (it exists once the job completes). */
   datasetId: string;
+  datasetName: string;
+  createsDataset: boolean;
   jobId: string;
 }
 
@@ -30,18 +34,24 @@ export function ImportPanel() {
   const job = useJob(run?.jobId ?? null);
   const busy = starting || (run !== null && !isFinished(job));
 
+  // A new dataset appears (and takes its place in the list) once its import has written it.
+  useEffect(() => {
+    if (run?.createsDataset && job?.state === 'completed') announce('datasets', 'audit');
+  }, [run, job?.state]);
+
+  /** `datasetId` null: a new dataset named after the file, in a colour no dataset has yet. */
   const begin = async (file: File, datasetId: string | null, opts: ImportOptions) => {
     setError(null);
+    setRun(null);
     setStarting(true);
     try {
-      const id = datasetId ?? (await createDataset({ name: file.name.replace(/\.[^.]+$/, '') || file.name })).id;
-      if (!datasetId) {
-        announce('datasets');
-        setTarget(id);
-      }
+      // Read now, not from the list on screen, which may not have loaded yet: the colour must be one no dataset has.
+      const existing = await listDatasets();
+      const name = datasetId ? (existing.find((d) => d.id === datasetId)?.name ?? 'dataset') : file.name.replace(/\.[^.]+$/, '') || file.name;
+      const target = datasetId ? { datasetId } : { newDataset: { name, color: nextDatasetColor(existing.map((d) => d.color)) } };
       setUpload({ name: file.name, sent: 0, total: file.size });
-      const { jobId } = await startImport(id, file, opts, (sent, total) => setUpload({ name: file.name, sent, total }));
-      setRun({ file, datasetId: id, jobId });
+      const started = await startImport(target, file, opts, (sent, total) => setUpload({ name: file.name, sent, total }));
+      setRun({ file, datasetId: started.datasetId, datasetName: name, createsDataset: !datasetId, jobId: started.jobId });
     } catch (e) {
       setError(e);
     } finally {
@@ -89,10 +99,10 @@ export function ImportPanel() {
       {run && !upload && (
         <section aria-label="Import progress" className="stack">
           <p className="muted">
-            {run.file.name} → {(datasets.data ?? []).find((d) => d.id === run.datasetId)?.name ?? 'dataset'}
+            {run.file.name} → {run.createsDataset ? `a new dataset, ${run.datasetName}` : run.datasetName}
           </p>
           <JobProgress job={job} label="Import" onCancel={() => void api.post(`/api/jobs/${run.jobId}/cancel`).catch(setError)} />
-          {job && <ImportReport job={job} onSkipBadRows={() => void begin(run.file, run.datasetId, { ...options, skipInvalidRows: true })} />}
+          {job && <ImportReport job={job} onSkipBadRows={() => void begin(run.file, run.createsDataset ? null : run.datasetId, { ...options, skipInvalidRows: true })} />}
         </section>
       )}
     </div>

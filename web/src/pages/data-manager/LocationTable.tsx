@@ -1,6 +1,8 @@
 import { useEffect, useState } from 'react';
-import type { Settings } from '../../api/types';
+import type { Location, Settings } from '../../api/types';
+import { DeleteLocationsDialog } from '../../components/DeleteLocationsDialog';
 import { ErrorNotice } from '../../components/ErrorNotice';
+import { LocationEditor } from '../../components/LocationEditor';
 import { formatCount, formatTime } from '../../components/format';
 import { useDatasets } from '../../hooks/useDatasets';
 import { useSettings } from '../../hooks/useSettings';
@@ -12,7 +14,8 @@ const SEARCH_DELAY_MS = 300;
 
 /**
  * The Globe app's location table: search, sort and filter (saved in the settings as the Globe app
- * does), all done by the server over every location, not only the rows loaded so far.
+ * does), all done by the server over every location, not only the rows loaded so far. A row is
+ * edited in place; one or several selected rows are deleted after a confirmation.
  */
 export function LocationTable() {
   const settings = useSettings();
@@ -30,6 +33,11 @@ export function LocationTable() {
   }, [search]);
 
   const names = new Map((datasets.data ?? []).map((d) => [d.id, d.name]));
+  const [editing, setEditing] = useState<string | null>(null);
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [deleting, setDeleting] = useState<Location[] | null>(null);
+  const selectedRows = shown.filter((l) => selected.has(l.id));
+  const toggle = (id: string) => setSelected((prev) => (prev.has(id) ? new Set([...prev].filter((x) => x !== id)) : new Set([...prev, id])));
 
   return (
     <div className="stack">
@@ -70,13 +78,33 @@ export function LocationTable() {
         </button>
       </div>
       <ErrorNotice error={error ?? settings.error} />
-      <p className="muted" aria-live="polite" data-testid="location-count">
-        {loading ? 'Loading…' : `${formatCount(shown.length)} locations shown${hasMore ? ', more to load' : ''}`}
-      </p>
+      <div className="form-row">
+        <p className="muted" aria-live="polite" data-testid="location-count">
+          {loading ? 'Loading…' : `${formatCount(shown.length)} locations shown${hasMore ? ', more to load' : ''}`}
+        </p>
+        {selectedRows.length > 0 && (
+          <button type="button" className="button button-danger" onClick={() => setDeleting(selectedRows)}>
+            Delete {formatCount(selectedRows.length)} selected
+          </button>
+        )}
+      </div>
+      {deleting && (
+        <DeleteLocationsDialog
+          locations={deleting}
+          onCancel={() => setDeleting(null)}
+          onDone={(ids) => {
+            setDeleting(null);
+            setSelected((prev) => new Set([...prev].filter((id) => !ids.includes(id))));
+          }}
+        />
+      )}
       <div className="table-scroll table-tall">
         <table className="data-table" aria-label="Locations">
           <thead>
             <tr>
+              <th scope="col">
+                <span className="visually-hidden">Selected</span>
+              </th>
               <th scope="col" aria-sort={sortBy === 'name' ? (sortOrder === 'asc' ? 'ascending' : 'descending') : undefined}>
                 Name
               </th>
@@ -87,19 +115,41 @@ export function LocationTable() {
               <th scope="col" aria-sort={sortBy !== 'name' ? (sortOrder === 'asc' ? 'ascending' : 'descending') : undefined}>
                 {sortBy === 'created_at' ? 'Created' : 'Updated'}
               </th>
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
             </tr>
           </thead>
           <tbody>
-            {shown.map((l) => (
-              <tr key={l.id} data-testid="location-row">
-                <td>{l.name}</td>
-                <td>{names.get(l.datasetId) ?? '—'}</td>
-                <td className="num">{l.latitude}</td>
-                <td className="num">{l.longitude}</td>
-                <td className="num">{l.quantity ?? '—'}</td>
-                <td>{formatTime(sortBy === 'created_at' ? l.created_at : l.updated_at)}</td>
-              </tr>
-            ))}
+            {shown.map((l) =>
+              editing === l.id ? (
+                <tr key={l.id} data-testid="location-row-editing">
+                  <td colSpan={8}>
+                    <LocationEditor location={l} onSaved={() => setEditing(null)} onCancel={() => setEditing(null)} />
+                  </td>
+                </tr>
+              ) : (
+                <tr key={l.id} data-testid="location-row">
+                  <td>
+                    <input type="checkbox" checked={selected.has(l.id)} onChange={() => toggle(l.id)} aria-label={`Select ${l.name}`} />
+                  </td>
+                  <td>{l.name}</td>
+                  <td>{names.get(l.datasetId) ?? '—'}</td>
+                  <td className="num">{l.latitude}</td>
+                  <td className="num">{l.longitude}</td>
+                  <td className="num">{l.quantity ?? '—'}</td>
+                  <td>{formatTime(sortBy === 'created_at' ? l.created_at : l.updated_at)}</td>
+                  <td className="row-actions">
+                    <button type="button" className="button button-small" onClick={() => setEditing(l.id)} aria-label={`Edit ${l.name}`}>
+                      Edit
+                    </button>
+                    <button type="button" className="button button-small" onClick={() => setDeleting([l])} aria-label={`Delete ${l.name}`}>
+                      Delete
+                    </button>
+                  </td>
+                </tr>
+              ),
+            )}
           </tbody>
         </table>
       </div>

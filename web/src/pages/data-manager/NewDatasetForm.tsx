@@ -2,13 +2,16 @@ import { useState } from 'react';
 import { createDataset } from '../../api/globe';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { announce } from '../../hooks/dataChanges';
-
-const DEFAULT_COLOR = '#3b82f6';
+import { useDatasets } from '../../hooks/useDatasets';
+import { nextDatasetColor } from './dataset-palette';
 
 /** Creates an empty dataset (locations come by import or one by one). */
 export function NewDatasetForm() {
   const [name, setName] = useState('');
-  const [color, setColor] = useState(DEFAULT_COLOR);
+  const datasets = useDatasets();
+  const [picked, setColor] = useState<string | null>(null);
+  // Until the user picks one, the colour is the first no dataset uses yet.
+  const color = picked ?? nextDatasetColor((datasets.data ?? []).map((d) => d.color));
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const submit = async (e: React.FormEvent) => {
@@ -18,6 +21,7 @@ export function NewDatasetForm() {
     try {
       await createDataset({ name: name.trim(), color });
       setName('');
+      setColor(null);
       announce('datasets', 'audit');
     } catch (err) {
       setError(err);
