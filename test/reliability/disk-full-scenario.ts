@@ -109,8 +109,12 @@ export async function runDiskFullScenario(options: DiskFullOptions): Promise<Dis
         note(`verify ${b.id}`, verified.status, verified.body);
         if (verified.status === 200 && !verified.body.ok) report.problems.push(`${phase}: listed backup ${b.id} does not verify: ${JSON.stringify(verified.body.error)}`);
       }
-      const partial = filesIn(backups.dir).filter((f) => f.startsWith('.partial-'));
-      if (partial.length) report.problems.push(`${phase}: partial files in backup storage: ${partial.join(', ')}`);
+      // a partial file that stays: one seen once may be a copy being written (the queue retries on its own)
+      const partials = () => filesIn(backups.dir).filter((f) => f.startsWith('.partial-'));
+      const seen = partials();
+      if (seen.length) await new Promise((r) => setTimeout(r, 5000));
+      const left = partials().filter((f) => seen.includes(f));
+      if (left.length) report.problems.push(`${phase}: partial files left in backup storage: ${left.join(', ')}`);
       report.attempts[phase] = tally;
     };
 
