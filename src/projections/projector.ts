@@ -67,10 +67,10 @@ export class Projector implements OnApplicationBootstrap, OnModuleDestroy {
    */
   async waitFor(position: number, timeoutMs = 60_000, options: { unlessStorageFull?: boolean } = {}): Promise<void> {
     if (this.applied.value >= position) return;
-    // A failure from before this call may be stale (the room may have returned since): the projector
-    // tries again at once, and only that attempt's outcome (or a later one's) refuses the waiter.
+    // A storage-full failure from before this call may be stale (the room may have returned since):
+    // the projector tries again at once, and only that attempt's outcome (or a later one's) refuses.
     const stale = this.failure.value !== null;
-    if (stale && options.unlessStorageFull) this.retryNow?.();
+    if (stale && options.unlessStorageFull && isStorageFull(this.failure.value)) this.retryNow?.();
     const full = this.failure.pipe(
       skip(stale ? 1 : 0),
       filter((error) => error !== null && isStorageFull(error)),
