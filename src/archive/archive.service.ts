@@ -1,5 +1,6 @@
-import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { join } from 'node:path';
+import { ArchiveReports } from '../backups/archive-reports';
 import { AppError } from '../common/app-error';
 import { Clock } from '../common/clock';
 import { AppConfig, tmpDirOf } from '../config/app-config';
@@ -9,10 +10,21 @@ import { ArchiveCursor } from './archive-cursor';
 import { ArchiveEncryption } from './archive-encryption';
 import { archiveNotFollower, archiveSuperseded, followerReadOnly } from './archive-errors';
 import { ArchiveHistory } from './archive-history';
+import { ArchiveRetention } from './archive-retention';
 import { ArchiveObjectStore } from './archive-object-store';
+import { ArchiveWindow, archiveWindow } from './archive-window';
 import { ArchiveStatus, Archiver, ArchiverOptions } from './archiver';
 import { Follower, FollowerStatus } from './follower';
 import { WriteGate } from '../events/write-gate';
+
+/** The archiver's status, and on an instance that has archived nothing yet, the archive the store already holds. */
+export interface ArchiveHealth extends ArchiveStatus {
+  /** What a restore from the store alone could reach now (a fresh instance's Restore Wizard offers it); only while this instance's log is empty; null otherwise, or when the store holds nothing. */
+  found: ArchiveWindow | null;
+}
+
+/** How long the window of the archive a store holds is answered without asking the store again. */
+const FOUND_TTL_MS = 10_000;
 
 /** The archive store ARCHIVE_STORAGE (or ARCHIVE_FOLLOW) names, or null when archiving is off. */
 export const ARCHIVE_OBJECT_STORE = Symbol('ARCHIVE_OBJECT_STORE');
@@ -32,9 +44,14 @@ export interface Promotion {
  * (ARCHIVE_FOLLOW) runs the follower instead and keeps the write gate closed, until `promote`. An
  * instance that archived under an epoch of this store (its cursor names it: a promoted follower
  * after a restart) is a writer, whatever ARCHIVE_FOLLOW says: promotion is never undone by a restart.
+ * Its status reaches backup health through ArchiveReports (the archive depends on backups, never
+ * the reverse); its segments follow the backup retention (ArchiveRetention).
  */
 @Injectable()
 export class ArchiveService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(ArchiveService.name);
+  /** The last answer of foundIn, kept FOUND_TTL_MS: a Backup Manager polling health lists the store once per period, not per poll. */
+  private found: { at: number; window: Promise<ArchiveWindow | null> } | null = null;
   archiver: Archiver | null = null;
   follower: Follower | null = null;
   readonly history: ArchiveHistory | null;
@@ -49,7 +66,10 @@ export class ArchiveService implements OnApplicationBootstrap, BeforeApplication
     private readonly clock: Clock,
     private readonly gate: WriteGate,
     private readonly projector: Projector,
+    private readonly retention: ArchiveRetention,
+    reports: ArchiveReports,
   ) {
+    reports.register({ status: () => this.status(), followerStatus: () => this.followerStatus() });
     this.cursorFile = new ArchiveCursor(join(config.values.dataDir, 'archive-cursor.json'));
     this.history = store ? new ArchiveHistory(store, encryption) : null;
     if (!store) return;
@@ -72,8 +92,26 @@ export class ArchiveService implements OnApplicationBootstrap, BeforeApplication
     await this.archiver?.stop();
   }
 
-  async status(): Promise<ArchiveStatus | null> {
-    return (await this.archiver?.status()) ?? null;
+  /**
+   * Asks the store only while this instance's log is empty (a fresh instance pointed at a store, the
+   * one that may restore from it): an instance with data, archiving or not, answers without a request
+   * to the store. An unreachable store reads as nothing found (and is logged); an answer is kept 10 s.
+   */
+  async status(): Promise<ArchiveHealth | null> {
+    if (!this.archiver || !this.store) return null;
+    const status = await this.archiver.status();
+    if (status.headPosition !== 0) return { ...status, found: null };
+    if (!this.found || this.clock.now() - this.found.at > FOUND_TTL_MS) this.found = { at: this.clock.now(), window: this.foundIn(this.store) };
+    return { ...status, found: await this.found.window };
+  }
+
+  private async foundIn(store: ArchiveObjectStore): Promise<ArchiveWindow | null> {
+    try {
+      return await archiveWindow(store);
+    } catch (error) {
+      this.logger.warn(`the archive in ${store.describe()} could not be listed: ${(error as Error).message}`);
+      return null;
+    }
   }
 
   followerStatus(): FollowerStatus | null {
@@ -127,6 +165,7 @@ export class ArchiveService implements OnApplicationBootstrap, BeforeApplication
       intervalMs: ARCHIVE_INTERVAL_MS,
       segmentBytes: ARCHIVE_SEGMENT_BYTES,
       tmpDir: tmpDirOf(this.config),
+      retention: (epoch, archived) => this.retention.apply(store, epoch, archived),
       continues,
       onSuperseded: (newer, epoch) => this.gate.close(archiveSuperseded(store.describe(), epoch, newer)),
     });

@@ -3,7 +3,8 @@ import type { Backup, Page } from './types';
 
 /** The Backup Manager's API. Callers show "not available yet" when isUnavailable(error). */
 
-export const listBackups = () => api.get<Page<Backup>>('/api/backups').then((p) => p.items);
+/** `refresh`: the server first lists its storages and registers the backups it finds there (a fresh instance's first look). */
+export const listBackups = (refresh = false) => api.get<Page<Backup>>('/api/backups', refresh ? { refresh: 'true' } : {}).then((p) => p.items);
 export const backUpNow = () => api.post<{ jobId: string; backupId: string }>('/api/backups', {});
 export const deleteBackup = (id: string) => api.delete(`/api/backups/${encodeURIComponent(id)}`);
 export const verifyBackup = (id: string) => api.post<{ ok: boolean }>(`/api/backups/${encodeURIComponent(id)}/verify`);
@@ -28,6 +29,41 @@ export interface BackupHealth {
   promisedWithinHours: number | null;
   warnings: string[];
   message: string;
+  /** The continuous archive of the log; null when archiving is off. Absent from servers before it. */
+  archive?: ArchiveHealth | null;
+  /** Each configured storage, the primary first. */
+  storages?: StorageHealth[];
+}
+
+export interface StorageHealth {
+  /** As the server names it: file:<dir>, s3://<bucket>/<prefix> or rclone:<remote>:<path> (never credentials). */
+  storage: string;
+  pendingCopies: number;
+  failedCopies: number;
+  lastError: string | null;
+}
+
+export interface ArchivePoint {
+  position: number;
+  recordedAt: string | null;
+}
+
+export interface ArchiveHealth {
+  storage: string;
+  encryption: string | null;
+  epoch: number | null;
+  archivedPosition: number;
+  headPosition: number;
+  /** What a lost server would lose now. */
+  lag: { positions: number; seconds: number };
+  /** The oldest and newest points a lost server could be restored to. */
+  restorable: { oldest: string | null; newest: string | null };
+  pending: { positions: number; since: string | null; retryAt: string | null };
+  uploads: number;
+  lastUploadAt: string | null;
+  lastError: { code: string; message: string; at: string } | null;
+  /** On an instance whose log is empty: the archive the store already holds. */
+  found?: { epoch: number; oldest: ArchivePoint; newest: ArchivePoint } | null;
 }
 export const backupHealth = () => api.get<BackupHealth>('/api/backups/health');
 

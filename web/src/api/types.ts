@@ -159,6 +159,8 @@ export interface RestorePreview {
   counts: RestoreCounts;
   samples: { datasets: Samples; locations: Samples; configurations: Samples; settings: { changed: { key: string; current: unknown; target: unknown }[] } };
   conflicts: { count: number; items: Conflict[] };
+  /** On a fresh instance restoring from the storage alone: the objects the restore reads, and their bytes. */
+  archive?: { storage: string; epoch: number; objects: { key: string; bytes: number; from?: number; to?: number }[]; bytes: number };
 }
 
 export interface RestorePoint {
@@ -170,7 +172,23 @@ export interface RestorePoint {
   createdAt: string;
 }
 
-export type BackupKind = 'manual' | 'scheduled' | 'pre-restore' | 'uploaded';
+/** `found`: registered from a storage's listing on an instance that did not write it (a fresh instance, a restore from the cloud). */
+export type BackupKind = 'manual' | 'scheduled' | 'pre-restore' | 'uploaded' | 'found';
+
+/**
+ * One copy of a backup on one configured storage: `verified` (stored and read back), `stored`
+ * (found in a storage's listing, not checked by this instance), `pending` (waiting in the local
+ * queue for a retry) or `failed` (refused for a lasting reason, still retried).
+ */
+export interface BackupCopy {
+  storage: string;
+  state: 'verified' | 'stored' | 'pending' | 'failed';
+  size: number | null;
+  verifiedAt: string | null;
+  attempts: number;
+  nextAttemptAt: string | null;
+  lastError: string | null;
+}
 
 export interface Backup {
   id: string;
@@ -190,4 +208,6 @@ export interface Backup {
   lastDrillResult: string | null;
   includesHistory: boolean;
   actor: string;
+  /** Where the backup is: one per storage that holds (or is to hold) a copy; absent from servers before cloud storage. */
+  copies?: BackupCopy[];
 }

@@ -27,7 +27,7 @@ export function BackupBrowser({ loadProject = false }: { loadProject?: boolean }
                   Size
                 </th>
                 <th scope="col">Records</th>
-                <th scope="col">Storage</th>
+                <th scope="col">Copies</th>
                 <th scope="col">Verified</th>
                 <th scope="col">Actions</th>
               </tr>

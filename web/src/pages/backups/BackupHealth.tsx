@@ -1,15 +1,12 @@
-import { backupHealth } from '../../api/backups';
+import type { BackupHealth as Health } from '../../api/backups';
 import { ApiError } from '../../api/client';
 import { formatTime } from '../../components/format';
-import { useVersion } from '../../hooks/dataChanges';
-import { useLoad } from '../../hooks/useLoad';
+import type { Loaded } from '../../hooks/useLoad';
 
 const TONE = { ok: 'notice-success', warning: 'notice-warning', 'no-backups': 'notice-warning' } as const;
 
 /** The first thing the Backup Manager answers: could the user restore, and since when. */
-export function BackupHealth() {
-  const version = useVersion('backups');
-  const health = useLoad(() => backupHealth(), [version]);
+export function BackupHealth({ health }: { health: Loaded<Health> }) {
   // a 404 means this server has no health report (yet): nothing to show
   if (health.error) return health.error instanceof ApiError && health.error.status === 404 ? null : <p className="muted">Backup health could not be read.</p>;
   const h = health.data;

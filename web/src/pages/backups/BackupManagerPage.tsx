@@ -4,11 +4,14 @@ import { BackupBrowser } from './BackupBrowser';
 import { BackupHealth } from './BackupHealth';
 import { BackupSchedules } from './BackupSchedules';
 import { BackUpNow } from './BackUpNow';
+import { StoragePanel } from './StoragePanel';
+import { useBackupHealth } from './useBackupHealth';
 import { useBackups } from './useBackups';
 
-/** The Backup Manager: back up now, the health of the backups, the history, and the schedules. */
+/** The Backup Manager: back up now, the health of the backups, where they are stored, the history, and the schedules. */
 export function BackupManagerPage() {
   const backups = useBackups();
+  const health = useBackupHealth();
   return (
     <div className="page">
       <header className="page-header">
@@ -30,8 +33,14 @@ export function BackupManagerPage() {
           <section className="card" aria-labelledby="now-heading">
             <h2 id="now-heading">Back up</h2>
             <BackUpNow />
-            <BackupHealth />
+            <BackupHealth health={health} />
           </section>
+          {health.data && (
+            <section className="card" aria-labelledby="storage-heading">
+              <h2 id="storage-heading">Storage</h2>
+              <StoragePanel health={health.data} />
+            </section>
+          )}
           <section className="card" aria-labelledby="history-heading">
             <h2 id="history-heading">History</h2>
             <BackupBrowser />

@@ -6,9 +6,10 @@ import { navigate } from '../../app/router';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { formatBytes, formatTime, plural } from '../../components/format';
 import { announce } from '../../hooks/dataChanges';
+import { BackupCopies } from './BackupCopies';
 import { backupChecks } from './backupChecks';
 
-const KIND_TEXT: Record<string, string> = { manual: 'Manual', scheduled: 'Scheduled', 'pre-restore': 'Before a restore', uploaded: 'Uploaded' };
+const KIND_TEXT: Record<string, string> = { manual: 'Manual', scheduled: 'Scheduled', 'pre-restore': 'Before a restore', uploaded: 'Uploaded', found: 'Found in storage' };
 
 /** One backup in the history, with verify, restore drill, download, restore and delete. */
 export function BackupRow({ backup, onError }: { backup: Backup; onError: (error: unknown) => void }) {
@@ -32,7 +33,11 @@ export function BackupRow({ backup, onError }: { backup: Backup; onError: (error
   const c = backup.counts;
   return (
     <tr data-testid="backup-row">
-      <td>{formatTime(backup.createdAt)}</td>
+      <td>
+        <button type="button" className="link-button" onClick={() => navigate(`/backups/browser?backup=${encodeURIComponent(backup.id)}`)} aria-label={`Open the backup of ${formatTime(backup.createdAt)}`}>
+          {formatTime(backup.createdAt)}
+        </button>
+      </td>
       <td>
         {KIND_TEXT[backup.kind] ?? backup.kind}
         <div className="muted">by {backup.actor}</div>
@@ -43,7 +48,7 @@ export function BackupRow({ backup, onError }: { backup: Backup; onError: (error
         {backup.includesHistory && <div className="muted">with the full history</div>}
       </td>
       <td>
-        {backup.storage}
+        <BackupCopies backup={backup} />
         <div className="muted">{[backup.format, backup.compression, backup.encrypted ? 'encrypted' : 'not encrypted'].filter(Boolean).join(' · ')}</div>
       </td>
       <td>

@@ -30,8 +30,8 @@ export function GlobePreviewStep({ source, choice, onBack, onNext }: { source: C
   const pointsNow = now.layers.reduce((n, l) => n + l.locations.length, 0);
   return (
     <div className="stack">
-      {source.at === null && !source.backupId ? (
-        <p className="notice notice-info">An encrypted backup is not opened just to draw it: the preview’s counts say what would change.</p>
+      {source.noGlobe || (source.at === null && !source.backupId) ? (
+        <p className="notice notice-info">{source.noGlobe ?? 'An encrypted backup is not opened just to draw it: the preview’s counts say what would change.'}</p>
       ) : (
         <>
           <p>

@@ -1,4 +1,5 @@
 import type { ConflictStrategy, RestorePreview } from '../../api/types';
+import { ArchiveReads } from './ArchiveReads';
 import { ConflictChoices, type Overrides } from './ConflictChoices';
 import { PreviewCounts } from './PreviewCounts';
 
@@ -20,6 +21,7 @@ export function PreviewStep(props: {
         Restoring to <strong>{props.label}</strong>
         {!('backupId' in preview.target) && ` (log position ${preview.position})`} would change this:
       </p>
+      {preview.archive && <ArchiveReads archive={preview.archive} />}
       <PreviewCounts preview={preview} />
       <ConflictChoices preview={preview} strategy={props.strategy} overrides={props.overrides} onStrategy={props.onStrategy} onOverrides={props.onOverrides} />
       <div className="form-actions">

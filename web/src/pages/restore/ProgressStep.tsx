@@ -6,8 +6,22 @@ import { JobProgress } from '../../components/JobProgress';
 import { useJob } from '../../hooks/useJob';
 import { countSentences } from '../../components/restoreCounts';
 
-/** Step 6: the restore's live progress, what it did, and "Undo this restore" (itself a restore, with its own progress). */
-export function ProgressStep({ jobId, restoreId, onRestart }: { jobId: string; restoreId: string; onRestart: () => void }) {
+/** What the restore did, in words. */
+function doneSentence(counts: RestoreCounts | undefined, ontoEmpty: RestoreCounts | undefined): string {
+  if (!counts) return '';
+  const did = countSentences(counts).join(', ');
+  if (did) return did;
+  // Onto an empty instance the history itself is adopted (from a backup or the archive) and the
+  // restore's own events then change nothing: what arrived is what the preview showed.
+  const adopted = ontoEmpty ? countSentences(ontoEmpty).join(', ') : '';
+  return adopted ? `The history up to that moment was brought back: ${adopted}.` : 'Nothing changed.';
+}
+
+/**
+ * Step 6: the restore's live progress, what it did, and "Undo this restore" (itself a restore, with
+ * its own progress). `ontoEmpty`: the preview's counts, when the restore started on an empty log.
+ */
+export function ProgressStep({ jobId, restoreId, ontoEmpty, onRestart }: { jobId: string; restoreId: string; ontoEmpty?: RestoreCounts; onRestart: () => void }) {
   const job = useJob(jobId);
   const [undo, setUndo] = useState<{ jobId: string } | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -26,7 +40,7 @@ export function ProgressStep({ jobId, restoreId, onRestart }: { jobId: string; r
       <JobProgress job={job} label="Restore" />
       {job?.state === 'completed' && (
         <div className="notice notice-success" role="status" data-testid="restore-done">
-          <strong>Restore complete.</strong> {counts ? countSentences(counts).join(', ') || 'Nothing changed.' : ''}
+          <strong>Restore complete.</strong> {doneSentence(counts, ontoEmpty)}
         </div>
       )}
       {job?.state === 'failed' && <ErrorNotice error={new Error(job.error?.message ?? 'the restore failed')} title="The restore failed; nothing was changed" />}

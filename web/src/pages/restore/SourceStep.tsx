@@ -1,20 +1,31 @@
 import { useEffect, useState } from 'react';
+import { backupHealth } from '../../api/backups';
 import { listRestorePoints } from '../../api/recovery';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { formatTime } from '../../components/format';
 import { useLoad } from '../../hooks/useLoad';
 import { Timeline } from '../../timeline/Timeline';
 import { useTimeline } from '../../timeline/useTimeline';
+import { ArchivePointChoice } from './ArchivePointChoice';
 import { BackupChoice } from './BackupChoice';
 import type { ChosenSource } from './wizardTypes';
 
-type Mode = 'time' | 'backup' | 'point';
+type Mode = 'time' | 'backup' | 'point' | 'archive';
 
-/** Step 1: go back to a moment of the audit trail, a restore point, or a backup. */
+/**
+ * Step 1: go back to a moment of the audit trail, a restore point, or a backup. On a fresh
+ * instance (an empty log) whose storage holds an archive, first of all a moment of that archive.
+ */
 export function SourceStep({ initial, onNext }: { initial: { backupId?: string; position?: number }; onNext: (source: ChosenSource) => void }) {
-  const [mode, setMode] = useState<Mode>(initial.backupId ? 'backup' : 'time');
+  const [chosenMode, setMode] = useState<Mode | null>(initial.backupId ? 'backup' : null);
   const timeline = useTimeline();
   const points = useLoad(() => listRestorePoints(), []);
+  // the server reports the archive found in its storage only while this instance's log is empty
+  const found = useLoad(() => backupHealth().then((h) => h.archive?.found ?? null, () => null), []).data ?? null;
+  // an empty log has no moment to go back to: a fresh instance restores from the storage's archive or a backup
+  const emptyLog = timeline.data !== undefined && timeline.data.stops.length === 0;
+  const mode: Mode = chosenMode ?? (found ? 'archive' : emptyLog ? 'backup' : 'time');
+  const [archived, setArchived] = useState<ChosenSource | null>(null);
   const stops = timeline.data?.stops ?? [];
   const [index, setIndex] = useState<number | null>(null);
   const [pointId, setPointId] = useState('');
@@ -34,7 +45,9 @@ export function SourceStep({ initial, onNext }: { initial: { backupId?: string; 
         ? { target: { restorePointId: point.id }, label: `the restore point “${point.name}” (${formatTime(point.createdAt)})`, at: point.createdAt }
         : mode === 'backup'
           ? backup
-          : null;
+          : mode === 'archive'
+            ? archived
+            : null;
 
   return (
     <div className="stack">
@@ -42,6 +55,7 @@ export function SourceStep({ initial, onNext }: { initial: { backupId?: string; 
         <legend>Restore from</legend>
         {(
           [
+            ...(found ? [['archive', 'A moment of the archive in the storage'] as const] : []),
             ['time', 'A point in time on the audit timeline'],
             ['point', 'A restore point'],
             ['backup', 'A backup'],
@@ -68,6 +82,7 @@ export function SourceStep({ initial, onNext }: { initial: { backupId?: string; 
           </select>
         </label>
       )}
+      {mode === 'archive' && found && <ArchivePointChoice window={found} onChoose={setArchived} />}
       {mode === 'backup' && <BackupChoice preselected={initial.backupId} onChoose={setBackup} />}
       <div className="form-actions">
         <button type="button" className="button button-primary" disabled={!source} onClick={() => source && onNext(source)}>

@@ -19,6 +19,8 @@ export interface ChosenSource {
   at: string | null;
   /** The backup restored from, for views that read a backup's state (the globe preview). */
   backupId?: string;
+  /** Why the globe preview is not drawn for this source, when it is not. */
+  noGlobe?: string;
 }
 
 export interface ScopeChoice {
