@@ -18,13 +18,14 @@ import { READ_MODEL_DB } from '../projections/read-model-db';
 import { SnapshotStore } from '../snapshots/snapshot-store';
 import { checkpointOf } from '../snapshots/read-model-schema';
 import { compensatingEvents, emptyCounts } from './compensating-events';
-import { TouchedIds, TouchedIdsCache } from './diff-domain';
+import { TouchedIds } from './diff-domain';
+import { TargetHistory } from './target-history';
 import { DiffDomain } from './diff-sql';
 import { ArchivePreview } from './archive-preview';
 import { HistoryAdoption } from './history-adoption';
 import { PreviewClaims, signPreview, verifyPreview } from './preview-token';
 import { previewStale, restoreConflicts, targetInFuture } from './recovery-errors';
-import { Overrides } from './restore-plan';
+import { LiveChanges, Overrides } from './restore-plan';
 import { RestorePointsService } from './restore-points.service';
 import { ScratchState } from './scratch-state';
 import { StateAtService } from './state-at.service';
@@ -68,7 +69,7 @@ interface RestoreRun {
 @Injectable()
 export class RestoreService implements OnApplicationBootstrap {
   private readonly logger = new Logger(RestoreService.name);
-  private readonly touchedIds: TouchedIdsCache;
+  private readonly history: TargetHistory;
 
   constructor(
     private readonly store: EventStore,
@@ -86,7 +87,7 @@ export class RestoreService implements OnApplicationBootstrap {
     @Inject(SERVER_SECRET) private readonly secret: Buffer,
     private readonly keys: KeyRing,
   ) {
-    this.touchedIds = new TouchedIdsCache(store);
+    this.history = new TargetHistory(store);
   }
 
   /** A restore whose job a crash interrupted after its append committed is complete: say so. */
@@ -127,10 +128,12 @@ export class RestoreService implements OnApplicationBootstrap {
     await this.projector.waitFor(await this.store.headPosition());
     // Read from the log while the target state is built (its snapshot decompresses off this thread).
     const base = checkpointOf(this.liveDb);
-    const touched = this.touched(target, position, base);
+    const touched = this.history.touched(target, position, base);
+    const changes = this.history.liveChanges(target, position, base);
     touched.catch(() => undefined);
+    changes.catch(() => undefined);
     return this.withTarget(target, position, passphraseOf(requested), async (state) => {
-      const { diff, basePosition } = await this.diffWithLive(state, scope, base, await touched);
+      const { diff, basePosition } = await this.diffWithLive(state, scope, base, await touched, await changes);
       const claims: PreviewClaims = { v: 1, target, position, scope, basePosition, issuedAt: new Date(this.clock.now()).toISOString() };
       return {
         previewToken: signPreview(claims, this.secret),
@@ -152,8 +155,9 @@ export class RestoreService implements OnApplicationBootstrap {
     if (head !== claims.basePosition) throw previewStale(claims.basePosition, head);
     if ('backupId' in claims.target) await this.checkSecret(claims.target.backupId, passphrase);
     if (strategy === 'fail') {
-      const touched = await this.touched(claims.target, claims.position, head);
-      const diff = await this.withTarget(claims.target, claims.position, passphrase, (state) => this.diffWithLive(state, claims.scope, head, touched));
+      const touched = await this.history.touched(claims.target, claims.position, head);
+      const changes = await this.history.liveChanges(claims.target, claims.position, head);
+      const diff = await this.withTarget(claims.target, claims.position, passphrase, (state) => this.diffWithLive(state, claims.scope, head, touched, changes));
       if (diff.diff.conflicts.count > 0) throw restoreConflicts(diff.diff.conflicts.count);
     }
     return this.launch({ ...claims, restoreId: uuidv7(), strategy, overrides, undoOf: null, metadata, passphrase });
@@ -225,7 +229,8 @@ export class RestoreService implements OnApplicationBootstrap {
     }
     job.progress({ phase: 'computing' });
     const counts = emptyCounts();
-    const touched = await this.touched(run.target, run.position, base);
+    const touched = await this.history.touched(run.target, run.position, base);
+    const changes = await this.history.liveChanges(run.target, run.position, base);
     const appended = await this.withTarget(run.target, run.position, run.passphrase, async (state) => {
       job.progress({ phase: 'writing' });
       return withLiveAttached(state.db, this.livePath(), () => {
@@ -235,7 +240,7 @@ export class RestoreService implements OnApplicationBootstrap {
         // The live state was loaded from this very state at `base` and has not moved: nothing differs.
         const same = installed && liveBase === base;
         return this.store
-          .append(restoreStream(run.restoreId), this.restoreEvents(state.db, run, base, counts, domain, same), 'no_stream', { expectedHead: base })
+          .append(restoreStream(run.restoreId), this.restoreEvents(state.db, { ...run, changes }, base, counts, domain, same), 'no_stream', { expectedHead: base })
           .catch((error) => {
             throw error instanceof HeadMovedError ? previewStale(base, (error.details as { actual: number }).actual) : error;
           });
@@ -246,7 +251,7 @@ export class RestoreService implements OnApplicationBootstrap {
     return { restoreId: run.restoreId, counts, basePosition: base, firstPosition: appended.firstPosition, lastPosition: appended.lastPosition };
   }
 
-  private *restoreEvents(db: Database.Database, run: RestoreRun, base: number, counts: RestoreCounts, domain: DiffDomain | null, same = false): Generator<NewEvent> {
+  private *restoreEvents(db: Database.Database, run: RestoreRun & { changes: LiveChanges }, base: number, counts: RestoreCounts, domain: DiffDomain | null, same = false): Generator<NewEvent> {
     const metadata: EventMetadata = { ...run.metadata, correlationId: run.restoreId };
     const wrap = (e: GlobeEvent): NewEvent => ({ ...e, metadata });
     yield wrap(RestorePointsService.event(`Before restore ${run.restoreId}`, base, true));
@@ -262,23 +267,20 @@ export class RestoreService implements OnApplicationBootstrap {
    * The diff against the live read models; over the ids `touched` names if the live state is still
    * at `base` (else, having moved meanwhile, over every row).
    */
-  private async diffWithLive(state: ScratchState, scope: RestoreScope, base: number, touched: TouchedIds | null): Promise<{ diff: StateDiff; basePosition: number }> {
+  private async diffWithLive(
+    state: ScratchState,
+    scope: RestoreScope,
+    base: number,
+    touched: TouchedIds | null,
+    changes: LiveChanges,
+  ): Promise<{ diff: StateDiff; basePosition: number }> {
     return withLiveAttached(state.db, this.livePath(), () =>
       state.db.transaction(() => {
         const basePosition = checkpointIn(state.db);
         const domain = basePosition === base && touched ? state.domainFor(base, touched) : null;
-        return { diff: diffStates(state.db, scope, domain), basePosition };
+        return { diff: diffStates(state.db, scope, domain, changes), basePosition };
       })(),
     );
-  }
-
-  /**
-   * The ids that can differ between the state at `position` and the live one at `base` (both folds
-   * of this log); null (compare every row) for a backup's state, which the log does not describe.
-   */
-  private async touched(target: RestoreTarget, position: number, base: number): Promise<TouchedIds | null> {
-    if ('backupId' in target || position > base) return null;
-    return this.touchedIds.between(position, base);
   }
 
   private livePath(): string {
