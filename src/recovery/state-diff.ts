@@ -64,10 +64,11 @@ export function diffStates(db: Database.Database, scope: RestoreScope, domain: D
   const samples = {} as StateDiff['samples'];
   const conflicts = { count: 0, items: [] as Conflict[] };
   const plain = { count: 0, items: [] as Conflict[] };
-  const sort = (kind: ItemKind, id: string, pair: () => Conflict) => {
+  /** Counts the item on its side; answers whether it is to be listed (loaded whole once the ids are read). */
+  const sort = (kind: ItemKind, id: string): Conflict[] | null => {
     const side = isConflict(kind, id, liveChanges) ? conflicts : plain;
     side.count += 1;
-    if (side.items.length < listLimit) side.items.push(pair());
+    return side.count <= listLimit ? side.items : null;
   };
   for (const kind of KINDS) {
     const f = scopeFilter(kind, scope, domain);
@@ -88,9 +89,15 @@ export function diffStates(db: Database.Database, scope: RestoreScope, domain: D
       conflicts.count += changed;
       for (const id of changedIds(Math.max(0, listLimit - conflicts.items.length))) conflicts.items.push(pairOf(id));
     } else {
-      // Every id is read to sort it (the counts are exact); only the listed ones are loaded whole.
+      // Every id is read to sort it (the counts are exact); only the listed ones are loaded whole,
+      // after the iteration (a connection runs one statement at a time).
+      const listed: [Conflict[], string][] = [];
       const ids = db.prepare(`SELECT t.id AS id FROM (${changedSql(kind, f)}) t`).pluck().iterate(...changedParams(f)) as IterableIterator<string>;
-      for (const id of ids) sort(singular[kind], id, () => pairOf(id));
+      for (const id of ids) {
+        const list = sort(singular[kind], id);
+        if (list) listed.push([list, id]);
+      }
+      for (const [list, id] of listed) list.push(pairOf(id));
     }
     samples[kind] = {
       added: db.prepare(`${addedSql(kind, f, entitySelect(kind, 't'))} LIMIT ?`).all(...f.params, sampleSize).map((r) => toDomain[kind](r)),
@@ -104,16 +111,31 @@ export function diffStates(db: Database.Database, scope: RestoreScope, domain: D
   const { target, current } = settingsPair(db);
   counts.settings = { changed: keys.length };
   samples.settings = { changed: keys.map((key) => ({ key, current: current[key], target: target[key] })) };
-  for (const key of keys) sort('settings', key, () => ({ key: `settings:${key}`, kind: 'settings', id: key, current: current[key], target: target[key] }));
+  for (const key of keys) sort('settings', key)?.push({ key: `settings:${key}`, kind: 'settings', id: key, current: current[key], target: target[key] });
   return { counts, samples, conflicts, changes: plain };
 }
 
-/** Attaches the live read models to a scratch connection as `live` while `fn` runs (it only reads them). */
-export async function withLiveAttached<R>(db: Database.Database, livePath: string, fn: () => R | Promise<R>): Promise<R> {
-  db.prepare('ATTACH DATABASE ? AS live').run(livePath);
-  try {
-    return await fn();
-  } finally {
-    db.exec('DETACH DATABASE live');
-  }
+/** The attachments under way or queued, per connection (see withLiveAttached). */
+const turns = new WeakMap<Database.Database, Promise<unknown>>();
+
+/**
+ * Attaches the live read models to a scratch connection as `live` while `fn` runs (it only reads
+ * them). Callers sharing a connection (a cached target state, StateAtService) take turns: one
+ * attachment at a time, in call order, so two previews of one target never clash on the name.
+ * `fn` must not call withLiveAttached on the same connection (it would wait for itself).
+ */
+export function withLiveAttached<R>(db: Database.Database, livePath: string, fn: () => R | Promise<R>): Promise<R> {
+  const turn = (turns.get(db) ?? Promise.resolve()).then(async () => {
+    db.prepare('ATTACH DATABASE ? AS live').run(livePath);
+    try {
+      return await fn();
+    } finally {
+      db.exec('DETACH DATABASE live');
+    }
+  });
+  turns.set(
+    db,
+    turn.catch(() => undefined),
+  );
+  return turn;
 }
