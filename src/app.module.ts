@@ -11,6 +11,7 @@ import { GatewayModule } from './gateway/gateway.module';
 import { GlobeModule } from './globe/globe.module';
 import { ImportsModule } from './imports/imports.module';
 import { JobsModule } from './jobs/jobs.module';
+import { OperationsModule } from './operations/operations.module';
 import { ProjectionsModule } from './projections/projections.module';
 import { RecoveryModule } from './recovery/recovery.module';
 import { SnapshotsModule } from './snapshots/snapshots.module';
@@ -30,6 +31,7 @@ import { SnapshotsModule } from './snapshots/snapshots.module';
     RecoveryModule,
     BackupsModule,
     GatewayModule,
+    OperationsModule,
   ],
   providers: [{ provide: APP_FILTER, useClass: AppExceptionFilter }],
 })

@@ -1,7 +1,9 @@
-import { INestApplication, LogLevel } from '@nestjs/common';
+import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import express, { NextFunction, Request, Response } from 'express';
+import { Logger } from 'nestjs-pino';
+import { dirname } from 'node:path';
 import { AppModule } from './app.module';
 import { applyHttpSecurity } from './auth/http-security';
 import { refuseDeepJsonBody } from './common/http/json-body-depth';
@@ -9,17 +11,27 @@ import { isStreamedBodyRoute } from './common/http/raw-body-routes';
 import { serveUi } from './common/http/serve-ui';
 import { AppError } from './common/app-error';
 import { AppConfig } from './config/app-config';
+import { DOCS_ASSETS_PATH } from './operations/docs-page';
+import { requestLogging } from './operations/logging';
+import { Metrics } from './operations/metrics';
+import { OpenApiDocument } from './operations/openapi';
+import { ROOT_LOGGER } from './operations/operations.module';
 
-const LEVELS: LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
+/** swagger-ui's files, as @nestjs/swagger installs them (its dependency, at its pinned version). */
+const SWAGGER_UI_DIR = dirname(require.resolve('swagger-ui-dist/swagger-ui-bundle.js'));
 
 /**
- * Builds the application (used by main.ts and by the e2e specs). Nest's own body parser is off:
- * JSON bodies are parsed with a size limit everywhere except the streamed-upload routes.
+ * Builds the application (used by main.ts and by the e2e specs). Every request is first given its
+ * id and logged (pino), then timed for the metrics, then checked (Host/Origin/CSRF, security
+ * headers). Nest's own body parser is off: JSON bodies are parsed with a size limit everywhere
+ * except the streamed-upload routes.
  */
 export async function createApp(configure?: (app: INestApplication) => void): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule, { bodyParser: false, bufferLogs: true });
   const config = app.get(AppConfig).values;
-  app.useLogger(LEVELS.slice(0, LEVELS.indexOf(config.LOG_LEVEL) + 1));
+  app.useLogger(app.get(Logger));
+  app.use(requestLogging(app.get(ROOT_LOGGER)));
+  app.use(app.get(Metrics).httpMiddleware);
   applyHttpSecurity(app, app.get(AppConfig));
   const json = express.json({ limit: config.MAX_JSON_BYTES, type: ['application/json', 'application/*+json'], verify: refuseDeepJsonBody });
   app.use((req: Request, res: Response, next: NextFunction) => {
@@ -28,6 +40,8 @@ export async function createApp(configure?: (app: INestApplication) => void): Pr
     json(req, res, (error?: { type?: string }) => next(error ? bodyParserError(error) : undefined));
   });
   app.disable('x-powered-by');
+  app.use(DOCS_ASSETS_PATH, express.static(SWAGGER_UI_DIR, { index: false, maxAge: '1h' }));
+  app.get(OpenApiDocument).attach(app);
   if (config.SERVE_UI) serveUi(app.getHttpAdapter().getInstance());
   app.enableShutdownHooks();
   configure?.(app);

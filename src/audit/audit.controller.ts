@@ -9,6 +9,7 @@ import { Role } from '../auth/roles';
 import { ChainReport, EventStore, RecordedEvent } from '../events/event-store';
 import { JobRunner } from '../jobs/job-runner';
 import { ChainVerification } from './chain-verification';
+import { ApiQueryOf } from '../common/http/api-input';
 
 const isoTime = z.iso.datetime({ offset: true });
 const auditQuery = z
@@ -60,6 +61,7 @@ export class AuditController {
    */
   @Get('verify')
   @Role('viewer')
+  @ApiQueryOf(verifyQuery)
   async verify(@Query() raw: unknown, @Ctx() ctx: RequestContext, @Res({ passthrough: true }) res: Response): Promise<{ jobId: string } & Partial<ChainReport>> {
     const { wait } = parseInput(verifyQuery, raw, 'QUERY.INVALID');
     const job = await this.verification.start(ctx.actor);
@@ -79,6 +81,7 @@ export class AuditController {
 
   @Get()
   @Role('viewer')
+  @ApiQueryOf(auditQuery)
   async list(@Query() raw: unknown): Promise<{ items: RecordedEvent[]; next: string | null; olderHistory: unknown }> {
     const q = parseInput(auditQuery, raw, 'QUERY.INVALID');
     const items = await this.store.query({

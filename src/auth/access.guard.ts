@@ -6,11 +6,11 @@ import { actAsToken } from '../common/http/request-context';
 import { forbidden } from './auth-errors';
 import { Authenticator, bearerToken } from './authenticator';
 import { Principal } from './principal';
-import { ROLE_METADATA, Role, grants } from './roles';
+import { OPEN_METADATA, ROLE_METADATA, Role, grants } from './roles';
 
 /**
  * The one check of every HTTP route (a global guard): the presented token, then the route's role
- * (`@Role`, admin when a route names none). A request it lets through acts as its token's identity
+ * (`@Role`, admin when a route names none); an `@Open` route (probes) is let through unchecked. A request it lets through acts as its token's identity
  * (request-context.ts). Refusals are logged with method, path and token id, never the token.
  * Socket.IO connections are checked at their handshake instead (SocketAccess).
  */
@@ -26,6 +26,7 @@ export class AccessGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
     const req = context.switchToHttp().getRequest<Request>();
+    if (this.reflector.getAllAndOverride<boolean | undefined>(OPEN_METADATA, [context.getHandler(), context.getClass()])) return true;
     const needed = this.reflector.getAllAndOverride<Role | undefined>(ROLE_METADATA, [context.getHandler(), context.getClass()]) ?? 'admin';
     let principal: Principal;
     try {

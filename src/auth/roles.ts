@@ -17,3 +17,13 @@ export const ROLE_METADATA = 'globe-vault:role';
 export const Role = (role: Role) => SetMetadata(ROLE_METADATA, role);
 
 export const grants = (held: Role, needed: Role): boolean => ROLES.indexOf(held) >= ROLES.indexOf(needed);
+
+export const OPEN_METADATA = 'globe-vault:open';
+
+/**
+ * A route anyone who reaches the service may call, with or without a token (a token presented is
+ * not even looked at): only for answers that hold no Globe data and change nothing — the liveness
+ * and readiness probes (load balancers and orchestrators call them without credentials) and the
+ * API explorer's page (its document, the API itself, still needs a viewer).
+ */
+export const Open = () => SetMetadata(OPEN_METADATA, true);

@@ -4,6 +4,7 @@ import { parseInput } from '../common/http/parse-input';
 import { ApiTokens, TokenView, createTokenSchema } from './api-tokens';
 import { RateLimited } from './rate-limit.guard';
 import { Role } from './roles';
+import { ApiJsonBody } from '../common/http/api-input';
 
 /**
  * Token management (admin). A token is shown once, in the answer that creates it. Creation and
@@ -20,6 +21,7 @@ export class TokensController {
 
   @Post()
   @Role('admin')
+  @ApiJsonBody('CreateTokenBody', createTokenSchema)
   async create(@Body() body: unknown, @Ctx() ctx: RequestContext): Promise<TokenView & { token: string }> {
     const created = await this.tokens.create(parseInput(createTokenSchema, body, 'AUTH.INVALID_TOKEN_REQUEST'), ctx.actor);
     this.logger.log(`token ${created.id} "${created.name}" (${created.role}) created by ${ctx.actor}`);

@@ -4,6 +4,7 @@ import { Ctx, RequestContext } from '../common/http/request-context';
 import { BackupSchedules, backupSchedulesSchema } from '../domain/backup-schedule';
 import { BackupScheduler } from './backup-scheduler';
 import { Role } from '../auth/roles';
+import { ApiJsonBody } from '../common/http/api-input';
 
 @Controller('api/backup-schedules')
 export class BackupSchedulesController {
@@ -19,6 +20,7 @@ export class BackupSchedulesController {
   /** Replaces the whole document; takes effect at once and is recorded in the audit trail. */
   @Put()
   @Role('admin')
+  @ApiJsonBody('BackupSchedules', backupSchedulesSchema)
   put(@Body() body: unknown, @Ctx() ctx: RequestContext): Promise<BackupSchedules> {
     const doc = parseInput(backupSchedulesSchema, body, 'BACKUP.INVALID_SCHEDULE');
     return this.scheduler.replace(doc, { actor: ctx.actor, source: ctx.source, correlationId: ctx.correlationId, causationId: null });

@@ -15,6 +15,7 @@ import { BackupService } from './backup.service';
 import { BackupView } from './backup-view';
 import { RateLimited } from '../auth/rate-limit.guard';
 import { Role } from '../auth/roles';
+import { ApiFileAnswer, ApiFileBody, ApiJsonBody, ApiPassphraseHeader, ApiQueryOf } from '../common/http/api-input';
 
 @Controller('api/backups')
 export class BackupsController {
@@ -29,6 +30,7 @@ export class BackupsController {
   /** "Back up now": 202 {jobId, backupId}; the job writes, verifies and stores the file. */
   @Post()
   @Role('admin')
+  @ApiJsonBody('CreateBackupBody', createBackupBody)
   @RateLimited('heavy')
   @HttpCode(202)
   create(@Body() body: unknown, @Ctx() ctx: RequestContext) {
@@ -39,6 +41,7 @@ export class BackupsController {
   /** The backup history, newest first. */
   @Get()
   @Role('viewer')
+  @ApiQueryOf(listBackupsQuery)
   async list(@Query() query: unknown): Promise<{ items: BackupView[]; next: null }> {
     const { refresh } = parseInput(listBackupsQuery, query ?? {}, 'BACKUP.INVALID_INPUT');
     if (refresh === 'true') await this.backups.refresh();
@@ -58,6 +61,8 @@ export class BackupsController {
    */
   @Post('upload')
   @Role('admin')
+  @ApiFileBody('a backup file (native .gvbk, or a foreign format recognised by its content)', 'application/octet-stream')
+  @ApiPassphraseHeader()
   @RateLimited('heavy')
   @HttpCode(201)
   async upload(
@@ -84,6 +89,7 @@ export class BackupsController {
   /** The file itself, streamed. */
   @Get(':id/download')
   @Role('viewer')
+  @ApiFileAnswer('application/octet-stream')
   async download(@Param('id') id: string, @Res() res: Response): Promise<void> {
     const { backup, body } = await this.backups.open(id);
     res.setHeader('Content-Type', 'application/octet-stream');
@@ -112,6 +118,8 @@ export class BackupsController {
   /** Reads the whole file and checks every checksum and record; a passphrase lets it check an encrypted backup's content too. */
   @Post(':id/verify')
   @Role('admin')
+  @ApiPassphraseHeader()
+  @ApiJsonBody('VerifyBackupBody', verifyBackupBody)
   @RateLimited('heavy')
   @HttpCode(200)
   verify(@Param('id') id: string, @Body() body: unknown, @Headers('x-backup-passphrase') header?: string) {

@@ -20,6 +20,6 @@ import { PreparedBackups } from './prepared-backups';
   imports: [JobsModule, ArchiveModule],
   controllers: [BackupsController, BackupSchedulesController, ExportController],
   providers: [BackupService, BackupStates, BackupUpload, BackupHealthService, BackupDrill, BackupScheduler, PreparedBackups, BackupCopies, BackupDiscovery, backupStoragesProvider, primaryStorageProvider],
-  exports: [BackupService, BackupStates, BackupScheduler, PreparedBackups, BackupStorages],
+  exports: [BackupService, BackupStates, BackupScheduler, PreparedBackups, BackupStorages, BackupHealthService],
 })
 export class BackupsModule {}

@@ -20,6 +20,7 @@ import { writeLocationsCsv } from './foreign/export-csv';
 import { writeGlobeProject } from './foreign/export-globe-project';
 import { StateReader } from './state-reader';
 import { Role } from '../auth/roles';
+import { ApiFileAnswer, ApiQueryOf } from '../common/http/api-input';
 
 const exportQuery = z
   .object({
@@ -47,6 +48,8 @@ export class ExportController {
 
   @Get()
   @Role('viewer')
+  @ApiQueryOf(exportQuery)
+  @ApiFileAnswer('application/json', 'text/csv', 'application/octet-stream')
   async export(@Query() query: unknown, @Res() res: Response): Promise<void> {
     const { format, datasetId } = parseInput(exportQuery, query, 'EXPORT.INVALID_QUERY');
     await this.projector.waitFor(await this.store.headPosition());

@@ -12,6 +12,7 @@ import { importOptionsSchema, newDatasetImportSchema } from './import-options';
 import { stageUpload } from './staged-upload';
 import { RateLimited } from '../auth/rate-limit.guard';
 import { Role } from '../auth/roles';
+import { ApiFileBody, ApiQueryOf } from '../common/http/api-input';
 
 @Controller('api/datasets')
 export class ImportController {
@@ -28,6 +29,8 @@ export class ImportController {
    */
   @Post('import')
   @Role('editor')
+  @ApiFileBody('the file to import (CSV, JSON or GeoJSON)', 'text/csv', 'application/json', 'application/geo+json')
+  @ApiQueryOf(newDatasetImportSchema)
   @RateLimited('heavy')
   @HttpCode(202)
   async importIntoNew(@Query() query: unknown, @Req() req: Request, @Ctx() ctx: RequestContext) {
@@ -41,6 +44,8 @@ export class ImportController {
 
   @Post(':id/import')
   @Role('editor')
+  @ApiFileBody('the file to import (CSV, JSON or GeoJSON)', 'text/csv', 'application/json', 'application/geo+json')
+  @ApiQueryOf(importOptionsSchema)
   @RateLimited('heavy')
   @HttpCode(202)
   async import(@Param('id') datasetId: string, @Query() query: unknown, @Req() req: Request, @Ctx() ctx: RequestContext) {

@@ -159,6 +159,12 @@ export class JobRunner implements OnModuleInit, OnModuleDestroy {
     return { ...view };
   }
 
+  /** A job of one of these kinds that is queued or running in this process, if any (readiness: a rebuild or restore under way). */
+  activeOf(kinds: readonly JobKind[]): JobView | undefined {
+    const job = [...this.active.values()].find((j) => kinds.includes(j.view.kind));
+    return job && { ...job.view };
+  }
+
   async get(id: string): Promise<JobView> {
     const current = this.active.get(id)?.view ?? this.unsaved.get(id);
     if (current) return { ...current };

@@ -4,6 +4,7 @@ import { parseInput } from '../common/http/parse-input';
 import { JobView, jobKindSchema, jobStateSchema } from './job';
 import { JobRunner } from './job-runner';
 import { Role } from '../auth/roles';
+import { ApiQueryOf } from '../common/http/api-input';
 
 const listJobsQuery = z
   .object({ kind: jobKindSchema.optional(), state: jobStateSchema.optional(), limit: z.coerce.number().int().min(1).max(500).default(50) })
@@ -16,6 +17,7 @@ export class JobsController {
   /** Recent jobs, newest first. */
   @Get()
   @Role('viewer')
+  @ApiQueryOf(listJobsQuery)
   async list(@Query() query: unknown): Promise<{ items: JobView[]; next: null }> {
     return { items: await this.jobs.list(parseInput(listJobsQuery, query, 'QUERY.INVALID')), next: null };
   }

@@ -9,6 +9,7 @@ import { Preview, RestoreService } from './restore.service';
 import { RestorePointView, RestorePointsService } from './restore-points.service';
 import { RateLimited } from '../auth/rate-limit.guard';
 import { Role } from '../auth/roles';
+import { ApiJsonBody, ApiQueryOf } from '../common/http/api-input';
 import { AllowedWhileReadOnly } from '../archive/write.guard';
 
 const listQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) }).strict();
@@ -25,6 +26,7 @@ export class RestoresController {
   /** What a restore would change; writes nothing. The answer's previewToken is what POST /api/restores quotes. */
   @Post('restores/preview')
   @Role('admin')
+  @ApiJsonBody('RestorePreviewBody', previewBody)
   @AllowedWhileReadOnly()
   @RateLimited('heavy')
   @HttpCode(200)
@@ -35,6 +37,7 @@ export class RestoresController {
 
   @Post('restores')
   @Role('admin')
+  @ApiJsonBody('RestoreBody', restoreBody)
   @RateLimited('heavy')
   @HttpCode(202)
   start(@Body() body: unknown, @Ctx() ctx: RequestContext) {
@@ -44,6 +47,7 @@ export class RestoresController {
 
   @Get('restores')
   @Role('viewer')
+  @ApiQueryOf(listQuery)
   async list(@Query() query: unknown): Promise<{ items: RestoreView[]; next: null }> {
     return { items: await this.history.list(parseInput(listQuery, query, 'QUERY.INVALID').limit), next: null };
   }
@@ -68,6 +72,7 @@ export class RestoresController {
 
   @Post('restore-points')
   @Role('editor')
+  @ApiJsonBody('RestorePointBody', restorePointBody)
   create(@Body() body: unknown, @Ctx() ctx: RequestContext): Promise<RestorePointView> {
     const { name, description } = parseInput(restorePointBody, body, 'RESTORE_POINT.INVALID_INPUT');
     return this.restorePoints.create(name, description, { actor: ctx.actor, source: ctx.source, correlationId: ctx.correlationId, causationId: null });
@@ -75,6 +80,7 @@ export class RestoresController {
 
   @Get('restore-points')
   @Role('viewer')
+  @ApiQueryOf(listQuery)
   async points(@Query() query: unknown): Promise<{ items: RestorePointView[]; next: null }> {
     return { items: await this.restorePoints.list(parseInput(listQuery, query, 'QUERY.INVALID').limit), next: null };
   }

@@ -115,17 +115,17 @@ export function diffStates(db: Database.Database, scope: RestoreScope, domain: D
   return { counts, samples, conflicts, changes: plain };
 }
 
-/** The attachments under way or queued, per connection (see withLiveAttached). */
-const turns = new WeakMap<Database.Database, Promise<unknown>>();
+/** The last attachment queued on each scratch connection: attachments to one connection take turns. */
+const attachments = new WeakMap<Database.Database, Promise<unknown>>();
 
 /**
  * Attaches the live read models to a scratch connection as `live` while `fn` runs (it only reads
- * them). Callers sharing a connection (a cached target state, StateAtService) take turns: one
- * attachment at a time, in call order, so two previews of one target never clash on the name.
- * `fn` must not call withLiveAttached on the same connection (it would wait for itself).
+ * them). A scratch state may be shared (two previews of one backup at once, as the Backup Browser
+ * and the Restore Wizard make them): their attachments take turns on the connection, since a
+ * second `ATTACH … AS live` while the first is open fails ("database live is already in use").
  */
 export function withLiveAttached<R>(db: Database.Database, livePath: string, fn: () => R | Promise<R>): Promise<R> {
-  const turn = (turns.get(db) ?? Promise.resolve()).then(async () => {
+  const run = (attachments.get(db) ?? Promise.resolve()).then(async () => {
     db.prepare('ATTACH DATABASE ? AS live').run(livePath);
     try {
       return await fn();
@@ -133,9 +133,9 @@ export function withLiveAttached<R>(db: Database.Database, livePath: string, fn:
       db.exec('DETACH DATABASE live');
     }
   });
-  turns.set(
+  attachments.set(
     db,
-    turn.catch(() => undefined),
+    run.catch(() => undefined),
   );
-  return turn;
+  return run;
 }

@@ -9,7 +9,7 @@ import { API_ROUTES } from '../support/api-routes';
  * without a line there fails the access spec instead of escaping it.
  */
 export interface RouteCase {
-  role: Role;
+  role: Role | 'open';
   path: string;
   body?: unknown;
 }
@@ -25,11 +25,11 @@ interface RouterLayer {
   route?: { path: string; methods: Record<string, boolean> };
 }
 
-/** `METHOD /path` of every route the Express router holds under /api (the UI's catch-all excluded). */
+/** `METHOD /path` of every route the Express router holds (the UI's catch-all, a pattern, excluded). */
 export function routesOf(app: NestExpressApplication): string[] {
   const express = app.getHttpAdapter().getInstance() as { router: { stack: RouterLayer[] } };
   const routes = express.router.stack.flatMap((layer) =>
-    layer.route && typeof layer.route.path === 'string' && layer.route.path.startsWith('/api')
+    layer.route && typeof layer.route.path === 'string'
       ? Object.keys(layer.route.methods).map((method) => `${method.toUpperCase()} ${layer.route!.path}`)
       : [],
   );

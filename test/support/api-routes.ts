@@ -12,8 +12,8 @@ import { Role } from '../../src/auth/roles';
 export type Resource = 'dataset' | 'location' | 'configuration' | 'backup' | 'job' | 'restore' | 'token';
 
 export interface ApiRoute {
-  /** The weakest role it accepts. */
-  role: Role;
+  /** The weakest role it accepts; `open` for the few routes anyone may call without a token (`@Open`: probes, the API explorer's page). */
+  role: Role | 'open';
   /** The resource its `:param` names (one per route at most). */
   param?: Resource;
   /** How its body travels: none, a JSON document, or a file streamed to disk (import, upload). */
@@ -85,4 +85,10 @@ export const API_ROUTES: Record<string, ApiRoute> = {
   'POST /api/tokens': { role: 'admin', body: 'json', valid: (n) => ({ name: `fuzz ${n}`, role: 'viewer' }), probe: { body: {} } },
   'GET /api/tokens': { role: 'admin', body: 'none' },
   'DELETE /api/tokens/:id': { role: 'admin', param: 'token', body: 'none' },
+  'GET /health': { role: 'open', body: 'none' },
+  'GET /health/ready': { role: 'open', body: 'none' },
+  'GET /metrics': { role: 'viewer', body: 'none' },
+  'GET /api/docs': { role: 'open', body: 'none' },
+  'GET /api/docs/init.js': { role: 'open', body: 'none' },
+  'GET /api/docs-json': { role: 'viewer', body: 'none' },
 };

@@ -1,8 +1,8 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import { Request } from 'express';
-import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
 import { EventMetadata, eventSourceSchema } from '../../domain/event-metadata';
+import { requestIdOf } from './request-id';
 
 /**
  * Who is asking and through what. A request a token authenticated acts as that token
@@ -10,8 +10,9 @@ import { EventMetadata, eventSourceSchema } from '../../domain/event-metadata';
  * (`actorName`). Without a token (loopback, tokens not required) the actor is the local name the
  * client gives in `X-Actor` (the Globe UI sends its user name), else "anonymous"; a local name that
  * contains ':' is recorded as `local:<name>`, so it cannot pose as a token (`token:`) or the
- * scheduler (`scheduler:`). The source is `X-Source` (ui, cli, api), else "api"; `X-Request-Id`
- * becomes the correlation id when it is given.
+ * scheduler (`scheduler:`). The source is `X-Source` (ui, cli, api), else "api". The correlation id
+ * is the request's id (request-id.ts: the client's `X-Request-Id`, else one made for it), the same
+ * id its log line and its response's `X-Request-Id` header carry.
  */
 export interface RequestContext {
   actor: string;
@@ -24,7 +25,6 @@ export interface RequestContext {
 const headersSchema = z.object({
   'x-actor': z.string().trim().min(1).max(200).optional().catch(undefined),
   'x-source': eventSourceSchema.extract(['api', 'ui', 'cli']).catch('api').default('api'),
-  'x-request-id': z.string().trim().min(1).max(200).optional().catch(undefined),
   'x-reason': z.string().trim().min(1).max(1000).optional().catch(undefined),
 });
 
@@ -41,7 +41,7 @@ export function contextFromRequest(req: Request): RequestContext {
   const who = tokenActor
     ? { actor: tokenActor, ...(h['x-actor'] ? { actorName: h['x-actor'] } : {}) }
     : { actor: localActor(h['x-actor'] ?? 'anonymous') };
-  return { ...who, source: h['x-source'], correlationId: h['x-request-id'] ?? uuidv7(), reason: h['x-reason'] };
+  return { ...who, source: h['x-source'], correlationId: requestIdOf(req), reason: h['x-reason'] };
 }
 
 const localActor = (name: string): string => (name.includes(':') ? `local:${name}` : name);

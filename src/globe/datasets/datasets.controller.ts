@@ -6,6 +6,7 @@ import { CreateDataset, DeleteDataset, UpdateDataset } from './dataset.commands'
 import { createDatasetBody, listDatasetsQuery, updateDatasetBody } from './dataset.dto';
 import { DatasetView, GetDataset, ListDatasets } from './dataset.queries';
 import { Role } from '../../auth/roles';
+import { ApiJsonBody, ApiQueryOf } from '../../common/http/api-input';
 
 @Controller('api/datasets')
 export class DatasetsController {
@@ -13,6 +14,7 @@ export class DatasetsController {
 
   @Post()
   @Role('editor')
+  @ApiJsonBody('CreateDatasetBody', createDatasetBody)
   async create(@Body() body: unknown, @Ctx() ctx: RequestContext): Promise<DatasetView> {
     const input = parseInput(createDatasetBody, body, 'DATASET.INVALID_INPUT');
     const id: string = await this.commands.execute(new CreateDataset(input, ctx));
@@ -21,6 +23,7 @@ export class DatasetsController {
 
   @Get()
   @Role('viewer')
+  @ApiQueryOf(listDatasetsQuery)
   list(@Query() query: unknown): Promise<{ items: DatasetView[]; next: null }> {
     const { at, backupId } = parseInput(listDatasetsQuery, query, 'QUERY.INVALID');
     return this.queries.execute(new ListDatasets(at, backupId));
@@ -34,6 +37,7 @@ export class DatasetsController {
 
   @Patch(':id')
   @Role('editor')
+  @ApiJsonBody('UpdateDatasetBody', updateDatasetBody)
   async update(@Param('id') id: string, @Body() body: unknown, @Ctx() ctx: RequestContext): Promise<DatasetView> {
     const changes = parseInput(updateDatasetBody, body, 'DATASET.INVALID_INPUT');
     await this.commands.execute(new UpdateDataset(id, changes, ctx));

@@ -7,6 +7,7 @@ import { AddLocation, RemoveLocation, UpdateLocation } from './location.commands
 import { addLocationBody, listLocationsQuery, locationErrorCode, updateLocationBody } from './location.dto';
 import { GetLocation, ListLocations } from './location.queries';
 import { Role } from '../../auth/roles';
+import { ApiJsonBody, ApiQueryOf } from '../../common/http/api-input';
 
 @Controller('api')
 export class LocationsController {
@@ -14,6 +15,7 @@ export class LocationsController {
 
   @Post('datasets/:datasetId/locations')
   @Role('editor')
+  @ApiJsonBody('AddLocationBody', addLocationBody)
   async add(@Param('datasetId') datasetId: string, @Body() body: unknown, @Ctx() ctx: RequestContext): Promise<Location> {
     const input = parseInput(addLocationBody, body, locationErrorCode);
     const id: string = await this.commands.execute(new AddLocation(datasetId, input, ctx));
@@ -22,6 +24,7 @@ export class LocationsController {
 
   @Get('locations')
   @Role('viewer')
+  @ApiQueryOf(listLocationsQuery)
   list(@Query() query: unknown): Promise<{ items: Location[]; next: string | null }> {
     return this.queries.execute(new ListLocations(parseInput(listLocationsQuery, query, 'QUERY.INVALID')));
   }
@@ -34,6 +37,7 @@ export class LocationsController {
 
   @Patch('locations/:id')
   @Role('editor')
+  @ApiJsonBody('UpdateLocationBody', updateLocationBody)
   async update(@Param('id') id: string, @Body() body: unknown, @Ctx() ctx: RequestContext): Promise<Location> {
     await this.commands.execute(new UpdateLocation(id, parseInput(updateLocationBody, body, locationErrorCode), ctx));
     return this.queries.execute(new GetLocation(id));

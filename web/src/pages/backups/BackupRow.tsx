@@ -33,7 +33,11 @@ export function BackupRow({ backup, onError }: { backup: Backup; onError: (error
   const c = backup.counts;
   return (
     <tr data-testid="backup-row">
-      <td>{formatTime(backup.createdAt)}</td>
+      <td>
+        <button type="button" className="link-button" onClick={() => navigate(`/backups/browser?backup=${encodeURIComponent(backup.id)}`)} aria-label={`Open the backup of ${formatTime(backup.createdAt)}`}>
+          {formatTime(backup.createdAt)}
+        </button>
+      </td>
       <td>
         {KIND_TEXT[backup.kind] ?? backup.kind}
         <div className="muted">by {backup.actor}</div>
