@@ -54,7 +54,7 @@ export function ProgressStep({ jobId, restoreId, ontoEmpty, onRestart }: { jobId
           </button>
         </div>
       )}
-      {undo && <UndoPanel restore={undo} verb="Undo" title="Undo this restore" onClose={() => setUndo(null)} />}
+      {undo && <UndoPanel restore={undo} verb="Undo" title="Undo this restore" onClose={(done) => (done ? onRestart() : setUndo(null))} />}
       <ErrorNotice error={error} />
     </div>
   );

@@ -12,7 +12,7 @@ import { useLoad } from '../../hooks/useLoad';
  * undo writes), then an explicit confirmation, then its progress. Nothing is written before the
  * confirm button.
  */
-export function UndoPanel({ restore, verb, title, onClose }: { restore: RestoreRecord; verb: 'Undo' | 'Redo'; title: string; onClose: () => void }) {
+export function UndoPanel({ restore, verb, title, onClose }: { restore: RestoreRecord; verb: 'Undo' | 'Redo'; title: string; onClose: (done: boolean) => void }) {
   const preview = useLoad(() => previewRestore({ position: restore.basePosition }, restore.scope), [restore.id]);
   const [jobId, setJobId] = useState<string | null>(null);
   const job = useJob(jobId);
@@ -39,7 +39,7 @@ export function UndoPanel({ restore, verb, title, onClose }: { restore: RestoreR
       <ErrorNotice error={preview.error ?? error} />
       {!jobId ? (
         <div className="form-actions">
-          <button type="button" className="button" onClick={onClose}>
+          <button type="button" className="button" onClick={() => onClose(false)}>
             Cancel
           </button>
           <button type="button" className="button button-danger" disabled={!preview.data} onClick={() => void start()}>
@@ -51,7 +51,9 @@ export function UndoPanel({ restore, verb, title, onClose }: { restore: RestoreR
       )}
       {job?.state === 'completed' && (
         <div className="notice notice-success" role="status" data-testid="undo-done">
-          {verb === 'Undo' ? 'Undone' : 'Redone'}. <button type="button" className="button button-small" onClick={onClose}>Close</button>
+          {verb === 'Undo' ? 'Undone' : 'Redone'}. <button type="button" className="button button-small" onClick={() => onClose(true)}>
+            Close
+          </button>
         </div>
       )}
     </section>
