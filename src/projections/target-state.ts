@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { GlobeEvent } from '../domain/events';
 import { ConflictStrategy, RestoreCounts, RestoreScope } from '../domain/restore';
-import { Overrides } from '../domain/restore-plan';
+import { LiveChanges, Overrides } from '../domain/restore-plan';
 import { TouchedIds } from './touched-ids';
 
 /**
@@ -30,7 +30,7 @@ export interface TargetState {
   /** Its StateHasher digest (domain/state-hash.ts). */
   hash(): Promise<string>;
   /** What restoring this state over the live one would do within `scope`, and the live position it was compared at. */
-  diffWithLive(scope: RestoreScope, base: number, touched: TouchedIds | null): Promise<{ diff: StateDiff; basePosition: number }>;
+  diffWithLive(scope: RestoreScope, base: number, touched: TouchedIds | null, changes: LiveChanges): Promise<{ diff: StateDiff; basePosition: number }>;
   /** Runs `fn` with the live read models readable beside this state; the comparison is valid only until `fn` settles. */
   withLive<R>(fn: (live: LiveComparison) => Promise<R>): Promise<R>;
   close(): Promise<void>;
@@ -56,8 +56,11 @@ export interface StateCounts {
 export interface Resolution {
   strategy: ConflictStrategy;
   overrides: Overrides;
+  /** What the live state changed since the target: which differing items are conflicts (domain/restore-plan.ts). */
+  changes: LiveChanges;
 }
 
+/** An item present on both sides with different content: a conflict or a plain change. */
 export interface Conflict {
   key: string;
   kind: 'dataset' | 'location' | 'configuration' | 'settings';
@@ -73,7 +76,10 @@ export interface StateDiff {
   samples: Record<'datasets' | 'locations' | 'configurations', DiffSamples> & {
     settings: { changed: { key: string; current: unknown; target: unknown }[] };
   };
+  /** Changed on both sides since the target: settled by the strategy and the per-item choices. */
   conflicts: { count: number; items: Conflict[] };
+  /** Changed on the target's side only: written like additions (a per-item choice can still keep one). */
+  changes: { count: number; items: Conflict[] };
 }
 
 export const emptyCounts = (): RestoreCounts => ({

@@ -13,6 +13,8 @@ export interface TouchedIds {
   configurations: Set<string>;
   /** Their locations as of `from` are touched too (DatasetDeleted removes whatever the dataset holds). */
   deletedDatasets: Set<string>;
+  /** The settings keys a SettingsChanged in between patched (the domain still compares the settings whole). */
+  settings: Set<string>;
 }
 
 /** Past this many ids a domain saves little over comparing every row: the full diff is used instead. */
@@ -20,7 +22,7 @@ export const MAX_TOUCHED_IDS = 250_000;
 
 /** The ids events in (from, to] touch, read from the log; null when there are more than `limit`. */
 export async function touchedBetween(store: EventStore, from: number, to: number, limit = MAX_TOUCHED_IDS): Promise<TouchedIds | null> {
-  const touched: TouchedIds = { datasets: new Set(), locations: new Set(), configurations: new Set(), deletedDatasets: new Set() };
+  const touched: TouchedIds = { datasets: new Set(), locations: new Set(), configurations: new Set(), deletedDatasets: new Set(), settings: new Set() };
   if (to <= from) return touched;
   for await (const event of store.readAll({ fromPosition: from + 1, toPosition: to })) {
     touch(touched, event);
@@ -85,7 +87,9 @@ export function touch(touched: TouchedIds, event: GlobeEvent): void {
     case 'ConfigurationDeleted':
       touched.configurations.add(event.data.configurationId);
       return;
-    case 'SettingsChanged': // settings are one document, always compared whole
+    case 'SettingsChanged':
+      for (const key of Object.keys(event.data.patch)) touched.settings.add(key);
+      return;
     case 'RestoreStarted':
     case 'RestoreCompleted':
     case 'RestorePointCreated':

@@ -81,7 +81,7 @@ export class ArchivePreview {
     const replayed = await this.fold(history.events(source, target, reading), path, !!backup);
     const state = await this.states.open(path, reading.target.position, backup?.head.position ?? 0, replayed);
     try {
-      const { diff } = await state.diffWithLive(scope, 0, null);
+      const { diff } = await state.diffWithLive(scope, 0, null, null);
       const position = reading.target.position;
       const claims: PreviewClaims = { v: 1, target, position, scope, basePosition: 0, issuedAt: new Date(this.clock.now()).toISOString() };
       return {

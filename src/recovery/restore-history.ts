@@ -7,6 +7,9 @@ import { restoreStream } from './restore.service';
 
 type Started = RecordedEvent & EventOf<'RestoreStarted'>;
 
+/** How many of the latest restores are read to tell which were undone. */
+const UNDO_WINDOW = 500;
+
 export interface RestoreView {
   id: string;
   actor: string;
@@ -17,6 +20,8 @@ export interface RestoreView {
   strategy: string;
   basePosition: number;
   undoOf: string | null;
+  /** The latest restore that undid this one (an undo of an undo is a redo); null while it stands. */
+  undoneBy: { id: string; startedAt: string } | null;
   /** Position of the RestoreStarted marker; the restore's events follow it in its own stream. */
   position: number;
   counts: RestoreCounts | null;
@@ -32,17 +37,30 @@ export class RestoreHistory {
 
   async list(limit: number): Promise<RestoreView[]> {
     const started = (await this.store.query({ types: ['RestoreStarted'], direction: 'backward', limit })) as Started[];
-    return Promise.all(started.map((e) => this.view(e)));
+    const undos = await this.undos(started);
+    return Promise.all(started.map((e) => this.view(e, undos)));
   }
 
   async find(restoreId: string): Promise<RestoreView> {
     for await (const event of this.store.readStream(restoreStream(restoreId))) {
-      if (event.type === 'RestoreStarted') return this.view(event as Started);
+      if (event.type === 'RestoreStarted') return this.view(event as Started, await this.undos([]));
     }
     throw restoreNotFound(restoreId);
   }
 
-  private async view(e: Started): Promise<RestoreView> {
+  /**
+   * Which restore undid which, newest undo first: from the restores already read, else from the
+   * latest UNDO_WINDOW restores (an undo follows what it undoes, so it is never older than it).
+   */
+  private async undos(read: Started[]): Promise<Map<string, Started>> {
+    const all = read.length >= UNDO_WINDOW ? read : ((await this.store.query({ types: ['RestoreStarted'], direction: 'backward', limit: UNDO_WINDOW })) as Started[]);
+    const by = new Map<string, Started>();
+    for (const e of all) if (e.data.undoOf && !by.has(e.data.undoOf)) by.set(e.data.undoOf, e);
+    return by;
+  }
+
+  private async view(e: Started, undos: Map<string, Started>): Promise<RestoreView> {
+    const undo = undos.get(e.data.restoreId);
     const [completed] = await this.store.query({ stream: restoreStream(e.data.restoreId), types: ['RestoreCompleted'], direction: 'backward', limit: 1 });
     return {
       id: e.data.restoreId,
@@ -54,6 +72,7 @@ export class RestoreHistory {
       strategy: e.data.strategy,
       basePosition: e.data.basePosition,
       undoOf: e.data.undoOf,
+      undoneBy: undo ? { id: undo.data.restoreId, startedAt: undo.recordedAt } : null,
       position: e.position,
       counts: completed?.type === 'RestoreCompleted' ? completed.data.counts : null,
     };

@@ -16,12 +16,13 @@ import { Projector } from '../projections/projector';
 import { SnapshotStore } from '../snapshots/snapshot-store';
 import { LiveReadModels } from '../projections/live-read-models';
 import { LiveComparison, StateDiff, TargetState, emptyCounts } from '../projections/target-state';
-import { TouchedIds, TouchedIdsCache } from '../projections/touched-ids';
+import { TouchedIds } from '../projections/touched-ids';
+import { TargetHistory } from './target-history';
 import { ArchivePreview } from './archive-preview';
 import { HistoryAdoption } from './history-adoption';
 import { PreviewClaims, signPreview, verifyPreview } from './preview-token';
 import { previewStale, restoreConflicts, targetInFuture } from './recovery-errors';
-import { Overrides } from '../domain/restore-plan';
+import { LiveChanges, Overrides } from '../domain/restore-plan';
 import { RestorePointsService } from './restore-points.service';
 import { restorePointCreated } from '../domain/restore-point';
 import { StateAtService } from './state-at.service';
@@ -64,7 +65,7 @@ interface RestoreRun {
 @Injectable()
 export class RestoreService implements OnApplicationBootstrap {
   private readonly logger = new Logger(RestoreService.name);
-  private readonly touchedIds: TouchedIdsCache;
+  private readonly history: TargetHistory;
 
   constructor(
     private readonly store: EventStore,
@@ -82,7 +83,7 @@ export class RestoreService implements OnApplicationBootstrap {
     @Inject(SERVER_SECRET) private readonly secret: Buffer,
     private readonly keys: KeyRing,
   ) {
-    this.touchedIds = new TouchedIdsCache(store);
+    this.history = new TargetHistory(store);
   }
 
   /** A restore whose job a crash interrupted after its append committed is complete: say so. */
@@ -123,10 +124,12 @@ export class RestoreService implements OnApplicationBootstrap {
     await this.projector.waitFor(await this.store.headPosition());
     // Read from the log while the target state is built (its snapshot decompresses off this thread).
     const base = await this.readModels.checkpoint();
-    const touched = this.touched(target, position, base);
+    const touched = this.history.touched(target, position, base);
+    const changes = this.history.liveChanges(target, position, base);
     touched.catch(() => undefined);
+    changes.catch(() => undefined);
     return this.withTarget(target, position, passphraseOf(requested), async (state) => {
-      const { diff, basePosition } = await state.diffWithLive(scope, base, await touched);
+      const { diff, basePosition } = await state.diffWithLive(scope, base, await touched, await changes);
       const claims: PreviewClaims = { v: 1, target, position, scope, basePosition, issuedAt: new Date(this.clock.now()).toISOString() };
       return {
         previewToken: signPreview(claims, this.secret),
@@ -148,8 +151,9 @@ export class RestoreService implements OnApplicationBootstrap {
     if (head !== claims.basePosition) throw previewStale(claims.basePosition, head);
     if ('backupId' in claims.target) await this.checkSecret(claims.target.backupId, passphrase);
     if (strategy === 'fail') {
-      const touched = await this.touched(claims.target, claims.position, head);
-      const diff = await this.withTarget(claims.target, claims.position, passphrase, (state) => state.diffWithLive(claims.scope, head, touched));
+      const touched = await this.history.touched(claims.target, claims.position, head);
+      const changes = await this.history.liveChanges(claims.target, claims.position, head);
+      const diff = await this.withTarget(claims.target, claims.position, passphrase, (state) => state.diffWithLive(claims.scope, head, touched, changes));
       if (diff.diff.conflicts.count > 0) throw restoreConflicts(diff.diff.conflicts.count);
     }
     return this.launch({ ...claims, restoreId: uuidv7(), strategy, overrides, undoOf: null, metadata, passphrase });
@@ -221,14 +225,15 @@ export class RestoreService implements OnApplicationBootstrap {
     }
     job.progress({ phase: 'computing' });
     const counts = emptyCounts();
-    const touched = await this.touched(run.target, run.position, base);
+    const touched = await this.history.touched(run.target, run.position, base);
+    const changes = await this.history.liveChanges(run.target, run.position, base);
     const appended = await this.withTarget(run.target, run.position, run.passphrase, async (state) => {
       job.progress({ phase: 'writing' });
       return state.withLive(async (live) => {
         if (live.position !== base) throw previewStale(base, live.position);
         // When installed, the live state was loaded from this very state at `base` and has not moved: nothing differs.
         return this.store
-          .append(restoreStream(run.restoreId), this.restoreEvents(live, run, base, counts, touched, installed), 'no_stream', { expectedHead: base })
+          .append(restoreStream(run.restoreId), this.restoreEvents(live, { ...run, changes }, base, counts, touched, installed), 'no_stream', { expectedHead: base })
           .catch((error) => {
             throw error instanceof HeadMovedError ? previewStale(base, (error.details as { actual: number }).actual) : error;
           });
@@ -239,7 +244,7 @@ export class RestoreService implements OnApplicationBootstrap {
     return { restoreId: run.restoreId, counts, basePosition: base, firstPosition: appended.firstPosition, lastPosition: appended.lastPosition };
   }
 
-  private *restoreEvents(live: LiveComparison, run: RestoreRun, base: number, counts: RestoreCounts, touched: TouchedIds | null, same = false): Generator<NewEvent> {
+  private *restoreEvents(live: LiveComparison, run: RestoreRun & { changes: LiveChanges }, base: number, counts: RestoreCounts, touched: TouchedIds | null, same = false): Generator<NewEvent> {
     const metadata: EventMetadata = { ...run.metadata, correlationId: run.restoreId };
     const wrap = (e: GlobeEvent): NewEvent => ({ ...e, metadata });
     yield wrap(restorePointCreated(uuidv7(), `Before restore ${run.restoreId}`, base, true));
@@ -251,12 +256,4 @@ export class RestoreService implements OnApplicationBootstrap {
     yield wrap({ type: 'RestoreCompleted', data: { restoreId: run.restoreId, counts } });
   }
 
-  /**
-   * The ids that can differ between the state at `position` and the live one at `base` (both folds
-   * of this log); null (compare every row) for a backup's state, which the log does not describe.
-   */
-  private async touched(target: RestoreTarget, position: number, base: number): Promise<TouchedIds | null> {
-    if ('backupId' in target || position > base) return null;
-    return this.touchedIds.between(position, base);
-  }
 }

@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/com
 import { z } from 'zod';
 import { parseInput } from '../common/http/parse-input';
 import { Ctx, RequestContext } from '../common/http/request-context';
+import { alreadyUndone } from './recovery-errors';
 import { RestoreHistory, RestoreView } from './restore-history';
 import { previewBody, restoreBody, restorePointBody } from './restore.dto';
 import { Preview, RestoreService } from './restore.service';
@@ -57,12 +58,15 @@ export class RestoresController {
     return this.history.find(id);
   }
 
+  /** Undoes a restore (itself a restore, to the position before it, for its scope); 409 RESTORE.ALREADY_UNDONE if an undo of it stands. */
   @Post('restores/:id/undo')
   @Role('admin')
   @RateLimited('heavy')
   @HttpCode(202)
   async undo(@Param('id') id: string, @Ctx() ctx: RequestContext) {
     const restore = await this.history.find(id);
+    // A second undo would append a restore that changes nothing, or worse, undo later work.
+    if (restore.undoneBy) throw alreadyUndone(restore.id, restore.undoneBy.id);
     return this.restores.undo({ restoreId: restore.id, basePosition: restore.basePosition, scope: restore.scope }, asRestoreMetadata(ctx));
   }
 

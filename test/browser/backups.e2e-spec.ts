@@ -90,6 +90,8 @@ describeInBrowser('Backup Manager and Backup Browser in a real browser', () => {
     expect(JSON.parse(project).locations).toHaveLength(CITIES);
 
     expect((await server.api.delete(`/api/datasets/${cities.id}`)).status).toBe(204);
+    // made after the save: loading the project must keep it unless told to replace everything
+    await seedDataset(server.api, 'Kept', citiesCsv(3, 'Kept'), '#2e86de');
     await page.getByRole('button', { name: 'Load Project' }).click();
     await page.getByRole('heading', { name: 'Backup Browser' }).waitFor();
     await s.shot('load-project-drop-zone');
@@ -103,24 +105,36 @@ describeInBrowser('Backup Manager and Backup Browser in a real browser', () => {
     // nothing moved yet
     expect((await server.api.get(`/api/datasets/${cities.id}`)).status).toBe(404);
     await page.getByRole('button', { name: 'Next: what to restore' }).click();
+    // adding the project as a new dataset is the default; replacing everything is the explicit other choice
+    const add = page.getByRole('radio', { name: /^Add it as a new dataset “globe-backup-.*” \(500 locations\), and keep everything else/ });
+    await add.waitFor();
+    expect(await add.isChecked()).toBe(true);
+    await s.shot('load-project-how');
+    await page.getByRole('radio', { name: /^Replace everything/ }).check();
+    await page.getByRole('button', { name: 'Next: preview' }).click();
+    await page.getByTestId('preview-summary').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('preview-summary').locator('li').allInnerTexts()).toEqual(expect.arrayContaining(['1 dataset added', '500 locations added', '1 dataset removed', '3 locations removed']));
+    await page.getByRole('button', { name: 'Back' }).click();
+    await page.getByRole('radio', { name: /^Add it as a new dataset/ }).check();
     await page.getByRole('button', { name: 'Next: preview' }).click();
     await page.getByTestId('preview-summary').waitFor({ timeout: 30_000 });
     const sentences = await page.getByTestId('preview-summary').locator('li').allInnerTexts();
-    expect(sentences).toEqual(expect.arrayContaining(['1 dataset added', '500 locations added']));
+    expect(sentences).toEqual(['1 dataset added', '500 locations added']);
     await s.shot('load-project-preview');
 
     await page.getByRole('button', { name: 'Next: see the globe' }).click();
-    // the globe as the restore would leave it, read from the backup itself (GET /api/locations?backupId=)
-    await page.waitForFunction((n) => document.querySelector('[data-testid=globe-point-count]')?.getAttribute('data-points') === String(n), CITIES, { timeout: 30_000 });
+    // the globe as the restore would leave it: what is there now, and the project's dataset read from the backup (GET /api/locations?backupId=)
+    await page.waitForFunction((n) => document.querySelector('[data-testid=globe-point-count]')?.getAttribute('data-points') === String(n), CITIES + 3, { timeout: 30_000 });
     await s.shot('load-project-globe-preview');
     await page.getByRole('button', { name: 'Next: confirm' }).click();
     await page.getByLabel('Type RESTORE to confirm').fill('RESTORE');
     await page.getByRole('button', { name: 'Restore now' }).click();
     await page.getByTestId('restore-done').waitFor({ timeout: 60_000 });
     await s.shot('load-project-restored');
-    // a Globe app project file holds locations without datasets: they come back as one dataset named after the file
+    // a Globe app project file holds locations without datasets: they come back as one dataset named after the file, beside what was there
     const name = download.suggestedFilename().replace(/\.json$/, '');
-    expect((await server.api.get('/api/datasets')).body.items).toEqual([expect.objectContaining({ name, locationCount: CITIES })]);
+    const after = (await server.api.get('/api/datasets')).body.items as { name: string; locationCount: number }[];
+    expect(after.map((d) => [d.name, d.locationCount]).sort()).toEqual([[name, CITIES], ['Kept', 3]].sort());
     expect(s.pageErrors).toEqual([]);
   });
 });

@@ -90,7 +90,13 @@ describeInBrowser('Restore Wizard and Audit Timeline in a real browser', () => {
     const back = (await server.api.get(`/api/datasets/${cities.id}`)).body;
     expect(back).toMatchObject({ name: 'Cities', locationCount: CITIES });
 
+    // an undo shows what it would change and waits for a confirmation
     await page.getByRole('button', { name: 'Undo this restore' }).click();
+    await page.getByTestId('undo-preview').waitFor();
+    expect(await page.getByTestId('undo-preview').innerText()).toContain('Undoing it would change this: 1 dataset removed, 1,200 locations removed.');
+    expect(await datasetNames()).toEqual(['Cities', 'Towns']);
+    await s.shot('wizard-undo-preview');
+    await page.getByRole('button', { name: 'Undo now' }).click();
     await page.getByTestId('undo-done').waitFor({ timeout: 30_000 });
     await s.shot('wizard-undone');
     expect(await datasetNames()).toEqual(['Towns']);
@@ -130,20 +136,36 @@ describeInBrowser('Restore Wizard and Audit Timeline in a real browser', () => {
     expect(s.pageErrors).toEqual([]);
   });
 
-  it('lists earlier restores with an Undo each, and makes restore points by hand', async () => {
+  it('lists earlier restores by name; one already undone says so and offers Redo, with a preview and a confirmation', async () => {
     const { page } = s;
     await page.goto('/restore');
     const history = page.getByTestId('restore-history');
     await history.waitFor();
-    // the restore and its undo from the first test, newest first
-    expect(await history.locator('li').count()).toBe(2);
-    expect(await history.locator('li').first().innerText()).toMatch(/^Undo of/);
-    // undoing the undo brings Cities back again
-    await history.getByRole('button', { name: /^Undo the restore of/ }).first().click();
-    const undone = page.getByRole('progressbar', { name: 'Undo' });
-    await page.waitForFunction(() => document.querySelector('[role=progressbar][aria-label=Undo]')?.getAttribute('aria-valuetext')?.startsWith('Done'), undefined, { timeout: 30_000 });
-    expect(await undone.getAttribute('aria-valuetext')).toMatch(/^Done/);
+    // the restore and its undo from the first test, newest first, named by what they did, no ids or positions
+    const rows = history.locator(':scope > li');
+    expect(await rows.count()).toBe(2);
+    await page.waitForFunction(() => /before dataset “Cities” deleted by you/.test(document.querySelector('[data-testid=restore-history]')?.textContent ?? ''));
+    const [undoRow, restoreRow] = await rows.allInnerTexts();
+    expect(undoRow).toMatch(/^Undo of the restore of .* \(1 dataset added, 1,200 locations added\) · .* by you · 1 dataset removed, 1,200 locations removed/);
+    expect(restoreRow).toMatch(/^Restore to before dataset “Cities” deleted by you, .* · 1 dataset added, 1,200 locations added · undone at /);
+    for (const row of [undoRow, restoreRow]) expect(row).not.toMatch(/position|[0-9a-f]{8}-[0-9a-f]{4}/);
+    // an undone restore offers no second Undo (the server refuses one too), but a Redo
+    expect(await history.getByRole('button', { name: /^Undo the restore of/ }).count()).toBe(0);
+    await history.getByRole('button', { name: /^Redo the restore of/ }).click();
+    await page.getByTestId('undo-preview').waitFor();
+    expect(await page.getByTestId('undo-preview').innerText()).toContain('Redoing it would change this: 1 dataset added, 1,200 locations added.');
+    expect(await datasetNames()).toEqual(['Towns']);
+    await s.shot('restore-history-redo-preview');
+    await page.getByRole('button', { name: 'Redo now' }).click();
+    const redone = page.getByRole('progressbar', { name: 'Redo' });
+    await page.waitForFunction(() => document.querySelector('[role=progressbar][aria-label=Redo]')?.getAttribute('aria-valuetext')?.startsWith('Done'), undefined, { timeout: 30_000 });
+    expect(await redone.getAttribute('aria-valuetext')).toMatch(/^Done/);
     expect(await datasetNames()).toEqual(['Cities', 'Towns']);
+    await page.waitForFunction(() => /redone at/.test(document.querySelector('[data-testid=restore-history]')?.textContent ?? ''));
+    // the automatic restore points are named by the restore they stand before
+    const pointTexts = await page.getByTestId('restore-points').locator(':scope > li').allInnerTexts();
+    expect(pointTexts.some((t) => /^Before the restore of .* \(1 dataset added, 1,200 locations added\)/.test(t))).toBe(true);
+    expect(pointTexts.join('\n')).not.toMatch(/Before restore [0-9a-f]{8}/);
 
     await page.getByLabel('Restore point name').fill('Before the spring clean-up');
     await page.getByRole('button', { name: 'Create a restore point' }).click();
@@ -151,6 +173,49 @@ describeInBrowser('Restore Wizard and Audit Timeline in a real browser', () => {
     await s.shot('restore-history-and-points');
     const points = (await server.api.get('/api/restore-points')).body.items as { name: string; automatic: boolean }[];
     expect(points[0]).toMatchObject({ name: 'Before the spring clean-up', automatic: false });
+    expect(s.pageErrors).toEqual([]);
+  });
+
+  it('shows a conflict field by field with human names; the per-item choice carries to the confirm summary and the restore', async () => {
+    const { page } = s;
+    const towns = ((await server.api.get('/api/datasets')).body.items as { id: string; name: string }[]).find((d) => d.name === 'Towns')!;
+    const [town] = (await server.api.get('/api/locations').query({ datasetId: towns.id, limit: 2 })).body.items as { id: string; name: string }[];
+    const settingsBefore = (await server.api.get('/api/settings')).body;
+    // after a restore point: a location renamed and a setting changed
+    expect((await server.api.post('/api/restore-points').send({ name: 'Before the renaming' })).status).toBe(201);
+    expect((await server.api.patch(`/api/locations/${town.id}`).send({ name: `${town.name} (renamed)` })).status).toBe(200);
+    expect((await server.api.patch('/api/settings').send({ rotationSpeed: settingsBefore.rotationSpeed + 1 })).status).toBe(200);
+
+    await page.goto('/restore');
+    expect(await slideTo(page, /Restore point “Before the renaming”/)).toContain('renaming');
+    await page.getByRole('button', { name: 'Next: what to restore' }).click();
+    await page.getByRole('radio', { name: 'Only what I choose' }).check();
+    await page.getByRole('checkbox', { name: /Dataset “Towns”/ }).check();
+    await page.getByRole('checkbox', { name: 'The settings' }).check();
+    await page.getByRole('button', { name: 'Next: preview' }).click();
+
+    const conflicts = page.getByTestId('conflict');
+    await conflicts.first().waitFor();
+    expect(await conflicts.count()).toBe(2);
+    const location = page.getByRole('table', { name: `Location “${town.name}”: fields` });
+    expect(await location.locator('tbody tr').allInnerTexts()).toEqual([`Name\t${town.name} (renamed)\t${town.name}`]);
+    const setting = page.getByRole('table', { name: 'Setting “Rotation speed”: fields' });
+    expect(await setting.locator('tbody tr').allInnerTexts()).toEqual([`Rotation speed\t${settingsBefore.rotationSpeed + 1}\t${settingsBefore.rotationSpeed}`]);
+    expect(await page.getByRole('list', { name: 'Conflicts' }).innerText()).not.toMatch(/\{"|updated_at|[0-9a-f]{8}-[0-9a-f]{4}/);
+    // keep the renamed location, restore the setting
+    await page.getByRole('combobox', { name: `Choice for Location “${town.name}”` }).selectOption('current');
+    await conflicts.filter({ hasText: town.name }).getByText('keeps the current version').waitFor();
+    await s.shot('wizard-conflicts-field-by-field');
+    await page.getByRole('button', { name: 'Next: see the globe' }).click();
+    await page.getByRole('button', { name: 'Next: confirm' }).click();
+    expect(await page.getByTestId('confirm-kept').innerText()).toBe(`As you chose, these stay as they are now: Location “${town.name}”.`);
+    // the location kept is not counted as a change
+    expect(await page.getByText(/^You are about to restore/).innerText()).toMatch(/: 1 setting changed\.$/);
+    await page.getByRole('textbox', { name: 'Type RESTORE to confirm' }).fill('RESTORE');
+    await page.getByRole('button', { name: 'Restore now' }).click();
+    await page.getByTestId('restore-done').waitFor({ timeout: 30_000 });
+    expect((await server.api.get(`/api/locations/${town.id}`)).body.name).toBe(`${town.name} (renamed)`);
+    expect((await server.api.get('/api/settings')).body.rotationSpeed).toBe(settingsBefore.rotationSpeed);
     expect(s.pageErrors).toEqual([]);
   });
 });

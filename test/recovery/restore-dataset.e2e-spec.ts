@@ -177,6 +177,7 @@ describe('restoring a deleted dataset to a moment before its deletion (e2e)', ()
       strategy: 'target-wins',
       basePosition: baseHead,
       undoOf: null,
+      undoneBy: null,
       position: baseHead + 2,
       counts: expectedCounts,
     });
@@ -211,6 +212,17 @@ describe('restoring a deleted dataset to a moment before its deletion (e2e)', ()
       [restoreId, null],
     ]);
     expect(afterUndo[0].counts).toEqual(counts({ datasets: { removed: 1 }, locations: { removed: A_ROWS } }));
+    // the restore says it was undone, and by which; a second undo of it is refused, nothing written
+    expect(afterUndo.map((r: any) => r.undoneBy?.id ?? null)).toEqual([null, undone.restoreId]);
+    expect((await getJson(http, `/api/restores/${restoreId}`)).undoneBy).toEqual({ id: undone.restoreId, startedAt: afterUndo[0].startedAt });
+    const headAfterUndo = await headPosition(http);
+    const twice = await http.post(`/api/restores/${restoreId}/undo`);
+    expect({ status: twice.status, code: twice.body.code, details: twice.body.details }).toEqual({
+      status: 409,
+      code: 'RESTORE.ALREADY_UNDONE',
+      details: { id: restoreId, undoneBy: undone.restoreId },
+    });
+    expect(await headPosition(http)).toBe(headAfterUndo);
 
     // --- the undo is a restore too: undoing it brings A back, identical, B still untouched ---
     const headBeforeRedo = await headPosition(http);

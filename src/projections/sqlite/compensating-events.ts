@@ -7,7 +7,7 @@ import { DatasetEntity } from '../entities/dataset.entity';
 import { LocationEntity } from '../entities/location.entity';
 import { toConfiguration, toDataset, toLocation } from '../row-mappers';
 import { DiffDomain, addedSql, changedParams, changedSql, entitySelect, removedSql, scopeFilter } from './diff-sql';
-import { takesTarget } from '../../domain/restore-plan';
+import { ItemKind, isConflict, takesTarget } from '../../domain/restore-plan';
 import { changedSettingKeys, settingsPair } from './state-diff';
 import { Resolution } from '../target-state';
 
@@ -28,8 +28,12 @@ export function* compensatingEvents(
   counts: RestoreCounts,
   domain: DiffDomain | null = null,
 ): Generator<GlobeEvent> {
-  const keep = (key: string, row: Row) =>
-    !takesTarget({ key, targetUpdatedAt: (row.updated_at as string) ?? null, currentUpdatedAt: row.current_updated_at ?? null }, resolution.strategy, resolution.overrides);
+  const keep = (kind: ItemKind, row: Row) =>
+    !takesTarget(
+      { key: `${kind}:${row.id}`, conflict: isConflict(kind, row.id, resolution.changes), targetUpdatedAt: (row.updated_at as string) ?? null, currentUpdatedAt: row.current_updated_at ?? null },
+      resolution.strategy,
+      resolution.overrides,
+    );
 
   const ds = scopeFilter('datasets', scope, domain);
   for (const row of iterate(db, addedSql('datasets', ds, entitySelect('datasets', 't')), ds.params)) {
@@ -37,7 +41,7 @@ export function* compensatingEvents(
     yield { type: 'DatasetCreated', data: { dataset: toDataset(row as unknown as DatasetEntity) } };
   }
   for (const row of iterate(db, changedSql('datasets', ds, `${entitySelect('datasets', 't')}, c.updated_at AS current_updated_at`), changedParams(ds))) {
-    if (keep(`dataset:${row.id}`, row)) continue;
+    if (keep('dataset', row)) continue;
     const d = toDataset(row as unknown as DatasetEntity);
     counts.datasets.changed += 1;
     const changes = { name: d.name, description: d.description, color: d.color, visible: d.visible, columnMapping: d.columnMapping, source: d.source };
@@ -52,7 +56,7 @@ export function* compensatingEvents(
   }
   const changedLocations = `${changedSql('locations', loc, `${entitySelect('locations', 't')}, c.updated_at AS current_updated_at`)} ORDER BY t.dataset_id, t.id`;
   for (const row of iterate(db, changedLocations, changedParams(loc))) {
-    if (keep(`location:${row.id}`, row)) continue;
+    if (keep('location', row)) continue;
     counts.locations.changed += 1;
     yield* upserts.push(toLocation(row as unknown as LocationEntity));
   }
@@ -85,7 +89,8 @@ export function* compensatingEvents(
   const { target } = settingsPair(db);
   const patch: Record<string, unknown> = {};
   for (const key of changedSettingKeys(db, scope)) {
-    if (takesTarget({ key: `settings:${key}`, targetUpdatedAt: null, currentUpdatedAt: null }, resolution.strategy, resolution.overrides)) patch[key] = target[key];
+    const item = { key: `settings:${key}`, conflict: isConflict('settings', key, resolution.changes), targetUpdatedAt: null, currentUpdatedAt: null };
+    if (takesTarget(item, resolution.strategy, resolution.overrides)) patch[key] = target[key];
   }
   counts.settings.changed = Object.keys(patch).length;
   if (counts.settings.changed > 0) yield { type: 'SettingsChanged', data: { patch } };
@@ -96,7 +101,7 @@ export function* compensatingEvents(
     yield { type: 'ConfigurationSaved', data: { configuration: toConfiguration(row as unknown as ConfigurationEntity) } };
   }
   for (const row of iterate(db, changedSql('configurations', cf, `${entitySelect('configurations', 't')}, c.updated_at AS current_updated_at`), changedParams(cf))) {
-    if (keep(`configuration:${row.id}`, row)) continue;
+    if (keep('configuration', row)) continue;
     counts.configurations.changed += 1;
     yield { type: 'ConfigurationSaved', data: { configuration: toConfiguration(row as unknown as ConfigurationEntity) } };
   }

@@ -60,7 +60,7 @@ describe('diff over the touched ids = full diff (property)', () => {
               limited: await withLiveAttached(db, live.options.database as string, () => fn(touched && sortTouched(db, touched))),
             });
 
-            const diffs = await both((domain) => diffStates(db, scope, domain, 1000, 1000));
+            const diffs = await both((domain) => diffStates(db, scope, domain, touched, 1000, 1000));
             const sorted = (d: ReturnType<typeof diffStates>) => ({
               counts: d.counts,
               conflicts: { count: d.conflicts.count, items: [...d.conflicts.items].sort((a, b) => a.key.localeCompare(b.key)) },
@@ -70,7 +70,7 @@ describe('diff over the touched ids = full diff (property)', () => {
             // The same row changes, as a set: each id changes once, so the order of rows within a kind
             // (SQL gives them in plan order) and how they are chunked into events do not change what
             // the restore writes; the order of kinds is the code's, the same on both paths.
-            const events = await both((domain) => [...compensatingEvents(db, scope, { strategy, overrides: {} }, emptyCounts(), domain)]);
+            const events = await both((domain) => [...compensatingEvents(db, scope, { strategy, overrides: {}, changes: touched }, emptyCounts(), domain)]);
             const rowChanges = (list: unknown) =>
               (list as Array<{ type: string; data: Record<string, unknown> }>)
                 .flatMap((e): unknown[] =>

@@ -1,3 +1,4 @@
+import { LiveChanges } from '../../domain/restore-plan';
 import Database from 'better-sqlite3';
 import { rm } from 'node:fs/promises';
 import { DataSource } from 'typeorm';
@@ -57,12 +58,12 @@ export class ScratchState implements TargetState {
   }
 
   /** One read transaction over both files: the live checkpoint and every count come from the same moment. */
-  diffWithLive(scope: RestoreScope, base: number, touched: TouchedIds | null): Promise<{ diff: StateDiff; basePosition: number }> {
+  diffWithLive(scope: RestoreScope, base: number, touched: TouchedIds | null, changes: LiveChanges): Promise<{ diff: StateDiff; basePosition: number }> {
     return withLiveAttached(this.db, this.livePath, () =>
       this.db.transaction(() => {
         const basePosition = this.liveCheckpoint();
         const domain = basePosition === base && touched ? this.domainFor(base, touched) : null;
-        return { diff: diffStates(this.db, scope, domain), basePosition };
+        return { diff: diffStates(this.db, scope, domain, changes), basePosition };
       })(),
     );
   }

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { DEFAULT_SETTINGS, Settings } from '../../domain/settings';
 import { RestoreCounts, RestoreScope } from '../../domain/restore';
+import { ItemKind, LiveChanges, isConflict } from '../../domain/restore-plan';
 import { ConfigurationEntity } from '../entities/configuration.entity';
 import { DatasetEntity } from '../entities/dataset.entity';
 import { LocationEntity } from '../entities/location.entity';
@@ -33,46 +34,66 @@ export function changedSettingKeys(db: Database.Database, scope: RestoreScope): 
 
 /**
  * What restoring the target over the live state would do, for the scope: counts, up to
- * `sampleSize` examples of each change, and the conflicts (items present on both sides that differ,
- * up to `conflictLimit` listed; the count is exact). Reads only; `db` has `live` attached. With a
- * domain (sort-touched.ts) only its ids are compared: the same counts, for a fraction of the reads.
+ * `sampleSize` examples of each change, and the items present on both sides that differ, split by
+ * the conflict rule (domain/restore-plan.ts) into `conflicts` (changed on both sides since the target) and
+ * `changes` (changed on the target's side only: plain changes), up to `listLimit` of each listed;
+ * both counts are exact. Reads only; `db` has `live` attached. With a domain (sort-touched.ts)
+ * only its ids are compared: the same answer, for a fraction of the reads.
  */
-export function diffStates(db: Database.Database, scope: RestoreScope, domain: DiffDomain | null = null, sampleSize = 10, conflictLimit = 200): StateDiff {
+export function diffStates(db: Database.Database, scope: RestoreScope, domain: DiffDomain | null = null, liveChanges: LiveChanges = null, sampleSize = 10, listLimit = 200): StateDiff {
   const counts = {} as RestoreCounts;
   const samples = {} as StateDiff['samples'];
-  const conflicts: Conflict[] = [];
-  let conflictCount = 0;
+  const conflicts = { count: 0, items: [] as Conflict[] };
+  const plain = { count: 0, items: [] as Conflict[] };
+  /** Counts the item on its side; answers whether it is to be listed (loaded whole once the ids are read). */
+  const sort = (kind: ItemKind, id: string): Conflict[] | null => {
+    const side = isConflict(kind, id, liveChanges) ? conflicts : plain;
+    side.count += 1;
+    return side.count <= listLimit ? side.items : null;
+  };
   for (const kind of KINDS) {
     const f = scopeFilter(kind, scope, domain);
     const count = (sql: string, params: unknown[]) => (db.prepare(`SELECT count(*) AS n FROM (${sql})`).get(...params) as { n: number }).n;
     const changed = count(changedSql(kind, f), changedParams(f));
     counts[kind] = { added: count(addedSql(kind, f), f.params), changed, removed: count(removedSql(kind, f), f.params) };
-    const pairs = db
-      .prepare(`SELECT t.id AS id FROM (${changedSql(kind, f)}) t LIMIT ?`)
-      .all(...changedParams(f), Math.max(sampleSize, conflictLimit)) as { id: string }[];
     const pairOf = (id: string) => ({
+      key: `${singular[kind]}:${id}`,
+      kind: singular[kind],
       id,
-      target: toDomain[kind](db.prepare(`SELECT ${entitySelect(kind, 't')} FROM main.${kind} t WHERE t.id = ?`).get(id)),
       current: toDomain[kind](db.prepare(`SELECT ${entitySelect(kind, 'c')} FROM live.${kind} c WHERE c.id = ?`).get(id)),
+      target: toDomain[kind](db.prepare(`SELECT ${entitySelect(kind, 't')} FROM main.${kind} t WHERE t.id = ?`).get(id)),
     });
-    const listed = pairs.map((p) => pairOf(p.id));
+    const changedIds = (limit: number) =>
+      db.prepare(`SELECT t.id AS id FROM (${changedSql(kind, f)}) t LIMIT ?`).pluck().all(...changedParams(f), limit) as string[];
+    if (liveChanges === null) {
+      // Every differing item is a conflict: the count is known, only the listed ones are read.
+      conflicts.count += changed;
+      for (const id of changedIds(Math.max(0, listLimit - conflicts.items.length))) conflicts.items.push(pairOf(id));
+    } else {
+      // Every id is read to sort it (the counts are exact); only the listed ones are loaded whole,
+      // after the iteration (a connection runs one statement at a time).
+      const listed: [Conflict[], string][] = [];
+      const ids = db.prepare(`SELECT t.id AS id FROM (${changedSql(kind, f)}) t`).pluck().iterate(...changedParams(f)) as IterableIterator<string>;
+      for (const id of ids) {
+        const list = sort(singular[kind], id);
+        if (list) listed.push([list, id]);
+      }
+      for (const [list, id] of listed) list.push(pairOf(id));
+    }
     samples[kind] = {
       added: db.prepare(`${addedSql(kind, f, entitySelect(kind, 't'))} LIMIT ?`).all(...f.params, sampleSize).map((r) => toDomain[kind](r)),
-      changed: listed.slice(0, sampleSize),
+      changed: changedIds(sampleSize)
+        .map(pairOf)
+        .map(({ id, current, target }) => ({ id, current, target })),
       removed: db.prepare(`${removedSql(kind, f, entitySelect(kind, 'c'))} LIMIT ?`).all(...f.params, sampleSize).map((r) => toDomain[kind](r)),
     };
-    conflictCount += changed;
-    for (const p of listed.slice(0, Math.max(0, conflictLimit - conflicts.length))) {
-      conflicts.push({ key: `${singular[kind]}:${p.id}`, kind: singular[kind], id: p.id, current: p.current, target: p.target });
-    }
   }
   const keys = changedSettingKeys(db, scope);
   const { target, current } = settingsPair(db);
   counts.settings = { changed: keys.length };
   samples.settings = { changed: keys.map((key) => ({ key, current: current[key], target: target[key] })) };
-  conflictCount += keys.length;
-  for (const key of keys) conflicts.push({ key: `settings:${key}`, kind: 'settings', id: key, current: current[key], target: target[key] });
-  return { counts, samples, conflicts: { count: conflictCount, items: conflicts } };
+  for (const key of keys) sort('settings', key)?.push({ key: `settings:${key}`, kind: 'settings', id: key, current: current[key], target: target[key] });
+  return { counts, samples, conflicts, changes: plain };
 }
 
 /** The last attachment queued on each scratch connection: attachments to one connection take turns. */

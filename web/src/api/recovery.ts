@@ -1,5 +1,5 @@
 import { api } from './client';
-import type { AuditEvent, ConflictStrategy, Page, RestorePoint, RestorePreview, RestoreScope, RestoreTarget, StateSummary } from './types';
+import type { AuditEvent, ConflictStrategy, Page, RestoreCounts, RestorePoint, RestorePreview, RestoreScope, RestoreTarget, StateSummary } from './types';
 
 /** Point-in-time recovery, time travel and the audit trail. */
 
@@ -17,10 +17,17 @@ export interface RestoreRecord {
   actor: string;
   startedAt: string;
   target: RestoreTarget;
+  scope: RestoreScope;
+  strategy: string;
+  /** The head the restore was written on: undoing it restores this position. */
+  basePosition: number;
   undoOf: string | null;
-  counts: { datasets: { added: number; changed: number; removed: number }; locations: { added: number; changed: number; removed: number } } | null;
+  /** The latest restore that undid this one (an undo of an undo is a redo); null while it stands. */
+  undoneBy: { id: string; startedAt: string } | null;
+  counts: RestoreCounts | null;
 }
 export const listRestores = () => api.get<Page<RestoreRecord>>('/api/restores').then((p) => p.items);
+export const getRestore = (id: string) => api.get<RestoreRecord>(`/api/restores/${encodeURIComponent(id)}`);
 
 export const stateAt = (target: { at?: string; position?: number }) => api.get<StateSummary>('/api/state', target);
 

@@ -158,7 +158,10 @@ export interface RestorePreview {
   scope: RestoreScope;
   counts: RestoreCounts;
   samples: { datasets: Samples; locations: Samples; configurations: Samples; settings: { changed: { key: string; current: unknown; target: unknown }[] } };
+  /** Changed on both sides since the target: settled by the strategy and the per-item choices. */
   conflicts: { count: number; items: Conflict[] };
+  /** Changed on the target's side only (nothing changed them here since): restored like additions. */
+  changes: { count: number; items: Conflict[] };
   /** On a fresh instance restoring from the storage alone: the objects the restore reads, and their bytes. */
   archive?: { storage: string; epoch: number; objects: { key: string; bytes: number; from?: number; to?: number }[]; bytes: number };
 }

@@ -25,7 +25,7 @@ export function BackupChoice({ preselected, onChoose }: { preselected?: string; 
   const backup = backups.data?.find((b) => b.id === chosen);
   useEffect(() => {
     const ready = backup && (!backup.encrypted || passphrase);
-    onChoose(ready ? { target: { backupId: backup.id, ...(backup.encrypted ? { passphrase } : {}) }, label: `the backup of ${formatTime(backup.createdAt)}`, at: null, ...(backup.encrypted ? {} : { backupId: backup.id }) } : null);
+    onChoose(ready ? { target: { backupId: backup.id, ...(backup.encrypted ? { passphrase } : {}) }, label: `the backup of ${formatTime(backup.createdAt)}`, at: null, ...(backup.encrypted ? {} : { backupId: backup.id }), ...(backup.format === 'globe-project' ? { project: true, label: `the project file uploaded ${formatTime(backup.createdAt)}` } : {}) } : null);
   }, [backup, passphrase, onChoose]);
   const lookInStorages = async () => {
     setLooking('looking');

@@ -1,18 +1,19 @@
 import { useMemo } from 'react';
-import type { Dataset } from '../../api/types';
+import type { Dataset, Location } from '../../api/types';
 import { formatCount } from '../../components/format';
-import type { GlobeLayer } from '../../globe/geo';
+import { type GlobeLayer, positionsOf, sizesOf } from '../../globe/geo';
 import { GlobeCanvas } from '../../globe/GlobeCanvas';
 import { GlobeStatus } from '../../globe/GlobeStatus';
 import { DEFAULT_VIEW } from '../../globe/globeStyles';
 import { LayerPanel } from '../../globe/LayerPanel';
 import { useGlobeLayers } from '../../hooks/useGlobeLayers';
 import { useSettings } from '../../hooks/useSettings';
+import { type Resolution, keepsCurrent } from './resolution';
 import type { ChosenSource, ScopeChoice } from './wizardTypes';
 
 /**
- * The globe as the restore would leave it, with the restored version of every conflict: the
- * datasets in scope as they were at the target, the others as they are now.
+ * The globe as the restore would leave it: the datasets in scope as they were at the target, the
+ * others as they are now, and the conflicts as the wizard's choices settle them.
  */
 function merge<T extends { id: string }>(now: T[], then: T[], choice: ScopeChoice): T[] {
   if (choice.everything) return then;
@@ -20,12 +21,32 @@ function merge<T extends { id: string }>(now: T[], then: T[], choice: ScopeChoic
   return [...now.filter((x) => !inScope.has(x.id)), ...then.filter((x) => inScope.has(x.id))];
 }
 
-/** Step 4: see the globe as it would be (read-only). */
-export function GlobePreviewStep({ source, choice, onBack, onNext }: { source: ChosenSource; choice: ScopeChoice; onBack: () => void; onNext: () => void }) {
+const differs = (a: Location, b: Location) =>
+  a.updated_at !== b.updated_at || a.latitude !== b.latitude || a.longitude !== b.longitude || a.quantity !== b.quantity || a.name !== b.name;
+
+/** The merged layers with every location the choices keep as it is now put back in its current version. */
+function withChoices(layers: GlobeLayer[], now: GlobeLayer[], r: Resolution): GlobeLayer[] {
+  const mayKeep = r.strategy === 'keep-current' || r.strategy === 'newest-wins' || Object.values(r.overrides).includes('current');
+  if (!mayKeep) return layers;
+  const current = new Map(now.flatMap((l) => l.locations.map((loc) => [loc.id, loc] as const)));
+  return layers.map((layer) => {
+    let kept = false;
+    const locations = layer.locations.map((loc) => {
+      const c = current.get(loc.id);
+      if (!c || c === loc || !differs(c, loc) || !keepsCurrent(`location:${loc.id}`, { target: loc.updated_at, current: c.updated_at }, r)) return loc;
+      kept = true;
+      return c;
+    });
+    return kept ? { ...layer, locations, positions: positionsOf(locations), sizes: sizesOf(locations) } : layer;
+  });
+}
+
+/** Step 4: see the globe as it would be (read-only), with the choices made for the conflicts. */
+export function GlobePreviewStep({ source, choice, resolution, onBack, onNext }: { source: ChosenSource; choice: ScopeChoice; resolution: Resolution; onBack: () => void; onNext: () => void }) {
   const now = useGlobeLayers();
   const then = useGlobeLayers(source.at ?? undefined, source.backupId);
   const settings = useSettings();
-  const layers = useMemo(() => merge<GlobeLayer>(now.layers, then.layers, choice), [now.layers, then.layers, choice]);
+  const layers = useMemo(() => withChoices(merge<GlobeLayer>(now.layers, then.layers, choice), now.layers, resolution), [now.layers, then.layers, choice, resolution]);
   const datasets = useMemo(() => merge<Dataset>(now.datasets, then.datasets, choice), [now.datasets, then.datasets, choice]);
   const pointsNow = now.layers.reduce((n, l) => n + l.locations.length, 0);
   return (

@@ -18,9 +18,14 @@ export function PreviewStep(props: {
   return (
     <div className="stack">
       <p>
-        Restoring to <strong>{props.label}</strong>
-        {!('backupId' in preview.target) && ` (log position ${preview.position})`} would change this:
+        Restoring to <strong>{props.label}</strong> would change this:
       </p>
+      <details>
+        <summary className="muted">Details</summary>
+        <span className="muted">
+          Target {JSON.stringify(preview.target)}, log position {preview.position}; the live data stands at position {preview.basePosition}.
+        </span>
+      </details>
       {preview.archive && <ArchiveReads archive={preview.archive} />}
       <PreviewCounts preview={preview} />
       <ConflictChoices preview={preview} strategy={props.strategy} overrides={props.overrides} onStrategy={props.onStrategy} onOverrides={props.onOverrides} />

@@ -1,9 +1,10 @@
 import { useState } from 'react';
-import { undoRestore } from '../../api/recovery';
+import { type RestoreRecord, getRestore } from '../../api/recovery';
 import type { RestoreCounts } from '../../api/types';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { JobProgress } from '../../components/JobProgress';
 import { useJob } from '../../hooks/useJob';
+import { UndoPanel } from './UndoPanel';
 import { countSentences } from '../../components/restoreCounts';
 
 /** What the restore did, in words. */
@@ -19,18 +20,17 @@ function doneSentence(counts: RestoreCounts | undefined, ontoEmpty: RestoreCount
 
 /**
  * Step 6: the restore's live progress, what it did, and "Undo this restore" (itself a restore, with
- * its own progress). `ontoEmpty`: the preview's counts, when the restore started on an empty log.
+ * its own progress, after its preview and a confirmation). `ontoEmpty`: the preview's counts, when the restore started on an empty log.
  */
 export function ProgressStep({ jobId, restoreId, ontoEmpty, onRestart }: { jobId: string; restoreId: string; ontoEmpty?: RestoreCounts; onRestart: () => void }) {
   const job = useJob(jobId);
-  const [undo, setUndo] = useState<{ jobId: string } | null>(null);
+  const [undo, setUndo] = useState<RestoreRecord | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const undoJob = useJob(undo?.jobId ?? null);
   const counts = (job?.result as { counts?: RestoreCounts } | null)?.counts;
-  const startUndo = async () => {
+  const openUndo = async () => {
     setError(null);
     try {
-      setUndo(await undoRestore(restoreId));
+      setUndo(await getRestore(restoreId));
     } catch (e) {
       setError(e);
     }
@@ -46,26 +46,16 @@ export function ProgressStep({ jobId, restoreId, ontoEmpty, onRestart }: { jobId
       {job?.state === 'failed' && <ErrorNotice error={new Error(job.error?.message ?? 'the restore failed')} title="The restore failed; nothing was changed" />}
       {job?.state === 'completed' && !undo && (
         <div className="form-actions">
-          <button type="button" className="button button-danger" onClick={startUndo}>
-            Undo this restore
+          <button type="button" className="button button-danger" onClick={() => void openUndo()}>
+            Undo this restore…
           </button>
           <button type="button" className="button" onClick={onRestart}>
             Start another restore
           </button>
         </div>
       )}
-      {undo && <JobProgress job={undoJob} label="Undo" />}
-      {undoJob?.state === 'completed' && (
-        <div className="notice notice-success" role="status" data-testid="undo-done">
-          <strong>The restore was undone.</strong> Everything in its scope is as it was before it.
-        </div>
-      )}
-      <ErrorNotice error={error ?? (undoJob?.state === 'failed' ? new Error(undoJob.error?.message) : null)} title="Undo failed" />
-      {undoJob?.state === 'completed' && (
-        <button type="button" className="button" onClick={onRestart}>
-          Start another restore
-        </button>
-      )}
+      {undo && <UndoPanel restore={undo} verb="Undo" title="Undo this restore" onClose={(done) => (done ? onRestart() : setUndo(null))} />}
+      <ErrorNotice error={error} />
     </div>
   );
 }

@@ -1,39 +1,36 @@
 import { useState } from 'react';
-import { type RestoreRecord, createRestorePoint, listRestorePoints, listRestores, undoRestore } from '../../api/recovery';
+import { type RestoreRecord, createRestorePoint, listRestorePoints, listRestores } from '../../api/recovery';
 import { isUnavailable } from '../../api/client';
 import { ErrorNotice } from '../../components/ErrorNotice';
-import { JobProgress } from '../../components/JobProgress';
-import { useJob } from '../../hooks/useJob';
-import { formatCount, formatTime } from '../../components/format';
+import { formatTime } from '../../components/format';
+import { countSentences } from '../../components/restoreCounts';
 import { announce, useVersion } from '../../hooks/dataChanges';
 import { useLoad } from '../../hooks/useLoad';
+import { useTimeline } from '../../timeline/useTimeline';
+import { type Known, pointName, restoreName, restoreTitle } from './restoreWords';
+import { UndoPanel } from './UndoPanel';
 
-const describe = (r: RestoreRecord) =>
-  r.undoOf ? `Undo of ${r.undoOf.slice(-8)}` : 'at' in r.target ? `To ${formatTime(r.target.at)}` : 'backupId' in r.target ? 'From a backup' : 'position' in r.target ? `To log position ${r.target.position}` : 'To a restore point';
+/** What to do to a restore: undo it, or redo it (undo the undo that undid it). */
+type Pending = { verb: 'Undo' | 'Redo'; restore: RestoreRecord; title: string };
 
 /**
- * Earlier restores, each with its own "Undo" (an undo is a restore too, listed here and undoable in
- * turn), and restore points: named moments to come back to, made by hand or before every import and
- * restore.
+ * Earlier restores, named by the moment they went back to, each with "Undo…" (a preview and a
+ * confirmation first, see UndoPanel); one already undone says when and offers "Redo…". Below,
+ * restore points: named moments to come back to, made by hand or before every import and restore.
+ * Ids and log positions only on demand.
  */
 export function RestoreHistory() {
   const version = useVersion('audit');
   const restores = useLoad(() => listRestores(), [version]);
   const points = useLoad(() => listRestorePoints(), [version]);
+  const timeline = useTimeline();
   const [name, setName] = useState('');
-  const [undoing, setUndoing] = useState<string | null>(null);
-  const undoJob = useJob(undoing);
+  const [pending, setPending] = useState<Pending | null>(null);
   const [error, setError] = useState<unknown>(null);
   if (isUnavailable(restores.error)) return null;
+  const known: Known = { stops: timeline.data?.stops ?? [], restores: restores.data ?? [], points: points.data ?? [] };
+  const byId = new Map(known.restores.map((r) => [r.id, r]));
 
-  const undo = async (id: string) => {
-    setError(null);
-    try {
-      setUndoing((await undoRestore(id)).jobId);
-    } catch (e) {
-      setError(e);
-    }
-  };
   const create = async (e: React.FormEvent) => {
     e.preventDefault();
     setError(null);
@@ -48,24 +45,47 @@ export function RestoreHistory() {
   return (
     <section className="card stack" aria-labelledby="restore-history-title">
       <h2 id="restore-history-title">Earlier restores</h2>
-      {(restores.data ?? []).length === 0 ? (
+      {known.restores.length === 0 ? (
         <p className="muted">No restore yet.</p>
       ) : (
         <ul className="plain-list" data-testid="restore-history">
-          {(restores.data ?? []).map((r) => (
-            <li key={r.id} className="form-row">
-              <span>
-                <strong>{describe(r)}</strong> · {formatTime(r.startedAt)} by {r.actor}
-                {r.counts ? ` · ${formatCount(r.counts.locations.added + r.counts.locations.changed + r.counts.locations.removed)} locations touched` : ''}
-              </span>
-              <button type="button" className="button button-small" onClick={() => void undo(r.id)} aria-label={`Undo the restore of ${formatTime(r.startedAt)}`}>
-                Undo
-              </button>
-            </li>
-          ))}
+          {known.restores.map((r) => {
+            const undoer = r.undoneBy ? byId.get(r.undoneBy.id) : undefined;
+            const title = restoreTitle(r, known);
+            return (
+              <li key={r.id} className="stack-tight">
+                <div className="form-row">
+                  <span>
+                    <strong>{title}</strong> · {formatTime(r.startedAt)} by {r.actor}
+                    {r.counts ? ` · ${countSentences(r.counts).join(', ') || 'nothing changed'}` : ''}
+                    {r.undoneBy && <em> · undone at {formatTime(r.undoneBy.startedAt)}</em>}
+                    {undoer?.undoneBy && <em> · redone at {formatTime(undoer.undoneBy.startedAt)}</em>}
+                  </span>
+                  {!r.undoneBy && !r.undoOf && (
+                    <button type="button" className="button button-small" onClick={() => setPending({ verb: 'Undo', restore: r, title: `Undo ${restoreName(r)}` })} aria-label={`Undo the restore of ${formatTime(r.startedAt)}`}>
+                      Undo…
+                    </button>
+                  )}
+                  {undoer && !undoer.undoneBy && (
+                    <button type="button" className="button button-small" onClick={() => setPending({ verb: 'Redo', restore: undoer, title: `Redo ${restoreName(r)}` })} aria-label={`Redo the restore of ${formatTime(r.startedAt)}`}>
+                      Redo…
+                    </button>
+                  )}
+                </div>
+                <details>
+                  <summary className="muted">Details</summary>
+                  <p className="muted">
+                    Restore id {r.id}; written on the log at position {r.basePosition}; target {JSON.stringify(r.target)}; strategy {r.strategy}
+                    {r.undoOf ? `; undoes ${r.undoOf}` : ''}
+                    {r.undoneBy ? `; undone by ${r.undoneBy.id}` : ''}
+                  </p>
+                </details>
+              </li>
+            );
+          })}
         </ul>
       )}
-      {undoing && <JobProgress job={undoJob} label="Undo" />}
+      {pending && <UndoPanel key={`${pending.verb}:${pending.restore.id}`} restore={pending.restore} verb={pending.verb} title={pending.title} onClose={() => setPending(null)} />}
       <h2>Restore points</h2>
       <form className="form-row" onSubmit={create} aria-label="Create a restore point">
         <label>
@@ -77,10 +97,16 @@ export function RestoreHistory() {
         </button>
       </form>
       <ul className="plain-list" data-testid="restore-points">
-        {(points.data ?? []).slice(0, 20).map((p) => (
+        {known.points.slice(0, 20).map((p) => (
           <li key={p.id}>
-            {p.name} · {formatTime(p.createdAt)} · log position {p.position}
+            {pointName(p, known)} · {formatTime(p.createdAt)}
             {p.automatic ? ' (automatic)' : ''}
+            <details>
+              <summary className="muted">Details</summary>
+              <span className="muted">
+                Restore point id {p.id}; log position {p.position}; recorded as “{p.name}”
+              </span>
+            </details>
           </li>
         ))}
       </ul>

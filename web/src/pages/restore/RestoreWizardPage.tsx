@@ -1,10 +1,10 @@
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { ApiError } from '../../api/client';
 import { previewRestore, startRestore } from '../../api/recovery';
 import type { ConflictStrategy, RestorePreview } from '../../api/types';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { NotAvailable } from '../../components/NotAvailable';
-import type { Overrides } from './ConflictChoices';
+import { type Overrides, resolutionOf } from './resolution';
 import { ConfirmStep } from './ConfirmStep';
 import { GlobePreviewStep } from './GlobePreviewStep';
 import { PreviewStep } from './PreviewStep';
@@ -40,6 +40,7 @@ export function RestoreWizardPage({ query }: { query: URLSearchParams }) {
   const [run, setRun] = useState<{ jobId: string; restoreId: string } | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  const resolution = useMemo(() => preview && resolutionOf(preview, strategy, overrides), [preview, strategy, overrides]);
 
   const computePreview = async (src: ChosenSource, scope: ScopeChoice) => {
     setBusy(true);
@@ -117,9 +118,11 @@ export function RestoreWizardPage({ query }: { query: URLSearchParams }) {
             onNext={() => setStep('globe')}
           />
         )}
-        {step === 'globe' && source && <GlobePreviewStep source={source} choice={choice} onBack={() => setStep('preview')} onNext={() => setStep('confirm')} />}
-        {step === 'confirm' && preview && source && (
-          <ConfirmStep preview={preview} label={source.label} busy={busy} error={isStale(error) ? null : error} onBack={() => setStep('globe')} onConfirm={confirm} />
+        {step === 'globe' && resolution && source && (
+          <GlobePreviewStep source={source} choice={choice} resolution={resolution} onBack={() => setStep('preview')} onNext={() => setStep('confirm')} />
+        )}
+        {step === 'confirm' && preview && resolution && source && (
+          <ConfirmStep preview={preview} label={source.label} resolution={resolution} busy={busy} error={isStale(error) ? null : error} onBack={() => setStep('globe')} onConfirm={confirm} />
         )}
         {step === 'progress' && run && <ProgressStep jobId={run.jobId} restoreId={run.restoreId} ontoEmpty={preview?.basePosition === 0 ? preview.counts : undefined} onRestart={restart} />}
         {backupTargetRefused(source, error) ? <NotAvailable feature="Restoring from a backup" /> : step !== 'confirm' && <ErrorNotice error={error} />}

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { backupHealth } from '../../api/backups';
-import { listRestorePoints } from '../../api/recovery';
+import { listRestorePoints, listRestores } from '../../api/recovery';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { formatTime } from '../../components/format';
 import { useLoad } from '../../hooks/useLoad';
@@ -8,6 +8,7 @@ import { Timeline } from '../../timeline/Timeline';
 import { useTimeline } from '../../timeline/useTimeline';
 import { ArchivePointChoice } from './ArchivePointChoice';
 import { BackupChoice } from './BackupChoice';
+import { pointName } from './restoreWords';
 import type { ChosenSource } from './wizardTypes';
 
 type Mode = 'time' | 'backup' | 'point' | 'archive';
@@ -20,6 +21,7 @@ export function SourceStep({ initial, onNext }: { initial: { backupId?: string; 
   const [chosenMode, setMode] = useState<Mode | null>(initial.backupId ? 'backup' : null);
   const timeline = useTimeline();
   const points = useLoad(() => listRestorePoints(), []);
+  const restores = useLoad(() => listRestores().catch(() => []), []);
   // the server reports the archive found in its storage only while this instance's log is empty
   const found = useLoad(() => backupHealth().then((h) => h.archive?.found ?? null, () => null), []).data ?? null;
   // an empty log has no moment to go back to: a fresh instance restores from the storage's archive or a backup
@@ -38,11 +40,12 @@ export function SourceStep({ initial, onNext }: { initial: { backupId?: string; 
 
   const stop = index !== null ? stops[index] : undefined;
   const point = points.data?.find((p) => p.id === pointId);
+  const known = { stops, restores: restores.data ?? [], points: points.data ?? [] };
   const source: ChosenSource | null =
     mode === 'time' && stop
       ? { target: { position: stop.position }, label: `the moment after “${stop.group.summary}” (${formatTime(stop.at)})`, at: stop.at }
       : mode === 'point' && point
-        ? { target: { restorePointId: point.id }, label: `the restore point “${point.name}” (${formatTime(point.createdAt)})`, at: point.createdAt }
+        ? { target: { restorePointId: point.id }, label: `the restore point “${pointName(point, known)}” (${formatTime(point.createdAt)})`, at: point.createdAt }
         : mode === 'backup'
           ? backup
           : mode === 'archive'
@@ -76,7 +79,7 @@ export function SourceStep({ initial, onNext }: { initial: { backupId?: string; 
             <option value="">Choose a restore point…</option>
             {(points.data ?? []).map((p) => (
               <option key={p.id} value={p.id}>
-                {p.name} — {formatTime(p.createdAt)}
+                {pointName(p, known)} — {formatTime(p.createdAt)}
               </option>
             ))}
           </select>

@@ -21,6 +21,8 @@ export interface ChosenSource {
   backupId?: string;
   /** Why the globe preview is not drawn for this source, when it is not. */
   noGlobe?: string;
+  /** A Globe app "Save Project" file uploaded as a backup: loaded as a new dataset unless the user chooses to replace everything. */
+  project?: boolean;
 }
 
 export interface ScopeChoice {

@@ -1,0 +1,61 @@
+import { useState } from 'react';
+import { type RestoreRecord, previewRestore, undoRestore } from '../../api/recovery';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { JobProgress } from '../../components/JobProgress';
+import { countSentences } from '../../components/restoreCounts';
+import { useJob } from '../../hooks/useJob';
+import { useLoad } from '../../hooks/useLoad';
+
+/**
+ * An undo (or a redo: the undo of an undo) with the care of a restore: what it would change first
+ * (the preview of restoring the position before `restore`, for its scope, which is what the server's
+ * undo writes), then an explicit confirmation, then its progress. Nothing is written before the
+ * confirm button.
+ */
+export function UndoPanel({ restore, verb, title, onClose }: { restore: RestoreRecord; verb: 'Undo' | 'Redo'; title: string; onClose: (done: boolean) => void }) {
+  const preview = useLoad(() => previewRestore({ position: restore.basePosition }, restore.scope), [restore.id]);
+  const [jobId, setJobId] = useState<string | null>(null);
+  const job = useJob(jobId);
+  const [error, setError] = useState<unknown>(null);
+  const sentences = preview.data ? countSentences(preview.data.counts) : [];
+  const start = async () => {
+    setError(null);
+    try {
+      setJobId((await undoRestore(restore.id)).jobId);
+    } catch (e) {
+      setError(e);
+    }
+  };
+  return (
+    <section className="notice notice-warning stack" aria-label={`${verb}: ${title}`} data-testid="undo-panel">
+      <strong>{title}</strong>
+      {!preview.data && !preview.error && <p>Working out what the {verb.toLowerCase()} would change…</p>}
+      {preview.data && (
+        <p data-testid="undo-preview">
+          {verb === 'Undo' ? 'Undoing' : 'Redoing'} it would change this: {sentences.length ? sentences.join(', ') : 'nothing (the data is already as it would leave it)'}. A restore point is
+          recorded first, and this can be undone in turn.
+        </p>
+      )}
+      <ErrorNotice error={preview.error ?? error} />
+      {!jobId ? (
+        <div className="form-actions">
+          <button type="button" className="button" onClick={() => onClose(false)}>
+            Cancel
+          </button>
+          <button type="button" className="button button-danger" disabled={!preview.data} onClick={() => void start()}>
+            {verb} now
+          </button>
+        </div>
+      ) : (
+        <JobProgress job={job} label={verb} />
+      )}
+      {job?.state === 'completed' && (
+        <div className="notice notice-success" role="status" data-testid="undo-done">
+          {verb === 'Undo' ? 'Undone' : 'Redone'}. <button type="button" className="button button-small" onClick={() => onClose(true)}>
+            Close
+          </button>
+        </div>
+      )}
+    </section>
+  );
+}
