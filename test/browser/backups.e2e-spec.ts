@@ -50,7 +50,52 @@ describeInBrowser('Backup Manager and Backup Browser in a real browser', () => {
 
     await row.getByRole('button', { name: 'Test restore' }).click();
     await row.getByText('Restore drill passed').waitFor({ timeout: 30_000 });
+    // Verify says what it checked and that it passed, not only a new time
+    await row.getByRole('button', { name: 'Verify' }).click();
+    const verified = row.getByTestId('verify-result');
+    await verified.waitFor({ timeout: 30_000 });
+    expect(await verified.locator('strong').innerText()).toMatch(/^Verification passed: all \d+ checks$/);
+    await verified.getByText('What was checked').click();
+    const checks = await verified.locator('li').allInnerTexts();
+    expect(checks).toEqual(expect.arrayContaining([expect.stringMatching(/^✓ The data’s SHA-256 checksum matches the manifest/), expect.stringMatching(/^✓ The record counts match the manifest \(1 datasets, 500 locations/)]));
+    expect(checks.every((c) => c.startsWith('✓'))).toBe(true);
     await s.shot('backup-done-verified-drilled');
+  });
+
+  it('backs up with a label, a passphrase typed twice and no compression; an uploaded copy names its original', async () => {
+    if (!backupsExist) return;
+    const { page } = s;
+    const form = page.getByRole('form', { name: 'Back up now' });
+    // no server key on this server: only "not encrypted" and "with a passphrase"
+    expect(await form.getByLabel('Encryption').locator('option').allInnerTexts()).toEqual(['Not encrypted', 'With a passphrase']);
+    await form.getByLabel('Label (optional)').fill('  Before the spring import ');
+    await form.getByLabel('Encryption').selectOption('passphrase');
+    await form.getByLabel('Compression').selectOption('none');
+    await form.getByLabel('Passphrase', { exact: true }).fill('correct horse battery');
+    await form.getByLabel('Passphrase again').fill('correct horse batery');
+    await form.getByText('The two passphrases differ.').waitFor();
+    expect(await form.getByRole('button', { name: 'Back up now' }).isDisabled()).toBe(true);
+    await form.getByLabel('Passphrase again').fill('correct horse battery');
+    await form.getByRole('button', { name: 'Back up now' }).click();
+    const labelled = page.getByTestId('backup-row').filter({ hasText: 'Before the spring import' });
+    await labelled.waitFor({ timeout: 60_000 });
+    expect(await labelled.innerText()).toContain('native · none · encrypted');
+    const [made] = (await server.api.get('/api/backups')).body.items;
+    expect(made).toMatchObject({ label: 'Before the spring import', compression: 'none', encrypted: true });
+
+    // the first (unencrypted) backup, downloaded and uploaded again: the copy says whose copy it is
+    const [original] = (await server.api.get('/api/backups')).body.items.filter((b: { kind: string; encrypted: boolean }) => b.kind === 'manual' && !b.encrypted);
+    const file = await server.api.get(`/api/backups/${original.id}/download`).buffer(true).parse((res, done) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => done(null, Buffer.concat(chunks)));
+    });
+    expect((await server.api.post('/api/backups/upload').set('Content-Type', 'application/octet-stream').send(file.body)).status).toBe(201);
+    await page.reload();
+    const copy = page.getByTestId('backup-row').filter({ hasText: 'Uploaded' });
+    await copy.waitFor();
+    expect(await copy.innerText()).toContain(`copy of the backup of ${await page.evaluate((at) => new Date(at).toLocaleString(), original.createdAt)}`);
+    await s.shot('backup-labelled-and-copy');
   });
 
   it('adds a weekly backup schedule and changes the retention, saved across a reload', async () => {

@@ -32,7 +32,7 @@ export function BackupManagerPage() {
         <>
           <section className="card" aria-labelledby="now-heading">
             <h2 id="now-heading">Back up</h2>
-            <BackUpNow />
+            <BackUpNow serverKeyId={health.data?.serverKeyId} />
             <BackupHealth health={health} />
           </section>
           {health.data && (
