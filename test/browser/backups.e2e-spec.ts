@@ -39,14 +39,15 @@ describeInBrowser('Backup Manager and Backup Browser in a real browser', () => {
       await s.shot('backup-manager-not-available');
       return;
     }
-    expect(await page.getByTestId('backup-health').innerText()).toContain('No verified backup yet');
+    expect(await page.getByTestId('backup-health').innerText()).toContain('There is no backup yet: “Back up now” makes the first one.');
+    expect(await page.getByTestId('next-backup').innerText()).toBe('No automatic backups are scheduled: backups are made only when you press “Back up now”.');
     await page.getByRole('button', { name: 'Back up now' }).click();
     await page.getByTestId('job-backup').and(page.locator('[data-state=completed]')).waitFor({ timeout: 60_000 });
     expect(await page.getByRole('progressbar', { name: 'Backup' }).getAttribute('aria-valuenow')).toBe('100');
     const row = page.getByTestId('backup-row').first();
     await row.waitFor();
     expect(await row.innerText()).toMatch(/Manual[\s\S]*1 dataset, 500 locations, 0 configurations[\s\S]*Verified/);
-    await page.waitForFunction(() => document.querySelector('[data-testid=backup-health]')?.textContent?.includes('Last verified restorable'));
+    await page.waitForFunction(() => document.querySelector('[data-testid=backup-health]')?.textContent?.includes('Your data can be restored as it was on'));
 
     await row.getByRole('button', { name: 'Test restore' }).click();
     await row.getByText('Restore drill passed').waitFor({ timeout: 30_000 });
@@ -107,6 +108,10 @@ describeInBrowser('Backup Manager and Backup Browser in a real browser', () => {
     await schedule.getByRole('combobox', { name: /^How often/ }).selectOption('weekly');
     await schedule.getByRole('combobox', { name: /^Day/ }).selectOption('3');
     await schedule.getByLabel('At', { exact: true }).fill('03:30');
+    // a time zone picked from the browser's list, the schedule in words; run times come once it is saved
+    expect(await schedule.getByRole('combobox', { name: 'Time zone' }).locator('option').count()).toBeGreaterThan(300);
+    await schedule.getByRole('combobox', { name: 'Time zone' }).selectOption('Asia/Tokyo');
+    expect(await schedule.getByTestId('schedule-in-words').innerText()).toBe('Every Wednesday at 03:30 (Asia/Tokyo time)\nSave the schedules to see the next run times.');
     await page.getByLabel('Keep the last').fill('5');
     await page.getByRole('button', { name: 'Save schedules' }).click();
     await page.getByText('Schedules saved.').waitFor();
@@ -114,9 +119,19 @@ describeInBrowser('Backup Manager and Backup Browser in a real browser', () => {
     await page.getByTestId('schedule').first().waitFor();
     expect(await page.getByTestId('schedule').first().getByRole('combobox', { name: /^Day/ }).inputValue()).toBe('3');
     expect(await page.getByLabel('Keep the last').inputValue()).toBe('5');
+    // the next three runs as the server's scheduler computes them: Wednesdays 03:30 in Tokyo (the page shows UTC)
+    const words = page.getByTestId('schedule').first().getByTestId('schedule-in-words');
+    await words.getByText('Next runs:').waitFor();
+    const runs = (await words.innerText()).split('Next runs: ')[1].split(' · ');
+    expect(runs).toHaveLength(3);
+    // the page's clock is UTC: each run is a Tuesday at 18:30 there, a week apart
+    const utc = await page.evaluate((shown) => shown.map((r) => new Date(r).toUTCString()), runs);
+    for (const run of utc) expect(run).toMatch(/^Tue, .* 18:30:00 GMT$/);
+    expect(Date.parse(utc[1]) - Date.parse(utc[0])).toBe(7 * 24 * 3600_000);
+    expect(await page.getByTestId('next-backup').innerText()).toBe(`Next automatic backup: ${runs[0]} (the schedules make one every 7 days).`);
     await s.shot('backup-schedule-saved');
     const doc = (await server.api.get('/api/backup-schedules')).body;
-    expect(doc.schedules).toEqual([expect.objectContaining({ frequency: 'weekly', dayOfWeek: 3, time: '03:30', enabled: true })]);
+    expect(doc.schedules).toEqual([expect.objectContaining({ frequency: 'weekly', dayOfWeek: 3, time: '03:30', timezone: 'Asia/Tokyo', enabled: true })]);
     expect(doc.retention.keepLast).toBe(5);
   });
 

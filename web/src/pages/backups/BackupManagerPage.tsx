@@ -47,7 +47,7 @@ export function BackupManagerPage() {
           </section>
           <section className="card" aria-labelledby="schedule-heading">
             <h2 id="schedule-heading">Schedules and retention</h2>
-            <BackupSchedules />
+            <BackupSchedules nextRuns={health.data?.nextRuns} />
           </section>
         </>
       )}
