@@ -90,12 +90,27 @@ export function diffStates(db: Database.Database, scope: RestoreScope, domain: D
   return { counts, samples, conflicts: { count: conflictCount, items: conflicts } };
 }
 
-/** Attaches the live read models to a scratch connection as `live` while `fn` runs (it only reads them). */
-export async function withLiveAttached<R>(db: Database.Database, livePath: string, fn: () => R | Promise<R>): Promise<R> {
-  db.prepare('ATTACH DATABASE ? AS live').run(livePath);
-  try {
-    return await fn();
-  } finally {
-    db.exec('DETACH DATABASE live');
-  }
+/** The last attachment queued on each scratch connection: attachments to one connection take turns. */
+const attachments = new WeakMap<Database.Database, Promise<unknown>>();
+
+/**
+ * Attaches the live read models to a scratch connection as `live` while `fn` runs (it only reads
+ * them). A scratch state may be shared (two previews of one backup at once, as the Backup Browser
+ * and the Restore Wizard make them): their attachments take turns on the connection, since a
+ * second `ATTACH … AS live` while the first is open fails ("database live is already in use").
+ */
+export function withLiveAttached<R>(db: Database.Database, livePath: string, fn: () => R | Promise<R>): Promise<R> {
+  const run = (attachments.get(db) ?? Promise.resolve()).then(async () => {
+    db.prepare('ATTACH DATABASE ? AS live').run(livePath);
+    try {
+      return await fn();
+    } finally {
+      db.exec('DETACH DATABASE live');
+    }
+  });
+  attachments.set(
+    db,
+    run.catch(() => undefined),
+  );
+  return run;
 }

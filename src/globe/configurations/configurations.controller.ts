@@ -15,7 +15,11 @@ import { configurationIdParam, saveConfigurationBody } from './configuration.dto
 import { Role } from '../../auth/roles';
 import { ApiJsonBody, ApiQueryOf } from '../../common/http/api-input';
 
-const listQuery = z.object({ kind: configurationKindSchema.optional(), at: atQuery }).strict();
+/** As of `at`, or as a backup holds them (`backupId`: the Backup Browser shows a backup before any restore). */
+const listQuery = z
+  .object({ kind: configurationKindSchema.optional(), at: atQuery, backupId: z.string().min(1).max(200).optional() })
+  .strict()
+  .refine((q) => !(q.at && q.backupId), { message: 'give at or backupId, not both' });
 
 /** Reads are one-table lookups, answered here from the read model; writes go through the command bus. */
 @Controller('api/configurations')
@@ -30,8 +34,8 @@ export class ConfigurationsController {
   @Role('viewer')
   @ApiQueryOf(listQuery)
   async list(@Query() query: unknown): Promise<{ items: Configuration[]; next: null }> {
-    const { kind, at } = parseInput(listQuery, query, 'QUERY.INVALID');
-    return this.timeTravel.read({ at }, async (dataSource) => {
+    const { kind, at, backupId } = parseInput(listQuery, query, 'QUERY.INVALID');
+    return this.timeTravel.read({ at, backupId }, async (dataSource) => {
       const rows = await dataSource.getRepository(ConfigurationEntity).find({ where: kind ? { kind } : {}, order: { name: 'ASC', id: 'ASC' } });
       return { items: rows.map(toConfiguration), next: null };
     });

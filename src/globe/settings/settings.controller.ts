@@ -10,6 +10,11 @@ import { ChangeSettings } from './settings.commands';
 import { Role } from '../../auth/roles';
 import { ApiJsonBody, ApiQueryOf } from '../../common/http/api-input';
 
+const settingsQuery = z
+  .object({ at: atQuery, backupId: z.string().min(1).max(200).optional() })
+  .strict()
+  .refine((q) => !(q.at && q.backupId), { message: 'give at or backupId, not both' });
+
 @Controller('api/settings')
 export class SettingsController {
   constructor(
@@ -18,13 +23,13 @@ export class SettingsController {
     private readonly timeTravel: TimeTravel,
   ) {}
 
-  /** The whole document: stored values over the defaults (as of `?at=` when given). */
+  /** The whole document: stored values over the defaults (as of `?at=`, or as backup `?backupId=` holds them). */
   @Get()
   @Role('viewer')
   @ApiQueryOf(z.object({ at: atQuery }).strict())
   get(@Query() query: unknown): Promise<Settings> {
-    const { at } = parseInput(z.object({ at: atQuery }).strict(), query, 'QUERY.INVALID');
-    return this.timeTravel.read({ at }, readSettings);
+    const { at, backupId } = parseInput(settingsQuery, query, 'QUERY.INVALID');
+    return this.timeTravel.read({ at, backupId }, readSettings);
   }
 
   @Patch()

@@ -26,7 +26,7 @@ function Page({ path, query }: { path: string; query: URLSearchParams }) {
     case '/backups':
       return <BackupManagerPage />;
     case '/backups/browser':
-      return <BackupBrowserPage loadProject={query.get('load') === 'project'} />;
+      return <BackupBrowserPage loadProject={query.get('load') === 'project'} openBackupId={query.get('backup')} />;
     case '/restore':
       return <RestoreWizardPage key={query.toString()} query={query} />;
     case '/audit':

@@ -38,7 +38,11 @@ export function BackupRow({ backup, original, onError }: { backup: Backup; origi
   const c = backup.counts;
   return (
     <tr data-testid="backup-row">
-      <td>{formatTime(backup.createdAt)}</td>
+      <td>
+        <button type="button" className="link-button" onClick={() => navigate(`/backups/browser?backup=${encodeURIComponent(backup.id)}`)} aria-label={`Open the backup of ${formatTime(backup.createdAt)}`}>
+          {formatTime(backup.createdAt)}
+        </button>
+      </td>
       <td>
         {backup.label && <strong data-testid="backup-label">{backup.label}</strong>}
         <div>{KIND_TEXT[backup.kind] ?? backup.kind}</div>

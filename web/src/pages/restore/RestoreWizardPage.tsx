@@ -25,13 +25,15 @@ const backupTargetRefused = (source: ChosenSource | null, error: unknown) =>
 /**
  * The Restore Wizard: source → scope → preview → globe preview → confirm → progress and undo. Each
  * step can go back; nothing is written before "Restore now". `?backupId=` or `?position=` preset
- * the source (from the Backup Browser or the Audit Timeline).
+ * the source (from the Backup Browser or the Audit Timeline), `?datasetId=` the scope (the Backup
+ * Browser's "Restore this dataset").
  */
 export function RestoreWizardPage({ query }: { query: URLSearchParams }) {
   const initial = { backupId: query.get('backupId') ?? undefined, position: query.has('position') ? Number(query.get('position')) : undefined };
   const [step, setStep] = useState<StepKey>('source');
   const [source, setSource] = useState<ChosenSource | null>(null);
-  const [choice, setChoice] = useState<ScopeChoice>(WHOLE_SCOPE);
+  const presetDataset = query.get('datasetId');
+  const [choice, setChoice] = useState<ScopeChoice>(presetDataset ? { ...WHOLE_SCOPE, everything: false, datasets: [presetDataset] } : WHOLE_SCOPE);
   const [preview, setPreview] = useState<RestorePreview | null>(null);
   const [strategy, setStrategy] = useState<ConflictStrategy>('target-wins');
   const [overrides, setOverrides] = useState<Overrides>({});
