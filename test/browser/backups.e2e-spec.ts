@@ -105,6 +105,10 @@ describeInBrowser('Backup Manager and Backup Browser in a real browser', () => {
     await page.goto('/backups');
     await page.getByRole('button', { name: 'Add a schedule' }).click();
     const schedule = page.getByTestId('schedule').first();
+    // a cron expression said in words, when it has a common shape
+    await schedule.getByRole('combobox', { name: /^How often/ }).selectOption('cron');
+    await schedule.getByRole('textbox', { name: 'Cron expression' }).fill('0 2 * * 1-5');
+    expect(await schedule.getByTestId('schedule-in-words').locator('strong').innerText()).toMatch(/^Every weekday \(Monday to Friday\) at 02:00 \(.+ time\)$/);
     await schedule.getByRole('combobox', { name: /^How often/ }).selectOption('weekly');
     await schedule.getByRole('combobox', { name: /^Day/ }).selectOption('3');
     await schedule.getByLabel('At', { exact: true }).fill('03:30');
