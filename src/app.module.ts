@@ -2,7 +2,10 @@ import { Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AuditModule } from './audit/audit.module';
+import { ApiTokenEntity } from './auth/api-token.entity';
 import { AuthModule } from './auth/auth.module';
+import { BackupCopyEntity } from './backups/backup-copy.entity';
+import { BackupEntity } from './backups/backup.entity';
 import { BackupsModule } from './backups/backups.module';
 import { AppExceptionFilter } from './common/http/app-exception.filter';
 import { ConfigModule } from './config/config.module';
@@ -10,10 +13,13 @@ import { EventsModule } from './events/events.module';
 import { GatewayModule } from './gateway/gateway.module';
 import { GlobeModule } from './globe/globe.module';
 import { ImportsModule } from './imports/imports.module';
+import { JobEntity } from './jobs/job.entity';
 import { JobsModule } from './jobs/jobs.module';
+import { ScheduledRunEntity } from './jobs/scheduled-run.entity';
 import { OperationsModule } from './operations/operations.module';
 import { ProjectionsModule } from './projections/projections.module';
 import { RecoveryModule } from './recovery/recovery.module';
+import { SnapshotEntity } from './snapshots/snapshot.entity';
 import { SnapshotsModule } from './snapshots/snapshots.module';
 
 @Module({
@@ -21,7 +27,7 @@ import { SnapshotsModule } from './snapshots/snapshots.module';
     ConfigModule,
     CqrsModule.forRoot(),
     EventsModule,
-    ProjectionsModule,
+    ProjectionsModule.forRoot([JobEntity, ScheduledRunEntity, SnapshotEntity, BackupEntity, BackupCopyEntity, ApiTokenEntity]),
     AuthModule,
     JobsModule,
     GlobeModule,

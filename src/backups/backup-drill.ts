@@ -3,7 +3,6 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
-import { hashState } from '../snapshots/read-model-schema';
 import { BackupEntity } from './backup.entity';
 import { BackupService } from './backup.service';
 import { BackupStates } from './backup-states';
@@ -41,7 +40,7 @@ export class BackupDrill {
     let restoredStateHash: string | null = null;
     let error: string | null = null;
     try {
-      restoredStateHash = await this.states.fresh(backup.id, this.config.values.BACKUP_PASSPHRASE, (state) => hashState(state.db));
+      restoredStateHash = await this.states.fresh(backup.id, this.config.values.BACKUP_PASSPHRASE, (state) => state.hash());
     } catch (e) {
       error = (e as { code?: string }).code ?? (e instanceof Error ? e.message : String(e));
     }

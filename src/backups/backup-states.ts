@@ -8,9 +8,10 @@ import { v7 as uuidv7 } from 'uuid';
 import { AppError } from '../common/app-error';
 import { AppConfig } from '../config/app-config';
 import { KeyRing } from '../config/key-ring';
-import { READ_MODEL_DB } from '../projections/read-model-db';
-import { ScratchState } from '../recovery/scratch-state';
-import { copyReadModelSchema, readModelSchemaSql } from '../snapshots/read-model-schema';
+import { READ_MODEL_DB } from '../projections/sqlite/read-model-db';
+import { TargetState } from '../projections/target-state';
+import { TargetStates } from '../projections/target-states';
+import { copyReadModelSchema, readModelSchemaSql } from '../projections/sqlite/read-model-schema';
 import { BackupPreparationThread } from './backup-preparation-thread';
 import { BackupService } from './backup.service';
 import { BackupManifest } from './format/backup-manifest';
@@ -29,7 +30,7 @@ import { backupStateKey, PreparedBackups } from './prepared-backups';
  * was prepared from (its manifest and the sha256 of its bytes).
  */
 interface Opened {
-  state: ScratchState;
+  state: TargetState;
   manifest: BackupManifest;
 }
 
@@ -43,6 +44,7 @@ export class BackupStates implements OnModuleDestroy {
     @Inject(AppConfig) private readonly config: AppConfig,
     private readonly prepared: PreparedBackups,
     private readonly keys: KeyRing,
+    private readonly targetStates: TargetStates,
   ) {}
 
   async onModuleDestroy(): Promise<void> {
@@ -58,7 +60,7 @@ export class BackupStates implements OnModuleDestroy {
    * the keys cannot change while the process runs.) `fn` also gets
    * the manifest of the file the state is from.
    */
-  async use<R>(backupId: string, passphrase: string | undefined, fn: (state: ScratchState, manifest: BackupManifest) => Promise<R> | R): Promise<R> {
+  async use<R>(backupId: string, passphrase: string | undefined, fn: (state: TargetState, manifest: BackupManifest) => Promise<R> | R): Promise<R> {
     const key = backupStateKey(backupId, passphrase);
     if (this.cached?.key !== key) {
       const previous = this.cached;
@@ -79,7 +81,7 @@ export class BackupStates implements OnModuleDestroy {
   }
 
   /** The state read afresh from the stored file (never the cache): what a restore drill must test. */
-  async fresh<R>(backupId: string, passphrase: string | undefined, fn: (state: ScratchState) => Promise<R> | R): Promise<R> {
+  async fresh<R>(backupId: string, passphrase: string | undefined, fn: (state: TargetState) => Promise<R> | R): Promise<R> {
     const { state } = await this.build(backupId, passphrase);
     try {
       return await fn(state);
@@ -99,7 +101,7 @@ export class BackupStates implements OnModuleDestroy {
       const { body } = await this.backups.open(backupId);
       const report = await verifyWrittenCopy(body, prepared.manifest);
       if (!report.ok) throw new AppError(report.error?.code ?? 'BACKUP.CHECKSUM_MISMATCH', report.error?.message ?? 'the stored file is damaged', 400, report.error?.details);
-      return { state: await ScratchState.open(path, prepared.manifest.headPosition, -1, 0), manifest: prepared.manifest };
+      return { state: await this.targetStates.open(path, prepared.manifest.headPosition, -1, 0), manifest: prepared.manifest };
     } catch (error) {
       await rm(path, { force: true });
       throw error;
@@ -131,7 +133,7 @@ export class BackupStates implements OnModuleDestroy {
         throw error;
       }
       if (!(await thread.prepared(manifest))) await this.loadHere(source, passphrase, path);
-      return { state: await ScratchState.open(path, manifest.headPosition, -1, 0), manifest };
+      return { state: await this.targetStates.open(path, manifest.headPosition, -1, 0), manifest };
     } catch (error) {
       await rm(path, { force: true });
       throw error;

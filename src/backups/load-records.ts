@@ -3,7 +3,7 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { GlobeEvent, MAX_LOCATIONS_PER_EVENT } from '../domain/events';
 import { LocationData } from '../domain/location';
 import { RecordedEvent } from '../events/event-store';
-import { SqliteReadModelWriter } from '../projections/sqlite-read-model-writer';
+import { SqliteReadModelWriter } from '../projections/sqlite/sqlite-read-model-writer';
 import { BackupRecord } from './format/backup-record';
 
 const BATCH = 50;

@@ -4,7 +4,7 @@ import { DEFAULT_SETTINGS } from '../domain/settings';
 import { EventStore } from '../events/event-store';
 import { EVENT_COLUMNS, EventRow } from '../events/sqlite/event-row';
 import { toConfiguration, toDataset, toLocation } from '../projections/row-mappers';
-import { checkpointOf } from '../snapshots/read-model-schema';
+import { checkpointOf } from '../projections/sqlite/read-model-schema';
 import { BackupRecord, RecordLines } from './format/backup-record';
 import { eventRowLine, locationRowLine, LOCATION_ROW_COLUMNS } from './stored-row-lines';
 

@@ -3,7 +3,7 @@ import { eventMetadataSchema } from '../domain/event-metadata';
 import { EventType, GlobeEvent, eventSchemas, eventSchemaVersions, isEventType } from '../domain/events';
 import { AppendableEvent, NewEvent, PreparedEvent } from './event-store';
 import { InvalidEventError } from './event-store.errors';
-import { exactEventChecks } from '../domain/exact-event-checks';
+import { exactEventChecks } from './exact-event-checks';
 
 export interface SerializedEvent {
   eventId: string | undefined;
@@ -64,7 +64,7 @@ export function prepareEventData<T extends EventType>(type: T, data: Extract<Glo
 }
 
 /**
- * zod's output, serialized; or, when the type's exact check (domain/exact-event-checks.ts) shows
+ * zod's output, serialized; or, when the type's exact check (exact-event-checks.ts) shows
  * that zod would accept the data unchanged, the data serialized as it is: the same JSON value.
  */
 function dataJson(type: EventType, data: unknown): string {

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { AppError } from '../common/app-error';
+import { DomainError } from '../domain/domain-errors';
 import { ProgressFailure } from './progress-protocol';
 
 /** A `subscribe` or `unsubscribe` payload that is not `{jobId}`, `{kind}` or `{}`. */
@@ -11,11 +12,11 @@ export const redisUnreachable = (waitedMs: number) =>
 const logger = new Logger('ProgressGateway');
 
 /**
- * What a client is told about a refused request or connection: an AppError keeps its stable code
- * and message; anything else becomes GATEWAY.INTERNAL, its cause logged here and never sent.
+ * What a client is told about a refused request or connection: an AppError or a DomainError keeps
+ * its stable code and message; anything else becomes GATEWAY.INTERNAL, its cause logged here and never sent.
  */
 export function toFailure(error: unknown): ProgressFailure {
-  if (error instanceof AppError) return { code: error.code, message: error.message };
+  if (error instanceof AppError || error instanceof DomainError) return { code: error.code, message: error.message };
   logger.error('unexpected error on the progress gateway', error instanceof Error ? error.stack : String(error));
   return { code: 'GATEWAY.INTERNAL', message: 'internal error' };
 }

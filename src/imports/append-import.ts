@@ -1,3 +1,4 @@
+import { v7 as uuidv7 } from 'uuid';
 import { EventMetadata } from '../domain/event-metadata';
 import { decide } from '../domain/decide';
 import { datasetNotFound } from '../domain/domain-errors';
@@ -8,7 +9,7 @@ import { preparedEvent } from '../events/serialize-new-event';
 import { datasetStream } from '../domain/streams';
 import { GlobeReadModel } from '../projections/globe-read-model';
 import { Projector } from '../projections/projector';
-import { RestorePointsService } from '../recovery/restore-points.service';
+import { restorePointCreated } from '../domain/restore-point';
 import { readLinesSync } from './read-lines-sync';
 import { NewDataset } from './import-options';
 import { ImportReport } from './stage-import-chunks';
@@ -65,7 +66,7 @@ export async function appendImport(
 function* importEvents(input: AppendImportInput, head: number): Generator<AppendableEvent> {
   const { datasetId, metadata, report } = input;
   const name = `Before importing ${input.fileName ?? `a ${report.format.toUpperCase()} file`}`;
-  yield { ...RestorePointsService.event(name, head, true), metadata };
+  yield { ...restorePointCreated(uuidv7(), name, head, true), metadata };
   if (input.newDataset) {
     const [created] = decide(emptyGlobeState(), { type: 'CreateDataset', now: input.now, data: input.newDataset });
     yield { ...created, metadata };

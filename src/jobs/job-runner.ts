@@ -4,6 +4,7 @@ import { Observable, Subject } from 'rxjs';
 import { DataSource, In } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { AppError } from '../common/app-error';
+import { DomainError } from '../domain/domain-errors';
 import { Clock } from '../common/clock';
 import { NativeMemory } from '../common/native-memory';
 import { asStorageFull } from '../common/storage-full';
@@ -237,13 +238,14 @@ export class JobRunner implements OnModuleInit, OnModuleDestroy {
         await this.finish(job, { state: 'failed', phase: 'interrupted', error: interrupted });
         return;
       }
-      if (error instanceof JobCancelledError || (job.controller.signal.aborted && !(error instanceof AppError))) {
+      const coded = error instanceof AppError || error instanceof DomainError;
+      if (error instanceof JobCancelledError || (job.controller.signal.aborted && !coded)) {
         await this.finish(job, { state: 'cancelled', phase: 'cancelled', error: { code: 'JOB.CANCELLED', message: 'cancelled by a user' } });
         return;
       }
-      if (!(error instanceof AppError)) this.logger.error(`job ${job.view.id} (${job.view.kind}) failed`, error instanceof Error ? error.stack : error);
+      if (!coded) this.logger.error(`job ${job.view.id} (${job.view.kind}) failed`, error instanceof Error ? error.stack : error);
       const jobError =
-        error instanceof AppError
+        coded
           ? { code: error.code, message: error.message, details: error.details }
           : { code: 'JOB.FAILED', message: error instanceof Error ? error.message : String(error) };
       await this.finish(job, { state: 'failed', phase: 'failed', error: jobError });
@@ -313,7 +315,7 @@ export class JobRunner implements OnModuleInit, OnModuleDestroy {
   /**
    * One INSERT … ON CONFLICT statement, never `save()`: save() wraps its statements in an async
    * BEGIN … COMMIT on the shared connection, and the projector's and snapshots' synchronous work
-   * would then land inside that transaction (see read-model-db.ts).
+   * would then land inside that transaction (see projections/sqlite/read-model-db.ts).
    */
   private async upsert(view: JobView): Promise<void> {
     await this.dataSource

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import Database from 'better-sqlite3';
-import { READ_MODEL_DB } from '../projections/read-model-db';
+import { READ_MODEL_DB } from '../projections/sqlite/read-model-db';
 
 /**
  * Makes a schedule fire on one instance only when several share a database: every instance's timer

@@ -1,13 +1,12 @@
-import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
+import { Injectable, ServiceUnavailableException } from '@nestjs/common';
 import { HealthCheckResult, HealthCheckService, HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
-import Database from 'better-sqlite3';
 import { BackupHealthService } from '../backups/backup-health';
 import { Clock } from '../common/clock';
 import { EventStore } from '../events/event-store';
 import { WriteGate } from '../events/write-gate';
 import { JobRunner } from '../jobs/job-runner';
 import { Projector } from '../projections/projector';
-import { READ_MODEL_DB } from '../projections/read-model-db';
+import { LiveReadModels } from '../projections/live-read-models';
 
 /** Jobs during which reads are not to be trusted: a rebuild empties and refills the read models; a restore is about to change the data. */
 const READ_BLOCKING_JOBS = ['rebuild', 'restore'] as const;
@@ -25,7 +24,7 @@ export class Readiness {
   constructor(
     private readonly health: HealthCheckService,
     private readonly indicator: HealthIndicatorService,
-    @Inject(READ_MODEL_DB) private readonly db: Database.Database,
+    private readonly readModels: LiveReadModels,
     private readonly store: EventStore,
     private readonly projector: Projector,
     private readonly jobs: JobRunner,
@@ -44,10 +43,10 @@ export class Readiness {
     }
   }
 
-  private database(): HealthIndicatorResult {
+  private async database(): Promise<HealthIndicatorResult> {
     const check = this.indicator.check('database');
     try {
-      this.db.prepare('SELECT 1').get();
+      await this.readModels.ping();
       return check.up();
     } catch (error) {
       return check.down({ message: messageOf(error) });

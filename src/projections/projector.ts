@@ -1,15 +1,12 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import Database from 'better-sqlite3';
+import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { BehaviorSubject, EMPTY, Observable, Subject, filter, firstValueFrom, map, merge, takeUntil, timeout } from 'rxjs';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { AppError } from '../common/app-error';
 import { isStorageFull, storageFull } from '../common/storage-full';
 import { EventStore, RecordedEvent } from '../events/event-store';
-import { READ_MODEL_DB } from './read-model-db';
-import { SqliteReadModelWriter } from './sqlite-read-model-writer';
+import { LiveReadModels } from './live-read-models';
 import { weightedSlices } from './weighted-slices';
 
-const CHECKPOINT = 'globe';
 /** Rows written per read-model transaction: bounds how long one commit holds the event loop (~100 ms). */
 const MAX_ROWS_PER_TRANSACTION = 20_000;
 const RETRY_AFTER_FAILURE_MS = 1000;
@@ -23,7 +20,6 @@ const RETRY_AFTER_FAILURE_MS = 1000;
 @Injectable()
 export class Projector implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(Projector.name);
-  private readonly writer: SqliteReadModelWriter;
   private readonly applied = new BehaviorSubject<number>(0);
   /** Releases every waiter when the service stops, instead of leaving them to their timeouts. */
   private readonly destroyed = new Subject<void>();
@@ -35,10 +31,8 @@ export class Projector implements OnApplicationBootstrap, OnModuleDestroy {
 
   constructor(
     private readonly store: EventStore,
-    @Inject(READ_MODEL_DB) db: Database.Database,
-  ) {
-    this.writer = new SqliteReadModelWriter(db);
-  }
+    private readonly readModels: LiveReadModels,
+  ) {}
 
   /** The last position whose effects are in the read models. */
   get position(): number {
@@ -49,8 +43,8 @@ export class Projector implements OnApplicationBootstrap, OnModuleDestroy {
     return this.applied.asObservable();
   }
 
-  onApplicationBootstrap(): void {
-    this.start();
+  async onApplicationBootstrap(): Promise<void> {
+    await this.start();
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -98,10 +92,10 @@ export class Projector implements OnApplicationBootstrap, OnModuleDestroy {
    */
   async rebuild(onProgress?: (applied: number, head: number) => void, base?: string): Promise<void> {
     await this.stop();
-    this.writer.reset(CHECKPOINT);
-    if (base) this.writer.loadState(base, CHECKPOINT);
+    await this.readModels.reset();
+    if (base) await this.readModels.loadState(base);
     const head = await this.store.headPosition();
-    this.start();
+    await this.start();
     const subscription = this.applied.subscribe((p) => onProgress?.(p, head));
     try {
       await this.waitFor(head, 24 * 3600_000);
@@ -110,8 +104,8 @@ export class Projector implements OnApplicationBootstrap, OnModuleDestroy {
     }
   }
 
-  private start(): void {
-    this.applied.next(this.writer.checkpoint(CHECKPOINT));
+  private async start(): Promise<void> {
+    this.applied.next(await this.readModels.checkpoint());
     this.controller = new AbortController();
     this.loop = this.run(this.controller.signal);
   }
@@ -141,7 +135,7 @@ export class Projector implements OnApplicationBootstrap, OnModuleDestroy {
 
   private async applyBatch(batch: RecordedEvent[]): Promise<void> {
     for (const slice of weightedSlices(batch, MAX_ROWS_PER_TRANSACTION)) {
-      this.writer.apply(slice, CHECKPOINT);
+      await this.readModels.apply(slice);
       this.lastError = null;
       if (this.failure.value !== null) this.failure.next(null);
       this.applied.next(slice[slice.length - 1].position);

@@ -8,8 +8,8 @@ import { dumpTables, stateAsRows } from '../../test/support/state-rows';
 import { globeStepArb, stepEvents } from '../../test/support/globe-arbitraries';
 import { SqliteEventStore } from '../events/sqlite/sqlite-event-store';
 import { READ_MODEL_ENTITIES } from './entities/read-model-entities';
-import { rawConnection } from './read-model-db';
-import { SqliteReadModelWriter } from './sqlite-read-model-writer';
+import { rawConnection } from './sqlite/read-model-db';
+import { SqliteReadModelWriter } from './sqlite/sqlite-read-model-writer';
 
 /**
  * The projection's central promise: the SQL read models built live, event by event, equal the ones a

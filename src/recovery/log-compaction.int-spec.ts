@@ -6,7 +6,7 @@ import { Projector } from '../projections/projector';
 import { BackupScheduler } from '../backups/backup-scheduler';
 import { BackupService } from '../backups/backup.service';
 import { DEFAULT_BACKUP_SCHEDULES } from '../domain/backup-schedule';
-import { READ_MODEL_DB } from '../projections/read-model-db';
+import { READ_MODEL_DB, rawConnection } from '../projections/sqlite/read-model-db';
 import { collect, testMetadata } from '../../test/support/event-fixtures';
 import { globeStepArb, stepEvents } from '../../test/support/globe-arbitraries';
 import { dumpTables, stateAsRows } from '../../test/support/state-rows';
@@ -75,7 +75,7 @@ describe('opt-in log compaction', () => {
     const states = t.app.get(StateAtService);
     states.clear();
     for (const position of [cut, cut + 1, fullLog[fullLog.length - 1].position]) {
-      expect(await states.use(position, (s) => dumpTables(s.db))).toEqual(fold(position));
+      expect(await states.use(position, (s) => dumpTables(rawConnection(s.dataSource)))).toEqual(fold(position));
     }
     await expect(states.use(cut - 1, () => null)).rejects.toMatchObject({ code: 'HISTORY.COMPACTED', status: 410, details: { backup: { id: backup.backupId } } });
 

@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { v7 as uuidv7 } from 'uuid';
 import { CronJob } from 'cron';
 import { AppError } from '../common/app-error';
 import { Clock } from '../common/clock';
@@ -11,7 +12,7 @@ import { JobRunner } from '../jobs/job-runner';
 import { ScheduledRunClaims } from '../jobs/scheduled-run-claims';
 import { SnapshotLease } from '../snapshots/snapshot-lease';
 import { SnapshotStore } from '../snapshots/snapshot-store';
-import { RestorePointsService } from './restore-points.service';
+import { restorePointCreated } from '../domain/restore-point';
 import { StateAtService } from './state-at.service';
 
 export const LOG_STREAM = 'log';
@@ -82,7 +83,7 @@ export class LogCompaction implements OnApplicationBootstrap, OnModuleDestroy {
     phase('removing');
     const removed = await this.lease.exclusive(async () => {
       await this.store.append(LOG_STREAM, [
-        { ...RestorePointsService.event('Before log compaction', await this.store.headPosition(), true), metadata },
+        { ...restorePointCreated(uuidv7(), 'Before log compaction', await this.store.headPosition(), true), metadata },
         {
           type: 'LogCompacted',
           data: {

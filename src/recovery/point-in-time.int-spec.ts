@@ -5,7 +5,7 @@ import { evolve } from '../domain/evolve';
 import { emptyGlobeState } from '../domain/globe-state';
 import { EventStore } from '../events/event-store';
 import { Projector } from '../projections/projector';
-import { READ_MODEL_DB } from '../projections/read-model-db';
+import { READ_MODEL_DB, rawConnection } from '../projections/sqlite/read-model-db';
 import { SnapshotJobs } from '../snapshots/snapshot-jobs';
 import { SnapshotStore } from '../snapshots/snapshot-store';
 import { collect, testMetadata } from '../../test/support/event-fixtures';
@@ -62,7 +62,7 @@ describe('point-in-time recovery (property)', () => {
             const expected = stateAsRows(folded);
 
             const position = await store.positionAt(T);
-            const past = await app.get(StateAtService).use(position, (s) => dumpTables(s.db));
+            const past = await app.get(StateAtService).use(position, (s) => dumpTables(rawConnection(s.dataSource)));
             expect(past).toEqual(expected);
 
             await projector.waitFor(await store.headPosition());

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
 import { EventMetadata } from '../domain/event-metadata';
 import { EventOf } from '../domain/events';
+import { restorePointCreated } from '../domain/restore-point';
 import { EventStore, RecordedEvent } from '../events/event-store';
 import { restorePointNotFound } from './recovery-errors';
 
@@ -36,14 +37,10 @@ const toView = (e: RecordedEvent & EventOf<'RestorePointCreated'>): RestorePoint
 export class RestorePointsService {
   constructor(private readonly store: EventStore) {}
 
-  static event(name: string, position: number, automatic: boolean, description = ''): EventOf<'RestorePointCreated'> {
-    return { type: 'RestorePointCreated', data: { restorePointId: uuidv7(), name, description, position, automatic } };
-  }
-
   async create(name: string, description: string, metadata: EventMetadata): Promise<RestorePointView> {
     for (;;) {
       const head = await this.store.headPosition();
-      const event = RestorePointsService.event(name, head, false, description);
+      const event = restorePointCreated(uuidv7(), name, head, false, description);
       try {
         const result = await this.store.append(RESTORE_POINTS_STREAM, [{ ...event, metadata }], 'any', { expectedHead: head });
         return { id: event.data.restorePointId, name, description, position: head, automatic: false, createdAt: result.recordedAt, actor: metadata.actor };

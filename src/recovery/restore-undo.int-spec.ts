@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { ManualClock } from '../common/clock';
 import { EventStore } from '../events/event-store';
 import { Projector } from '../projections/projector';
-import { READ_MODEL_DB } from '../projections/read-model-db';
+import { READ_MODEL_DB } from '../projections/sqlite/read-model-db';
 import { SnapshotStore } from '../snapshots/snapshot-store';
 import { location, locationsAdded, testMetadata } from '../../test/support/event-fixtures';
 import { TestingApp, startTestingApp } from '../../test/support/testing-app';

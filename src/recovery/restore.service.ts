@@ -1,5 +1,4 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import Database from 'better-sqlite3';
 import { v7 as uuidv7 } from 'uuid';
 import { Clock } from '../common/clock';
 import { NativeMemory } from '../common/native-memory';
@@ -14,21 +13,18 @@ import { EventStore, NewEvent } from '../events/event-store';
 import { HeadMovedError } from '../events/event-store.errors';
 import { JobContext, JobRunner } from '../jobs/job-runner';
 import { Projector } from '../projections/projector';
-import { READ_MODEL_DB } from '../projections/read-model-db';
 import { SnapshotStore } from '../snapshots/snapshot-store';
-import { checkpointOf } from '../snapshots/read-model-schema';
-import { compensatingEvents, emptyCounts } from './compensating-events';
-import { TouchedIds, TouchedIdsCache } from './diff-domain';
-import { DiffDomain } from './diff-sql';
+import { LiveReadModels } from '../projections/live-read-models';
+import { LiveComparison, StateDiff, TargetState, emptyCounts } from '../projections/target-state';
+import { TouchedIds, TouchedIdsCache } from '../projections/touched-ids';
 import { ArchivePreview } from './archive-preview';
 import { HistoryAdoption } from './history-adoption';
 import { PreviewClaims, signPreview, verifyPreview } from './preview-token';
 import { previewStale, restoreConflicts, targetInFuture } from './recovery-errors';
-import { Overrides } from './restore-plan';
+import { Overrides } from '../domain/restore-plan';
 import { RestorePointsService } from './restore-points.service';
-import { ScratchState } from './scratch-state';
+import { restorePointCreated } from '../domain/restore-point';
 import { StateAtService } from './state-at.service';
-import { StateDiff, diffStates, withLiveAttached } from './state-diff';
 import { SERVER_SECRET } from '../common/server-secret.provider';
 
 export const restoreStream = (restoreId: string) => `restore-${restoreId}`;
@@ -82,7 +78,7 @@ export class RestoreService implements OnApplicationBootstrap {
     private readonly restorePoints: RestorePointsService,
     private readonly jobs: JobRunner,
     private readonly clock: Clock,
-    @Inject(READ_MODEL_DB) private readonly liveDb: Database.Database,
+    private readonly readModels: LiveReadModels,
     @Inject(SERVER_SECRET) private readonly secret: Buffer,
     private readonly keys: KeyRing,
   ) {
@@ -113,7 +109,7 @@ export class RestoreService implements OnApplicationBootstrap {
   }
 
   /** Runs `fn` with the target's state: the log's at a position, or a backup file's. */
-  private withTarget<R>(target: RestoreTarget, position: number, passphrase: string | undefined, fn: (state: ScratchState) => Promise<R>): Promise<R> {
+  private withTarget<R>(target: RestoreTarget, position: number, passphrase: string | undefined, fn: (state: TargetState) => Promise<R>): Promise<R> {
     const built = 'backupId' in target ? this.backupStates.use(target.backupId, passphrase, fn) : this.stateAt.use(position, fn);
     // Building a target state is bulk work (a scratch database, a decoded file): see NativeMemory.
     return built.finally(() => NativeMemory.releaseSoon());
@@ -126,11 +122,11 @@ export class RestoreService implements OnApplicationBootstrap {
     const position = await this.resolve(target);
     await this.projector.waitFor(await this.store.headPosition());
     // Read from the log while the target state is built (its snapshot decompresses off this thread).
-    const base = checkpointOf(this.liveDb);
+    const base = await this.readModels.checkpoint();
     const touched = this.touched(target, position, base);
     touched.catch(() => undefined);
     return this.withTarget(target, position, passphraseOf(requested), async (state) => {
-      const { diff, basePosition } = await this.diffWithLive(state, scope, base, await touched);
+      const { diff, basePosition } = await state.diffWithLive(scope, base, await touched);
       const claims: PreviewClaims = { v: 1, target, position, scope, basePosition, issuedAt: new Date(this.clock.now()).toISOString() };
       return {
         previewToken: signPreview(claims, this.secret),
@@ -153,7 +149,7 @@ export class RestoreService implements OnApplicationBootstrap {
     if ('backupId' in claims.target) await this.checkSecret(claims.target.backupId, passphrase);
     if (strategy === 'fail') {
       const touched = await this.touched(claims.target, claims.position, head);
-      const diff = await this.withTarget(claims.target, claims.position, passphrase, (state) => this.diffWithLive(state, claims.scope, head, touched));
+      const diff = await this.withTarget(claims.target, claims.position, passphrase, (state) => state.diffWithLive(claims.scope, head, touched));
       if (diff.diff.conflicts.count > 0) throw restoreConflicts(diff.diff.conflicts.count);
     }
     return this.launch({ ...claims, restoreId: uuidv7(), strategy, overrides, undoOf: null, metadata, passphrase });
@@ -228,14 +224,11 @@ export class RestoreService implements OnApplicationBootstrap {
     const touched = await this.touched(run.target, run.position, base);
     const appended = await this.withTarget(run.target, run.position, run.passphrase, async (state) => {
       job.progress({ phase: 'writing' });
-      return withLiveAttached(state.db, this.livePath(), () => {
-        const liveBase = checkpointIn(state.db);
-        if (liveBase !== base) throw previewStale(base, liveBase);
-        const domain = touched && state.domainFor(base, touched);
-        // The live state was loaded from this very state at `base` and has not moved: nothing differs.
-        const same = installed && liveBase === base;
+      return state.withLive(async (live) => {
+        if (live.position !== base) throw previewStale(base, live.position);
+        // When installed, the live state was loaded from this very state at `base` and has not moved: nothing differs.
         return this.store
-          .append(restoreStream(run.restoreId), this.restoreEvents(state.db, run, base, counts, domain, same), 'no_stream', { expectedHead: base })
+          .append(restoreStream(run.restoreId), this.restoreEvents(live, run, base, counts, touched, installed), 'no_stream', { expectedHead: base })
           .catch((error) => {
             throw error instanceof HeadMovedError ? previewStale(base, (error.details as { actual: number }).actual) : error;
           });
@@ -246,30 +239,16 @@ export class RestoreService implements OnApplicationBootstrap {
     return { restoreId: run.restoreId, counts, basePosition: base, firstPosition: appended.firstPosition, lastPosition: appended.lastPosition };
   }
 
-  private *restoreEvents(db: Database.Database, run: RestoreRun, base: number, counts: RestoreCounts, domain: DiffDomain | null, same = false): Generator<NewEvent> {
+  private *restoreEvents(live: LiveComparison, run: RestoreRun, base: number, counts: RestoreCounts, touched: TouchedIds | null, same = false): Generator<NewEvent> {
     const metadata: EventMetadata = { ...run.metadata, correlationId: run.restoreId };
     const wrap = (e: GlobeEvent): NewEvent => ({ ...e, metadata });
-    yield wrap(RestorePointsService.event(`Before restore ${run.restoreId}`, base, true));
+    yield wrap(restorePointCreated(uuidv7(), `Before restore ${run.restoreId}`, base, true));
     yield wrap({
       type: 'RestoreStarted',
       data: { restoreId: run.restoreId, target: run.target, scope: run.scope, strategy: run.strategy, basePosition: base, undoOf: run.undoOf },
     });
-    if (!same) for (const event of compensatingEvents(db, run.scope, run, counts, domain)) yield wrap(event);
+    if (!same) for (const event of live.compensatingEvents(run.scope, run, counts, touched)) yield wrap(event);
     yield wrap({ type: 'RestoreCompleted', data: { restoreId: run.restoreId, counts } });
-  }
-
-  /**
-   * The diff against the live read models; over the ids `touched` names if the live state is still
-   * at `base` (else, having moved meanwhile, over every row).
-   */
-  private async diffWithLive(state: ScratchState, scope: RestoreScope, base: number, touched: TouchedIds | null): Promise<{ diff: StateDiff; basePosition: number }> {
-    return withLiveAttached(state.db, this.livePath(), () =>
-      state.db.transaction(() => {
-        const basePosition = checkpointIn(state.db);
-        const domain = basePosition === base && touched ? state.domainFor(base, touched) : null;
-        return { diff: diffStates(state.db, scope, domain), basePosition };
-      })(),
-    );
   }
 
   /**
@@ -280,13 +259,4 @@ export class RestoreService implements OnApplicationBootstrap {
     if ('backupId' in target || position > base) return null;
     return this.touchedIds.between(position, base);
   }
-
-  private livePath(): string {
-    return this.liveDb.name;
-  }
-}
-
-/** The live read models' checkpoint, read through the attached `live` schema. */
-function checkpointIn(db: Database.Database): number {
-  return (db.prepare("SELECT position FROM live.projection_checkpoints WHERE name = 'globe'").get() as { position: number } | undefined)?.position ?? 0;
 }

@@ -1,21 +1,15 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
-import Database from 'better-sqlite3';
 import { join } from 'node:path';
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { v7 as uuidv7 } from 'uuid';
 import { AppError } from '../common/app-error';
 import { AppConfig, tmpDirOf } from '../config/app-config';
-import { EventStore, RecordedEvent } from '../events/event-store';
-import { READ_MODEL_DB } from '../projections/read-model-db';
-import { SqliteReadModelWriter } from '../projections/sqlite-read-model-writer';
-import { eventWeight } from '../projections/weighted-slices';
-import { copyReadModelSchema } from '../snapshots/read-model-schema';
+import { EventStore } from '../events/event-store';
+import { TargetState } from '../projections/target-state';
+import { TargetStates } from '../projections/target-states';
 import { SnapshotLease } from '../snapshots/snapshot-lease';
 import { SnapshotStore } from '../snapshots/snapshot-store';
-import { ScratchState } from './scratch-state';
 
 const CACHE_SIZE = 2;
-const MAX_ROWS_PER_APPLY = 20_000;
 
 /**
  * stateAt(position) = the newest valid snapshot at or before it + replay of the events after it up
@@ -33,7 +27,7 @@ export class StateAtService implements OnModuleDestroy {
     private readonly store: EventStore,
     private readonly snapshots: SnapshotStore,
     private readonly lease: SnapshotLease,
-    @Inject(READ_MODEL_DB) private readonly liveDb: Database.Database,
+    private readonly states: TargetStates,
     @Inject(AppConfig) config: AppConfig,
   ) {
     this.dir = tmpDirOf(config);
@@ -49,7 +43,7 @@ export class StateAtService implements OnModuleDestroy {
    * Runs `fn` with the state at `position` (0 = before the first event). The state stays open until
    * every user has finished, even if it leaves the cache meanwhile.
    */
-  async use<R>(position: number, fn: (state: ScratchState) => Promise<R> | R): Promise<R> {
+  async use<R>(position: number, fn: (state: TargetState) => Promise<R> | R): Promise<R> {
     let entry = this.cache.get(position);
     if (entry) this.cache.delete(position);
     else {
@@ -92,34 +86,11 @@ export class StateAtService implements OnModuleDestroy {
     );
   }
 
-  private async build(position: number): Promise<ScratchState> {
+  private async build(position: number): Promise<TargetState> {
     const path = join(this.dir, `state-${uuidv7()}.sqlite`);
     const base = await this.startingPoint(path, position);
-    const db = new Database(path);
-    let replayed = 0;
-    try {
-      db.pragma('journal_mode = OFF');
-      db.pragma('synchronous = OFF');
-      const writer = new SqliteReadModelWriter(db);
-      let batch: RecordedEvent[] = [];
-      let weight = 0;
-      for await (const event of this.store.readAll({ fromPosition: base + 1, toPosition: position })) {
-        batch.push(event);
-        weight += eventWeight(event);
-        if (weight >= MAX_ROWS_PER_APPLY || batch.length >= 1000) {
-          writer.apply(batch, 'globe');
-          replayed += batch.length;
-          batch = [];
-          weight = 0;
-          await yieldToEventLoop();
-        }
-      }
-      writer.apply(batch, 'globe');
-      replayed += batch.length;
-    } finally {
-      db.close();
-    }
-    return ScratchState.open(path, position, base, replayed);
+    const replayed = await this.states.replay(path, this.store.readAll({ fromPosition: base + 1, toPosition: position }));
+    return this.states.open(path, position, base, replayed);
   }
 
   /**
@@ -147,18 +118,13 @@ export class StateAtService implements OnModuleDestroy {
     });
     if (fromSnapshot !== null) return fromSnapshot;
     if (first > 1) throw await this.historyCompacted(position, first);
-    const db = new Database(path);
-    try {
-      copyReadModelSchema(this.liveDb, db);
-    } finally {
-      db.close();
-    }
+    await this.states.createEmpty(path);
     return 0;
   }
 }
 
 interface CacheEntry {
-  state: Promise<ScratchState>;
+  state: Promise<TargetState>;
   users: number;
   evicted: boolean;
 }

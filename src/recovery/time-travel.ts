@@ -37,15 +37,15 @@ export class TimeTravel {
     const head = await this.store.headPosition();
     const target = position ?? (at === undefined ? head : await this.store.positionAt(at));
     if (target === head && at === undefined) await this.projector.waitFor(head);
-    return this.stateAt.use(Math.min(target, head), (state) => {
-      const count = (t: string) => (state.db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n;
+    return this.stateAt.use(Math.min(target, head), async (state) => {
+      const { datasets, locations, configurations } = await state.counts();
       return {
         at: at ?? null,
         position: state.position,
         head,
         snapshotPosition: state.snapshotPosition,
         replayedEvents: state.replayed,
-        counts: { datasets: count('datasets'), locations: count('locations'), configurations: count('configurations') },
+        counts: { datasets, locations, configurations },
       };
     });
   }

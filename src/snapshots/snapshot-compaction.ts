@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
+import { v7 as uuidv7 } from 'uuid';
 import { Clock } from '../common/clock';
 import { EventMetadata } from '../domain/event-metadata';
 import { snapshotsToKeep } from '../domain/snapshot-retention';
 import { EventStore } from '../events/event-store';
 import { GlobeReadModel } from '../projections/globe-read-model';
-import { RestorePointsService } from '../recovery/restore-points.service';
+import { restorePointCreated } from '../domain/restore-point';
 import { SnapshotLease } from './snapshot-lease';
 import { SnapshotStore } from './snapshot-store';
 
@@ -48,7 +49,7 @@ export class SnapshotCompaction {
       const removed = doomed.map((r) => ({ snapshotId: r.id, position: r.position }));
       const head = await this.store.headPosition();
       await this.store.append(SNAPSHOTS_STREAM, [
-        { ...RestorePointsService.event('Before snapshot compaction', head, true), metadata },
+        { ...restorePointCreated(uuidv7(), 'Before snapshot compaction', head, true), metadata },
         { type: 'SnapshotsCompacted', data: { removed, kept: rows.length - doomed.length, policy }, metadata },
       ]);
       return { removed: removed.length, kept: rows.length - doomed.length, policy };

@@ -7,7 +7,7 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Worker } from 'node:worker_threads';
 import { createGzip } from 'node:zlib';
-import { StateCounts, hashState, stateCounts } from './database-state';
+import { StateCounts, hashState, stateCounts } from '../projections/sqlite/database-state';
 
 export interface CompressedCopy {
   stateHash: string;

@@ -1,16 +1,17 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
-import { copyFile, readdir, rename, rm, stat } from 'node:fs/promises';
+import { readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DataSource, LessThanOrEqual } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { Clock } from '../common/clock';
 import { AppConfig, tmpDirOf } from '../config/app-config';
 import { EventStore } from '../events/event-store';
-import { READ_MODEL_DB } from '../projections/read-model-db';
-import { READ_MODEL_SCHEMA_VERSION, StateCounts, checkpointOf, keepOnlyStateTables } from './read-model-schema';
+import { READ_MODEL_SCHEMA_VERSION } from '../projections/entities/read-model-entities';
+import { LiveReadModels } from '../projections/live-read-models';
+import { StateCounts } from '../projections/target-state';
+import { TargetStates } from '../projections/target-states';
 import { SnapshotCompressor } from './snapshot-file';
 import { checkSnapshotFile, decompressSnapshot } from './snapshot-file-check';
 import { SnapshotSpare } from './snapshot-spare';
@@ -71,7 +72,8 @@ export class SnapshotStore implements OnModuleInit, OnApplicationBootstrap, OnMo
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(READ_MODEL_DB) private readonly liveDb: Database.Database,
+    private readonly readModels: LiveReadModels,
+    private readonly states: TargetStates,
     @Inject(AppConfig) config: AppConfig,
     private readonly store: EventStore,
     private readonly clock: Clock,
@@ -98,21 +100,15 @@ export class SnapshotStore implements OnModuleInit, OnApplicationBootstrap, OnMo
   }
 
   /**
-   * Copies the live read models now, on this thread (`VACUUM INTO`: a consistent copy at their
-   * checkpoint, between two projector transactions; ~1 s per million rows), and finishes the
+   * Copies the live read models now (LiveReadModels.exportState: on SQLite a `VACUUM INTO` on this
+   * thread, a consistent copy at their checkpoint; ~1 s per million rows), and finishes the
    * snapshot in a worker thread. Until `done` resolves the snapshot is not listed, and stateAt at or
    * after its position waits for it (see settled); a failure leaves no record and no file.
    */
   async begin(reason: SnapshotReason): Promise<PendingSnapshot> {
     const id = uuidv7();
     const copyPath = join(this.dir, `.tmp-${id}.sqlite`);
-    try {
-      this.liveDb.prepare('VACUUM INTO ?').run(copyPath);
-    } catch (error) {
-      await rm(copyPath, { force: true });
-      throw error;
-    }
-    return this.finish(id, copyPath, reason);
+    return this.finish(id, copyPath, await this.readModels.exportState(copyPath), reason);
   }
 
   /** A snapshot of a scratch state (the state at some past position), e.g. the base of a compacted log. */
@@ -128,13 +124,7 @@ export class SnapshotStore implements OnModuleInit, OnApplicationBootstrap, OnMo
   async beginFrom(scratchPath: string, reason: SnapshotReason): Promise<PendingSnapshot> {
     const id = uuidv7();
     const copyPath = join(this.dir, `.tmp-${id}.sqlite`);
-    try {
-      await copyFile(scratchPath, copyPath);
-    } catch (error) {
-      await rm(copyPath, { force: true });
-      throw error;
-    }
-    return this.finish(id, copyPath, reason);
+    return this.finish(id, copyPath, await this.states.exportFile(scratchPath, copyPath), reason);
   }
 
   /** Whether a snapshot exactly at `position` is listed, or being finished. */
@@ -162,17 +152,10 @@ export class SnapshotStore implements OnModuleInit, OnApplicationBootstrap, OnMo
   }
 
   /**
-   * Strips a copy to the state tables and reads its position here (quick), then has a worker hash,
-   * compress and fsync it; renames the result and records it. The copy is removed whatever happens.
+   * Has a worker hash, compress and fsync a state file (its position read as it was written);
+   * renames the result and records it. The copy is removed whatever happens.
    */
-  private finish(id: string, copyPath: string, reason: SnapshotReason): PendingSnapshot {
-    let position: number;
-    try {
-      position = stripCopy(copyPath);
-    } catch (error) {
-      void rm(copyPath, { force: true });
-      throw error;
-    }
+  private finish(id: string, copyPath: string, position: number, reason: SnapshotReason): PendingSnapshot {
     const done = this.compressAndRecord(id, copyPath, position, reason).finally(() => this.pending.delete(id));
     const pending = { position, done };
     this.pending.set(id, pending);
@@ -270,19 +253,5 @@ export class SnapshotStore implements OnModuleInit, OnApplicationBootstrap, OnMo
 
   private repo() {
     return this.dataSource.getRepository(SnapshotEntity);
-  }
-}
-
-/** Drops the non-state tables from a fresh copy and answers its position. */
-function stripCopy(copyPath: string): number {
-  const copy = new Database(copyPath);
-  try {
-    // Dropped tables' pages are zeroed rather than compacted by a second full VACUUM (3 s on 1M rows);
-    // the gzip that follows squeezes the zeros out.
-    copy.pragma('secure_delete = ON');
-    keepOnlyStateTables(copy);
-    return checkpointOf(copy);
-  } finally {
-    copy.close();
   }
 }

@@ -5,11 +5,11 @@ import { DataSource } from 'typeorm';
 import { ManualClock } from '../common/clock';
 import { EventStore } from '../events/event-store';
 import { Projector } from '../projections/projector';
-import { READ_MODEL_DB } from '../projections/read-model-db';
+import { READ_MODEL_DB, rawConnection } from '../projections/sqlite/read-model-db';
 import { StateAtService } from '../recovery/state-at.service';
 import { collect, location, locationsAdded, settingsChanged, testMetadata } from '../../test/support/event-fixtures';
 import { TestingApp, startTestingApp } from '../../test/support/testing-app';
-import { hashState } from './database-state';
+import { hashState } from '../projections/sqlite/database-state';
 import { SnapshotEntity } from './snapshot.entity';
 import { SnapshotJobs } from './snapshot-jobs';
 import { SnapshotStore } from './snapshot-store';
@@ -36,7 +36,7 @@ describe('snapshots', () => {
       locationsAdded('d', [location(id)]),
     ]);
   const locationIdsAt = (position: number) =>
-    t.app.get(StateAtService).use(position, (s) => (s.db.prepare('SELECT id FROM locations ORDER BY id').all() as { id: string }[]).map((r) => r.id));
+    t.app.get(StateAtService).use(position, (s) => (rawConnection(s.dataSource).prepare('SELECT id FROM locations ORDER BY id').all() as { id: string }[]).map((r) => r.id));
   const snapshotRow = (id: string) => t.app.get(DataSource).getRepository(SnapshotEntity).findOneByOrFail({ id });
 
   it('takes one by itself every snapshotEveryEvents events', async () => {

@@ -3,7 +3,7 @@ import { closeSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, trunca
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { READ_MODEL_DB } from '../../src/projections/read-model-db';
+import { READ_MODEL_DB } from '../../src/projections/sqlite/read-model-db';
 import { Http, TestApp, allAudit, allLocations, createDataset, csv, startApp, waitForJob } from '../support/app-harness';
 
 /**

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { AppError } from '../../src/common/app-error';
+import { DomainError } from '../../src/domain/domain-errors';
 import { GlobeCommand } from '../../src/domain/commands';
 import { decide } from '../../src/domain/decide';
 import { evolve } from '../../src/domain/evolve';
@@ -81,7 +81,7 @@ export function stepEvents(state: GlobeState, step: GlobeStep): GlobeEvent[] {
     try {
       events = decide(state, step.c);
     } catch (error) {
-      if (error instanceof AppError) return [];
+      if (error instanceof DomainError) return [];
       throw error;
     }
   }

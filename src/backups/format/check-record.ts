@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { eventSchemas, eventSchemaVersions, isEventType } from '../../domain/events';
-import { exactEventChecks, isExactLocationRecord } from '../../domain/exact-event-checks';
+import { exactEventChecks, isExactLocationRecord } from '../../events/exact-event-checks';
 import { upcast } from '../../domain/upcasters';
 import { BackupRecord, backupRecordSchema } from './backup-record';
 import { RecordSequence } from './record-sequence';

@@ -5,7 +5,7 @@ import { Location } from '../../domain/location';
 import { locationNotFound } from '../../domain/domain-errors';
 import { LocationEntity } from '../../projections/entities/location.entity';
 import { toLocation } from '../../projections/row-mappers';
-import { foldText } from '../../projections/sql-functions';
+import { foldText } from '../../projections/sqlite/sql-functions';
 import { decodeCursor, encodeCursor } from './location-cursor';
 import { ListLocationsQuery } from './location.dto';
 import { TimeTravel } from '../../recovery/time-travel';

@@ -1,4 +1,4 @@
-import { ConflictStrategy } from '../domain/restore';
+import { ConflictStrategy } from './restore';
 
 /** A per-item choice in the Restore Wizard: keyed `location:<id>`, `dataset:<id>`, `configuration:<id>`, `settings:<key>`. */
 export type Overrides = Record<string, 'target' | 'current'>;

@@ -1,10 +1,11 @@
 import Database from 'better-sqlite3';
-import { DEFAULT_SETTINGS, Settings } from '../domain/settings';
-import { RestoreCounts, RestoreScope } from '../domain/restore';
-import { ConfigurationEntity } from '../projections/entities/configuration.entity';
-import { DatasetEntity } from '../projections/entities/dataset.entity';
-import { LocationEntity } from '../projections/entities/location.entity';
-import { toConfiguration, toDataset, toLocation } from '../projections/row-mappers';
+import { DEFAULT_SETTINGS, Settings } from '../../domain/settings';
+import { RestoreCounts, RestoreScope } from '../../domain/restore';
+import { ConfigurationEntity } from '../entities/configuration.entity';
+import { DatasetEntity } from '../entities/dataset.entity';
+import { LocationEntity } from '../entities/location.entity';
+import { toConfiguration, toDataset, toLocation } from '../row-mappers';
+import { Conflict, StateDiff } from '../target-state';
 import { DiffDomain, DiffKind, addedSql, changedParams, changedSql, entitySelect, includesSettings, removedSql, scopeFilter } from './diff-sql';
 
 const KINDS: DiffKind[] = ['datasets', 'locations', 'configurations'];
@@ -14,22 +15,6 @@ const toDomain: Record<DiffKind, (row: unknown) => unknown> = {
   configurations: (r) => toConfiguration(r as ConfigurationEntity),
 };
 const singular = { datasets: 'dataset', locations: 'location', configurations: 'configuration' } as const;
-
-export interface Conflict {
-  key: string;
-  kind: 'dataset' | 'location' | 'configuration' | 'settings';
-  id: string;
-  current: unknown;
-  target: unknown;
-}
-
-export interface StateDiff {
-  counts: RestoreCounts;
-  samples: Record<DiffKind, { added: unknown[]; changed: { id: string; current: unknown; target: unknown }[]; removed: unknown[] }> & {
-    settings: { changed: { key: string; current: unknown; target: unknown }[] };
-  };
-  conflicts: { count: number; items: Conflict[] };
-}
 
 /** Settings documents of both sides (defaults where a side never stored one). */
 export function settingsPair(db: Database.Database): { target: Settings; current: Settings } {
@@ -50,7 +35,7 @@ export function changedSettingKeys(db: Database.Database, scope: RestoreScope): 
  * What restoring the target over the live state would do, for the scope: counts, up to
  * `sampleSize` examples of each change, and the conflicts (items present on both sides that differ,
  * up to `conflictLimit` listed; the count is exact). Reads only; `db` has `live` attached. With a
- * domain (diff-domain.ts) only its ids are compared: the same counts, for a fraction of the reads.
+ * domain (sort-touched.ts) only its ids are compared: the same counts, for a fraction of the reads.
  */
 export function diffStates(db: Database.Database, scope: RestoreScope, domain: DiffDomain | null = null, sampleSize = 10, conflictLimit = 200): StateDiff {
   const counts = {} as RestoreCounts;

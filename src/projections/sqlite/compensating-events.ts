@@ -1,28 +1,17 @@
 import Database from 'better-sqlite3';
-import { MAX_LOCATIONS_PER_EVENT, GlobeEvent } from '../domain/events';
-import { Location, LocationData } from '../domain/location';
-import { ConflictStrategy, RestoreCounts, RestoreScope } from '../domain/restore';
-import { ConfigurationEntity } from '../projections/entities/configuration.entity';
-import { DatasetEntity } from '../projections/entities/dataset.entity';
-import { LocationEntity } from '../projections/entities/location.entity';
-import { toConfiguration, toDataset, toLocation } from '../projections/row-mappers';
+import { MAX_LOCATIONS_PER_EVENT, GlobeEvent } from '../../domain/events';
+import { Location, LocationData } from '../../domain/location';
+import { RestoreCounts, RestoreScope } from '../../domain/restore';
+import { ConfigurationEntity } from '../entities/configuration.entity';
+import { DatasetEntity } from '../entities/dataset.entity';
+import { LocationEntity } from '../entities/location.entity';
+import { toConfiguration, toDataset, toLocation } from '../row-mappers';
 import { DiffDomain, addedSql, changedParams, changedSql, entitySelect, removedSql, scopeFilter } from './diff-sql';
-import { Overrides, takesTarget } from './restore-plan';
+import { takesTarget } from '../../domain/restore-plan';
 import { changedSettingKeys, settingsPair } from './state-diff';
-
-export interface Resolution {
-  strategy: ConflictStrategy;
-  overrides: Overrides;
-}
+import { Resolution } from '../target-state';
 
 type Row = Record<string, unknown> & { id: string; current_updated_at?: string };
-
-export const emptyCounts = (): RestoreCounts => ({
-  datasets: { added: 0, changed: 0, removed: 0 },
-  locations: { added: 0, changed: 0, removed: 0 },
-  configurations: { added: 0, changed: 0, removed: 0 },
-  settings: { changed: 0 },
-});
 
 /**
  * The events that turn the live state (attached as `live`) into the target (`main`) within the
@@ -30,7 +19,7 @@ export const emptyCounts = (): RestoreCounts => ({
  * upserts carrying the target's exact version, in chunks), then removals, settings and
  * configurations. Lazy: rows are read as the store consumes events, inside its transaction. Applying
  * the events makes the scoped live state equal the target, except items the resolution keeps.
- * `counts` is filled with what was emitted. With a domain (diff-domain.ts) only its ids are read.
+ * `counts` is filled with what was emitted. With a domain (sort-touched.ts) only its ids are read.
  */
 export function* compensatingEvents(
   db: Database.Database,

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
-import { DEFAULT_SETTINGS } from '../domain/settings';
-import { RecordedEvent } from '../events/event-store';
-import { READ_MODEL_TABLES } from './entities/read-model-entities';
+import { DEFAULT_SETTINGS } from '../../domain/settings';
+import { RecordedEvent } from '../../events/event-store';
+import { READ_MODEL_TABLES } from '../entities/read-model-entities';
 
 const SETTINGS_ID = 'app';
 

@@ -1,4 +1,4 @@
-import { RestoreScope, isWholeScope } from '../domain/restore';
+import { RestoreScope, isWholeScope } from '../../domain/restore';
 
 /**
  * SQL for comparing the target state (`main`, a scratch file) with the live read models (attached
@@ -17,7 +17,7 @@ export interface ScopeFilter {
   /** SQL condition on a row alias; '1' for everything, '0' for nothing. */
   on: (alias: string) => string;
   params: unknown[];
-  /** The ids already known to be added, changed, removed (see diff-domain.ts); null: compare every row. */
+  /** The ids already known to be added, changed, removed (see sort-touched.ts); null: compare every row. */
   ids: DiffIds | null;
 }
 

@@ -1,17 +1,14 @@
 import Database from 'better-sqlite3';
-import { DEFAULT_SETTINGS } from '../domain/settings';
-import { LocationRow, StateHasher, canonicalLocationJson } from '../domain/state-hash';
-import { toConfiguration, toDataset } from '../projections/row-mappers';
+import { DEFAULT_SETTINGS } from '../../domain/settings';
+import { LocationRow, StateHasher, canonicalLocationJson } from '../../domain/state-hash';
+import { toConfiguration, toDataset } from '../row-mappers';
+import type { StateCounts } from '../target-state';
 
 /**
  * What a read-model database (live, a snapshot's copy, a scratch state) holds: its position, its
  * counts, its state hash. Plain SQL, no TypeORM and no Nest, so a worker thread can load it cheaply.
  */
-export interface StateCounts {
-  datasets: number;
-  locations: number;
-  configurations: number;
-}
+export type { StateCounts } from '../target-state';
 
 export function stateCounts(db: Database.Database): StateCounts {
   const count = (t: string) => (db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n;

@@ -1,4 +1,4 @@
-import { MAX_LOCATIONS_PER_EVENT } from './events';
+import { MAX_LOCATIONS_PER_EVENT } from '../domain/events';
 
 /**
  * Hand-written checks for the event types written in bulk, for the append path: each answers true

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { eventSchemas, MAX_LOCATIONS_PER_EVENT } from './events';
+import { eventSchemas, MAX_LOCATIONS_PER_EVENT } from '../domain/events';
 import { backupRecordSchema } from '../backups/format/backup-record';
 import { exactEventChecks, isExactLocationRecord } from './exact-event-checks';
 

@@ -2,17 +2,19 @@ import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { ManualClock } from '../common/clock';
-import { emptyGlobeState } from '../domain/globe-state';
-import { RestoreScope } from '../domain/restore';
-import { SqliteEventStore } from '../events/sqlite/sqlite-event-store';
-import { READ_MODEL_ENTITIES } from '../projections/entities/read-model-entities';
-import { rawConnection } from '../projections/read-model-db';
-import { SqliteReadModelWriter } from '../projections/sqlite-read-model-writer';
-import { collect, tempDir, testMetadata } from '../../test/support/event-fixtures';
-import { globeStepArb, stepEvents } from '../../test/support/globe-arbitraries';
-import { compensatingEvents, emptyCounts } from './compensating-events';
-import { sortTouched, touchedBetween } from './diff-domain';
+import { ManualClock } from '../../common/clock';
+import { emptyGlobeState } from '../../domain/globe-state';
+import { RestoreScope } from '../../domain/restore';
+import { SqliteEventStore } from '../../events/sqlite/sqlite-event-store';
+import { READ_MODEL_ENTITIES } from '../entities/read-model-entities';
+import { rawConnection } from './read-model-db';
+import { SqliteReadModelWriter } from './sqlite-read-model-writer';
+import { collect, tempDir, testMetadata } from '../../../test/support/event-fixtures';
+import { globeStepArb, stepEvents } from '../../../test/support/globe-arbitraries';
+import { compensatingEvents } from './compensating-events';
+import { emptyCounts } from '../target-state';
+import { sortTouched } from './sort-touched';
+import { touchedBetween } from '../touched-ids';
 import { DiffDomain } from './diff-sql';
 import { diffStates, withLiveAttached } from './state-diff';
 
@@ -22,7 +24,7 @@ const scopeArb: fc.Arbitrary<RestoreScope> = fc.oneof(
 );
 
 /**
- * The diff over the ids the log names between the target and the head (diff-domain.ts) must be the
+ * The diff over the ids the log names between the target and the head (touched-ids.ts, sort-touched.ts) must be the
  * diff over every row: the same counts, the same conflicts, the same compensating events, for
  * random histories, targets, scopes and strategies.
  */

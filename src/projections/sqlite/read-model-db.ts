@@ -3,7 +3,8 @@ import { DataSource } from 'typeorm';
 
 /**
  * Injection token of the raw better-sqlite3 connection under TypeORM's DataSource (same connection,
- * same file). The projector, snapshots and claims use it synchronously, so code on this connection
+ * same file), for the SQLite adapters of the read-model ports (and, until they move behind them,
+ * the scheduled-run claims and backups/). They use it synchronously, so code on this connection
  * must never open a transaction across an await: no TypeORM `save()`/`remove()` and no
  * `dataSource.transaction()` (both BEGIN, await, COMMIT), only single statements (find, insert,
  * update, upsert, delete, query).

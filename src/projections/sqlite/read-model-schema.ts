@@ -1,14 +1,8 @@
 import Database from 'better-sqlite3';
-import { READ_MODEL_TABLES } from '../projections/entities/read-model-entities';
+import { READ_MODEL_TABLES } from '../entities/read-model-entities';
 
 // Re-exported for the modules that import them from here; they live apart so a worker can load them without TypeORM.
 export { type StateCounts, checkpointOf, hashState, stateCounts } from './database-state';
-
-/**
- * Version of the read-model table layout that snapshots copy. Bump it when an entity's columns
- * change: older snapshots are then ignored (the log rebuilds the state), never misread.
- */
-export const READ_MODEL_SCHEMA_VERSION = 1;
 
 /** The tables a snapshot or a scratch state holds: the read models and the checkpoint. */
 export const STATE_TABLES = [...READ_MODEL_TABLES, 'projection_checkpoints'];
