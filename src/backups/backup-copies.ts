@@ -65,6 +65,9 @@ export class BackupCopies implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(BackupCopies.name);
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
+  /** Passes in a row that failed as a whole, and when the timer may try the next one. */
+  private failedPasses = 0;
+  private pausedUntil = 0;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -76,7 +79,7 @@ export class BackupCopies implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.retryDue(), 500);
+    this.timer = setInterval(() => void this.timerPass(), 500);
     this.timer.unref();
   }
 
@@ -152,6 +155,24 @@ export class BackupCopies implements OnApplicationBootstrap, OnModuleDestroy {
     if (this.running) return this.running;
     this.running = this.retryPass().finally(() => (this.running = null));
     return this.running;
+  }
+
+  /**
+   * The timer's pass. A pass that fails as a whole (the catalog cannot be read or an attempt cannot
+   * be recorded, e.g. on a full DATA_DIR) is logged and the next one waits, with the same backoff
+   * as a copy's; the rows stay due, so nothing is lost. No failure here may end the process.
+   */
+  private async timerPass(): Promise<void> {
+    if (this.clock.now() < this.pausedUntil) return;
+    try {
+      await this.retryDue();
+      this.failedPasses = 0;
+    } catch (error) {
+      this.failedPasses += 1;
+      const wait = Math.min(this.config.values.BACKUP_COPY_RETRY_MAX_MS, FIRST_RETRY_MS * 2 ** (this.failedPasses - 1));
+      this.pausedUntil = this.clock.now() + wait;
+      this.logger.warn(`backup copy queue: a pass failed (${describeError(error as Error)}); next pass in ${wait} ms`);
+    }
   }
 
   private async retryPass(): Promise<void> {

@@ -1,3 +1,4 @@
+import type { StateCounts } from './target-state';
 import { RecordedEvent } from '../events/event-store';
 
 /**
@@ -19,6 +20,12 @@ export abstract class LiveReadModels {
 
   /** The last position whose effects are in the read models (0: none). */
   abstract checkpoint(): Promise<number>;
+
+  /**
+   * The row counts and the checkpoint they are at, read together (they agree: no apply commits in
+   * between). Needs no scratch space, so `GET /api/state` answers it on a full disk.
+   */
+  abstract counts(): Promise<{ position: number; counts: StateCounts }>;
 
   abstract apply(events: RecordedEvent[]): Promise<void>;
 

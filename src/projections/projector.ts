@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import { BehaviorSubject, EMPTY, Observable, Subject, filter, firstValueFrom, map, merge, takeUntil, timeout } from 'rxjs';
+import { BehaviorSubject, EMPTY, Observable, Subject, filter, firstValueFrom, map, merge, skip, takeUntil, timeout } from 'rxjs';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { AppError } from '../common/app-error';
 import { isStorageFull, storageFull } from '../common/storage-full';
@@ -25,6 +25,8 @@ export class Projector implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly destroyed = new Subject<void>();
   private controller: AbortController | null = null;
   private loop: Promise<void> | null = null;
+  /** Ends the pause after a failure at once (a waiter wants the next attempt now); null when not paused. */
+  private retryNow: (() => void) | null = null;
   lastError: string | null = null;
   /** The error the last attempt to write the read models failed with; null once a slice commits. */
   private readonly failure = new BehaviorSubject<unknown>(null);
@@ -59,7 +61,12 @@ export class Projector implements OnApplicationBootstrap, OnModuleDestroy {
    */
   async waitFor(position: number, timeoutMs = 60_000, options: { unlessStorageFull?: boolean } = {}): Promise<void> {
     if (this.applied.value >= position) return;
+    // A storage-full failure from before this call may be stale (the room may have returned since):
+    // the projector tries again at once, and only that attempt's outcome (or a later one's) refuses.
+    const stale = this.failure.value !== null;
+    if (stale && options.unlessStorageFull && isStorageFull(this.failure.value)) this.retryNow?.();
     const full = this.failure.pipe(
+      skip(stale ? 1 : 0),
       filter((error) => error !== null && isStorageFull(error)),
       map(() => {
         throw storageFull();
@@ -128,7 +135,14 @@ export class Projector implements OnApplicationBootstrap, OnModuleDestroy {
         this.lastError = error instanceof Error ? error.message : String(error);
         this.failure.next(error);
         this.logger.error(`projection failed after position ${this.applied.value}: ${this.lastError}`);
-        await new Promise((r) => setTimeout(r, RETRY_AFTER_FAILURE_MS));
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, RETRY_AFTER_FAILURE_MS);
+          this.retryNow = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        this.retryNow = null;
       }
     }
   }

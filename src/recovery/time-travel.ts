@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
+import { AppError } from '../common/app-error';
 import { EventStore } from '../events/event-store';
+import { LiveReadModels } from '../projections/live-read-models';
 import { Projector } from '../projections/projector';
 import { BackupStates } from '../backups/backup-states';
 import { StateAtService } from './state-at.service';
@@ -23,6 +25,7 @@ export class TimeTravel {
     private readonly projector: Projector,
     private readonly stateAt: StateAtService,
     private readonly backupStates: BackupStates,
+    private readonly liveModels: LiveReadModels,
   ) {}
 
   async read<R>({ at, backupId }: { at?: string; backupId?: string }, fn: (dataSource: DataSource) => Promise<R>): Promise<R> {
@@ -32,9 +35,21 @@ export class TimeTravel {
     return this.stateAt.use(position, (state) => fn(state.dataSource));
   }
 
-  /** Counts and the position used, for `GET /api/state`. */
+  /**
+   * Counts and the position used, for `GET /api/state`. The present (no `at`, no `position`) is
+   * answered by the live read models, needing no scratch space: it keeps answering on a full disk.
+   * A past state is built in a scratch file (a snapshot plus replay), as every time-travel read is.
+   */
   async summary(at: string | undefined, position: number | undefined) {
     const head = await this.store.headPosition();
+    if (at === undefined && position === undefined) {
+      // The read models catch up with the head first, unless they have no room to: then they answer
+      // as they are, their position (below the head) saying so.
+      await this.projector.waitFor(head, undefined, { unlessStorageFull: true }).catch((error) => {
+        if (!(error instanceof AppError && error.code === 'STORAGE.FULL')) throw error;
+      });
+      return { at: null, ...(await this.liveCounts()), head: Math.max(head, await this.store.headPosition()) };
+    }
     const target = position ?? (at === undefined ? head : await this.store.positionAt(at));
     if (target === head && at === undefined) await this.projector.waitFor(head);
     return this.stateAt.use(Math.min(target, head), async (state) => {
@@ -49,4 +64,11 @@ export class TimeTravel {
       };
     });
   }
+
+  /** The live read models' position and counts, read together (they agree with each other). */
+  private async liveCounts() {
+    const { position, counts } = await this.liveModels.counts();
+    return { position, snapshotPosition: null, replayedEvents: 0, counts };
+  }
 }
+

@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import { rm } from 'node:fs/promises';
 import { RecordedEvent } from '../../events/event-store';
 import { LiveReadModels } from '../live-read-models';
+import type { StateCounts } from '../target-state';
 import { READ_MODEL_DB } from './read-model-db';
 import { SqliteReadModelWriter } from './sqlite-read-model-writer';
 import { stripToState } from './state-file';
@@ -29,6 +30,12 @@ export class SqliteLiveReadModels extends LiveReadModels {
 
   async checkpoint(): Promise<number> {
     return this.writer.checkpoint(CHECKPOINT);
+  }
+
+  /** One synchronous step on the projector's own thread: no apply commits between the counts and the checkpoint. */
+  async counts(): Promise<{ position: number; counts: StateCounts }> {
+    const count = (t: string) => (this.db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n;
+    return { position: this.writer.checkpoint(CHECKPOINT), counts: { datasets: count('datasets'), locations: count('locations'), configurations: count('configurations') } };
   }
 
   async apply(events: RecordedEvent[]): Promise<void> {

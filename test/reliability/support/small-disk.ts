@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readdirSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /**
@@ -17,6 +18,19 @@ export class SmallDisk {
       return new SmallDisk(dir);
     } catch (error) {
       return `mount -t tmpfs failed (${(error as { stderr?: Buffer }).stderr?.toString().trim() || (error as Error).message})`;
+    }
+  }
+
+  /** Null where a tmpfs can be mounted here, else the reason (mounts and unmounts a 1 MB probe). */
+  static whyNotMountable(): string | null {
+    const dir = mkdtempSync(join(tmpdir(), 'gv-mount-probe-'));
+    try {
+      const disk = SmallDisk.mount(dir, 1);
+      if (typeof disk === 'string') return disk;
+      disk.unmount();
+      return null;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   }
 
