@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock';
 import { BackupCopyEntity } from './backup-copy.entity';
-import { BackupEntity } from './backup.entity';
+import { BackupEntity, catalogFieldsOf } from './backup.entity';
 import { readBackupManifest } from './format/read-backup-manifest';
 import { BackupStorages, ConfiguredStorage } from './storage/backup-storages';
 
@@ -93,6 +93,7 @@ export class BackupDiscovery {
       last_drill_at: null,
       last_drill_result: null,
       actor: `storage:${target.storage.describe()}`,
+      ...catalogFieldsOf(id, m),
     };
   }
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock';
+import { KeyRing } from '../config/key-ring';
 import { BackupSchedules, cronOf } from '../domain/backup-schedule';
 import { ArchiveReport, ArchiveReports, FollowerReport } from './archive-reports';
 import { BackupScheduler } from './backup-scheduler';
@@ -27,6 +28,12 @@ export interface BackupHealth {
   follower: FollowerReport | null;
   /** Each configured storage (the primary first) and the copies waiting for it in the local queue. */
   storages: StorageHealth[];
+  /** The next three firings of each enabled schedule (ISO times, in its time zone's calendar), by schedule id. */
+  nextRuns: Record<string, string[]>;
+  /** The soonest of those: when the next automatic backup starts; null without enabled schedules. */
+  nextBackupAt: string | null;
+  /** The id of the server key "Back up now" can encrypt with (BACKUP_KEY / BACKUP_KEY_FILE); null when none is configured. */
+  serverKeyId: string | null;
 }
 
 export interface StorageHealth {
@@ -50,10 +57,13 @@ export class BackupHealthService {
     private readonly clock: Clock,
     private readonly archive: ArchiveReports,
     private readonly storages: BackupStorages,
+    private readonly keys: KeyRing,
   ) {}
 
   async health(): Promise<BackupHealth> {
-    const promisedWithinHours = promiseOf(await this.scheduler.current());
+    const doc = await this.scheduler.current();
+    const promisedWithinHours = promiseOf(doc);
+    const nextRuns = nextRunsOf(doc, 3);
     const all = await this.backups.list();
     // Verified means the content was checked (not only the bytes of an encrypted file) and no drill failed.
     const failedDrill = (b: { lastDrillResult: string | null }) => b.lastDrillResult?.startsWith('failed') ?? false;
@@ -92,6 +102,9 @@ export class BackupHealthService {
         : 'no verified backup yet',
       archive,
       follower,
+      nextRuns,
+      nextBackupAt: Object.values(nextRuns).map((runs) => runs[0]).sort()[0] ?? null,
+      serverKeyId: this.keys.current()?.id ?? null,
       storages,
     };
   }
@@ -107,6 +120,16 @@ export class BackupHealthService {
       };
     });
   }
+}
+
+/** The next `n` firings of each enabled schedule, as the scheduler (the `cron` package, in the schedule's time zone) will fire them. */
+function nextRunsOf(doc: BackupSchedules, n: number): Record<string, string[]> {
+  const runs: Record<string, string[]> = {};
+  for (const s of doc.schedules.filter((x) => x.enabled)) {
+    const times = new CronTime(cronOf(s), s.timezone).sendAt(n) as unknown as { toMillis(): number }[];
+    runs[s.id] = times.map((t) => new Date(t.toMillis()).toISOString());
+  }
+  return runs;
 }
 
 /** The longest a backup may be missing under the schedules: the shortest interval between two firings, plus an hour of grace. */

@@ -34,6 +34,10 @@ export interface BackupView {
   lastDrillAt: string | null;
   lastDrillResult: string | null;
   actor: string;
+  /** The user's name for the backup, or null. */
+  label: string | null;
+  /** For a copy of another backup (an uploaded file that was downloaded from this history): that backup's id. */
+  originalId: string | null;
   /** Where the backup is: one entry per storage that holds (or is to hold) a copy. */
   copies: BackupCopyView[];
 }
@@ -58,6 +62,8 @@ export const toBackupView = (row: BackupEntity, copies: BackupCopyEntity[] = [])
   lastDrillAt: row.last_drill_at,
   lastDrillResult: row.last_drill_result,
   actor: row.actor,
+  label: row.label ?? null,
+  originalId: row.original_id ?? null,
   copies: copies.map((c) => ({
     storage: c.storage,
     state: c.state,

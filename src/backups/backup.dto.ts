@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { compressionSchema } from './format/backup-manifest';
+import { BACKUP_LABEL_MAX, compressionSchema } from './format/backup-manifest';
 import { storageChoiceSchema } from '../domain/backup-schedule';
 
 /** One click is `{}`: gzip, with the history, not encrypted. */
@@ -7,6 +7,13 @@ export const createBackupBody = z
   .object({
     compression: compressionSchema.default('gzip'),
     includeHistory: z.boolean().default(true),
+    /** The user's name for the backup, shown in the history and kept in the file's manifest; blank is no label. */
+    label: z
+      .string()
+      .trim()
+      .max(BACKUP_LABEL_MAX)
+      .transform((s) => s || undefined)
+      .optional(),
     /** Encrypts the backup with this passphrase (AES-256-GCM, scrypt). The service never stores it. */
     passphrase: z.string().min(8).max(1024).optional(),
     /** Encrypts the backup; without a passphrase, with the server's current key (BACKUP_KEY / BACKUP_KEY_FILE). */

@@ -1,4 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import type { BackupManifest } from './format/backup-manifest';
 
 /**
  * A backup in the history. A row exists only for a backup that was written completely, verified,
@@ -31,4 +32,13 @@ export class BackupEntity {
   @Column('text', { nullable: true }) last_drill_at!: string | null;
   @Column('text', { nullable: true }) last_drill_result!: string | null;
   @Column('text') actor!: string;
+  /** The user's name for the backup (from its manifest); null when none was given. */
+  @Column('text', { nullable: true }) label!: string | null;
+  /** For a copy (an uploaded file, a backup found on a storage): the id its manifest says it was first listed under. */
+  @Column('text', { nullable: true }) original_id!: string | null;
+}
+
+/** What the catalog keeps from a manifest besides its facts: the label, and the original a copy was made from. */
+export function catalogFieldsOf(id: string, m: BackupManifest): { label: string | null; original_id: string | null } {
+  return { label: m.label ?? null, original_id: m.backupId !== undefined && m.backupId !== id ? m.backupId : null };
 }

@@ -16,7 +16,7 @@ import { SqliteEventStore } from '../events/sqlite/sqlite-event-store';
 import { JobContext, JobRunner } from '../jobs/job-runner';
 import { Projector } from '../projections/projector';
 import { READ_MODEL_DB } from '../projections/sqlite/read-model-db';
-import { BackupEntity } from './backup.entity';
+import { BackupEntity, catalogFieldsOf } from './backup.entity';
 import { BackupCopyEntity } from './backup-copy.entity';
 import { isTransientStorageError } from './storage/storage-errors';
 import { backupNotFound, backupRejected, backupVerifyFailed, keyNotConfigured } from './backup-errors';
@@ -45,6 +45,8 @@ export interface CreateBackup {
   encrypt?: boolean;
   includeHistory: boolean;
   actor: string;
+  /** The user's name for the backup, kept in its manifest and its history row. */
+  label?: string;
   /** Which configured storages get a copy (default: every one). */
   storage?: StorageChoice;
 }
@@ -121,7 +123,7 @@ export class BackupService implements OnApplicationBootstrap {
     const serverKey = this.serverKeyFor(spec);
     const encrypted = !!spec.passphrase || !!serverKey;
     const job = await this.jobs.start(
-      { kind: 'backup', actor: spec.actor, params: { backupId, kind: spec.kind, compression: spec.compression, encrypted, includeHistory: spec.includeHistory, ...(spec.storage !== undefined ? { storage: spec.storage } : {}) } },
+      { kind: 'backup', actor: spec.actor, params: { backupId, kind: spec.kind, compression: spec.compression, encrypted, includeHistory: spec.includeHistory, ...(spec.storage !== undefined ? { storage: spec.storage } : {}), ...(spec.label !== undefined ? { label: spec.label } : {}) } },
       (ctx) => this.create(ctx, backupId, spec, serverKey),
     );
     return { jobId: job.id, backupId };
@@ -261,6 +263,8 @@ export class BackupService implements OnApplicationBootstrap {
           {
             appVersion: APP_VERSION,
             createdAt: this.now(),
+            backupId: id,
+            ...(spec.label !== undefined ? { label: spec.label } : {}),
             headPosition: reader.position,
             headRecordedAt: await this.recordedAt(reader.position),
             includesHistory: spec.includeHistory,
@@ -315,6 +319,7 @@ export class BackupService implements OnApplicationBootstrap {
       last_drill_at: null,
       last_drill_result: null,
       actor: fields.actor,
+      ...catalogFieldsOf(fields.id, m),
     };
   }
 

@@ -67,6 +67,8 @@ describe('backup lifecycle (e2e)', () => {
       lastDrillAt: null,
       lastDrillResult: null,
       actor: 'alice',
+      label: null,
+      originalId: null,
     });
     expect(view.copies).toEqual([
       { storage: view.storage, state: 'verified', size: view.size, verifiedAt: expect.stringMatching(ISO), attempts: 0, nextAttemptAt: null, lastError: null },

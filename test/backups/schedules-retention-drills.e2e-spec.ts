@@ -46,12 +46,16 @@ describe('backup schedules, retention, drills and health (e2e)', () => {
       lastVerifiedRestorableAt: null,
       lastVerifiedBackupId: null,
       archive: null,
+      follower: null,
       verifiedAt: null,
       newestBackupAt: null,
       promisedWithinHours: null,
       warnings: ['there is no backup yet'],
       message: 'no verified backup yet',
       storages: [{ storage: `file:${join(realpathSync(t.dataDir), 'backups')}`, pendingCopies: 0, failedCopies: 0, lastError: null }],
+      nextRuns: {},
+      nextBackupAt: null,
+      serverKeyId: null,
     });
   });
 
@@ -178,13 +182,23 @@ describe('backup schedules, retention, drills and health (e2e)', () => {
       lastVerifiedRestorableAt: view.createdAt,
       lastVerifiedBackupId: view.id,
       archive: null,
+      follower: null,
       verifiedAt: drill.body.drilledAt,
       newestBackupAt: view.createdAt,
       promisedWithinHours: health.promisedWithinHours,
       warnings: [],
       message: `last verified restorable at ${view.createdAt} (backup ${view.id}, verified ${drill.body.drilledAt})`,
       storages: [{ storage: view.storage, pendingCopies: 0, failedCopies: 0, lastError: null }],
+      nextRuns: health.nextRuns,
+      nextBackupAt: health.nextBackupAt,
+      serverKeyId: null,
     });
+    // the schedules' next three firings, each in its time zone; the soonest is the next backup
+    const runs = Object.values(health.nextRuns as Record<string, string[]>);
+    expect(runs.length).toBeGreaterThan(0);
+    for (const r of runs) expect(r).toEqual([...r].sort());
+    expect(runs.every((r) => r.length === 3 && r.every((at) => ISO.test(at) && Date.parse(at) > Date.now()))).toBe(true);
+    expect(health.nextBackupAt).toBe(runs.map((r) => r[0]).sort()[0]);
     // the Paris daily schedule promises a backup a day (plus an hour of grace; 23 or 25 h across a DST change)
     expect([24, 25, 26]).toContain(health.promisedWithinHours);
   });

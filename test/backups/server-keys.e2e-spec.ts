@@ -61,6 +61,8 @@ describe('server keys: encrypted backups without a passphrase, rotation, missing
     expect((await getJson(t.http, '/api/jobs', { kind: 'backup' })).items).toEqual([]);
     const schedule = await t.http.put('/api/backup-schedules').send({ schedules: [{ id: 'e', frequency: 'daily', encrypt: true }] });
     expect({ status: schedule.status, code: schedule.body.code }).toEqual({ status: 400, code: 'BACKUP.KEY_NOT_CONFIGURED' });
+    // the Backup Manager offers "with the server's key" only when health names one
+    expect((await getJson(t.http, '/api/backups/health')).serverKeyId).toBeNull();
     const contradiction = await t.http.post('/api/backups').send({ encrypt: false, passphrase: PASSPHRASE });
     expect({ status: contradiction.status, code: contradiction.body.code }).toEqual({ status: 400, code: 'BACKUP.INVALID_INPUT' });
   });
@@ -90,6 +92,7 @@ describe('server keys: encrypted backups without a passphrase, rotation, missing
     await phase({ BACKUP_KEY: `${K1.toString('hex')}\nk2:${K2.toString('base64')}` });
     b = (await backupNow(t.http, { encrypt: true })).view;
     expect(b.keyId).toBe('k2');
+    expect((await getJson(t.http, '/api/backups/health')).serverKeyId).toBe('k2');
     expect(manifestOf((await download(t.http, b.id)).bytes).payload.encryption.keyId).toBe('k2');
 
     const put = await t.http.put('/api/backup-schedules').send({ schedules: [{ id: 'nightly', frequency: 'daily', encrypt: true }] });

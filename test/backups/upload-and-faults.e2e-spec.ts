@@ -38,6 +38,7 @@ describe('backup upload and damaged files (e2e)', () => {
       id: res.body.id,
       key: `globe-vault-${original.createdAt.replace(/[-:.]/g, '').slice(0, 15)}-${res.body.id}.gvbk`,
       kind: 'uploaded',
+      originalId: original.id,
       lastVerifiedAt: res.body.lastVerifiedAt,
       copies: [{ ...original.copies[0], verifiedAt: res.body.lastVerifiedAt }],
     });

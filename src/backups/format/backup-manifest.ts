@@ -5,6 +5,9 @@ import { KEY_ID } from '../../config/server-keys';
 export const BACKUP_FORMAT_VERSION = 1;
 export const BACKUP_MAGIC = 'GLOBE-VAULT-BACKUP';
 
+/** The longest label a backup takes, in characters. */
+export const BACKUP_LABEL_MAX = 200;
+
 export const compressionSchema = z.enum(['gzip', 'brotli', 'none']);
 export type Compression = z.infer<typeof compressionSchema>;
 
@@ -83,6 +86,13 @@ export const backupManifestSchema = z.object({
   formatVersion: z.number().int().min(1),
   appVersion: z.string(),
   createdAt: z.string(),
+  /**
+   * The id the writing service listed this backup under: an uploaded copy of a downloaded file
+   * carries its original's id, so the history can tell the two apart. Optional: older files have none.
+   */
+  backupId: z.string().max(100).optional(),
+  /** The user's name for the backup ("before the spring import"). Optional. */
+  label: z.string().max(BACKUP_LABEL_MAX).optional(),
   /** The log position the state is taken at, and that position's recordedAt. */
   headPosition: z.number().int().min(0),
   headRecordedAt: z.string().nullable(),

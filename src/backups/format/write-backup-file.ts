@@ -13,6 +13,9 @@ import { writePayload } from './write-payload';
 export interface BackupInfo {
   appVersion: string;
   createdAt: string;
+  /** The id the service lists the backup under, and the user's label, both recorded in the manifest. */
+  backupId?: string;
+  label?: string;
   headPosition: number;
   headRecordedAt: string | null;
   includesHistory: boolean;

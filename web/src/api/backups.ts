@@ -5,9 +5,32 @@ import type { Backup, Page } from './types';
 
 /** `refresh`: the server first lists its storages and registers the backups it finds there (a fresh instance's first look). */
 export const listBackups = (refresh = false) => api.get<Page<Backup>>('/api/backups', refresh ? { refresh: 'true' } : {}).then((p) => p.items);
-export const backUpNow = () => api.post<{ jobId: string; backupId: string }>('/api/backups', {});
+/** What "Back up now" can ask for; `{}` is gzip, with the history, not encrypted. */
+export interface BackUpNowOptions {
+  label?: string;
+  compression?: 'gzip' | 'none';
+  /** With the server's key (BACKUP_KEY / BACKUP_KEY_FILE). */
+  encrypt?: boolean;
+  passphrase?: string;
+}
+export const backUpNow = (options: BackUpNowOptions = {}) => api.post<{ jobId: string; backupId: string }>('/api/backups', options);
 export const deleteBackup = (id: string) => api.delete(`/api/backups/${encodeURIComponent(id)}`);
-export const verifyBackup = (id: string) => api.post<{ ok: boolean }>(`/api/backups/${encodeURIComponent(id)}/verify`);
+/** One check a verification ran (names as the server gives them: magic, manifest, payload.sha256, counts.state, stateHash…). */
+export interface VerifyCheck {
+  name: string;
+  ok: boolean;
+  detail?: string;
+}
+export interface VerifyReport {
+  ok: boolean;
+  checks: VerifyCheck[];
+  error: { code: string; message: string } | null;
+  /** False when an encrypted payload could not be opened: only its bytes' size and checksum were checked. */
+  contentChecked: boolean;
+  restorable: { state: boolean; history: boolean };
+  verifiedAt: string;
+}
+export const verifyBackup = (id: string) => api.post<VerifyReport>(`/api/backups/${encodeURIComponent(id)}/verify`);
 /** A restore drill: the backup restored into a scratch database and checked against its manifest. */
 export const drillBackup = (id: string) => api.post<{ ok: boolean; error: string | null }>(`/api/backups/${encodeURIComponent(id)}/drill`);
 export const backupDownloadUrl = (id: string) => `/api/backups/${encodeURIComponent(id)}/download`;
@@ -33,6 +56,11 @@ export interface BackupHealth {
   archive?: ArchiveHealth | null;
   /** Each configured storage, the primary first. */
   storages?: StorageHealth[];
+  /** The next three firings of each enabled schedule, by schedule id; absent from older servers. */
+  nextRuns?: Record<string, string[]>;
+  nextBackupAt?: string | null;
+  /** The server key "Back up now" can encrypt with; null when none is configured. */
+  serverKeyId?: string | null;
 }
 
 export interface StorageHealth {

@@ -211,6 +211,10 @@ export interface Backup {
   lastDrillResult: string | null;
   includesHistory: boolean;
   actor: string;
+  /** The user's name for the backup; absent from older servers. */
+  label?: string | null;
+  /** For an uploaded copy of a backup this server made: that backup's id. */
+  originalId?: string | null;
   /** Where the backup is: one per storage that holds (or is to hold) a copy; absent from servers before cloud storage. */
   copies?: BackupCopy[];
 }

@@ -34,7 +34,7 @@ export function BackupBrowser({ loadProject = false }: { loadProject?: boolean }
             </thead>
             <tbody>
               {items.map((b) => (
-                <BackupRow key={b.id} backup={b} onError={setError} />
+                <BackupRow key={b.id} backup={b} original={b.originalId ? items.find((o) => o.id === b.originalId) : undefined} onError={setError} />
               ))}
             </tbody>
           </table>

@@ -32,7 +32,7 @@ export function BackupManagerPage() {
         <>
           <section className="card" aria-labelledby="now-heading">
             <h2 id="now-heading">Back up</h2>
-            <BackUpNow />
+            <BackUpNow serverKeyId={health.data?.serverKeyId} />
             <BackupHealth health={health} />
           </section>
           {health.data && (
@@ -47,7 +47,7 @@ export function BackupManagerPage() {
           </section>
           <section className="card" aria-labelledby="schedule-heading">
             <h2 id="schedule-heading">Schedules and retention</h2>
-            <BackupSchedules />
+            <BackupSchedules nextRuns={health.data?.nextRuns} />
           </section>
         </>
       )}

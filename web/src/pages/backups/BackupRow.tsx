@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { backupDownloadUrl, deleteBackup, drillBackup, verifyBackup } from '../../api/backups';
+import { type VerifyReport, backupDownloadUrl, deleteBackup, drillBackup, verifyBackup } from '../../api/backups';
 import { downloadFile } from '../../api/download';
 import type { Backup } from '../../api/types';
 import { navigate } from '../../app/router';
@@ -8,12 +8,17 @@ import { formatBytes, formatTime, plural } from '../../components/format';
 import { announce } from '../../hooks/dataChanges';
 import { BackupCopies } from './BackupCopies';
 import { backupChecks } from './backupChecks';
+import { VerifyResult } from './VerifyResult';
 
 const KIND_TEXT: Record<string, string> = { manual: 'Manual', scheduled: 'Scheduled', 'pre-restore': 'Before a restore', uploaded: 'Uploaded', found: 'Found in storage' };
 
-/** One backup in the history, with verify, restore drill, download, restore and delete. */
-export function BackupRow({ backup, onError }: { backup: Backup; onError: (error: unknown) => void }) {
+/**
+ * One backup in the history, with verify, restore drill, download, restore and delete. `original`:
+ * the listed backup an uploaded file is a copy of (its manifest names it), so the two are told apart.
+ */
+export function BackupRow({ backup, original, onError }: { backup: Backup; original?: Backup; onError: (error: unknown) => void }) {
   const [confirming, setConfirming] = useState(false);
+  const [verified, setVerified] = useState<VerifyReport | null>(null);
   const [checking, setChecking] = useState<'verify' | 'drill' | null>(null);
   const run = async (work: () => Promise<unknown>) => {
     onError(null);
@@ -26,7 +31,7 @@ export function BackupRow({ backup, onError }: { backup: Backup; onError: (error
   /** Verify and drill answer when done (the result is recorded on the backup, so the list shows it). */
   const runCheck = async (kind: 'verify' | 'drill') => {
     setChecking(kind);
-    await run(() => (kind === 'verify' ? verifyBackup(backup.id) : drillBackup(backup.id)));
+    await run(async () => (kind === 'verify' ? setVerified(await verifyBackup(backup.id)) : drillBackup(backup.id)));
     announce('backups');
     setChecking(null);
   };
@@ -39,7 +44,9 @@ export function BackupRow({ backup, onError }: { backup: Backup; onError: (error
         </button>
       </td>
       <td>
-        {KIND_TEXT[backup.kind] ?? backup.kind}
+        {backup.label && <strong data-testid="backup-label">{backup.label}</strong>}
+        <div>{KIND_TEXT[backup.kind] ?? backup.kind}</div>
+        {original && <div className="muted">copy of the backup of {formatTime(original.createdAt)}</div>}
         <div className="muted">by {backup.actor}</div>
       </td>
       <td className="num">{formatBytes(backup.size)}</td>
@@ -58,6 +65,7 @@ export function BackupRow({ backup, onError }: { backup: Backup; onError: (error
             {check.at && <div className="muted">{formatTime(check.at)}</div>}
           </div>
         ))}
+        {verified && <VerifyResult report={verified} />}
       </td>
       <td className="row-actions">
         <button type="button" className="button button-small" onClick={() => void runCheck('verify')} disabled={checking !== null}>

@@ -17,8 +17,15 @@ function newSchedule(existing: BackupSchedule[]): BackupSchedule {
   return { id, enabled: true, frequency, time: '02:00', dayOfWeek: 0, timezone: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC', storage: 'default', encrypt: false, compression: 'gzip', includeHistory: true };
 }
 
-/** Automatic backups, their retention and the restore drills: one document, saved as a whole (and audited). */
-export function BackupSchedules() {
+/** Whether a schedule in the draft is as saved: only then do the server's next run times apply to it. */
+const isSaved = (schedule: BackupSchedule, saved: Schedules | undefined) =>
+  JSON.stringify(saved?.schedules.find((s) => s.id === schedule.id)) === JSON.stringify(schedule);
+
+/**
+ * Automatic backups, their retention and the restore drills: one document, saved as a whole (and
+ * audited). `nextRuns`: the server's next firings of each saved, enabled schedule (backup health).
+ */
+export function BackupSchedules({ nextRuns = {} }: { nextRuns?: Record<string, string[]> }) {
   const version = useVersion('backups');
   const loaded = useLoad(() => getSchedules(), [version]);
   const [draft, setDraft] = useState<Schedules | null>(null);
@@ -52,6 +59,7 @@ export function BackupSchedules() {
         <ScheduleFields
           key={schedule.id}
           schedule={schedule}
+          nextRuns={isSaved(schedule, loaded.data) ? (nextRuns[schedule.id] ?? null) : null}
           onChange={(next) => change({ ...draft, schedules: draft.schedules.map((s, j) => (j === i ? next : s)) })}
           onRemove={() => change({ ...draft, schedules: draft.schedules.filter((_, j) => j !== i) })}
         />

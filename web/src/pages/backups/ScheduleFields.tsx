@@ -1,9 +1,23 @@
 import type { BackupSchedule } from '../../api/backups';
+import { formatTime } from '../../components/format';
+import { DAYS, scheduleInWords, timeZones } from './scheduleInWords';
 
-const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
-
-/** One automatic backup: on or off, when (daily, weekly or a cron), and how it is written. */
-export function ScheduleFields({ schedule: s, onChange, onRemove }: { schedule: BackupSchedule; onChange: (next: BackupSchedule) => void; onRemove: () => void }) {
+/**
+ * One automatic backup: on or off, when (daily, weekly or a cron, in a time zone), and how it is
+ * written; said in words, with the next three run times as the server computes them (`nextRuns`:
+ * known for the saved schedule only, so an edit says to save first).
+ */
+export function ScheduleFields({
+  schedule: s,
+  nextRuns,
+  onChange,
+  onRemove,
+}: {
+  schedule: BackupSchedule;
+  nextRuns: string[] | null;
+  onChange: (next: BackupSchedule) => void;
+  onRemove: () => void;
+}) {
   const set = <K extends keyof BackupSchedule>(key: K, value: BackupSchedule[K]) => onChange({ ...s, [key]: value });
   return (
     <fieldset data-testid="schedule">
@@ -46,7 +60,13 @@ export function ScheduleFields({ schedule: s, onChange, onRemove }: { schedule: 
         )}
         <label>
           <span>Time zone</span>
-          <input value={s.timezone} onChange={(e) => set('timezone', e.target.value)} />
+          <select value={s.timezone} onChange={(e) => set('timezone', e.target.value)}>
+            {timeZones(s.timezone).map((zone) => (
+              <option key={zone} value={zone}>
+                {zone.replace(/_/g, ' ')}
+              </option>
+            ))}
+          </select>
         </label>
         <label>
           <span>Compression</span>
@@ -57,6 +77,17 @@ export function ScheduleFields({ schedule: s, onChange, onRemove }: { schedule: 
           </select>
         </label>
       </div>
+      <p data-testid="schedule-in-words">
+        <strong>{scheduleInWords(s)}</strong>
+        <br />
+        <span className="muted">
+          {!s.enabled
+            ? 'Off: no automatic backup runs.'
+            : nextRuns
+              ? `Next runs: ${nextRuns.map((at) => formatTime(at)).join(' · ')}`
+              : 'Save the schedules to see the next run times.'}
+        </span>
+      </p>
       <label className="checkbox">
         <input type="checkbox" checked={s.includeHistory} onChange={(e) => set('includeHistory', e.target.checked)} />
         <span>Include the full history (the audit trail), not only the current state</span>
