@@ -19,7 +19,8 @@ export async function fetchOpenApiDocument(url: string, token?: string): Promise
 
 /**
  * The TypeScript that openapi-typescript makes of `document`. Deterministic for one document, so
- * a spec can compare it with the committed file. Runs the tool's own CLI (it is ESM-only; the
+ * a spec can compare it with the committed file. Defaults do not make a property required: these
+ * are request bodies, where the server fills them in. Runs the tool's own CLI (it is ESM-only; the
  * server and its tests are CommonJS).
  */
 export async function openApiTypesOf(document: unknown): Promise<string> {
@@ -28,7 +29,7 @@ export async function openApiTypesOf(document: unknown): Promise<string> {
     const input = join(dir, 'openapi.json');
     const output = join(dir, 'openapi.d.ts');
     await writeFile(input, JSON.stringify(document));
-    await promisify(execFile)(process.execPath, [CLI, input, '--output', output, '--alphabetize'], { cwd: dir });
+    await promisify(execFile)(process.execPath, [CLI, input, '--output', output, '--alphabetize', '--default-non-nullable', 'false'], { cwd: dir });
     return readFile(output, 'utf8');
   } finally {
     await rm(dir, { recursive: true, force: true });

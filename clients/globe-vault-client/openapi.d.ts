@@ -717,11 +717,11 @@ export interface components {
              *       "cron": "30 4 * * *"
              *     }
              */
-            drills: {
+            drills?: {
                 /** @default 30 4 * * * */
-                cron: string;
+                cron?: string;
                 /** @default true */
-                enabled: boolean;
+                enabled?: boolean;
             };
             /**
              * @default {
@@ -730,13 +730,13 @@ export interface components {
              *       "cron": "45 3 * * *"
              *     }
              */
-            logCompaction: {
+            logCompaction?: {
                 /** @default 45 3 * * * */
-                cron: string;
+                cron?: string;
                 /** @default false */
-                enabled: boolean;
+                enabled?: boolean;
                 /** @default 365 */
-                olderThanDays: number;
+                olderThanDays?: number;
             };
             /**
              * @default {
@@ -745,39 +745,39 @@ export interface components {
              *       "keepWeeklyWeeks": 8
              *     }
              */
-            retention: {
+            retention?: {
                 /** @default 14 */
-                keepDailyDays: number;
+                keepDailyDays?: number;
                 /** @default 7 */
-                keepLast: number;
+                keepLast?: number;
                 /** @default 8 */
-                keepWeeklyWeeks: number;
+                keepWeeklyWeeks?: number;
             };
             /** @default [] */
-            schedules: {
+            schedules?: {
                 /**
                  * @default gzip
                  * @enum {string}
                  */
-                compression: "gzip" | "brotli" | "none";
+                compression?: "gzip" | "brotli" | "none";
                 cron?: string;
                 /** @default 0 */
-                dayOfWeek: number;
+                dayOfWeek?: number;
                 /** @default true */
-                enabled: boolean;
+                enabled?: boolean;
                 /** @default false */
-                encrypt: boolean;
+                encrypt?: boolean;
                 /** @enum {string} */
                 frequency: "daily" | "weekly" | "cron";
                 id: string;
                 /** @default true */
-                includeHistory: boolean;
+                includeHistory?: boolean;
                 /** @default default */
-                storage: number | string;
+                storage?: number | string;
                 /** @default 02:00 */
-                time: string;
+                time?: string;
                 /** @default UTC */
-                timezone: string;
+                timezone?: string;
             }[];
         };
         CreateBackupBody: {
@@ -785,10 +785,10 @@ export interface components {
              * @default gzip
              * @enum {string}
              */
-            compression: "gzip" | "brotli" | "none";
+            compression?: "gzip" | "brotli" | "none";
             encrypt?: boolean;
             /** @default true */
-            includeHistory: boolean;
+            includeHistory?: boolean;
             passphrase?: string;
             storage?: number | string;
         };
@@ -821,7 +821,7 @@ export interface components {
         };
         RestoreBody: {
             /** @default {} */
-            overrides: {
+            overrides?: {
                 [key: string]: "target" | "current";
             };
             passphrase?: string;
@@ -830,16 +830,16 @@ export interface components {
              * @default target-wins
              * @enum {string}
              */
-            strategy: "target-wins" | "keep-current" | "newest-wins" | "fail";
+            strategy?: "target-wins" | "keep-current" | "newest-wins" | "fail";
         };
         RestorePointBody: {
             /** @default  */
-            description: string;
+            description?: string;
             name: string;
         };
         RestorePreviewBody: {
             /** @default {} */
-            scope: {
+            scope?: {
                 /** @enum {boolean} */
                 configurations?: true;
                 datasets?: string[];
