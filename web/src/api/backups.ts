@@ -1,11 +1,11 @@
 import { api, withQuery } from './client';
-import type { Backup, Page } from './types';
+import type { Backup, BackupStarted, Page } from './types';
 
 /** The Backup Manager's API. Callers show "not available yet" when isUnavailable(error). */
 
 /** `refresh`: the server first lists its storages and registers the backups it finds there (a fresh instance's first look). */
 export const listBackups = (refresh = false) => api.get<Page<Backup>>('/api/backups', refresh ? { refresh: 'true' } : {}).then((p) => p.items);
-export const backUpNow = () => api.post<{ jobId: string; backupId: string }>('/api/backups', {});
+export const backUpNow = () => api.post<BackupStarted>('/api/backups', {});
 export const deleteBackup = (id: string) => api.delete(`/api/backups/${encodeURIComponent(id)}`);
 export const verifyBackup = (id: string) => api.post<{ ok: boolean }>(`/api/backups/${encodeURIComponent(id)}/verify`);
 /** A restore drill: the backup restored into a scratch database and checked against its manifest. */

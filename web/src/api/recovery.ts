@@ -1,13 +1,13 @@
 import { api } from './client';
-import type { AuditEvent, ConflictStrategy, Page, RestorePoint, RestorePreview, RestoreScope, RestoreTarget, StateSummary } from './types';
+import type { AuditEvent, ConflictStrategy, Page, RestorePoint, RestorePreview, RestoreScope, RestoreStarted, RestoreTarget, StateSummary } from './types';
 
 /** Point-in-time recovery, time travel and the audit trail. */
 
 export const previewRestore = (target: RestoreTarget, scope: RestoreScope) => api.post<RestorePreview>('/api/restores/preview', { target, scope });
 /** `passphrase`: an encrypted backup's, again (the server never keeps it). */
 export const startRestore = (previewToken: string, strategy: ConflictStrategy, overrides: Record<string, 'target' | 'current'>, passphrase?: string) =>
-  api.post<{ jobId: string; restoreId: string }>('/api/restores', { previewToken, strategy, overrides, ...(passphrase ? { passphrase } : {}) });
-export const undoRestore = (restoreId: string) => api.post<{ jobId: string; restoreId: string }>(`/api/restores/${encodeURIComponent(restoreId)}/undo`);
+  api.post<RestoreStarted>('/api/restores', { previewToken, strategy, overrides, ...(passphrase ? { passphrase } : {}) });
+export const undoRestore = (restoreId: string) => api.post<RestoreStarted>(`/api/restores/${encodeURIComponent(restoreId)}/undo`);
 export const listRestorePoints = () => api.get<Page<RestorePoint>>('/api/restore-points').then((p) => p.items);
 export const createRestorePoint = (name: string, description = '') => api.post<RestorePoint>('/api/restore-points', { name, description });
 
