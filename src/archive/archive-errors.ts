@@ -11,6 +11,14 @@ export const archiveGap = (after: number, missingFrom: number, details: Record<s
 export const archiveChecksumMismatch = (key: string, reason: string, details: Record<string, unknown> = {}) =>
   new AppError('ARCHIVE.CHECKSUM_MISMATCH', `archive object ${key} is damaged: ${reason}`, 422, { key, reason, ...details });
 
+/** A sound object whose events do not continue the history before them (another line of history, or a rewritten one). */
+export const archiveChainMismatch = (key: string, position: number, details: Record<string, unknown> = {}) =>
+  new AppError('ARCHIVE.CHAIN_MISMATCH', `archive object ${key} does not continue the hash chain of the history before it (at position ${position})`, 422, {
+    key,
+    position,
+    ...details,
+  });
+
 export const archiveNotConfigured = () =>
   new AppError('ARCHIVE.NOT_CONFIGURED', 'no archive storage is configured (ARCHIVE_STORAGE)', 400);
 

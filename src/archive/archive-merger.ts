@@ -27,7 +27,7 @@ export const MERGE_LEVELS = [
  * 2. Only segments up to the archived position are touched (never a range still being written).
  * 3. Write-once: a merged segment's key names its range and level, which no other object has.
  * Nothing else is ever deleted, so every point the archive reached stays restorable; segments
- * merged away are the only deletions (retention by age is left to the backup retention, below it).
+ * merged away are the only deletions here (retention, which follows the backup retention, is ArchiveRetention's).
  */
 export class ArchiveMerger {
   private readonly logger = new Logger('ArchiveMerger');
@@ -52,7 +52,8 @@ export class ArchiveMerger {
     let nextAt: number | null = null;
     for (const { level, windowMs } of MERGE_LEVELS) {
       const all = await listSegments(this.store, epoch);
-      const chain = coverChain(all, 1).segments.filter((s) => s.to <= archived);
+      // From the first position still held: retention may have let the front go (archive-retention.ts).
+      const chain = coverChain(all, Math.min(...all.map((s) => s.from))).segments.filter((s) => s.to <= archived);
       await this.dropCovered(all, chain);
       const { closed, opensUntil } = await this.groups(chain, level, windowMs);
       for (const group of closed) {

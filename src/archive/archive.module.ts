@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { BackupsModule } from '../backups/backups.module';
 import { APP_GUARD } from '@nestjs/core';
 import { openStorage } from '../backups/storage/backup-storages';
 import { AppConfig, archiveStorageOf } from '../config/app-config';
@@ -7,6 +8,7 @@ import { ArchiveEncryption, ServerArchiveEncryption } from './archive-encryption
 import { ArchiveObjectStore } from './archive-object-store';
 import { ARCHIVE_OBJECT_STORE, ArchiveService } from './archive.service';
 import { StorageArchiveStore } from './storage-archive-store';
+import { ArchiveRetention } from './archive-retention';
 import { ArchiveController } from './archive.controller';
 import { WriteGuard } from './write.guard';
 
@@ -23,12 +25,14 @@ import { WriteGuard } from './write.guard';
  * - archiver.ts              the loop: seal, upload, advance; reconcile after a crash; status for health
  * - archive-catalog.ts       LIST → segments → the fewest objects covering a range
  * - archive-history.ts       the history up to a target, verified, for a restore from the storage alone
+ * - archive-retention.ts     segments follow the backup retention: those before the oldest kept backup's head go
  * - follower.ts              ARCHIVE_FOLLOW: the newest epoch's segments applied to the log, verified
  * - epoch-fence.ts           a writer superseded by a newer epoch stops uploading (fail closed)
  * - write.guard.ts           refuses every HTTP write while the write gate (events/write-gate.ts) is closed
  * - archive.controller.ts    POST /api/archive/promote
  */
 @Module({
+  imports: [BackupsModule],
   controllers: [ArchiveController],
   providers: [
     // After the access and rate-limit guards (AuthModule registers them first): who it is, then whether anyone may write.
@@ -44,6 +48,7 @@ import { WriteGuard } from './write.guard';
       },
     },
     { provide: ArchiveEncryption, inject: [AppConfig, KeyRing], useFactory: ({ values }: AppConfig, keys: KeyRing) => new ServerArchiveEncryption(values.BACKUP_PASSPHRASE, keys.all()) },
+    ArchiveRetention,
     ArchiveService,
   ],
   exports: [ArchiveService],

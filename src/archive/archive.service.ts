@@ -1,5 +1,6 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { join } from 'node:path';
+import { ArchiveReports } from '../backups/archive-reports';
 import { AppError } from '../common/app-error';
 import { Clock } from '../common/clock';
 import { AppConfig, tmpDirOf } from '../config/app-config';
@@ -9,6 +10,7 @@ import { ArchiveCursor } from './archive-cursor';
 import { ArchiveEncryption } from './archive-encryption';
 import { archiveNotFollower, archiveSuperseded, followerReadOnly } from './archive-errors';
 import { ArchiveHistory } from './archive-history';
+import { ArchiveRetention } from './archive-retention';
 import { ArchiveObjectStore } from './archive-object-store';
 import { ArchiveWindow, archiveWindow } from './archive-window';
 import { ArchiveStatus, Archiver, ArchiverOptions } from './archiver';
@@ -42,6 +44,8 @@ export interface Promotion {
  * (ARCHIVE_FOLLOW) runs the follower instead and keeps the write gate closed, until `promote`. An
  * instance that archived under an epoch of this store (its cursor names it: a promoted follower
  * after a restart) is a writer, whatever ARCHIVE_FOLLOW says: promotion is never undone by a restart.
+ * Its status reaches backup health through ArchiveReports (the archive depends on backups, never
+ * the reverse); its segments follow the backup retention (ArchiveRetention).
  */
 @Injectable()
 export class ArchiveService implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -62,7 +66,10 @@ export class ArchiveService implements OnApplicationBootstrap, BeforeApplication
     private readonly clock: Clock,
     private readonly gate: WriteGate,
     private readonly projector: Projector,
+    private readonly retention: ArchiveRetention,
+    reports: ArchiveReports,
   ) {
+    reports.register({ status: () => this.status(), followerStatus: () => this.followerStatus() });
     this.cursorFile = new ArchiveCursor(join(config.values.dataDir, 'archive-cursor.json'));
     this.history = store ? new ArchiveHistory(store, encryption) : null;
     if (!store) return;
@@ -158,6 +165,7 @@ export class ArchiveService implements OnApplicationBootstrap, BeforeApplication
       intervalMs: ARCHIVE_INTERVAL_MS,
       segmentBytes: ARCHIVE_SEGMENT_BYTES,
       tmpDir: tmpDirOf(this.config),
+      retention: (epoch, archived) => this.retention.apply(store, epoch, archived),
       continues,
       onSuperseded: (newer, epoch) => this.gate.close(archiveSuperseded(store.describe(), epoch, newer)),
     });

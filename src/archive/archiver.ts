@@ -19,6 +19,11 @@ export interface ArchiverOptions {
   /** A segment is sealed once its content (NDJSON) reaches this many bytes, even mid-interval. */
   segmentBytes: number;
   tmpDir: string;
+  /**
+   * Retention after each merge pass (ArchiveRetention): deletes the epoch's segments no restore in
+   * the window reads; answers the position up to which the archive no longer holds them (0: none).
+   */
+  retention?: (epoch: number, archived: number) => Promise<number>;
   /** A promotion: the followed epoch and position the new epoch continues (recorded in its claim and first segment). */
   continues?: { epoch: number; position: number };
   /** Told when a newer epoch shows up in the store: this archiver then uploads nothing more. */
@@ -165,12 +170,15 @@ export class Archiver {
   }
 
   /**
-   * Merges what the levels allow. A failure is logged and retried at the next interval: the
-   * segments it would have replaced stay, so nothing is lost, only not yet merged.
+   * Merges what the levels allow, then applies the retention. A failure is logged and retried at
+   * the next interval: the segments it would have replaced or let go stay, so nothing is lost.
    */
   private async mergeNow(cursor: ArchiveCursorValue): Promise<void> {
     try {
       this.mergeAt = (await this.merger.merge(cursor.epoch, cursor.position)).nextAt;
+      const floor = (await this.options.retention?.(cursor.epoch, cursor.position)) ?? 0;
+      // The oldest point restorable from the storage is then the kept backup's head, not position 1.
+      if (floor > 0) this.oldest = await this.recordedAtOf(floor);
     } catch (error) {
       this.mergeAt = this.clock.now() + MERGE_RETRY_MS;
       this.logger.warn(`archive merge failed: ${error instanceof Error ? error.message : String(error)}`);

@@ -30,12 +30,13 @@ export async function readSegmentHeader(store: ArchiveObjectStore, key: string):
  * (the header matches the key, the stored bytes' sha256, the GCM tag, the content's sha256, the
  * count and the positions): a consumer that commits only when the iteration completes (adoptHistory)
  * never commits a damaged segment's events. Any failure is ARCHIVE.CHECKSUM_MISMATCH naming the key.
+ * `onVerified` gets the header once every check passed (before the generator returns).
  */
 export async function* readSegmentEvents(
   store: ArchiveObjectStore,
   key: string,
   encryption: ArchiveEncryption,
-  window: { fromPosition?: number; toPosition?: number; startsBy?: number; onHeader?: (header: SegmentHeader) => void } = {},
+  window: { fromPosition?: number; toPosition?: number; startsBy?: number; onHeader?: (header: SegmentHeader) => void; onVerified?: (header: SegmentHeader) => void } = {},
 ): AsyncGenerator<RecordedEvent> {
   const body = await store.get(key);
   try {
@@ -70,6 +71,7 @@ export async function* readSegmentEvents(
       if (stored.authentic === false) throw new Error('the ciphertext is not authentic (GCM tag)');
       if (content.digest('hex') !== header.sha256) throw new Error('the content does not match its sha256');
       if (expected !== header.to + 1) throw new Error(`the content ends at position ${expected - 1}, not ${header.to}`);
+      window.onVerified?.(header);
     } catch (error) {
       decoding.destroy();
       // The archive's own verdicts pass as they are; the decoder's (a payload larger than its header

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { ArchiveHealth, ArchiveService } from '../archive/archive.service';
-import { FollowerStatus } from '../archive/follower';
 import { Clock } from '../common/clock';
 import { BackupSchedules, cronOf } from '../domain/backup-schedule';
+import { ArchiveReport, ArchiveReports, FollowerReport } from './archive-reports';
 import { BackupScheduler } from './backup-scheduler';
 import { BackupService } from './backup.service';
 import { BackupView } from './backup-view';
@@ -23,9 +22,9 @@ export interface BackupHealth {
   warnings: string[];
   message: string;
   /** The continuous archive of the log (lag, restorable window, pending, last error); null when ARCHIVE_STORAGE is unset. */
-  archive: ArchiveHealth | null;
+  archive: ArchiveReport | null;
   /** A follower's (ARCHIVE_FOLLOW) lag behind the newest archived segment and its last error; null on a writer. */
-  follower: FollowerStatus | null;
+  follower: FollowerReport | null;
   /** Each configured storage (the primary first) and the copies waiting for it in the local queue. */
   storages: StorageHealth[];
 }
@@ -49,7 +48,7 @@ export class BackupHealthService {
     private readonly backups: BackupService,
     private readonly scheduler: BackupScheduler,
     private readonly clock: Clock,
-    private readonly archive: ArchiveService,
+    private readonly archive: ArchiveReports,
     private readonly storages: BackupStorages,
   ) {}
 

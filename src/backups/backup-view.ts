@@ -68,3 +68,13 @@ export const toBackupView = (row: BackupEntity, copies: BackupCopyEntity[] = [])
     lastError: c.last_error,
   })),
 });
+
+/**
+ * Whether a restore can open the backup without a person at hand: not encrypted, sealed with a
+ * server key this server holds, or sealed with a passphrase while BACKUP_PASSPHRASE is configured.
+ * What a restore from the storage alone (and the archive retention that relies on it) may use.
+ */
+export function opensUnattended(backup: Pick<BackupView, 'encrypted' | 'keyId'>, hasKey: (id: string) => boolean, passphraseConfigured: boolean): boolean {
+  if (!backup.encrypted) return true;
+  return backup.keyId ? hasKey(backup.keyId) : passphraseConfigured;
+}

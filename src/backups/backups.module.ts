@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { ArchiveModule } from '../archive/archive.module';
 import { JobsModule } from '../jobs/jobs.module';
 import { BackupService } from './backup.service';
 import { BackupStates } from './backup-states';
@@ -14,12 +13,13 @@ import { BackupStorages, backupStoragesProvider, primaryStorageProvider } from '
 import { BackupCopies } from './backup-copies';
 import { BackupDiscovery } from './backup-discovery';
 import { PreparedBackups } from './prepared-backups';
+import { ArchiveReports } from './archive-reports';
 
 /** Backup files: export, verify, keep, schedule, restore from. */
 @Module({
-  imports: [JobsModule, ArchiveModule],
+  imports: [JobsModule],
   controllers: [BackupsController, BackupSchedulesController, ExportController],
-  providers: [BackupService, BackupStates, BackupUpload, BackupHealthService, BackupDrill, BackupScheduler, PreparedBackups, BackupCopies, BackupDiscovery, backupStoragesProvider, primaryStorageProvider],
-  exports: [BackupService, BackupStates, BackupScheduler, PreparedBackups, BackupStorages, BackupHealthService],
+  providers: [BackupService, BackupStates, BackupUpload, BackupHealthService, BackupDrill, BackupScheduler, PreparedBackups, BackupCopies, BackupDiscovery, ArchiveReports, backupStoragesProvider, primaryStorageProvider],
+  exports: [BackupService, BackupStates, BackupScheduler, PreparedBackups, BackupStorages, BackupHealthService, ArchiveReports],
 })
 export class BackupsModule {}

@@ -4,7 +4,8 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { v7 as uuidv7 } from 'uuid';
-import { ArchivePoint, ArchiveTarget, emptyReading } from '../archive/archive-history';
+import { ArchivePoint, ArchiveReading, ArchiveTarget, emptyReading } from '../archive/archive-history';
+import { BackupStates } from '../backups/backup-states';
 import { listSegments } from '../archive/archive-catalog';
 import { ArchiveService } from '../archive/archive.service';
 import { Clock } from '../common/clock';
@@ -15,6 +16,7 @@ import { READ_MODEL_DB } from '../projections/read-model-db';
 import { SqliteReadModelWriter } from '../projections/sqlite-read-model-writer';
 import { eventWeight } from '../projections/weighted-slices';
 import { copyReadModelSchema } from '../snapshots/read-model-schema';
+import { CloudRestorePlan, CloudRestorePlanner, namingBackup } from './cloud-restore-plan';
 import { PreviewClaims, signPreview } from './preview-token';
 import type { Preview } from './restore.service';
 import { ScratchState } from './scratch-state';
@@ -24,11 +26,25 @@ import { diffStates, withLiveAttached } from './state-diff';
 /** Rows one apply writes at most (a LocationsAdded event weighs its locations), as stateAt replays. */
 const MAX_ROWS_PER_APPLY = 20_000;
 
+/** One object a restore from the storage reads: the base backup's file, or an archived segment. */
+export interface ReadObject {
+  kind: 'backup' | 'segment';
+  storage: string;
+  key: string;
+  bytes: number;
+  from: number;
+  to: number;
+}
+
 /** What a restore from the archive will read, as its preview shows it. */
 export interface ArchivePreviewPart {
   storage: string;
+  /** The epoch the segments are read from; 0 when none is read (the target is the backup's head). */
   epoch: number;
-  objects: { key: string; bytes: number; from: number; to: number }[];
+  /** The backup the history starts from (its head and before), or null: the archive alone from position 1. */
+  backup: { id: string; key: string; storage: string; headPosition: number } | null;
+  /** In reading order: the backup first, then the segments after its head up to the target. */
+  objects: ReadObject[];
   bytes: number;
   /** The archived event the target lands on. */
   target: ArchivePoint;
@@ -36,9 +52,12 @@ export interface ArchivePreviewPart {
 
 /**
  * The preview of a restore from the storage alone: on an instance whose log is empty, a time or
- * position target is looked up in the archive (ARCHIVE_STORAGE), not in the empty log. The
- * history up to the target is read and verified object by object (a hole or a damaged object
- * fails the preview with ARCHIVE.GAP / ARCHIVE.CHECKSUM_MISMATCH and the newest point still
+ * position target is looked up in the storages (the backups and ARCHIVE_STORAGE), not in the
+ * empty log. The plan (CloudRestorePlanner) is the newest backup at or before the target, whose
+ * state is the starting point, and the archived segments after its head; without one, the
+ * archive from position 1. The segments up to the target are read and verified object by object
+ * (a hole, a damaged object or a broken chain fails the preview with ARCHIVE.GAP /
+ * ARCHIVE.CHECKSUM_MISMATCH / ARCHIVE.CHAIN_MISMATCH naming it, and the newest point still
  * reachable) and folded into a scratch state, which is diffed with the (empty) live one like any
  * target. The restore then adopts that same history (HistoryAdoption.adoptArchive).
  */
@@ -47,6 +66,8 @@ export class ArchivePreview {
   constructor(
     private readonly log: EventStore,
     private readonly archive: ArchiveService,
+    private readonly planner: CloudRestorePlanner,
+    private readonly backupStates: BackupStates,
     private readonly clock: Clock,
     @Inject(READ_MODEL_DB) private readonly liveDb: Database.Database,
     @Inject(AppConfig) private readonly config: AppConfig,
@@ -62,11 +83,13 @@ export class ArchivePreview {
 
   async preview(target: ArchiveTarget, scope: RestoreScope): Promise<Preview & { archive: ArchivePreviewPart }> {
     const history = this.archive.history!;
-    const source = await history.sourceFor(target);
+    const plan = await this.planner.plan(target);
+    const { source, backup } = plan;
     const reading = emptyReading();
     const path = join(tmpDirOf(this.config), `state-archive-${uuidv7()}.sqlite`);
-    const replayed = await this.fold(history.events(source, target, reading), path);
-    const state = await ScratchState.open(path, reading.target.position, 0, replayed);
+    if (backup) await this.copyBackupState(plan, path);
+    const replayed = await this.fold(history.events(source, target, reading), path, !!backup);
+    const state = await ScratchState.open(path, reading.target.position, backup?.head.position ?? 0, replayed);
     try {
       const diff = await withLiveAttached(state.db, this.liveDb.name, () => diffStates(state.db, scope, null));
       const position = reading.target.position;
@@ -77,24 +100,34 @@ export class ArchivePreview {
         position,
         basePosition: 0,
         scope,
-        snapshotPosition: 0,
+        snapshotPosition: backup?.head.position ?? 0,
         replayedEvents: replayed,
         ...diff,
-        archive: { storage: source.storage, epoch: source.epoch, objects: reading.objects, bytes: reading.bytes, target: reading.target },
+        archive: partOf(plan, reading),
       };
     } finally {
       await state.close();
     }
   }
 
-  /** The events folded into a fresh scratch state at `path`, by batches, yielding between them. */
-  private async fold(events: AsyncIterable<RecordedEvent>, path: string): Promise<number> {
+  /** The base backup's state (read and checked whole by BackupStates), copied to `path`. */
+  private async copyBackupState({ backup }: CloudRestorePlan, path: string): Promise<void> {
+    await this.backupStates
+      .use(backup!.id, backup!.passphrase, (state) => void state.db.prepare('VACUUM INTO ?').run(path))
+      .catch(async (error: unknown) => {
+        await rm(path, { force: true });
+        throw namingBackup(error, backup!);
+      });
+  }
+
+  /** The events folded into the scratch state at `path` (fresh, or a base state already there), by batches, yielding between them. */
+  private async fold(events: AsyncIterable<RecordedEvent>, path: string, onBase: boolean): Promise<number> {
     const db = new Database(path);
     let replayed = 0;
     try {
       db.pragma('journal_mode = OFF');
       db.pragma('synchronous = OFF');
-      copyReadModelSchema(this.liveDb, db);
+      if (!onBase) copyReadModelSchema(this.liveDb, db);
       const writer = new SqliteReadModelWriter(db);
       let batch: RecordedEvent[] = [];
       let weight = 0;
@@ -118,4 +151,18 @@ export class ArchivePreview {
       if (db.open) db.close();
     }
   }
+}
+
+/** The objects in reading order, with their bytes: the backup's file, then the segments. */
+function partOf({ backup, source }: CloudRestorePlan, reading: ArchiveReading): ArchivePreviewPart {
+  const objects: ReadObject[] = reading.objects.map((o) => ({ kind: 'segment', storage: source.storage, ...o }));
+  if (backup) objects.unshift({ kind: 'backup', storage: backup.storage, key: backup.key, bytes: backup.bytes, from: 1, to: backup.head.position });
+  return {
+    storage: source.storage,
+    epoch: backup && reading.objects.length === 0 ? 0 : source.epoch,
+    backup: backup && { id: backup.id, key: backup.key, storage: backup.storage, headPosition: backup.head.position },
+    objects,
+    bytes: objects.reduce((sum, o) => sum + o.bytes, 0),
+    target: reading.target,
+  };
 }

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { rm } from 'node:fs/promises';
 import { ArchiveTarget, emptyReading } from '../archive/archive-history';
 import { ArchiveService } from '../archive/archive.service';
+import { AppError } from '../common/app-error';
 import { APP_VERSION } from '../backups/app-version';
 import { BackupService } from '../backups/backup.service';
 import { BackupStates } from '../backups/backup-states';
@@ -13,6 +14,7 @@ import { EventStore, RecordedEvent } from '../events/event-store';
 import { JobContext } from '../jobs/job-runner';
 import { Projector } from '../projections/projector';
 import { SnapshotStore } from '../snapshots/snapshot-store';
+import { BaseBackup, CloudRestorePlanner, namingBackup } from './cloud-restore-plan';
 import { StateAtService } from './state-at.service';
 
 /**
@@ -35,17 +37,19 @@ export class HistoryAdoption {
     private readonly snapshots: SnapshotStore,
     private readonly keys: KeyRing,
     private readonly archive: ArchiveService,
+    private readonly planner: CloudRestorePlanner,
   ) {}
 
   /**
-   * Adopts the archived history from position 1 up to `position` (what the preview of `target`
-   * found) into the empty log and has it projected; answers the new head. Every object is read
-   * and verified before adoptHistory commits: a hole, a damaged object, or an archive that now
-   * answers another position for the target leaves the log empty (the error names why).
+   * Adopts the history up to `position` (what the preview of `target` found) into the empty log,
+   * as the same plan reads it (CloudRestorePlanner): the base backup's history up to its head, then
+   * the archived segments after it; and has it projected (from the backup's state when this app
+   * version wrote it). Answers the new head. Every object is read and verified before adoptHistory
+   * commits: a hole, a damaged object, a broken chain, or an archive that now answers another
+   * position for the target leaves the log empty (the error names why).
    */
   async adoptArchive(target: ArchiveTarget, position: number, job: JobContext): Promise<number> {
-    const history = this.archive.history!;
-    const source = await history.sourceFor(target);
+    const plan = await this.planner.plan(target);
     const reading = emptyReading();
     const report = async function* (events: AsyncIterable<RecordedEvent>) {
       for await (const event of events) {
@@ -53,11 +57,35 @@ export class HistoryAdoption {
         yield event;
       }
     };
-    await this.store.adoptHistory(report(history.events(source, target, reading, position)));
+    const archived = this.archive.history!.events(plan.source, target, reading, position);
+    await this.store.adoptHistory(report(plan.backup ? concat(this.backupHistory(plan.backup), archived) : archived));
     const head = await this.store.headPosition();
     job.progress({ phase: 'projecting', done: head, total: position, bytes: reading.bytes });
-    await this.projector.waitFor(head, 3600_000);
+    const installed = plan.backup && (await this.startProjectionFrom(plan.backup.id, plan.backup.passphrase, plan.backup.head.position, false));
+    if (!installed) await this.projector.waitFor(head, 3600_000);
     return head;
+  }
+
+  /**
+   * A base backup's events, read from its file and checked as they go (its checksums at the end;
+   * each line's chain hash by the adoption), ending exactly on the head and chain head the plan
+   * continues from: the archived events after it are chained to that very hash.
+   */
+  private async *backupHistory(backup: BaseBackup): AsyncGenerator<RecordedEvent> {
+    let last: (RecordedEvent & { hash?: string }) | null = null;
+    try {
+      const { body } = await this.backups.open(backup.id);
+      const { records } = await openBackup(body, { passphrase: backup.passphrase, keys: this.keys.all(), skipState: true });
+      for await (const event of eventsOf(records)) yield (last = event);
+    } catch (error) {
+      throw namingBackup(error, backup);
+    }
+    if (last?.position !== backup.head.position || last.hash !== backup.head.hash) {
+      throw new AppError('BACKUP.CHAIN_MISMATCH', `backup object ${backup.key} ends at position ${last?.position ?? 0}, not on the chain head its manifest records`, 422, {
+        key: backup.key,
+        storage: backup.storage,
+      });
+    }
   }
 
   /**
@@ -80,7 +108,7 @@ export class HistoryAdoption {
       await this.store.adoptHistory(eventsOf(records));
     }
     const head = await this.store.headPosition();
-    const installed = await this.startProjectionFrom(backupId, passphrase, head);
+    const installed = await this.startProjectionFrom(backupId, passphrase, head, true);
     if (!installed) await this.projector.waitFor(head, 3600_000);
     return { head, installed };
   }
@@ -89,21 +117,27 @@ export class HistoryAdoption {
    * After an adoption, the projection starts from the backup's own state instead of folding the
    * adopted history again (a million locations), as a rebuild starts from a compacted log's base:
    * only when this app version wrote the backup, so that its state IS this projector's fold of
-   * those events (checked against the file by its state hash when it was read). A backup from
+   * those events (checked against the file by its state hash when it was read); the events after
+   * the backup's head (archived ones) are then folded onto it. A backup from
    * another version is folded by this projector; the compensating events that follow then make
-   * up any difference. Answers whether it did. The pre-restore snapshot is then a copy of that
-   * state's file, not a `VACUUM INTO` of the read models just loaded from it.
+   * up any difference. Answers whether it did. With `snapshot`, the pre-restore snapshot is a copy
+   * of that state's file, not a `VACUUM INTO` of the read models just loaded from it.
    */
-  private async startProjectionFrom(backupId: string, passphrase: string | undefined, head: number): Promise<boolean> {
+  private async startProjectionFrom(backupId: string, passphrase: string | undefined, backupHead: number, snapshot: boolean): Promise<boolean> {
     return this.backupStates.use(backupId, passphrase, async (state, manifest) => {
-      if (manifest.appVersion !== APP_VERSION || state.position !== head || manifest.headPosition !== head) return false;
+      if (manifest.appVersion !== APP_VERSION || state.position !== backupHead || manifest.headPosition !== backupHead) return false;
       await this.projector.rebuild(undefined, state.path);
       this.stateAt.clear();
+      if (!snapshot) return true;
       const pending = await this.snapshots.beginFrom(state.path, 'pre-restore');
-      pending.done.catch((error) => this.logger.warn(`pre-restore snapshot at ${head} failed: ${error instanceof Error ? error.message : String(error)}`));
+      pending.done.catch((error) => this.logger.warn(`pre-restore snapshot at ${backupHead} failed: ${error instanceof Error ? error.message : String(error)}`));
       return true;
     });
   }
+}
+
+async function* concat<T>(...sources: AsyncIterable<T>[]): AsyncGenerator<T> {
+  for (const source of sources) yield* source;
 }
 
 async function* eventsOf(records: AsyncIterable<BackupRecord>): AsyncIterable<RecordedEvent> {

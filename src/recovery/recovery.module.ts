@@ -10,6 +10,7 @@ import { RestorePointsService } from './restore-points.service';
 import { RestoreService } from './restore.service';
 import { ArchivePreview } from './archive-preview';
 import { HistoryAdoption } from './history-adoption';
+import { CloudRestorePlanner } from './cloud-restore-plan';
 import { RestoresController } from './restores.controller';
 import { StateAtService } from './state-at.service';
 import { StateController } from './state.controller';
@@ -19,7 +20,7 @@ import { TimeTravel } from './time-travel';
 @Module({
   imports: [JobsModule, SnapshotsModule, BackupsModule, ArchiveModule],
   controllers: [RestoresController, StateController, RebuildController],
-  providers: [StateAtService, TimeTravel, LogCompaction, RestoreService, HistoryAdoption, ArchivePreview, RestoreHistory, RestorePointsService],
+  providers: [StateAtService, TimeTravel, LogCompaction, RestoreService, HistoryAdoption, ArchivePreview, CloudRestorePlanner, RestoreHistory, RestorePointsService],
   exports: [StateAtService, TimeTravel, RestoreService, RestorePointsService],
 })
 export class RecoveryModule {}

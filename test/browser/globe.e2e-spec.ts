@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { BrowserSession, PHONE, describeInBrowser, openSession } from './support/browser';
-import { seedDataset, spreadCsv } from './support/fixtures';
+import { citiesCsv, seedDataset, spreadCsv } from './support/fixtures';
 import { UiServer, startUiServer } from './support/ui-server';
 
 const POINTS = 100_000;
@@ -34,6 +34,11 @@ describeInBrowser('the Globe in a real browser', () => {
     await page.waitForSelector(`[data-testid=globe-point-count][data-points="${POINTS}"]`, { timeout: 60_000 });
     const loadMs = Date.now() - started;
     expect(await page.getByTestId('globe-point-count').innerText()).toBe('100,000 locations on the globe in 1 layer');
+    // A frame with every point was finished; at this count each point is faint and overlaps add up (density, not one blob).
+    const drawn = page.locator(`.globe-canvas canvas[data-drawn-points="${POINTS}"]`);
+    await drawn.waitFor();
+    expect(Number(await drawn.getAttribute('data-point-opacity'))).toBeLessThan(0.5);
+    expect([await drawn.getAttribute('data-point-scale-min'), await drawn.getAttribute('data-point-scale-max')]).toEqual(['1.00', '1.00']);
     await page.waitForTimeout(1000);
     await s.shot('globe-100k');
 
@@ -162,5 +167,25 @@ describeInBrowser('the Globe in a real browser', () => {
     await panel.waitFor({ state: 'detached' });
     await page.waitForSelector(`[data-testid=globe-point-count][data-points="${POINTS - 1}"]`);
     expect((await server.api.get(`/api/locations/${id}`)).status).toBe(404);
+  });
+
+  // Last: it adds a dataset and changes a setting.
+  it('sizes points by quantity while showQuantityVisualization is on, and draws them alike when it is off; no console warnings', async () => {
+    const { page } = s;
+    await seedDataset(server.api, 'Cities', citiesCsv(30), '#22c55e');
+    const all = POINTS - 1 + 30;
+    await page.goto('/');
+    const canvas = page.locator(`.globe-canvas canvas[data-drawn-points="${all}"]`);
+    await canvas.waitFor({ timeout: 60_000 });
+    // citiesCsv: quantities up to 29 and every third row without one: the largest is drawn at 3×, those without at 1×.
+    expect([await canvas.getAttribute('data-point-scale-min'), await canvas.getAttribute('data-point-scale-max')]).toEqual(['1.00', '3.00']);
+    await s.shot('globe-quantities');
+
+    await server.api.patch('/api/settings').send({ showQuantityVisualization: false }).expect(200);
+    await page.reload();
+    await page.locator(`.globe-canvas canvas[data-drawn-points="${all}"][data-point-scale-max="1.00"]`).waitFor({ timeout: 60_000 });
+    expect(await canvas.getAttribute('data-point-scale-min')).toBe('1.00');
+    expect(s.pageErrors).toEqual([]);
+    expect(s.consoleWarnings).toEqual([]);
   });
 });

@@ -24,12 +24,15 @@ const describeFollower = (f: FollowerStatus) =>
     `last poll   ${f.lastPollAt ?? 'never'}, last applied ${f.lastAppliedAt ?? 'never'}`,
   ].join('\n');
 
+/** GET /api/backups/health as it travels: its archive and follower parts are the archive's own full reports (backups type only what they read of them). */
+type HealthOnTheWire = Omit<BackupHealth, 'archive' | 'follower'> & { archive: ArchiveStatus | null; follower: FollowerStatus | null };
+
 export function registerArchive(program: Command): void {
   const archive = program.command('archive').description('the continuous archive of the log, and followers of it');
 
   connected(archive.command('status').description('lag, restorable window, pending uploads, last error; a follower’s lag')).action(
     action(async ({ client, out }) => {
-      const { archive: status, follower } = await client.get<BackupHealth>('/api/backups/health');
+      const { archive: status, follower } = await client.get<HealthOnTheWire>('/api/backups/health');
       out.result({ archive: status, follower }, (h) => [describeArchive(h.archive), ...(h.follower ? [describeFollower(h.follower)] : [])].join('\n'));
     }),
   );

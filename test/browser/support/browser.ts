@@ -45,6 +45,8 @@ export interface BrowserSession {
   page: Page;
   /** Uncaught page errors, so a spec can assert the page never threw. */
   pageErrors: string[];
+  /** Console warnings of the session's page (three.js, React and library deprecations land here), so a spec can assert there were none. */
+  consoleWarnings: string[];
   /** Saves a numbered full-page screenshot of `target` (default: the session's page) into the suite's folder; returns its path. */
   shot(name: string, target?: Page): Promise<string>;
   close(): Promise<void>;
@@ -57,6 +59,10 @@ export async function openSession(suite: string, baseURL: string, viewport = DES
   const page = await context.newPage();
   const pageErrors: string[] = [];
   page.on('pageerror', (error) => pageErrors.push(error.message));
+  const consoleWarnings: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'warning') consoleWarnings.push(message.text());
+  });
   const dir = mkdtempSync(join(tmpdir(), `gv-browser-${suite}-`));
   console.log(`${suite}: screenshots in ${dir}`);
   let n = 0;
@@ -65,6 +71,7 @@ export async function openSession(suite: string, baseURL: string, viewport = DES
     context,
     page,
     pageErrors,
+    consoleWarnings,
     async shot(name, target = page) {
       n += 1;
       const path = join(dir, `${String(n).padStart(2, '0')}-${name}.png`);

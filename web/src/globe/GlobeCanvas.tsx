@@ -3,6 +3,8 @@ import { Canvas } from '@react-three/fiber';
 import { useMemo, useRef } from 'react';
 import type { Points } from 'three';
 import type { Location } from '../api/types';
+import './threeConsole';
+import { DrawnPointsMark } from './DrawnPointsMark';
 import { Earth } from './Earth';
 import { FitToView } from './FitToView';
 import { FrameMeter } from './FrameMeter';
@@ -22,7 +24,7 @@ export interface GlobeCanvasProps {
   label: string;
 }
 
-/** The 3D globe: ocean, country outlines, one point layer per dataset, orbit controls and picking. */
+/** The 3D globe: oceans, land, atmosphere, one point layer per dataset, orbit controls and picking. */
 export function GlobeCanvas({ layers, view, selected, onPick, fpsTarget, label }: GlobeCanvasProps) {
   const palette = GLOBE_PALETTES[view.globeStyle] ?? GLOBE_PALETTES.default;
   const turning = view.autoRotate && !selected;
@@ -43,6 +45,7 @@ export function GlobeCanvas({ layers, view, selected, onPick, fpsTarget, label }
           autoRotateSpeed={view.rotationSpeed}
         />
         <FitToView />
+        <DrawnPointsMark />
         <KeepRendering active={turning} />
         {fpsTarget && <FrameMeter target={fpsTarget} />}
       </Canvas>

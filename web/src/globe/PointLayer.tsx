@@ -1,7 +1,7 @@
 import { useThree } from '@react-three/fiber';
 import { forwardRef, useEffect, useMemo } from 'react';
 import { BufferAttribute, BufferGeometry, Points } from 'three';
-import { globePointsMaterial } from './globePointsMaterial';
+import { densityOpacity, globePointsMaterial } from './globePointsMaterial';
 import type { GlobeLayer } from './geo';
 
 /**
@@ -18,13 +18,18 @@ export const PointLayer = forwardRef<Points, { layer: GlobeLayer; showQuantities
     g.computeBoundingSphere();
     return g;
   }, [layer.positions, layer.sizes]);
-  const material = useMemo(() => globePointsMaterial(layer.color), []);
+  const material = useMemo(() => globePointsMaterial(layer.color, layer.locations.length), []);
   useEffect(() => {
     material.color.set(layer.color);
+    material.opacity = densityOpacity(layer.locations.length);
     material.userData.showQuantities.value = showQuantities ? 1 : 0;
     invalidate();
-  }, [material, layer.color, showQuantities, invalidate]);
-  useEffect(() => () => geometry.dispose(), [geometry]);
+  }, [material, layer.color, layer.locations.length, showQuantities, invalidate]);
+  useEffect(() => {
+    // With DrawnPointsMark's `globe-points-drawn`: how long the globe took to draw points it had.
+    performance.mark('globe-points-built', { detail: { layer: layer.id, points: layer.locations.length } });
+    return () => geometry.dispose();
+  }, [geometry]);
   useEffect(() => () => material.dispose(), [material]);
 
   return <points ref={ref} geometry={geometry} material={material} visible={layer.visible} userData={{ layerId: layer.id }} name={`layer-${layer.id}`} />;
