@@ -119,4 +119,21 @@ describe('the Globe Vault client', () => {
     expect(await rejection(vault.datasets.create({ name: '' }))).toMatchObject({ status: 400 });
     expect(await rejection(vault.waitForJob('00000000-0000-4000-8000-000000000000'))).toMatchObject({ code: 'JOB.NOT_FOUND' });
   });
+
+  it('sends its token on HTTP and on the progress socket, and reports a refusal with the stable code', async () => {
+    const created = await fetch(`${server.url}/api/tokens`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'globe-viewer', role: 'viewer' }) });
+    const { token } = (await created.json()) as { token: string };
+    const viewer = createGlobeVaultClient({ url: server.url, token });
+    try {
+      expect(Array.isArray(await viewer.datasets.list())).toBe(true);
+      expect(await rejection(viewer.settings.patch({ theme: 'light' }))).toMatchObject({ status: 403, code: 'AUTH.FORBIDDEN' });
+      const dataset = await vault.datasets.create({ name: 'Watched by a viewer' });
+      const started = await vault.importFile({ body: 'name,lat,lng\nA,1,2\n', fileName: 'one.csv' }, { datasetId: dataset.id });
+      expect(await viewer.waitForJob(started.jobId)).toMatchObject({ id: started.jobId, state: 'completed' });
+    } finally {
+      viewer.close();
+    }
+    const stranger = createGlobeVaultClient({ url: server.url, token: 'gv_not-a-real-token' });
+    expect(await rejection(stranger.datasets.list())).toMatchObject({ status: 401 });
+  });
 });
