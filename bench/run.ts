@@ -14,6 +14,7 @@ const benchmarks: Record<string, () => Promise<void>> = {
   pitr: async () => (await import('./pitr.bench')).pitrBench(),
   backup: async () => (await import('./backup.bench')).main(),
   reliability: async () => (await import('./reliability.bench')).reliabilityBench(),
+  cloud: async () => (await import('./cloud.bench')).cloudBench(),
   globe: async () => (await import('./globe.bench')).globeBench(),
 };
 

@@ -461,8 +461,9 @@ export function serverEntry(): string[] {
  */
 export function startCommand(): { env: Record<string, string>; flags: string[] } {
   const start = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
-  const parts = /((?:\b[A-Z_]+=\S+ )*)node ((?:--[\w-]+(?:=\S+)? )*)dist\/main\.js/.exec(start);
-  if (!parts) throw new Error(`package.json's start script does not run [VAR=value ...] node [flags] dist/main.js: ${start}`);
+  // `npm start` runs `[npm run build &&] [VAR=value ...] node [flags] dist/cli/main.js serve` (or dist/main.js before the CLI).
+  const parts = /((?:\b[A-Z_]+=\S+ )*)node ((?:--[\w-]+(?:=\S+)? )*)dist\/(?:cli\/main\.js serve|main\.js)/.exec(start);
+  if (!parts) throw new Error(`package.json's start script does not run [VAR=value ...] node [flags] dist/cli/main.js serve: ${start}`);
   const env = Object.fromEntries(parts[1].split(' ').filter(Boolean).map((a) => a.split('=') as [string, string]));
   return { env, flags: parts[2].split(' ').filter(Boolean) };
 }

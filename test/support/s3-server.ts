@@ -15,6 +15,8 @@ export interface TestS3Server {
   bucket: string;
   /** S3 event names as the server emits them ("ObjectCreated:Put" for one PutObject, "ObjectCreated:Post" for a completed multipart upload), with keys. */
   events: { name: string; key: string }[];
+  /** Every HTTP request the server answered: method, path and query, and when it began and finished (epoch ms). */
+  requests: S3Request[];
   /** Stops listening and drops every open connection (the store's files stay). */
   stop(): Promise<void>;
   /** Listens again on the same port, on the same files. */
@@ -24,10 +26,22 @@ export interface TestS3Server {
   env(): Record<string, string>;
 }
 
+export interface S3Request {
+  method: string;
+  url: string;
+  /** The request body's declared length (content-length), 0 without one. */
+  bytes: number;
+  startMs: number;
+  /** 0 until the response has been sent. */
+  endMs: number;
+  status: number;
+}
+
 /** A real S3 server (s3rver) on 127.0.0.1 with one bucket, its files in a fresh temporary folder. */
 export async function startS3Server(bucket = 'globe-vault-test'): Promise<TestS3Server> {
   const directory = mkdtempSync(join(tmpdir(), 'gv-s3-'));
   const events: TestS3Server['events'] = [];
+  const requests: S3Request[] = [];
   let server: any = null;
   let port = 0;
   const start = async () => {
@@ -37,6 +51,11 @@ export async function startS3Server(bucket = 'globe-vault-test'): Promise<TestS3
     });
     const address = await server.run();
     port = address.port;
+    (server.httpServer as Server).on('request', (req, res) => {
+      const seen: S3Request = { method: req.method ?? '', url: req.url ?? '', bytes: Number(req.headers['content-length'] ?? 0), startMs: Date.now(), endMs: 0, status: 0 };
+      requests.push(seen);
+      res.once('finish', () => Object.assign(seen, { endMs: Date.now(), status: res.statusCode }));
+    });
   };
   const stop = async () => {
     if (!server) return;
@@ -56,6 +75,7 @@ export async function startS3Server(bucket = 'globe-vault-test'): Promise<TestS3
     },
     bucket,
     events,
+    requests,
     stop,
     start,
     async close() {
