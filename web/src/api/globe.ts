@@ -1,5 +1,6 @@
 import { allPages, api } from './client';
-import type { Configuration, ConfigurationKind, Dataset, JobView, Location, Page, Settings } from './types';
+import type { components, operations } from '../../../clients/globe-vault-client/openapi';
+import type { Configuration, ConfigurationKind, Dataset, ImportStarted, Location, Page, Settings } from './types';
 
 /** Datasets, locations, imports, settings and configurations: the Globe data API. */
 
@@ -42,23 +43,15 @@ export function startImport(target: ImportTarget, file: File, options: ImportOpt
     ...(format ? { format } : {}),
   });
   const path = 'newDataset' in target ? `/api/datasets/import?${query}` : `/api/datasets/${encodeURIComponent(target.datasetId)}/import?${query}`;
-  return api.upload<{ jobId: string; datasetId: string; job: JobView }>(path, file, CONTENT_TYPES[format ?? 'csv'], onProgress);
+  return api.upload<ImportStarted>(path, file, CONTENT_TYPES[format ?? 'csv'], onProgress);
 }
 
 /** The fields of one location a user edits; `quantity: null` clears it. */
-export type LocationChanges = Partial<{ name: string; latitude: number; longitude: number; quantity: number | null; properties: Record<string, unknown> }>;
+export type LocationChanges = components['schemas']['UpdateLocationBody'];
 export const updateLocation = (id: string, changes: LocationChanges) => api.patch<Location>(`/api/locations/${encodeURIComponent(id)}`, changes);
 export const deleteLocation = (id: string) => api.delete(`/api/locations/${encodeURIComponent(id)}`);
 
-export interface LocationQuery {
-  datasetId?: string;
-  q?: string;
-  at?: string;
-  backupId?: string;
-  sort?: 'id' | 'name' | 'created_at' | 'updated_at';
-  order?: 'asc' | 'desc';
-  filterBy?: 'all' | 'with_quantity' | 'without_quantity';
-}
+export type LocationQuery = Omit<NonNullable<operations['LocationsController_list']['parameters']['query']>, 'limit' | 'cursor' | 'bbox'>;
 
 export const locationsPage = (query: LocationQuery & { limit: number; cursor?: string | null }, signal?: AbortSignal) =>
   api.get<Page<Location>>('/api/locations', { ...query }, signal);
