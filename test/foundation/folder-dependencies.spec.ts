@@ -10,7 +10,6 @@ import { dirname, join, normalize, relative, sep } from 'node:path';
  * the list stays the truth.
  */
 const KNOWN_CYCLES: Record<string, string> = {
-  'archive,backups': 'the archive reuses the backup format and storage; backup health reports the archive (#15: to untangle)',
   'common,config': 'the HTTP filter and the server secret read AppConfig; config provides the server secret (#15: to untangle)',
 };
 

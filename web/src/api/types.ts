@@ -218,3 +218,10 @@ export interface Backup {
   /** Where the backup is: one per storage that holds (or is to hold) a copy; absent from servers before cloud storage. */
   copies?: BackupCopy[];
 }
+
+/** `POST /api/datasets/import` and `POST /api/datasets/:id/import`: 202 with the job. */
+export interface ImportStarted {
+  jobId: string;
+  datasetId: string;
+  job: JobView;
+}
