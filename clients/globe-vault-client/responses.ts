@@ -164,7 +164,10 @@ export interface RestorePreview {
   scope: RestoreScope;
   counts: RestoreCounts;
   samples: { datasets: Samples; locations: Samples; configurations: Samples; settings: { changed: { key: string; current: unknown; target: unknown }[] } };
+  /** Changed on both sides since the target: settled by the strategy and the per-item choices. */
   conflicts: { count: number; items: Conflict[] };
+  /** Changed on the target's side only (nothing changed them here since): restored like additions. */
+  changes: { count: number; items: Conflict[] };
   /** On a fresh instance restoring from the storage alone: the objects the restore reads, and their bytes. */
   archive?: { storage: string; epoch: number; objects: { key: string; bytes: number; from?: number; to?: number }[]; bytes: number };
 }
@@ -213,6 +216,10 @@ export interface Backup {
   lastDrillAt: string | null;
   lastDrillResult: string | null;
   includesHistory: boolean;
+  /** The user's name for the backup; absent from older servers. */
+  label?: string | null;
+  /** For an uploaded copy of a backup this server made: that backup's id. */
+  originalId?: string | null;
   actor: string;
   /** Where the backup is: one per storage that holds (or is to hold) a copy; absent from servers before cloud storage. */
   copies?: BackupCopy[];
