@@ -64,12 +64,12 @@ describe('globe-vault CLI (built, as a child process)', () => {
     await sleep(20);
     expect((await server.http.post(`/api/datasets/${datasetId}/locations`).set('X-Source', 'api').send({ name: 'Oslo', latitude: 59.91, longitude: 10.75 })).status).toBe(201);
 
-    const created = await cli(['backup', 'create', '--json']);
+    const created = await cli(['backup', 'create', '--label', 'before the trip', '--json']);
     expect(created.code).toBe(0);
     const backup = created.json();
     backupKey = backup.key;
     backupHead = backup.headPosition;
-    expect(backup).toMatchObject({ counts: { locations: 4 }, includesHistory: true, lastVerifyResult: 'ok' });
+    expect(backup).toMatchObject({ label: 'before the trip', counts: { locations: 4 }, includesHistory: true, lastVerifyResult: 'ok' });
     expect(created.stderr).toMatch(/^backup [0-9a-f]{8}: verifying/m);
 
     const listed = await cli(['backup', 'list', '--json']);

@@ -6,13 +6,14 @@ import { followJob } from '../job-progress';
 import { CliError, EXIT, table } from '../output';
 
 const summary = (b: BackupView) =>
-  `${b.id}  ${b.createdAt}  ${b.kind}  ${b.size} bytes  ${b.counts.locations} locations  position ${b.headPosition}  verified: ${b.lastVerifyResult ?? 'never'}`;
+  `${b.id}  ${b.createdAt}  ${b.kind}${b.label ? ` “${b.label}”` : ''}  ${b.size} bytes  ${b.counts.locations} locations  position ${b.headPosition}  verified: ${b.lastVerifyResult ?? 'never'}`;
 
 /** Starts a backup job and follows it (or, with --no-wait, answers its ids at once). */
 async function create({ client, out }: Ctx, opts: Record<string, any>): Promise<void> {
   const body = {
     compression: opts.compression,
     includeHistory: opts.history,
+    ...(opts.label !== undefined ? { label: opts.label } : {}),
     ...(opts.passphrase ? { passphrase: opts.passphrase } : {}),
     ...(opts.encrypt ? { encrypt: true } : {}),
     ...(opts.storage !== undefined ? { storage: /^\d+$/.test(opts.storage) ? Number(opts.storage) : opts.storage } : {}),
@@ -33,7 +34,8 @@ export function registerBackup(program: Command): void {
   const backup = program.command('backup').description('make, list, check, download and delete backups');
 
   connected(backup.command('create').description('back up now (a job; its progress is shown)'))
-    .addOption(new Option('--compression <kind>', 'payload compression').choices(['gzip', 'none']).default('gzip'))
+    .addOption(new Option('--compression <kind>', 'payload compression').choices(['gzip', 'brotli', 'none']).default('gzip'))
+    .option('--label <text>', 'a name for the backup, shown in the history')
     .option('--no-history', 'the state only, without the event history')
     .option('--encrypt', "encrypt with the server's key (BACKUP_KEY), or with --passphrase")
     .option('--passphrase <text>', 'encrypt with this passphrase (never stored)')
