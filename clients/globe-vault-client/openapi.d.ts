@@ -789,6 +789,7 @@ export interface components {
             encrypt?: boolean;
             /** @default true */
             includeHistory?: boolean;
+            label?: string;
             passphrase?: string;
             storage?: number | string;
         };
