@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Observable, Subject } from 'rxjs';
-import { DataSource, In } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { AppError } from '../common/app-error';
 import { DomainError } from '../domain/domain-errors';
@@ -10,7 +10,7 @@ import { NativeMemory } from '../common/native-memory';
 import { asStorageFull } from '../common/storage-full';
 import { AppConfig } from '../config/app-config';
 import { FINAL_JOB_STATES, JobKind, JobState, JobView, ProgressUpdate } from './job';
-import { JobEntity } from './job.entity';
+import { JobRecords } from './job-records';
 import { JobCancelledError, jobAlreadyRunning, jobNotCancellable, jobNotFound } from './job-errors';
 
 /** At most this many progress emissions per job per second reach subscribers; the final state always does. */
@@ -58,20 +58,18 @@ interface ActiveJob {
 export class JobRunner implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(JobRunner.name);
   private readonly active = new Map<string, ActiveJob>();
-  /**
-   * Ended jobs whose final record could not be written (a full disk): served from here, so they
-   * never read as running, and written with the next job record that can be.
-   */
-  private readonly unsaved = new Map<string, JobView>();
+  private readonly records: JobRecords;
   private readonly running = new Set<Promise<void>>();
   private stopping = false;
   private readonly updates = new Subject<JobView>();
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectDataSource() dataSource: DataSource,
     private readonly clock: Clock,
     @Inject(AppConfig) private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.records = new JobRecords(dataSource);
+  }
 
   get updates$(): Observable<JobView> {
     return this.updates.asObservable();
@@ -91,12 +89,9 @@ export class JobRunner implements OnModuleInit, OnModuleDestroy {
   }
 
   async onModuleInit(): Promise<void> {
-    const repo = this.dataSource.getRepository(JobEntity);
-    const stale = await repo.findBy({ state: In(['queued', 'running']) });
-    for (const row of stale) {
-      const view: JobView = JSON.parse(row.view);
+    for (const view of await this.records.unfinished()) {
       const error = { code: 'JOB.INTERRUPTED', message: 'the service stopped while this job ran; its work was rolled back or left to its owner to resume' };
-      await this.persist({ ...view, state: 'failed', error, cancellable: false, finishedAt: this.iso(), updatedAt: this.iso() });
+      await this.records.write({ ...view, state: 'failed', error, cancellable: false, finishedAt: this.iso(), updatedAt: this.iso() });
     }
   }
 
@@ -106,13 +101,11 @@ export class JobRunner implements OnModuleInit, OnModuleDestroy {
    * (the job then reads as completed, as it was), or null to leave it interrupted.
    */
   async settleInterrupted(kind: JobKind, resolve: (view: JobView) => Promise<unknown | null>): Promise<void> {
-    const rows = await this.dataSource.getRepository(JobEntity).find({ where: { kind, state: 'failed' }, order: { created_at: 'DESC' }, take: 100 });
-    for (const row of rows) {
-      const view: JobView = JSON.parse(row.view);
+    for (const view of await this.records.recentFailed(kind)) {
       if (view.error?.code !== 'JOB.INTERRUPTED') continue;
       const result = await resolve(view);
       if (result === null) continue;
-      await this.persist({ ...view, state: 'completed', phase: 'done', error: null, result, updatedAt: this.iso() });
+      await this.records.write({ ...view, state: 'completed', phase: 'done', error: null, result, updatedAt: this.iso() });
     }
   }
 
@@ -167,19 +160,15 @@ export class JobRunner implements OnModuleInit, OnModuleDestroy {
   }
 
   async get(id: string): Promise<JobView> {
-    const current = this.active.get(id)?.view ?? this.unsaved.get(id);
+    const current = this.active.get(id)?.view ?? this.records.unsaved.get(id);
     if (current) return { ...current };
-    const row = await this.dataSource.getRepository(JobEntity).findOneBy({ id });
-    if (!row) throw jobNotFound(id);
-    return JSON.parse(row.view);
+    const recorded = await this.records.find(id);
+    if (!recorded) throw jobNotFound(id);
+    return recorded;
   }
 
   async list(filter: { kind?: JobKind; state?: JobState; limit: number }): Promise<JobView[]> {
-    const where: Record<string, string> = {};
-    if (filter.kind) where.kind = filter.kind;
-    if (filter.state) where.state = filter.state;
-    const rows = await this.dataSource.getRepository(JobEntity).find({ where, order: { created_at: 'DESC', id: 'DESC' }, take: filter.limit });
-    return rows.map((r) => this.active.get(r.id)?.view ?? this.unsaved.get(r.id) ?? JSON.parse(r.view));
+    return (await this.records.list(filter)).map((v) => this.active.get(v.id)?.view ?? this.records.unsaved.get(v.id) ?? v);
   }
 
   /** The job's view once it is in a final state (at once if it already is). */
@@ -283,7 +272,7 @@ export class JobRunner implements OnModuleInit, OnModuleDestroy {
     // The final record must not take the process down if the store is already gone (shutdown):
     // the job then reads as interrupted after the restart, which is true.
     await this.persistInOrder(job, view).catch((e) => {
-      this.unsaved.set(view.id, view);
+      this.records.unsaved.set(view.id, view);
       this.logger.warn(`could not persist the end of job ${view.id}: ${e}`);
     });
     this.active.delete(view.id);
@@ -299,28 +288,8 @@ export class JobRunner implements OnModuleInit, OnModuleDestroy {
    * own caller and does not stop the next.
    */
   private persistInOrder(job: ActiveJob, view: JobView): Promise<void> {
-    job.persisted = job.persisted.catch(() => undefined).then(() => this.persist(view));
+    job.persisted = job.persisted.catch(() => undefined).then(() => this.records.write(view));
     return job.persisted;
-  }
-
-  /** Writes a job's record, then those of ended jobs that could not be written before. */
-  private async persist(view: JobView): Promise<void> {
-    await this.upsert(view);
-    for (const [id, ended] of this.unsaved) {
-      await this.upsert(ended);
-      this.unsaved.delete(id);
-    }
-  }
-
-  /**
-   * One INSERT … ON CONFLICT statement, never `save()`: save() wraps its statements in an async
-   * BEGIN … COMMIT on the shared connection, and the projector's and snapshots' synchronous work
-   * would then land inside that transaction (see projections/sqlite/read-model-db.ts).
-   */
-  private async upsert(view: JobView): Promise<void> {
-    await this.dataSource
-      .getRepository(JobEntity)
-      .upsert({ id: view.id, kind: view.kind, state: view.state, view: JSON.stringify(view), created_at: view.createdAt }, ['id']);
   }
 
   private iso(): string {
