@@ -1,3 +1,4 @@
+import type { VerifyReport } from './format/verify-backup';
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import type { BackupManifest } from './format/backup-manifest';
 
@@ -41,4 +42,46 @@ export class BackupEntity {
 /** What the catalog keeps from a manifest besides its facts: the label, and the original a copy was made from. */
 export function catalogFieldsOf(id: string, m: BackupManifest): { label: string | null; original_id: string | null } {
   return { label: m.label ?? null, original_id: m.backupId !== undefined && m.backupId !== id ? m.backupId : null };
+}
+
+/**
+ * What a verification proved: `ok` (every check, content included), `integrity-only` (an encrypted
+ * file checked without its passphrase: its bytes are intact, its content unseen), or the failure.
+ */
+export function verifyResultOf(report: VerifyReport): string {
+  if (!report.ok) return `failed: ${report.error?.code}`;
+  return report.contentChecked ? 'ok' : 'integrity-only';
+}
+
+/** The catalog row of a backup just written and verified at `verifiedAt`, from its manifest. */
+export function catalogRowOf(
+  fields: { id: string; kind: string; format: string; actor: string },
+  key: string,
+  size: number,
+  m: BackupManifest,
+  storage: string,
+  verifiedAt: string,
+): BackupEntity {
+  return {
+    id: fields.id,
+    key,
+    kind: fields.kind,
+    created_at: m.createdAt,
+    size,
+    counts: JSON.stringify(m.counts),
+    format: fields.format,
+    compression: m.payload.compression,
+    encrypted: m.payload.encryption ? 1 : 0,
+    key_id: m.payload.encryption?.kdf === 'hkdf-sha256' ? m.payload.encryption.keyId : null,
+    storage,
+    head_position: m.headPosition,
+    state_hash: m.stateHash,
+    includes_history: m.includesHistory ? 1 : 0,
+    last_verified_at: verifiedAt,
+    last_verify_result: 'ok',
+    last_drill_at: null,
+    last_drill_result: null,
+    actor: fields.actor,
+    ...catalogFieldsOf(fields.id, m),
+  };
 }

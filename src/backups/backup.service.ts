@@ -16,7 +16,7 @@ import { SqliteEventStore } from '../events/sqlite/sqlite-event-store';
 import { JobContext, JobRunner } from '../jobs/job-runner';
 import { Projector } from '../projections/projector';
 import { READ_MODEL_DB } from '../projections/sqlite/read-model-db';
-import { BackupEntity, catalogFieldsOf } from './backup.entity';
+import { BackupEntity, catalogRowOf, verifyResultOf } from './backup.entity';
 import { BackupCopyEntity } from './backup-copy.entity';
 import { isTransientStorageError } from './storage/storage-errors';
 import { backupNotFound, backupRejected, backupVerifyFailed, keyNotConfigured } from './backup-errors';
@@ -55,15 +55,6 @@ export interface CreateBackup {
 const SECRET_FAILURES = new Set(['BACKUP.WRONG_PASSPHRASE', 'BACKUP.KEY_MISSING', 'BACKUP.WRONG_KEY']);
 /** How long start-up waits for the storages to be listed before it goes on (the listing then finishes in the background). */
 const DISCOVERY_WAIT_MS = 10_000;
-
-/**
- * What a verification proved: `ok` (every check, content included), `integrity-only` (an encrypted
- * file checked without its passphrase: its bytes are intact, its content unseen), or the failure.
- */
-function verifyResult(report: VerifyReport): string {
-  if (!report.ok) return `failed: ${report.error?.code}`;
-  return report.contentChecked ? 'ok' : 'integrity-only';
-}
 
 /**
  * Backups as a product. A backup is the state at one log position (read in one transaction while
@@ -181,7 +172,7 @@ export class BackupService implements OnApplicationBootstrap {
     const verifiedAt = this.now();
     // A mistyped passphrase or a key this server lacks says nothing about the file: the record keeps what it knew.
     if (!SECRET_FAILURES.has(report.error?.code ?? '')) {
-      await this.repo().update({ id }, { last_verified_at: verifiedAt, last_verify_result: verifyResult(report) });
+      await this.repo().update({ id }, { last_verified_at: verifiedAt, last_verify_result: verifyResultOf(report) });
     }
     return { ...report, backupId: id, verifiedAt };
   }
@@ -223,7 +214,7 @@ export class BackupService implements OnApplicationBootstrap {
       const copyRows = this.copies.rowsFor(fields.id, key, outcomes);
       if (outcomes.some((o) => o.error)) await this.copies.enqueue(path, key);
       report ??= stored?.report ?? (await verifyWrittenCopy(createReadStream(path), manifest));
-      const row = { ...this.toRow(fields, key, stored?.size ?? (await stat(path)).size, manifest, targets[0].storage.describe()), last_verify_result: verifyResult(report) };
+      const row = { ...catalogRowOf(fields, key, stored?.size ?? (await stat(path)).size, manifest, targets[0].storage.describe(), this.now()), last_verify_result: verifyResultOf(report) };
       for (const copy of copyRows) if (copy.state === 'verified') copy.verified_at = row.last_verified_at;
       await this.dataSource.transaction(async (tx) => {
         await tx.getRepository(BackupEntity).upsert(row, ['id']);
@@ -295,32 +286,6 @@ export class BackupService implements OnApplicationBootstrap {
     const statePath = join(this.tmpDir(), `state-backup-${id}.sqlite`);
     const files = copyStateOffThread(this.liveDbPath(), statePath, manifest.headPosition).then((ok) => (ok ? { statePath, historyPath: null } : null));
     this.prepared.keep({ backupId: id, key: backupStateKey(id, passphrase), manifest, files });
-  }
-
-  private toRow(fields: { id: string; kind: string; format: string; actor: string }, key: string, size: number, m: BackupManifest, storage: string): BackupEntity {
-    const now = this.now();
-    return {
-      id: fields.id,
-      key,
-      kind: fields.kind,
-      created_at: m.createdAt,
-      size,
-      counts: JSON.stringify(m.counts),
-      format: fields.format,
-      compression: m.payload.compression,
-      encrypted: m.payload.encryption ? 1 : 0,
-      key_id: m.payload.encryption?.kdf === 'hkdf-sha256' ? m.payload.encryption.keyId : null,
-      storage,
-      head_position: m.headPosition,
-      state_hash: m.stateHash,
-      includes_history: m.includesHistory ? 1 : 0,
-      last_verified_at: now,
-      last_verify_result: 'ok',
-      last_drill_at: null,
-      last_drill_result: null,
-      actor: fields.actor,
-      ...catalogFieldsOf(fields.id, m),
-    };
   }
 
   private async chainHeadOf(position: number): Promise<{ chainHead?: { position: number; hash: string } }> {
