@@ -185,7 +185,9 @@ describe('globe-vault CLI (built, as a child process)', () => {
       ARCHIVE_STORAGE: `s3://${s3.bucket}/cli`,
     });
     expect(fromArchive.code).toBe(0);
-    expect(fromArchive.stderr).toContain('adopting archive');
+    // The history came from the archive: the restore is based at the last archived import's position.
+    // (Not its phase line on stderr: progress is throttled to 10 a second, so a fast adoption's phase
+    // may never be printed — CI saw it skipped once.)
     expect(fromArchive.json().steps[0].result.basePosition).toBe(importedThrough);
   });
 });
