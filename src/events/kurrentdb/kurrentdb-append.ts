@@ -17,7 +17,7 @@ import { SerializedEvent } from '../serialize-new-event';
 import { AppendEventIds } from '../sqlite/append-event-ids';
 import { AppendTooLargeError, LogContendedError } from './kurrentdb-errors';
 import { KurrentDbHead } from './kurrentdb-head';
-import { HEAD_STREAM, eventRecord, headEventRecord, storedEventOf } from './kurrentdb-records';
+import { KurrentNames, eventRecord, headEventRecord, storedEventOf } from './kurrentdb-records';
 
 /** Attempts at an append whose head another writer took first, before EVENTS.CONTENDED. */
 const MAX_ATTEMPTS = 20;
@@ -26,6 +26,7 @@ const REPLAY_WINDOW = 1000;
 
 export interface AppendContext {
   client: KurrentDBClient;
+  names: KurrentNames;
   head: KurrentDbHead;
   clock: Clock;
   hash: ChainHash;
@@ -50,16 +51,16 @@ export async function appendToKurrent(
   const minted = new AppendEventIds();
   const eventIds = events.map((e) => e.eventId ?? minted.next());
   const retryable = events.length > 0 && events.every((e) => e.eventId !== undefined);
-  if (events.length === 0) return { firstPosition: 0, lastPosition: 0, nextExpectedRevision: await streamRevisionOf(ctx.client, stream), recordedAt: new Date(ctx.clock.now()).toISOString() };
+  if (events.length === 0) return { firstPosition: 0, lastPosition: 0, nextExpectedRevision: await streamRevisionOf(ctx, stream), recordedAt: new Date(ctx.clock.now()).toISOString() };
   if (expected === 'any' && retryable) {
-    const replay = await findReplay(ctx.client, stream, eventIds, null);
+    const replay = await findReplay(ctx, stream, eventIds, null);
     if (replay) return replay;
   }
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const last = await ctx.head.last();
     const headPosition = last?.record.last ?? 0;
     if (options.expectedHead !== undefined && options.expectedHead !== headPosition) throw new HeadMovedError(options.expectedHead, headPosition);
-    const current = typeof expected === 'number' ? expected : expected === 'no_stream' ? -1 : await streamRevisionOf(ctx.client, stream);
+    const current = typeof expected === 'number' ? expected : expected === 'no_stream' ? -1 : await streamRevisionOf(ctx, stream);
     const recordedAt = Math.max(ctx.clock.now(), last?.record.recordedAt ?? 0);
     let previous = last?.record.hash ?? GENESIS_HASH;
     const records = events.map((e, i) => {
@@ -71,8 +72,8 @@ export async function appendToKurrent(
     const lastPosition = headPosition + events.length;
     try {
       await ctx.client.multiStreamAppend([
-        { streamName: HEAD_STREAM, events: [headEventRecord({ first, last: lastPosition, hash: previous, recordedAt, stream })], expectedState: last ? last.revision : NO_STREAM },
-        { streamName: stream, events: records, expectedState: current < 0 ? NO_STREAM : BigInt(current) },
+        { streamName: ctx.names.head, events: [headEventRecord({ first, last: lastPosition, hash: previous, recordedAt, stream })], expectedState: last ? last.revision : NO_STREAM },
+        { streamName: ctx.names.stream(stream), events: records, expectedState: current < 0 ? NO_STREAM : BigInt(current) },
       ]);
       return { firstPosition: first, lastPosition, nextExpectedRevision: current + events.length, recordedAt: new Date(recordedAt).toISOString() };
     } catch (error) {
@@ -88,19 +89,19 @@ export async function appendToKurrent(
       }
       if (expected === 'any') continue;
       if (retryable) {
-        const replay = await findReplay(ctx.client, stream, eventIds, current + 1);
+        const replay = await findReplay(ctx, stream, eventIds, current + 1);
         if (replay) return replay;
       }
-      throw new WrongExpectedRevisionError(stream, expected, await streamRevisionOf(ctx.client, stream));
+      throw new WrongExpectedRevisionError(stream, expected, await streamRevisionOf(ctx, stream));
     }
   }
   throw new LogContendedError(MAX_ATTEMPTS);
 }
 
 /** The stream's last revision; -1 when it has no events. */
-export async function streamRevisionOf(client: KurrentDBClient, stream: string): Promise<number> {
+export async function streamRevisionOf({ client, names }: Pick<AppendContext, 'client' | 'names'>, stream: string): Promise<number> {
   try {
-    for await (const resolved of client.readStream(stream, { fromRevision: END, direction: BACKWARDS, maxCount: 1 })) {
+    for await (const resolved of client.readStream(names.stream(stream), { fromRevision: END, direction: BACKWARDS, maxCount: 1 })) {
       if (resolved.event) return Number(resolved.event.revision);
     }
     return -1;
@@ -117,14 +118,14 @@ export async function streamRevisionOf(client: KurrentDBClient, stream: string):
  * events after it: EVENTS.DUPLICATE_EVENT_ID. Unlike the SQLite log, an id used in ANOTHER stream
  * is not found (KurrentDB has no index by event id).
  */
-async function findReplay(client: KurrentDBClient, stream: string, eventIds: string[], from: number | null): Promise<AppendResult | null> {
-  const start = from ?? (await firstRevisionOfId(client, stream, eventIds[0]));
+async function findReplay({ client, names }: AppendContext, stream: string, eventIds: string[], from: number | null): Promise<AppendResult | null> {
+  const start = from ?? (await firstRevisionOfId({ client, names }, stream, eventIds[0]));
   if (start === null || start < 0) return null;
   let i = 0;
   let result: AppendResult | null = null;
   try {
-    for await (const resolved of client.readStream(stream, { fromRevision: BigInt(start), maxCount: eventIds.length })) {
-      const stored = storedEventOf(resolved);
+    for await (const resolved of client.readStream(names.stream(stream), { fromRevision: BigInt(start), maxCount: eventIds.length })) {
+      const stored = storedEventOf(resolved, names);
       if (!stored) break;
       if (stored.row.event_id !== eventIds[i]) {
         if (i === 0) return null;
@@ -144,10 +145,10 @@ async function findReplay(client: KurrentDBClient, stream: string, eventIds: str
 }
 
 /** The revision of the event with this id among the stream's last REPLAY_WINDOW events, or null. */
-async function firstRevisionOfId(client: KurrentDBClient, stream: string, eventId: string): Promise<number | null> {
+async function firstRevisionOfId({ client, names }: Pick<AppendContext, 'client' | 'names'>, stream: string, eventId: string): Promise<number | null> {
   try {
-    for await (const resolved of client.readStream(stream, { fromRevision: END, direction: BACKWARDS, maxCount: REPLAY_WINDOW })) {
-      const stored = storedEventOf(resolved);
+    for await (const resolved of client.readStream(names.stream(stream), { fromRevision: END, direction: BACKWARDS, maxCount: REPLAY_WINDOW })) {
+      const stored = storedEventOf(resolved, names);
       if (stored?.row.event_id === eventId) return stored.row.revision;
     }
     return null;

@@ -23,10 +23,15 @@ import { AppendTooLargeError, UnsupportedByEventStoreError } from './kurrentdb-e
 import { KurrentDbHead } from './kurrentdb-head';
 import { logQueryMatches } from './kurrentdb-query';
 import { PAGE_SIZE, storedEvents, verifyKurrentChain } from './kurrentdb-reads';
-import { storedEventOf } from './kurrentdb-records';
+import { KurrentNames, storedEventOf } from './kurrentdb-records';
 
 /** The most JSON one append may carry, checked while it is serialized: an import larger than this is refused before it fills memory. */
 const MAX_APPEND_CHARS = 64 * 1024 * 1024;
+
+export interface KurrentDbEventStoreOptions {
+  /** A prefix of every stream name, so that several logs share one server (tests); empty in a deployment. */
+  namespace?: string;
+}
 
 /**
  * The log in KurrentDB (EventStoreDB's current name), through @kurrent/kurrentdb-client, for
@@ -53,6 +58,7 @@ const MAX_APPEND_CHARS = 64 * 1024 * 1024;
  */
 export class KurrentDbEventStore extends EventStore {
   private readonly client: KurrentDBClient;
+  private readonly names: KurrentNames;
   private readonly head: KurrentDbHead;
   private readonly chainHash = eventChainHasher().hash;
 
@@ -60,10 +66,12 @@ export class KurrentDbEventStore extends EventStore {
     connectionString: string,
     private readonly clock: Clock,
     private readonly gate?: WriteGate,
+    options: KurrentDbEventStoreOptions = {},
   ) {
     super();
     this.client = KurrentDBClient.connectionString(connectionString);
-    this.head = new KurrentDbHead(this.client);
+    this.names = new KurrentNames(options.namespace);
+    this.head = new KurrentDbHead(this.client, this.names);
   }
 
   async append(stream: string, events: Iterable<AppendableEvent>, expectedRevision: ExpectedRevision = 'any', options: AppendOptions = {}): Promise<AppendResult> {
@@ -77,15 +85,15 @@ export class KurrentDbEventStore extends EventStore {
       if (chars > MAX_APPEND_CHARS) throw new AppendTooLargeError(`${MAX_APPEND_CHARS} characters of JSON`);
       serialized.push(s);
     }
-    return appendToKurrent({ client: this.client, head: this.head, clock: this.clock, hash: this.chainHash }, stream, serialized, expectedRevision, options);
+    return appendToKurrent({ client: this.client, names: this.names, head: this.head, clock: this.clock, hash: this.chainHash }, stream, serialized, expectedRevision, options);
   }
 
   async *readStream(stream: string, options: { fromRevision?: number } = {}): AsyncIterable<RecordedEvent> {
     const reader = new EventRowReader();
     try {
       // A stream read is bounded by the stream's own length (one aggregate); the client pages it.
-      for await (const resolved of this.client.readStream(stream, { fromRevision: BigInt(options.fromRevision ?? 0) })) {
-        const stored = storedEventOf(resolved);
+      for await (const resolved of this.client.readStream(this.names.stream(stream), { fromRevision: BigInt(options.fromRevision ?? 0) })) {
+        const stored = storedEventOf(resolved, this.names);
         if (stored) yield reader.read(stored.row);
       }
     } catch (error) {
@@ -100,7 +108,7 @@ export class KurrentDbEventStore extends EventStore {
     const limit = options.limit ?? Number.MAX_SAFE_INTEGER;
     if (limit <= 0) return;
     const reader = new EventRowReader();
-    for await (const stored of storedEvents(this.client, this.head, from, Math.min(to, from + limit - 1))) yield reader.read(stored.row);
+    for await (const stored of storedEvents(this.client, this.names, this.head, from, Math.min(to, from + limit - 1))) yield reader.read(stored.row);
   }
 
   /**
@@ -120,7 +128,7 @@ export class KurrentDbEventStore extends EventStore {
     let batch: RecordedEvent[] = [];
     try {
       for await (const resolved of subscription) {
-        const stored = storedEventOf(resolved);
+        const stored = storedEventOf(resolved, this.names);
         if (!stored || stored.row.position < next) continue;
         if (stored.row.position !== next) throw new Error(`the KurrentDB subscription skipped from ${next} to ${stored.row.position}`);
         batch.push(reader.read(stored.row));
@@ -151,7 +159,7 @@ export class KurrentDbEventStore extends EventStore {
       for await (const resolved of this.client.readAll({ fromPosition: start, maxCount: PAGE_SIZE, direction: forward ? 'forwards' : BACKWARDS, filter: excludeSystemEvents() })) {
         read += 1;
         if (resolved.event?.position) start = resolved.event.position;
-        const stored = storedEventOf(resolved);
+        const stored = storedEventOf(resolved, this.names);
         if (!stored) continue;
         // A page starts at the last record of the one before: whatever is not past it was seen.
         if (seen !== null && (forward ? stored.row.position <= seen : stored.row.position >= seen)) continue;
@@ -192,13 +200,13 @@ export class KurrentDbEventStore extends EventStore {
     const holding = await this.head.first((r) => r.last >= position);
     if (!holding) return null;
     if (holding.record.last === position) return { position, hash: holding.record.hash };
-    for await (const stored of storedEvents(this.client, this.head, position, position)) return { position, hash: stored.hash };
+    for await (const stored of storedEvents(this.client, this.names, this.head, position, position)) return { position, hash: stored.hash };
     return null;
   }
 
   async verifyChain(options?: VerifyChainOptions): Promise<ChainReport> {
     const head = await this.headPosition();
-    return verifyKurrentChain((to) => storedEvents(this.client, this.head, 1, to), head, this.chainHash, options);
+    return verifyKurrentChain((to) => storedEvents(this.client, this.names, this.head, 1, to), head, this.chainHash, options);
   }
 
   async headPosition(): Promise<number> {
@@ -214,7 +222,7 @@ export class KurrentDbEventStore extends EventStore {
   }
 
   async streamRevision(stream: string): Promise<number> {
-    return streamRevisionOf(this.client, stream);
+    return streamRevisionOf({ client: this.client, names: this.names }, stream);
   }
 
   async close(): Promise<void> {

@@ -1,5 +1,5 @@
 import { BACKWARDS, END, START, StreamNotFoundError, type KurrentDBClient, type ReadPosition } from '@kurrent/kurrentdb-client';
-import { HEAD_STREAM, HeadRecord, headRecordOf } from './kurrentdb-records';
+import { HeadRecord, KurrentNames, headRecordOf } from './kurrentdb-records';
 
 /** A head record with where it is: its revision in the head stream and its position in `$all`. */
 export interface HeadEntry {
@@ -16,7 +16,10 @@ export interface HeadEntry {
  * (log₂ of the number of appends, one single-event read each).
  */
 export class KurrentDbHead {
-  constructor(private readonly client: KurrentDBClient) {}
+  constructor(
+    private readonly client: KurrentDBClient,
+    private readonly names: KurrentNames,
+  ) {}
 
   /** The last head record, or null for an empty log. */
   async last(): Promise<HeadEntry | null> {
@@ -50,7 +53,7 @@ export class KurrentDbHead {
     while (lo < hi) {
       const mid = (lo + hi) / 2n;
       const entry = await this.at(mid);
-      if (!entry) throw new Error(`the ${HEAD_STREAM} stream has no revision ${mid} (truncated?)`);
+      if (!entry) throw new Error(`the ${this.names.head} stream has no revision ${mid} (truncated?)`);
       if (test(entry.record)) {
         found = entry;
         hi = mid;
@@ -63,7 +66,7 @@ export class KurrentDbHead {
 
   private async read(fromRevision: bigint | typeof END, direction: 'forwards' | typeof BACKWARDS): Promise<HeadEntry | null> {
     try {
-      for await (const resolved of this.client.readStream(HEAD_STREAM, { fromRevision, direction, maxCount: 1 })) {
+      for await (const resolved of this.client.readStream(this.names.head, { fromRevision, direction, maxCount: 1 })) {
         const position = resolved.event?.position;
         return { revision: resolved.event!.revision, record: headRecordOf(resolved), allPosition: position ?? START };
       }

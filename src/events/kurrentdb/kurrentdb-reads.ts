@@ -2,7 +2,7 @@ import { excludeSystemEvents, type KurrentDBClient, type ReadPosition } from '@k
 import { ChainReport, VerifyChainOptions } from '../event-store';
 import { ChainHash, GENESIS_HASH } from '../event-chain';
 import { KurrentDbHead } from './kurrentdb-head';
-import { StoredEvent, chainedOf, storedEventOf } from './kurrentdb-records';
+import { KurrentNames, StoredEvent, chainedOf, storedEventOf } from './kurrentdb-records';
 
 /** Records asked of the server in one `readAll` call: every read of `$all` is bounded by it. */
 export const PAGE_SIZE = 500;
@@ -13,7 +13,7 @@ export const PAGE_SIZE = 500;
  * server's filter, the head stream's and other applications' records by `storedEventOf`. A gap
  * (a position missing between two events) throws: a reader never skips an event silently.
  */
-export async function* storedEvents(client: KurrentDBClient, head: KurrentDbHead, from: number, to: number): AsyncGenerator<StoredEvent> {
+export async function* storedEvents(client: KurrentDBClient, names: KurrentNames, head: KurrentDbHead, from: number, to: number): AsyncGenerator<StoredEvent> {
   let next = Math.max(1, from);
   if (next > to) return;
   let start: ReadPosition = await head.readFromFor(next);
@@ -23,7 +23,7 @@ export async function* storedEvents(client: KurrentDBClient, head: KurrentDbHead
     for await (const resolved of client.readAll({ fromPosition: start, maxCount: PAGE_SIZE, filter: excludeSystemEvents() })) {
       read += 1;
       if (resolved.event?.position) start = resolved.event.position;
-      const stored = storedEventOf(resolved);
+      const stored = storedEventOf(resolved, names);
       if (!stored || stored.row.position < next) continue;
       if (stored.row.position !== next) throw new Error(`the KurrentDB log has no event at position ${next} (the next one is at ${stored.row.position})`);
       if (next > to) return;

@@ -21,6 +21,26 @@ export const HEAD_STREAM = 'globe-vault.head';
 export const HEAD_EVENT_TYPE = 'GlobeVaultHead';
 
 /**
+ * Stream names in KurrentDB: the log's streams as the domain names them, after an optional
+ * namespace (`test-1a2b.`) that lets several logs share one server (the integration specs do;
+ * a deployment leaves it empty). Records of other namespaces are not this log's.
+ */
+export class KurrentNames {
+  readonly head: string;
+  constructor(readonly namespace = '') {
+    this.head = `${namespace}${HEAD_STREAM}`;
+  }
+  stream(stream: string): string {
+    return `${this.namespace}${stream}`;
+  }
+  /** The log's stream name for a KurrentDB stream of this namespace (never the head), else null. */
+  ofStream(streamId: string): string | null {
+    if (streamId === this.head || !streamId.startsWith(this.namespace)) return null;
+    return streamId.slice(this.namespace.length);
+  }
+}
+
+/**
  * One record of the head stream, written in the same atomic multi-stream append as the events it
  * covers: the append's positions `first..last`, the chain hash at `last`, its `recordedAt`. The
  * head stream is thus the log's index (head, position → $all position, time → position).
@@ -72,9 +92,10 @@ export interface StoredEvent {
  * The stored event in a resolved record, or null for a record that is not a Globe Vault event: the
  * head stream's, a system event, another application's event in the same database.
  */
-export function storedEventOf(resolved: ResolvedEvent): StoredEvent | null {
+export function storedEventOf(resolved: ResolvedEvent, names: KurrentNames): StoredEvent | null {
   const e = resolved.event;
-  if (!e || e.streamId === HEAD_STREAM) return null;
+  const stream = e ? names.ofStream(e.streamId) : null;
+  if (!e || stream === null) return null;
   const m = e.metadata;
   if (!m || m instanceof Uint8Array || typeof m !== 'object' || Array.isArray(m)) return null;
   const p = m as Record<string, unknown>;
@@ -84,7 +105,7 @@ export function storedEventOf(resolved: ResolvedEvent): StoredEvent | null {
     row: {
       position: Number(p['gv.position']),
       event_id: String(p['gv.eventId']),
-      stream: e.streamId,
+      stream,
       revision: Number(e.revision),
       type: e.type,
       schema_version: Number(p['gv.schemaVersion']),
