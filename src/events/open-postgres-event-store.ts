@@ -1,0 +1,29 @@
+import { AppError } from '../common/app-error';
+import { Clock } from '../common/clock';
+import { EventStore } from './event-store';
+import { WriteGate } from './write-gate';
+
+/** The module of the PostgreSQL log (the `pgstore` branch): loaded only when EVENT_STORE=postgres. */
+const POSTGRES_STORE_MODULE = './postgres/postgres-event-store';
+
+interface PostgresStoreModule {
+  PostgresEventStore: { open(options: { url: string }, clock: Clock, gate?: WriteGate): Promise<EventStore> };
+}
+
+/**
+ * EVENT_STORE=postgres. LEAD, WHEN MERGING pgstore: replace this dynamic require with a static
+ * import of PostgresEventStore and call `PostgresEventStore.open` directly (and delete this file).
+ * Until then a build without src/events/postgres/ refuses the setting with a clear error.
+ */
+export async function openPostgresEventStore(url: string, clock: Clock, gate: WriteGate): Promise<EventStore> {
+  let loaded: PostgresStoreModule;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    loaded = require(POSTGRES_STORE_MODULE) as PostgresStoreModule;
+  } catch (error) {
+    // Only the module itself missing: a dependency it lacks is another error, reported as it is.
+    if ((error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND' || !(error as Error).message.includes(POSTGRES_STORE_MODULE.slice(2))) throw error;
+    throw new AppError('EVENTS.STORE_UNAVAILABLE', 'EVENT_STORE=postgres: this build has no PostgreSQL event store (src/events/postgres/)', 501);
+  }
+  return loaded.PostgresEventStore.open({ url }, clock, gate);
+}
