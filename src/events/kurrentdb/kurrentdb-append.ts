@@ -52,8 +52,10 @@ export async function appendToKurrent(
   const eventIds = events.map((e) => e.eventId ?? minted.next());
   const retryable = events.length > 0 && events.every((e) => e.eventId !== undefined);
   if (events.length === 0) return { firstPosition: 0, lastPosition: 0, nextExpectedRevision: await streamRevisionOf(ctx, stream), recordedAt: new Date(ctx.clock.now()).toISOString() };
-  if (expected === 'any' && retryable) {
-    const replay = await findReplay(ctx, stream, eventIds, null);
+  // Looked for before writing, not only after a conflict: the server may answer a repeated write
+  // of the same record ids as an idempotent success, which here would land a head record alone.
+  if (retryable) {
+    const replay = await findReplay(ctx, stream, eventIds, typeof expected === 'number' ? expected + 1 : expected === 'no_stream' ? 0 : null);
     if (replay) return replay;
   }
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
@@ -72,7 +74,7 @@ export async function appendToKurrent(
     const lastPosition = headPosition + events.length;
     try {
       await ctx.client.multiStreamAppend([
-        { streamName: ctx.names.head, events: [headEventRecord({ first, last: lastPosition, hash: previous, recordedAt, stream })], expectedState: last ? last.revision : NO_STREAM },
+        { streamName: ctx.names.head, events: [headEventRecord({ first, last: lastPosition, hash: previous, recordedAt, stream }, records[0].id)], expectedState: last ? last.revision : NO_STREAM },
         { streamName: ctx.names.stream(stream), events: records, expectedState: current < 0 ? NO_STREAM : BigInt(current) },
       ]);
       return { firstPosition: first, lastPosition, nextExpectedRevision: current + events.length, recordedAt: new Date(recordedAt).toISOString() };

@@ -155,10 +155,13 @@ export class KurrentDbEventStore extends EventStore {
     let start: ReadPosition = forward ? await this.head.readFromFor((q.afterPosition ?? 0) + 1) : await this.backwardStart(q.afterPosition);
     let seen: number | null = null;
     for (;;) {
-      let read = 0;
+      let advanced = false;
       for await (const resolved of this.client.readAll({ fromPosition: start, maxCount: PAGE_SIZE, direction: forward ? 'forwards' : BACKWARDS, filter: excludeSystemEvents() })) {
-        read += 1;
-        if (resolved.event?.position) start = resolved.event.position;
+        const at = resolved.event?.position;
+        if (at && (typeof start === 'string' || at.commit !== start.commit || at.prepare !== start.prepare)) {
+          start = at;
+          advanced = true;
+        }
         const stored = storedEventOf(resolved, this.names);
         if (!stored) continue;
         // A page starts at the last record of the one before: whatever is not past it was seen.
@@ -167,7 +170,7 @@ export class KurrentDbEventStore extends EventStore {
         if (logQueryMatches(q, stored.row)) found.push(reader.read(stored.row));
         if (found.length >= q.limit) return found;
       }
-      if (read < PAGE_SIZE) return found;
+      if (!advanced) return found;
     }
   }
 

@@ -18,11 +18,14 @@ export async function* storedEvents(client: KurrentDBClient, names: KurrentNames
   if (next > to) return;
   let start: ReadPosition = await head.readFromFor(next);
   for (;;) {
-    let read = 0;
+    let advanced = false;
     // fromPosition is inclusive: the page after the first starts with the last record already seen (dropped below).
     for await (const resolved of client.readAll({ fromPosition: start, maxCount: PAGE_SIZE, filter: excludeSystemEvents() })) {
-      read += 1;
-      if (resolved.event?.position) start = resolved.event.position;
+      const at = resolved.event?.position;
+      if (at && (typeof start === 'string' || at.commit !== start.commit || at.prepare !== start.prepare)) {
+        start = at;
+        advanced = true;
+      }
       const stored = storedEventOf(resolved, names);
       if (!stored || stored.row.position < next) continue;
       if (stored.row.position !== next) throw new Error(`the KurrentDB log has no event at position ${next} (the next one is at ${stored.row.position})`);
@@ -31,7 +34,8 @@ export async function* storedEvents(client: KurrentDBClient, names: KurrentNames
       next += 1;
       if (next > to) return;
     }
-    if (read < PAGE_SIZE) return;
+    // The end of `$all` once a page brings nothing new (a short page is not taken for the end: a filtered read may stop short).
+    if (!advanced) return;
   }
 }
 

@@ -78,8 +78,13 @@ export function eventRecord(e: ChainedEvent, hash: string): EventData {
   });
 }
 
-export function headEventRecord(head: HeadRecord): EventData {
-  return jsonEvent({ type: HEAD_EVENT_TYPE, data: { ...head }, metadata: {} });
+/**
+ * The head record of an append, its id made from the append's first record id: a repeated write of
+ * the same events repeats the head record's id too, so a server that dedupes by id treats both
+ * streams alike (never the events deduped and a second head record written).
+ */
+export function headEventRecord(head: HeadRecord, firstRecordId: string): EventData {
+  return jsonEvent({ id: uuidv5(`head:${firstRecordId}`, EVENT_ID_NAMESPACE), type: HEAD_EVENT_TYPE, data: { ...head }, metadata: {} });
 }
 
 /** A Globe Vault event read back: the row the SQLite store would hold (for the shared EventRowReader) and its hash. */
