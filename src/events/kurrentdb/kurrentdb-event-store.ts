@@ -61,6 +61,7 @@ export class KurrentDbEventStore extends EventStore {
   private readonly names: KurrentNames;
   private readonly head: KurrentDbHead;
   private readonly chainHash = eventChainHasher().hash;
+  private appendQueue: Promise<unknown> = Promise.resolve();
 
   constructor(
     connectionString: string,
@@ -74,7 +75,17 @@ export class KurrentDbEventStore extends EventStore {
     this.head = new KurrentDbHead(this.client, this.names);
   }
 
-  async append(stream: string, events: Iterable<AppendableEvent>, expectedRevision: ExpectedRevision = 'any', options: AppendOptions = {}): Promise<AppendResult> {
+  /**
+   * This process's appends one after another: they would only contend for the head with each other
+   * (other processes' appends are serialized by the head stream, kurrentdb-append.ts).
+   */
+  append(stream: string, events: Iterable<AppendableEvent>, expectedRevision: ExpectedRevision = 'any', options: AppendOptions = {}): Promise<AppendResult> {
+    const run = this.appendQueue.then(() => this.appendNow(stream, events, expectedRevision, options));
+    this.appendQueue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async appendNow(stream: string, events: Iterable<AppendableEvent>, expectedRevision: ExpectedRevision, options: AppendOptions): Promise<AppendResult> {
     this.gate?.check();
     const serializer = new NewEventSerializer();
     const serialized: SerializedEvent[] = [];
