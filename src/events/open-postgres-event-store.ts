@@ -3,19 +3,19 @@ import { Clock } from '../common/clock';
 import { EventStore } from './event-store';
 import { WriteGate } from './write-gate';
 
-/** The module of the PostgreSQL log (the `pgstore` branch): loaded only when EVENT_STORE=postgres. */
-const POSTGRES_STORE_MODULE = './postgres/postgres-event-store';
+/** The factory of the PostgreSQL log (branch `pgstore`): loaded only when EVENT_STORE=postgres. */
+const POSTGRES_STORE_MODULE = './postgres/create-postgres-event-store';
 
 interface PostgresStoreModule {
-  PostgresEventStore: { open(options: { url: string }, clock: Clock, gate?: WriteGate): Promise<EventStore> };
+  createPostgresEventStore(config: { databaseUrl: string }, clock: Clock, gate: WriteGate): Promise<EventStore>;
 }
 
 /**
  * EVENT_STORE=postgres. LEAD, WHEN MERGING pgstore: replace this dynamic require with a static
- * import of PostgresEventStore and call `PostgresEventStore.open` directly (and delete this file).
- * Until then a build without src/events/postgres/ refuses the setting with a clear error.
+ * import of `createPostgresEventStore` in events.module.ts (and delete this file). Until then a
+ * build without src/events/postgres/ refuses the setting at start-up with a clear error.
  */
-export async function openPostgresEventStore(url: string, clock: Clock, gate: WriteGate): Promise<EventStore> {
+export async function openPostgresEventStore(databaseUrl: string, clock: Clock, gate: WriteGate): Promise<EventStore> {
   let loaded: PostgresStoreModule;
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -25,5 +25,5 @@ export async function openPostgresEventStore(url: string, clock: Clock, gate: Wr
     if ((error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND' || !(error as Error).message.includes(POSTGRES_STORE_MODULE.slice(2))) throw error;
     throw new AppError('EVENTS.STORE_UNAVAILABLE', 'EVENT_STORE=postgres: this build has no PostgreSQL event store (src/events/postgres/)', 501);
   }
-  return loaded.PostgresEventStore.open({ url }, clock, gate);
+  return loaded.createPostgresEventStore({ databaseUrl }, clock, gate);
 }
