@@ -21,8 +21,8 @@ export async function openPostgresEventStore(databaseUrl: string, clock: Clock, 
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     loaded = require(POSTGRES_STORE_MODULE) as PostgresStoreModule;
   } catch (error) {
-    // Only the module itself missing: a dependency it lacks is another error, reported as it is.
-    if ((error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND' || !(error as Error).message.includes(POSTGRES_STORE_MODULE.slice(2))) throw error;
+    // Only the module itself missing: one of ITS imports missing is another error, reported as it is.
+    if (!(error as Error).message.startsWith(`Cannot find module '${POSTGRES_STORE_MODULE}'`)) throw error;
     throw new AppError('EVENTS.STORE_UNAVAILABLE', 'EVENT_STORE=postgres: this build has no PostgreSQL event store (src/events/postgres/)', 501);
   }
   return loaded.createPostgresEventStore({ databaseUrl }, clock, gate);
