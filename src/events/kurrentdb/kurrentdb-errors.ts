@@ -1,12 +1,13 @@
 import { AppError } from '../../common/app-error';
 
 /**
- * What the KurrentDB log cannot do faithfully (README "Past one machine"): compaction (KurrentDB
- * removes events only by stream — `$tb` truncation, tombstones — and never from `$all` at once,
- * so "positions ≤ N gone in one transaction" cannot be kept), and adopting a history (restoring
- * a backup or applying an archive into it: a history larger than one append cannot be written
- * atomically, and its positions could not be kept). 501: the request was fine; this deployment
- * cannot serve it. Use the SQLite or PostgreSQL log for these.
+ * What the KurrentDB log cannot do faithfully (README "Past one machine"):
+ * - compaction: KurrentDB removes events by stream only (`$tb` truncate-before metadata, set
+ *   stream by stream, not in one transaction), and `$all` keeps returning truncated events until a
+ *   scavenge runs, so "positions ≤ N gone at once, the log starting after N" cannot be kept;
+ * - adopting a history (restoring a backup with its history, following an archive): a history
+ *   is larger than one atomic append may be, so "all of it or none" cannot be kept.
+ * 501: the request was fine; this deployment cannot serve it (the SQLite and PostgreSQL logs can).
  */
 export class UnsupportedByEventStoreError extends AppError {
   constructor(operation: string, store: string) {
