@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { eventStoreHasItsServer, eventStoreVariables } from './event-store-config';
+import { eventStoreHasItsServer, eventStoreVariables, kurrentDbDoesNotFollow } from './event-store-config';
 import { parseServerKeys, readKeyFile, ServerKey } from './server-keys';
 import { StorageUrl, storageUrlListSchema, storageUrlOrOffSchema, storageUrlSchema } from './storage-urls';
 
@@ -112,7 +112,8 @@ export const appConfigSchema = z.object({
 })
   .superRefine(oneKeySource)
   .superRefine(followsItsArchive)
-  .superRefine(eventStoreHasItsServer);
+  .superRefine(eventStoreHasItsServer)
+  .superRefine(kurrentDbDoesNotFollow);
 
 /** Variables read from the environment outside this schema (by a tool the service runs). */
 const READ_BY_TOOLS = ['RCLONE_CONFIG'];

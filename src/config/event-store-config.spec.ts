@@ -35,6 +35,7 @@ describe('EVENT_STORE, DATABASE_URL, KURRENTDB_URL', () => {
       [{ EVENT_STORE: 'postgres', DATABASE_URL: 'mysql://u:hunter2@db/globe' }, /DATABASE_URL: the scheme mysql:\/\/ is not one of postgres:\/\/, postgresql:\/\/.*\(got a value not shown\)/],
       [{ EVENT_STORE: 'kurrentdb', KURRENTDB_URL: 'http://kurrentdb:2113' }, /KURRENTDB_URL: the scheme http:\/\/ is not one of kurrentdb:\/\//],
       [{ EVENT_STORE: 'kurrentdb', KURRENTDB_URL: 'kurrentdb:2113' }, /KURRENTDB_URL: not a connection string/],
+      [{ EVENT_STORE: 'kurrentdb', KURRENTDB_URL: 'kurrentdb://k:2113', ARCHIVE_FOLLOW: 's3://bucket/log' }, /ARCHIVE_FOLLOW: a follower adopts the archive's history, which the KurrentDB log cannot/],
     ];
     for (const [env, message] of cases) expect(() => loadConfig(env)).toThrow(message);
     expect(() => loadConfig({ EVENT_STORE: 'postgres', DATABASE_URL: 'mysql://u:hunter2@db/globe' })).not.toThrow(/hunter2/);

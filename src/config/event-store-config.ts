@@ -43,6 +43,13 @@ export const eventStoreHasItsServer = (v: { EVENT_STORE?: EventStoreKind; DATABA
   }
 };
 
+/** A follower applies the archive by adopting its history, which the KurrentDB log refuses (EVENTS.UNSUPPORTED): refused at start-up instead. */
+export const kurrentDbDoesNotFollow = (v: { EVENT_STORE?: EventStoreKind; ARCHIVE_FOLLOW?: unknown }, ctx: z.RefinementCtx) => {
+  if (v.EVENT_STORE === 'kurrentdb' && v.ARCHIVE_FOLLOW !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['ARCHIVE_FOLLOW'], message: 'a follower adopts the archive\'s history, which the KurrentDB log cannot: follow with EVENT_STORE=sqlite or postgres' });
+  }
+};
+
 /** Whether read models, jobs and catalogs live in PostgreSQL (DATABASE_URL with a non-SQLite log) rather than in DATA_DIR. */
 export const readModelsInPostgres = (v: { EVENT_STORE: EventStoreKind; DATABASE_URL?: string }): boolean =>
   v.EVENT_STORE !== 'sqlite' && v.DATABASE_URL !== undefined;
