@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { Clock, SystemClock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { EventStore } from './event-store';
-import { KurrentDbEventStore } from './kurrentdb/kurrentdb-event-store';
 import { openPostgresEventStore } from './open-postgres-event-store';
 import { SqliteEventStore } from './sqlite/sqlite-event-store';
 import { WriteGate } from './write-gate';
@@ -17,6 +16,8 @@ export async function openEventStore(config: AppConfig, clock: Clock, gate: Writ
       // The config refuses EVENT_STORE=postgres without DATABASE_URL.
       return openPostgresEventStore(v.DATABASE_URL!, clock, gate);
     case 'kurrentdb': {
+      // Loaded only here: the client (gRPC, protobufs, a native bridge) takes seconds to load, which every other deployment would pay at start-up.
+      const { KurrentDbEventStore } = await import('./kurrentdb/kurrentdb-event-store');
       const store = new KurrentDbEventStore(v.KURRENTDB_URL!, clock, gate);
       try {
         logger.log(`the log is in KurrentDB, at position ${await store.headPosition()}`);
