@@ -134,8 +134,10 @@ export class BackupScheduler implements OnApplicationBootstrap, OnModuleDestroy 
       timeZone,
       start: true,
       onTick: () => {
-        if (!this.claims.claim(slot, new Date(this.clock.now()))) return;
-        run().catch((error) => this.logger.warn(`${slot} failed: ${error instanceof Error ? error.message : String(error)}`));
+        const claimed = this.claims.claim(slot, new Date(this.clock.now()));
+        void claimed
+          .then((mine) => (mine ? run() : undefined))
+          .catch((error) => this.logger.warn(`${slot} failed: ${error instanceof Error ? error.message : String(error)}`));
       },
     });
   }

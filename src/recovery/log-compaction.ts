@@ -51,8 +51,10 @@ export class LogCompaction implements OnApplicationBootstrap, OnModuleDestroy {
       cronTime: logCompaction.cron,
       start: true,
       onTick: () => {
-        if (!this.claims.claim('log-compaction', new Date(this.clock.now()))) return;
-        void this.start('scheduler', 'scheduler').catch((e) => this.logger.warn(`log compaction skipped: ${e instanceof Error ? e.message : e}`));
+        void this.claims
+          .claim('log-compaction', new Date(this.clock.now()))
+          .then((mine) => (mine ? this.start('scheduler', 'scheduler') : undefined))
+          .catch((e) => this.logger.warn(`log compaction skipped: ${e instanceof Error ? e.message : e}`));
       },
     });
   }
