@@ -10,6 +10,7 @@ import { BackupsModule } from './backups/backups.module';
 import { AppExceptionFilter } from './common/http/app-exception.filter';
 import { ConfigModule } from './config/config.module';
 import { EventsModule } from './events/events.module';
+import { DataDirLock } from './events/sqlite/data-dir-lock';
 import { GatewayModule } from './gateway/gateway.module';
 import { GlobeModule } from './globe/globe.module';
 import { ImportsModule } from './imports/imports.module';
@@ -24,7 +25,7 @@ import { SnapshotsModule } from './snapshots/snapshots.module';
 
 @Module({
   imports: [
-    ConfigModule,
+    ConfigModule.forRoot((dataDir) => DataDirLock.take(dataDir)),
     CqrsModule.forRoot(),
     EventsModule,
     ProjectionsModule.forRoot([JobEntity, ScheduledRunEntity, SnapshotEntity, BackupEntity, BackupCopyEntity, ApiTokenEntity]),

@@ -2,7 +2,7 @@ import { INestApplicationContext } from '@nestjs/common';
 import { copyFile, mkdir, rm } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { DataDirLock } from '../../config/data-dir-lock';
+import { DataDirLock } from '../../events/sqlite/data-dir-lock';
 import { EventStore } from '../../events/event-store';
 import { JobRunner } from '../../jobs/job-runner';
 import { RestoreService } from '../../recovery/restore.service';
