@@ -1,6 +1,5 @@
 import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import Database from 'better-sqlite3';
 import { createReadStream } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -15,7 +14,8 @@ import { EventStore } from '../events/event-store';
 import { SqliteEventStore } from '../events/sqlite/sqlite-event-store';
 import { JobContext, JobRunner } from '../jobs/job-runner';
 import { Projector } from '../projections/projector';
-import { READ_MODEL_DB } from '../projections/sqlite/read-model-db';
+import { LiveReadModels } from '../projections/live-read-models';
+import { TargetStates } from '../projections/target-states';
 import { BackupEntity, catalogRowOf, verifyResultOf } from './backup.entity';
 import { BackupCopyEntity } from './backup-copy.entity';
 import { isTransientStorageError } from './storage/storage-errors';
@@ -26,11 +26,9 @@ import { BackupManifest, Compression } from './format/backup-manifest';
 import { verifyBackup, VerifyReport } from './format/verify-backup';
 import { writeBackupFile } from './format/write-backup-file';
 import { verifyWrittenCopy } from './format/verify-written-copy';
-import { HistorySource, StateReader } from './state-reader';
+import { backupLines, backupRecordCount, HistorySource } from './backup-lines';
 import { BackupPreparationThread } from './backup-preparation-thread';
-import { readModelSchemaSql } from '../projections/sqlite/read-model-schema';
 import { backupStateKey, PreparedBackups } from './prepared-backups';
-import { copyStateOffThread } from './state-copy-thread';
 import { BackupStorages, StorageChoice } from './storage/backup-storages';
 import { BackupCopies, copyCheckFor } from './backup-copies';
 import { BackupDiscovery, DiscoveryReport } from './backup-discovery';
@@ -74,7 +72,8 @@ export class BackupService implements OnApplicationBootstrap {
     private readonly jobs: JobRunner,
     private readonly clock: Clock,
     @Inject(AppConfig) private readonly config: AppConfig,
-    @Inject(READ_MODEL_DB) private readonly liveDb: Database.Database,
+    private readonly readModels: LiveReadModels,
+    private readonly targetStates: TargetStates,
     private readonly prepared: PreparedBackups,
     private readonly keys: KeyRing,
   ) {}
@@ -236,7 +235,7 @@ export class BackupService implements OnApplicationBootstrap {
       paths: {
         statePath: join(this.tmpDir(), `state-backup-${id}.sqlite`),
         historyPath: stageHistory ? join(this.tmpDir(), `history-backup-${id}.sqlite`) : null,
-        schemaSql: readModelSchemaSql(this.liveDb),
+        schemaSql: this.targetStates.schemaStatements(),
       },
     });
   }
@@ -246,11 +245,11 @@ export class BackupService implements OnApplicationBootstrap {
     const tmp = join(this.tmpDir(), `backup-${id}.gvbk`);
     let written: BackupManifest;
     try {
-      const reader = new StateReader(this.liveDbPath());
+      const reader = this.readModels.reader();
       try {
-        job.progress({ phase: 'writing', done: 0, total: reader.recordCount(spec.includeHistory, await this.store.firstPosition()) });
+        job.progress({ phase: 'writing', done: 0, total: backupRecordCount(reader, spec.includeHistory, await this.store.firstPosition()) });
         written = await writeBackupFile(
-          reader.lines(spec.includeHistory ? this.historySource() : null, job.signal),
+          backupLines(reader, spec.includeHistory ? this.historySource() : null, job.signal),
           {
             appVersion: APP_VERSION,
             createdAt: this.now(),
@@ -284,7 +283,7 @@ export class BackupService implements OnApplicationBootstrap {
    */
   private prepareState(id: string, manifest: BackupManifest, passphrase: string | undefined): void {
     const statePath = join(this.tmpDir(), `state-backup-${id}.sqlite`);
-    const files = copyStateOffThread(this.liveDbPath(), statePath, manifest.headPosition).then((ok) => (ok ? { statePath, historyPath: null } : null));
+    const files = this.targetStates.copyLiveAt(statePath, manifest.headPosition).then((ok) => (ok ? { statePath, historyPath: null } : null));
     this.prepared.keep({ backupId: id, key: backupStateKey(id, passphrase), manifest, files });
   }
 
@@ -310,11 +309,6 @@ export class BackupService implements OnApplicationBootstrap {
    */
   historySource(): HistorySource {
     return this.store instanceof SqliteEventStore ? { logFile: join(this.config.values.dataDir, 'events.sqlite') } : { store: this.store };
-  }
-
-  /** The live read models' file, for readers that need their own connection (StateReader). */
-  liveDbPath(): string {
-    return this.liveDb.name;
   }
 
   tmpDir(): string {

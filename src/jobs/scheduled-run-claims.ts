@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, QueryFailedError } from 'typeorm';
 import { ScheduledRunEntity } from './scheduled-run.entity';
 
-/** A unique-key violation, as SQLite (better-sqlite3) and PostgreSQL report it. */
+/** A unique-key violation, as SQLite and PostgreSQL report it. */
 const DUPLICATE_KEY = new Set(['SQLITE_CONSTRAINT_PRIMARYKEY', 'SQLITE_CONSTRAINT_UNIQUE', '23505']);
 
 /**
