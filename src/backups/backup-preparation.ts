@@ -28,7 +28,7 @@ export class BackupPreparation {
   private history: HistoryStage | null = null;
 
   constructor(
-    private readonly paths: PreparationPaths,
+    paths: PreparationPaths,
     private readonly manifest: BackupManifest,
   ) {
     this.state = new StateFileWriter(paths.statePath, paths.schemaSql, manifest.headPosition);

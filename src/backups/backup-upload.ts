@@ -11,6 +11,7 @@ import { TargetStates } from '../projections/target-states';
 import { APP_VERSION } from './app-version';
 import { unsupportedUpload } from './backup-errors';
 import { BackupService } from './backup.service';
+import { BackupAdmission } from './backup-admission';
 import { BackupView } from './backup-view';
 import { BackupFormat, detectBackupFormat } from './foreign/detect-backup-format';
 import { ForeignImportInfo } from './foreign/foreign-import-info';
@@ -30,6 +31,7 @@ import { backupLines } from './backup-lines';
 export class BackupUpload {
   constructor(
     private readonly backups: BackupService,
+    private readonly admission: BackupAdmission,
     private readonly clock: Clock,
     private readonly targetStates: TargetStates,
   ) {}
@@ -47,11 +49,11 @@ export class BackupUpload {
     const format = await detectBackupFormat(path);
     if (format === null) throw unsupportedUpload();
     const id = uuidv7();
-    if (format === 'native') return this.backups.admit(path, { id, kind: 'uploaded', format, actor, passphrase }, null);
+    if (format === 'native') return this.admission.admit(path, { id, kind: 'uploaded', format, actor, passphrase }, null);
     const native = join(this.backups.tmpDir(), `upload-native-${id}.gvbk`);
     try {
       await this.convert(path, format, native, await this.importInfo(path, fileName));
-      return await this.backups.admit(native, { id, kind: 'uploaded', format, actor }, null);
+      return await this.admission.admit(native, { id, kind: 'uploaded', format, actor }, null);
     } finally {
       await rm(native, { force: true });
     }

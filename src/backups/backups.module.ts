@@ -4,6 +4,7 @@ import { BackupService } from './backup.service';
 import { BackupStates } from './backup-states';
 import { BackupHealthService } from './backup-health';
 import { BackupUpload } from './backup-upload';
+import { BackupAdmission } from './backup-admission';
 import { BackupDrill } from './backup-drill';
 import { BackupScheduler } from './backup-scheduler';
 import { BackupSchedulesController } from './backup-schedules.controller';
@@ -19,7 +20,7 @@ import { ArchiveReports } from './archive-reports';
 @Module({
   imports: [JobsModule],
   controllers: [BackupsController, BackupSchedulesController, ExportController],
-  providers: [BackupService, BackupStates, BackupUpload, BackupHealthService, BackupDrill, BackupScheduler, PreparedBackups, BackupCopies, BackupDiscovery, ArchiveReports, backupStoragesProvider, primaryStorageProvider],
+  providers: [BackupService, BackupAdmission, BackupStates, BackupUpload, BackupHealthService, BackupDrill, BackupScheduler, PreparedBackups, BackupCopies, BackupDiscovery, ArchiveReports, backupStoragesProvider, primaryStorageProvider],
   exports: [BackupService, BackupStates, BackupScheduler, PreparedBackups, BackupStorages, BackupHealthService, ArchiveReports],
 })
 export class BackupsModule {}
