@@ -13,14 +13,14 @@ import { datasetNotFound } from '../domain/domain-errors';
 import { EventStore } from '../events/event-store';
 import { Projector } from '../projections/projector';
 import { APP_VERSION } from './app-version';
-import { BackupService } from './backup.service';
+import { BackupService } from './catalog/backup.service';
 import { writeBackupFile } from './format/write-backup-file';
 import { writeBackupData } from './foreign/export-backup-data';
 import { writeLocationsCsv } from './foreign/export-csv';
 import { writeGlobeProject } from './foreign/export-globe-project';
 import { LiveReadModels } from '../projections/live-read-models';
 import { StateReader } from '../projections/state-reader';
-import { backupLines } from './backup-lines';
+import { backupLines } from './writing/backup-lines';
 import { Role } from '../auth/roles';
 import { ApiFileAnswer, ApiQueryOf } from '../common/http/api-input';
 

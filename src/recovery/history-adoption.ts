@@ -4,11 +4,11 @@ import { ArchiveTarget, emptyReading } from '../archive/archive-history';
 import { ArchiveService } from '../archive/archive.service';
 import { AppError } from '../common/app-error';
 import { APP_VERSION } from '../backups/app-version';
-import { BackupService } from '../backups/backup.service';
-import { BackupStates } from '../backups/backup-states';
+import { BackupService } from '../backups/catalog/backup.service';
+import { BackupTargetStates } from '../backups/reading/backup-target-states';
 import { BackupRecord } from '../backups/format/backup-record';
 import { openBackup } from '../backups/format/read-backup-records';
-import { backupStateKey, PreparedBackups } from '../backups/prepared-backups';
+import { backupStateKey, PreparedBackups } from '../backups/prepared/prepared-backups';
 import { KeyRing } from '../config/key-ring';
 import { EventStore, RecordedEvent } from '../events/event-store';
 import { JobContext } from '../jobs/job-runner';
@@ -31,7 +31,7 @@ export class HistoryAdoption {
     private readonly store: EventStore,
     private readonly projector: Projector,
     private readonly stateAt: StateAtService,
-    private readonly backupStates: BackupStates,
+    private readonly backupStates: BackupTargetStates,
     private readonly backups: BackupService,
     private readonly prepared: PreparedBackups,
     private readonly snapshots: SnapshotStore,

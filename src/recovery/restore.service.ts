@@ -7,8 +7,8 @@ import { GlobeEvent } from '../domain/events';
 import { ConflictStrategy, RestoreCounts, RestoreScope, RestoreTarget, isWholeScope, passphraseOf, publicTarget } from '../domain/restore';
 import { keyMissing, passphraseRequired } from '../backups/format/backup-format-errors';
 import { KeyRing } from '../config/key-ring';
-import { BackupService } from '../backups/backup.service';
-import { BackupStates } from '../backups/backup-states';
+import { BackupService } from '../backups/catalog/backup.service';
+import { BackupTargetStates } from '../backups/reading/backup-target-states';
 import { EventStore, NewEvent } from '../events/event-store';
 import { HeadMovedError } from '../events/event-store.errors';
 import { JobContext, JobRunner } from '../jobs/job-runner';
@@ -71,7 +71,7 @@ export class RestoreService implements OnApplicationBootstrap {
     private readonly store: EventStore,
     private readonly projector: Projector,
     private readonly stateAt: StateAtService,
-    private readonly backupStates: BackupStates,
+    private readonly backupStates: BackupTargetStates,
     private readonly backups: BackupService,
     private readonly adoption: HistoryAdoption,
     private readonly fromArchive: ArchivePreview,

@@ -3,7 +3,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeBackupFile } from '../../src/backups/format/write-backup-file';
-import { backupLines } from '../../src/backups/backup-lines';
+import { backupLines } from '../../src/backups/writing/backup-lines';
 import { SqliteStateReader } from '../../src/projections/sqlite/sqlite-state-reader';
 import { TestApp, allAudit, startApp, waitForJob } from '../support/app-harness';
 import { backupNow, backupsDir, download, filesIn, keyOf, seedGlobe, tmpDirOf, upload } from './backup-helpers';

@@ -1,8 +1,8 @@
 import { readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BackupHealthService } from '../../src/backups/backup-health';
-import { BackupScheduler } from '../../src/backups/backup-scheduler';
-import { BackupService } from '../../src/backups/backup.service';
+import { BackupHealthService } from '../../src/backups/reading/backup-health';
+import { BackupScheduler } from '../../src/backups/writing/backup-scheduler';
+import { BackupService } from '../../src/backups/catalog/backup.service';
 import { ManualClock } from '../../src/common/clock';
 import { BackupSchedule, backupScheduleSchema, backupSchedulesSchema } from '../../src/domain/backup-schedule';
 import { ScheduledRunClaims } from '../../src/jobs/scheduled-run-claims';

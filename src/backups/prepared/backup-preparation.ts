@@ -1,10 +1,10 @@
 import { rmSync } from 'node:fs';
-import { IncompleteHistoryError } from '../events/event-store.errors';
-import { RecordedEvent } from '../events/event-store';
-import { HistoryStage } from '../events/sqlite/stage-history';
-import { StateFileWriter } from '../projections/sqlite/state-file-writer';
-import { BackupManifest } from './format/backup-manifest';
-import { BackupRecord } from './format/backup-record';
+import { IncompleteHistoryError } from '../../events/event-store.errors';
+import { RecordedEvent } from '../../events/event-store';
+import { HistoryStage } from '../../events/sqlite/stage-history';
+import { StateFileWriter } from '../../projections/sqlite/state-file-writer';
+import { BackupManifest } from '../format/backup-manifest';
+import { BackupRecord } from '../format/backup-record';
 
 export interface PreparationPaths {
   /** The state file the state is loaded into (created from `schemaSql`). */
@@ -17,7 +17,7 @@ export interface PreparationPaths {
 
 /**
  * What a restore from a backup needs, made from its records (see BackupPreparationThread): the state,
- * loaded into a state file exactly as BackupStates loads it (TargetStates.load: the same
+ * loaded into a state file exactly as BackupTargetStates loads it (TargetStates.load: the same
  * StateFileWriter, which runs here in the worker, SQLite-specific like this whole fast path), and, if asked, the
  * history staged as the log's own rows for adoption. Only a history that starts at position 1 and
  * runs unbroken to the manifest's head is kept (a compacted log's backup cannot be adopted).

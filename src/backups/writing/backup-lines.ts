@@ -1,8 +1,8 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import { EventStore } from '../events/event-store';
-import { storedEventLines } from '../events/sqlite/stored-event-lines';
-import { StateReader } from '../projections/state-reader';
-import { BackupRecord, RecordLines } from './format/backup-record';
+import { EventStore } from '../../events/event-store';
+import { storedEventLines } from '../../events/sqlite/stored-event-lines';
+import { StateReader } from '../../projections/state-reader';
+import { BackupRecord, RecordLines } from '../format/backup-record';
 
 const YIELD_EVERY = 2000;
 

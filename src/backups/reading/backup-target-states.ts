@@ -4,17 +4,17 @@ import { rm } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { join } from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
-import { AppError } from '../common/app-error';
-import { AppConfig } from '../config/app-config';
-import { KeyRing } from '../config/key-ring';
-import { TargetState } from '../projections/target-state';
-import { TargetStates } from '../projections/target-states';
-import { BackupPreparationThread } from './backup-preparation-thread';
-import { BackupService } from './backup.service';
-import { BackupManifest } from './format/backup-manifest';
-import { openBackup } from './format/read-backup-records';
-import { verifyWrittenCopy } from './format/verify-written-copy';
-import { backupStateKey, PreparedBackups } from './prepared-backups';
+import { AppError } from '../../common/app-error';
+import { AppConfig } from '../../config/app-config';
+import { KeyRing } from '../../config/key-ring';
+import { TargetState } from '../../projections/target-state';
+import { TargetStates } from '../../projections/target-states';
+import { BackupPreparationThread } from '../prepared/backup-preparation-thread';
+import { BackupService } from '../catalog/backup.service';
+import { BackupManifest } from '../format/backup-manifest';
+import { openBackup } from '../format/read-backup-records';
+import { verifyWrittenCopy } from '../format/verify-written-copy';
+import { backupStateKey, PreparedBackups } from '../prepared/prepared-backups';
 
 /**
  * The state a backup holds, as a scratch read-model database, so that restoring from a backup is
@@ -31,7 +31,7 @@ interface Opened {
 }
 
 @Injectable()
-export class BackupStates implements OnModuleDestroy {
+export class BackupTargetStates implements OnModuleDestroy {
   private cached: { key: string; state: Promise<Opened>; users: number } | null = null;
 
   constructor(
