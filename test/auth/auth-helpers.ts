@@ -1,4 +1,4 @@
-import { Http, TestApp, startApp } from '../support/app-harness';
+import { Http, TestApp, startApp } from '../../test/support/app-harness';
 import { Role } from '../../src/auth/roles';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
