@@ -4,12 +4,13 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { AuditModule } from './audit/audit.module';
 import { ApiTokenEntity } from './auth/api-token.entity';
 import { AuthModule } from './auth/auth.module';
-import { BackupCopyEntity } from './backups/backup-copy.entity';
-import { BackupEntity } from './backups/backup.entity';
+import { BackupCopyEntity } from './backups/catalog/backup-copy.entity';
+import { BackupEntity } from './backups/catalog/backup.entity';
 import { BackupsModule } from './backups/backups.module';
 import { AppExceptionFilter } from './common/http/app-exception.filter';
 import { ConfigModule } from './config/config.module';
 import { EventsModule } from './events/events.module';
+import { DataDirLock } from './events/sqlite/data-dir-lock';
 import { GatewayModule } from './gateway/gateway.module';
 import { GlobeModule } from './globe/globe.module';
 import { ImportsModule } from './imports/imports.module';
@@ -24,7 +25,7 @@ import { SnapshotsModule } from './snapshots/snapshots.module';
 
 @Module({
   imports: [
-    ConfigModule,
+    ConfigModule.forRoot((dataDir) => DataDirLock.take(dataDir)),
     CqrsModule.forRoot(),
     EventsModule,
     ProjectionsModule.forRoot([JobEntity, ScheduledRunEntity, SnapshotEntity, BackupEntity, BackupCopyEntity, ApiTokenEntity]),

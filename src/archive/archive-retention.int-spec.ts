@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { BackupView } from '../backups/backup-view';
+import { BackupView } from '../backups/catalog/backup-view';
 import { LocalBackupStorage } from '../backups/storage/local-backup-storage';
 import { ManualClock } from '../common/clock';
 import { SqliteEventStore } from '../events/sqlite/sqlite-event-store';

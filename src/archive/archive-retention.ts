@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { BackupService } from '../backups/backup.service';
-import { BackupView, opensUnattended } from '../backups/backup-view';
+import { BackupService } from '../backups/catalog/backup.service';
+import { BackupView, opensUnattended } from '../backups/catalog/backup-view';
 import { readBackupManifest } from '../backups/format/read-backup-manifest';
 import { AppConfig } from '../config/app-config';
 import { KeyRing } from '../config/key-ring';

@@ -1,6 +1,6 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { join } from 'node:path';
-import { ArchiveReports } from '../backups/archive-reports';
+import { ArchiveReports } from '../backups/reading/archive-reports';
 import { AppError } from '../common/app-error';
 import { Clock } from '../common/clock';
 import { AppConfig, tmpDirOf } from '../config/app-config';

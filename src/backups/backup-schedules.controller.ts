@@ -2,7 +2,7 @@ import { Body, Controller, Get, Put } from '@nestjs/common';
 import { parseInput } from '../common/http/parse-input';
 import { Ctx, RequestContext } from '../common/http/request-context';
 import { BackupSchedules, backupSchedulesSchema } from '../domain/backup-schedule';
-import { BackupScheduler } from './backup-scheduler';
+import { BackupScheduler } from './writing/backup-scheduler';
 import { Role } from '../auth/roles';
 import { ApiJsonBody } from '../common/http/api-input';
 

@@ -13,12 +13,14 @@ import { datasetNotFound } from '../domain/domain-errors';
 import { EventStore } from '../events/event-store';
 import { Projector } from '../projections/projector';
 import { APP_VERSION } from './app-version';
-import { BackupService } from './backup.service';
+import { BackupService } from './catalog/backup.service';
 import { writeBackupFile } from './format/write-backup-file';
 import { writeBackupData } from './foreign/export-backup-data';
 import { writeLocationsCsv } from './foreign/export-csv';
 import { writeGlobeProject } from './foreign/export-globe-project';
-import { StateReader } from './state-reader';
+import { LiveReadModels } from '../projections/live-read-models';
+import { StateReader } from '../projections/state-reader';
+import { backupLines } from './writing/backup-lines';
 import { Role } from '../auth/roles';
 import { ApiFileAnswer, ApiQueryOf } from '../common/http/api-input';
 
@@ -44,6 +46,7 @@ export class ExportController {
     private readonly projector: Projector,
     private readonly backups: BackupService,
     private readonly clock: Clock,
+    private readonly readModels: LiveReadModels,
   ) {}
 
   @Get()
@@ -53,7 +56,7 @@ export class ExportController {
   async export(@Query() query: unknown, @Res() res: Response): Promise<void> {
     const { format, datasetId } = parseInput(exportQuery, query, 'EXPORT.INVALID_QUERY');
     await this.projector.waitFor(await this.store.headPosition());
-    const reader = new StateReader(this.backups.liveDbPath());
+    const reader = this.readModels.reader();
     try {
       if (datasetId !== undefined && !reader.hasDataset(datasetId)) throw datasetNotFound(datasetId);
       const timestamp = new Date(this.clock.now()).toISOString();
@@ -75,7 +78,7 @@ export class ExportController {
     const tmp = join(this.backups.tmpDir(), `export-${uuidv7()}.gvbk`);
     try {
       const info = { appVersion: APP_VERSION, createdAt, headPosition: reader.position, headRecordedAt: null, includesHistory: true };
-      await writeBackupFile(reader.lines(this.backups.historySource()), info, tmp, { compression: 'gzip', tmpDir: this.backups.tmpDir() });
+      await writeBackupFile(backupLines(reader, this.backups.historySource()), info, tmp, { compression: 'gzip', tmpDir: this.backups.tmpDir() });
       await pipeline(createReadStream(tmp), res);
     } finally {
       await rm(tmp, { force: true });

@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { existsSync, statSync } from 'node:fs';
-import type { BackupView } from '../backups/backup-view';
+import type { BackupView } from '../backups/catalog/backup-view';
 import type { RestoreCounts, RestoreScope, RestoreTarget } from '../domain/restore';
 import { ApiClient } from './client';
 import { integer, isoTime } from './command-context';

@@ -1,9 +1,14 @@
-import { Global, Module } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { mkdirSync, rmSync } from 'node:fs';
 import { SERVER_SECRET, serverSecretProvider } from '../common/server-secret.provider';
 import { AppConfig, loadConfig, tmpDirOf } from './app-config';
-import { DataDirLock } from './data-dir-lock';
 import { KeyRing } from './key-ring';
+
+/** This process's hold on DATA_DIR until `release` (or its death): the composition root says how it is taken (events/sqlite/data-dir-lock.ts). */
+export interface DataDirHold {
+  release(): void;
+}
+export type TakeDataDir = (dataDir: string) => DataDirHold;
 
 /**
  * Parses the environment once, makes sure DATA_DIR exists before any store opens a file in it,
@@ -12,10 +17,10 @@ import { KeyRing } from './key-ring';
  * uploads, scratch states, files being written) is temporary by definition, so what a crash left
  * there is removed before anything starts, and never what a running server is writing.
  */
-export function prepareConfig(env: NodeJS.ProcessEnv): { config: AppConfig; lock: DataDirLock } {
+export function prepareConfig(env: NodeJS.ProcessEnv, takeLock: TakeDataDir): { config: AppConfig; lock: DataDirHold } {
   const config = loadConfig(env);
   mkdirSync(config.values.dataDir, { recursive: true });
-  const lock = DataDirLock.take(config.values.dataDir);
+  const lock = takeLock(config.values.dataDir);
   const tmp = tmpDirOf(config);
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp, { recursive: true });
@@ -23,17 +28,24 @@ export function prepareConfig(env: NodeJS.ProcessEnv): { config: AppConfig; lock
 }
 
 const PREPARED = Symbol('PREPARED_CONFIG');
+const DATA_DIR_HOLD = Symbol('DATA_DIR_HOLD');
 
-@Global()
-@Module({
-  providers: [
-    { provide: PREPARED, useFactory: () => prepareConfig(process.env) },
-    { provide: AppConfig, useFactory: (prepared: { config: AppConfig }) => prepared.config, inject: [PREPARED] },
-    // Released when the application shuts down (its onApplicationShutdown), by the OS if it dies.
-    { provide: DataDirLock, useFactory: (prepared: { lock: DataDirLock }) => prepared.lock, inject: [PREPARED] },
-    serverSecretProvider,
-    KeyRing,
-  ],
-  exports: [AppConfig, SERVER_SECRET, KeyRing],
-})
-export class ConfigModule {}
+/** Global. `takeLock` is how DATA_DIR is held (the app module passes DataDirLock.take). */
+@Module({})
+export class ConfigModule {
+  static forRoot(takeLock: TakeDataDir): DynamicModule {
+    return {
+      module: ConfigModule,
+      global: true,
+      providers: [
+        { provide: PREPARED, useFactory: () => prepareConfig(process.env, takeLock) },
+        { provide: AppConfig, useFactory: (prepared: { config: AppConfig }) => prepared.config, inject: [PREPARED] },
+        // Released when the application shuts down (its onApplicationShutdown), by the OS if it dies.
+        { provide: DATA_DIR_HOLD, useFactory: (prepared: { lock: DataDirHold }) => prepared.lock, inject: [PREPARED] },
+        serverSecretProvider,
+        KeyRing,
+      ],
+      exports: [AppConfig, SERVER_SECRET, KeyRing],
+    };
+  }
+}

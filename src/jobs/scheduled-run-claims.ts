@@ -1,21 +1,31 @@
-import { Inject, Injectable } from '@nestjs/common';
-import Database from 'better-sqlite3';
-import { READ_MODEL_DB } from '../projections/sqlite/read-model-db';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, QueryFailedError } from 'typeorm';
+import { ScheduledRunEntity } from './scheduled-run.entity';
+
+/** A unique-key violation, as SQLite and PostgreSQL report it. */
+const DUPLICATE_KEY = new Set(['SQLITE_CONSTRAINT_PRIMARYKEY', 'SQLITE_CONSTRAINT_UNIQUE', '23505']);
 
 /**
  * Makes a schedule fire on one instance only when several share a database: every instance's timer
  * fires, each tries to insert the slot (`<schedule>@<minute it fired for>`) into `scheduled_runs`,
- * and the one whose insert lands runs the work; the others find the key taken and skip. No lease to
- * expire, no clock to trust beyond the minute. (On SQLite, instances share a database when they
- * share DATA_DIR; the PostgreSQL adapter will do the same with ON CONFLICT DO NOTHING.)
+ * and the one whose insert lands runs the work; the others find the key taken (the primary key
+ * refuses their insert) and skip. No lease to expire, no clock to trust beyond the minute. One plain
+ * INSERT through the repository (no transaction around it), so it works on any database TypeORM
+ * speaks to; on SQLite, instances share a database when they share DATA_DIR.
  */
 @Injectable()
 export class ScheduledRunClaims {
-  constructor(@Inject(READ_MODEL_DB) private readonly db: Database.Database) {}
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  claim(schedule: string, firedAt: Date): boolean {
+  async claim(schedule: string, firedAt: Date): Promise<boolean> {
     const minute = new Date(Math.floor(firedAt.getTime() / 60_000) * 60_000).toISOString();
-    const insert = this.db.prepare('INSERT OR IGNORE INTO scheduled_runs (slot, claimed_at, pid) VALUES (?, ?, ?)');
-    return insert.run(`${schedule}@${minute}`, new Date().toISOString(), process.pid).changes === 1;
+    try {
+      await this.dataSource.getRepository(ScheduledRunEntity).insert({ slot: `${schedule}@${minute}`, claimed_at: new Date().toISOString(), pid: process.pid });
+      return true;
+    } catch (error) {
+      if (error instanceof QueryFailedError && DUPLICATE_KEY.has((error.driverError as { code?: string }).code ?? '')) return false;
+      throw error;
+    }
   }
 }

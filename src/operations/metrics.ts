@@ -3,7 +3,7 @@ import { NextFunction, Request, Response } from 'express';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { Subscription } from 'rxjs';
 import { ArchiveService } from '../archive/archive.service';
-import { BackupService } from '../backups/backup.service';
+import { BackupService } from '../backups/catalog/backup.service';
 import { Clock } from '../common/clock';
 import { EventStore } from '../events/event-store';
 import { FINAL_JOB_STATES, JobView } from '../jobs/job';

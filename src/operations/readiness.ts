@@ -1,6 +1,6 @@
 import { Injectable, ServiceUnavailableException } from '@nestjs/common';
 import { HealthCheckResult, HealthCheckService, HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
-import { BackupHealthService } from '../backups/backup-health';
+import { BackupHealthService } from '../backups/reading/backup-health';
 import { Clock } from '../common/clock';
 import { EventStore } from '../events/event-store';
 import { WriteGate } from '../events/write-gate';

@@ -1,5 +1,6 @@
 import type { StateCounts } from './target-state';
 import { RecordedEvent } from '../events/event-store';
+import { StateReader } from './state-reader';
 
 /**
  * The live read models as the services write them: the projector's apply path and the whole-state
@@ -40,4 +41,7 @@ export abstract class LiveReadModels {
    * moment between two applies, nothing else of the database. Answers the position it holds.
    */
   abstract exportState(path: string): Promise<number>;
+
+  /** Reads the whole state at the checkpoint it is at now, a fixed view while applies go on (StateReader's guarantees). */
+  abstract reader(): StateReader;
 }

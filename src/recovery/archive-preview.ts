@@ -3,7 +3,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
 import { ArchivePoint, ArchiveReading, ArchiveTarget, emptyReading } from '../archive/archive-history';
-import { BackupStates } from '../backups/backup-states';
+import { BackupTargetStates } from '../backups/reading/backup-target-states';
 import { listSegments } from '../archive/archive-catalog';
 import { ArchiveService } from '../archive/archive.service';
 import { Clock } from '../common/clock';
@@ -57,7 +57,7 @@ export class ArchivePreview {
     private readonly log: EventStore,
     private readonly archive: ArchiveService,
     private readonly planner: CloudRestorePlanner,
-    private readonly backupStates: BackupStates,
+    private readonly backupStates: BackupTargetStates,
     private readonly clock: Clock,
     private readonly states: TargetStates,
     @Inject(AppConfig) private readonly config: AppConfig,
@@ -100,7 +100,7 @@ export class ArchivePreview {
     }
   }
 
-  /** The base backup's state (read and checked whole by BackupStates), copied to `path`. */
+  /** The base backup's state (read and checked whole by BackupTargetStates), copied to `path`. */
   private async copyBackupState({ backup }: CloudRestorePlan, path: string): Promise<void> {
     await this.backupStates
       .use(backup!.id, backup!.passphrase, (state) => this.states.exportFile(state.path, path))

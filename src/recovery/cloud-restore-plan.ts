@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ArchiveSource, ArchiveTarget, ChainPoint } from '../archive/archive-history';
 import { ArchiveService } from '../archive/archive.service';
-import { BackupService } from '../backups/backup.service';
-import { BackupView, opensUnattended } from '../backups/backup-view';
+import { BackupService } from '../backups/catalog/backup.service';
+import { BackupView, opensUnattended } from '../backups/catalog/backup-view';
 import { readBackupManifest } from '../backups/format/read-backup-manifest';
 import { AppError } from '../common/app-error';
 import { AppConfig } from '../config/app-config';

@@ -4,12 +4,13 @@ import { ArchiveTarget, emptyReading } from '../archive/archive-history';
 import { ArchiveService } from '../archive/archive.service';
 import { AppError } from '../common/app-error';
 import { APP_VERSION } from '../backups/app-version';
-import { BackupService } from '../backups/backup.service';
-import { BackupStates } from '../backups/backup-states';
+import { BackupService } from '../backups/catalog/backup.service';
+import { BackupTargetStates } from '../backups/reading/backup-target-states';
 import { BackupRecord } from '../backups/format/backup-record';
 import { openBackup } from '../backups/format/read-backup-records';
-import { backupStateKey, PreparedBackups } from '../backups/prepared-backups';
+import { backupStateKey, PreparedBackups } from '../backups/prepared/prepared-backups';
 import { KeyRing } from '../config/key-ring';
+import { RestoreScope, RestoreTarget, isWholeScope } from '../domain/restore';
 import { EventStore, RecordedEvent } from '../events/event-store';
 import { JobContext } from '../jobs/job-runner';
 import { Projector } from '../projections/projector';
@@ -31,7 +32,7 @@ export class HistoryAdoption {
     private readonly store: EventStore,
     private readonly projector: Projector,
     private readonly stateAt: StateAtService,
-    private readonly backupStates: BackupStates,
+    private readonly backupStates: BackupTargetStates,
     private readonly backups: BackupService,
     private readonly prepared: PreparedBackups,
     private readonly snapshots: SnapshotStore,
@@ -41,6 +42,38 @@ export class HistoryAdoption {
   ) {}
 
   /**
+   * The one call a restore's job makes before it compares: onto an empty log (`base` 0), brings
+   * the target's own history when it can. A whole-scope restore from a backup with history adopts
+   * the backup's (staged while it was uploaded, if it was: PreparedBackups); a time or a position
+   * that the archive's preview found (ArchivePreview: only it names a position on an empty log)
+   * adopts the archive's. Answers the base the restore writes on, and whether the live state was
+   * loaded from the target's own state (then equal to it at that base). Otherwise changes nothing.
+   */
+  async adoptOntoEmptyLog(
+    run: { target: RestoreTarget; position: number; scope: RestoreScope; passphrase?: string },
+    base: number,
+    job: JobContext,
+  ): Promise<{ base: number; installed: boolean }> {
+    let installed = false;
+    if (base === 0 && 'backupId' in run.target && isWholeScope(run.scope) && (await this.backups.get(run.target.backupId)).includesHistory) {
+      job.progress({ phase: 'adopting history' });
+      // A backup of a compacted log holds only the recent history: it cannot stand alone, so the
+      // state is restored by compensating events instead (the store stays empty on refusal).
+      const adopted = await this.adopt(run.target.backupId, run.passphrase).catch((error) => {
+        if ((error as { code?: string }).code === 'EVENTS.INCOMPLETE_HISTORY') return { head: 0, installed: false };
+        throw error;
+      });
+      base = adopted.head;
+      installed = adopted.installed;
+    }
+    if (base === 0 && run.position > 0 && ('at' in run.target || 'position' in run.target)) {
+      job.progress({ phase: 'adopting archive' });
+      base = await this.adoptArchive(run.target, run.position, job);
+    }
+    return { base, installed };
+  }
+
+  /**
    * Adopts the history up to `position` (what the preview of `target` found) into the empty log,
    * as the same plan reads it (CloudRestorePlanner): the base backup's history up to its head, then
    * the archived segments after it; and has it projected (from the backup's state when this app
@@ -48,7 +81,7 @@ export class HistoryAdoption {
    * commits: a hole, a damaged object, a broken chain, or an archive that now answers another
    * position for the target leaves the log empty (the error names why).
    */
-  async adoptArchive(target: ArchiveTarget, position: number, job: JobContext): Promise<number> {
+  private async adoptArchive(target: ArchiveTarget, position: number, job: JobContext): Promise<number> {
     const plan = await this.planner.plan(target);
     const reading = emptyReading();
     const report = async function* (events: AsyncIterable<RecordedEvent>) {
@@ -92,7 +125,7 @@ export class HistoryAdoption {
    * Adopts the backup's history into the empty log and has it projected. Answers the new head, and
    * whether the live state was loaded from the backup's own state (then equal to it at that head).
    */
-  async adopt(backupId: string, passphrase: string | undefined): Promise<{ head: number; installed: boolean }> {
+  private async adopt(backupId: string, passphrase: string | undefined): Promise<{ head: number; installed: boolean }> {
     // Staged while the upload was verified (PreparedBackups), for the same passphrase only.
     const staged = await this.prepared.takeHistory(backupStateKey(backupId, passphrase));
     if (staged) {

@@ -3,8 +3,8 @@ import { v7 as uuidv7 } from 'uuid';
 import { CronJob } from 'cron';
 import { AppError } from '../common/app-error';
 import { Clock } from '../common/clock';
-import { BackupScheduler } from '../backups/backup-scheduler';
-import { BackupService } from '../backups/backup.service';
+import { BackupScheduler } from '../backups/writing/backup-scheduler';
+import { BackupService } from '../backups/catalog/backup.service';
 import { EventMetadata } from '../domain/event-metadata';
 import { EventStore } from '../events/event-store';
 import { JobView } from '../jobs/job';
@@ -51,8 +51,10 @@ export class LogCompaction implements OnApplicationBootstrap, OnModuleDestroy {
       cronTime: logCompaction.cron,
       start: true,
       onTick: () => {
-        if (!this.claims.claim('log-compaction', new Date(this.clock.now()))) return;
-        void this.start('scheduler', 'scheduler').catch((e) => this.logger.warn(`log compaction skipped: ${e instanceof Error ? e.message : e}`));
+        void this.claims
+          .claim('log-compaction', new Date(this.clock.now()))
+          .then((mine) => (mine ? this.start('scheduler', 'scheduler') : undefined))
+          .catch((e) => this.logger.warn(`log compaction skipped: ${e instanceof Error ? e.message : e}`));
       },
     });
   }

@@ -4,11 +4,11 @@ import { Clock } from '../common/clock';
 import { NativeMemory } from '../common/native-memory';
 import { EventMetadata } from '../domain/event-metadata';
 import { GlobeEvent } from '../domain/events';
-import { ConflictStrategy, RestoreCounts, RestoreScope, RestoreTarget, isWholeScope, passphraseOf, publicTarget } from '../domain/restore';
+import { ConflictStrategy, RestoreCounts, RestoreScope, RestoreTarget, passphraseOf, publicTarget } from '../domain/restore';
 import { keyMissing, passphraseRequired } from '../backups/format/backup-format-errors';
 import { KeyRing } from '../config/key-ring';
-import { BackupService } from '../backups/backup.service';
-import { BackupStates } from '../backups/backup-states';
+import { BackupService } from '../backups/catalog/backup.service';
+import { BackupTargetStates } from '../backups/reading/backup-target-states';
 import { EventStore, NewEvent } from '../events/event-store';
 import { HeadMovedError } from '../events/event-store.errors';
 import { JobContext, JobRunner } from '../jobs/job-runner';
@@ -71,7 +71,7 @@ export class RestoreService implements OnApplicationBootstrap {
     private readonly store: EventStore,
     private readonly projector: Projector,
     private readonly stateAt: StateAtService,
-    private readonly backupStates: BackupStates,
+    private readonly backupStates: BackupTargetStates,
     private readonly backups: BackupService,
     private readonly adoption: HistoryAdoption,
     private readonly fromArchive: ArchivePreview,
@@ -196,25 +196,9 @@ export class RestoreService implements OnApplicationBootstrap {
   }
 
   private async execute(job: JobContext, run: RestoreRun) {
-    let base = run.basePosition ?? (await this.store.headPosition());
-    /** Set when the live state at `base` was loaded from the target's own state (see HistoryAdoption). */
-    let installed = false;
-    if (base === 0 && 'backupId' in run.target && isWholeScope(run.scope) && (await this.backups.get(run.target.backupId)).includesHistory) {
-      job.progress({ phase: 'adopting history' });
-      // A backup of a compacted log holds only the recent history: it cannot stand alone, so the
-      // state is restored by compensating events instead (the store stays empty on refusal).
-      const adopted = await this.adoption.adopt(run.target.backupId, run.passphrase).catch((error) => {
-        if ((error as { code?: string }).code === 'EVENTS.INCOMPLETE_HISTORY') return { head: 0, installed: false };
-        throw error;
-      });
-      base = adopted.head;
-      installed = adopted.installed;
-    }
-    // Only a preview read from the archive names a position on an empty log (ArchivePreview).
-    if (base === 0 && run.position > 0 && ('at' in run.target || 'position' in run.target)) {
-      job.progress({ phase: 'adopting archive' });
-      base = await this.adoption.adoptArchive(run.target, run.position, job);
-    }
+    // Onto an empty log the target's own history comes first, when it can (HistoryAdoption); `installed`:
+    // the live state at `base` was then loaded from the target's own state.
+    const { base, installed } = await this.adoption.adoptOntoEmptyLog(run, run.basePosition ?? (await this.store.headPosition()), job);
     job.progress({ phase: 'snapshot' });
     await this.projector.waitFor(base);
     if (!(await this.snapshots.hasAt(base))) {

@@ -6,7 +6,7 @@ import { AppError } from '../common/app-error';
 import { EventStore } from '../events/event-store';
 import { LiveReadModels } from '../projections/live-read-models';
 import { Projector } from '../projections/projector';
-import { BackupStates } from '../backups/backup-states';
+import { BackupTargetStates } from '../backups/reading/backup-target-states';
 import { StateAtService } from './state-at.service';
 
 /** `?at=<ISO time>` on read endpoints: the same query, answered by the state as of that time. */
@@ -24,7 +24,7 @@ export class TimeTravel {
     private readonly store: EventStore,
     private readonly projector: Projector,
     private readonly stateAt: StateAtService,
-    private readonly backupStates: BackupStates,
+    private readonly backupStates: BackupTargetStates,
     private readonly liveModels: LiveReadModels,
   ) {}
 

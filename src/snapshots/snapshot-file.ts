@@ -1,4 +1,3 @@
-import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { open } from 'node:fs/promises';
@@ -7,7 +6,8 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Worker } from 'node:worker_threads';
 import { createGzip } from 'node:zlib';
-import { StateCounts, hashState, stateCounts } from '../projections/sqlite/database-state';
+import { digestStateFile } from '../projections/sqlite/database-state';
+import type { StateCounts } from '../projections/target-state';
 
 export interface CompressedCopy {
   stateHash: string;
@@ -22,15 +22,7 @@ export interface CompressedCopy {
  * in a worker thread (snapshot-file.worker.ts); nothing else has the copy open meanwhile.
  */
 export async function compressCopy(copyPath: string, gzPath: string): Promise<CompressedCopy> {
-  const copy = new Database(copyPath, { readonly: true });
-  let stateHash: string;
-  let counts: StateCounts;
-  try {
-    stateHash = hashState(copy);
-    counts = stateCounts(copy);
-  } finally {
-    copy.close();
-  }
+  const { stateHash, counts } = digestStateFile(copyPath);
   return { stateHash, counts, fileSha256: await gzipWithHash(copyPath, gzPath) };
 }
 

@@ -3,7 +3,8 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeBackupFile } from '../../src/backups/format/write-backup-file';
-import { StateReader } from '../../src/backups/state-reader';
+import { backupLines } from '../../src/backups/writing/backup-lines';
+import { SqliteStateReader } from '../../src/projections/sqlite/sqlite-state-reader';
 import { TestApp, allAudit, startApp, waitForJob } from '../support/app-harness';
 import { backupNow, backupsDir, download, filesIn, keyOf, seedGlobe, tmpDirOf, upload } from './backup-helpers';
 import { counts, everything, expectStatus, getJson, headPosition, preview, restore, zeroCounts } from '../recovery/recovery-helpers';
@@ -94,10 +95,10 @@ describe('restoring a backup that was prepared while it was made or uploaded', (
     const { id } = changed.prepare('SELECT id FROM locations ORDER BY id LIMIT 1').get() as { id: string };
     changed.prepare('UPDATE locations SET name = ? WHERE id = ?').run('Named by an older projector', id);
     changed.close();
-    const reader = new StateReader(copy);
+    const reader = new SqliteStateReader(copy);
     try {
       const info = { appVersion: '0.0.9', createdAt: new Date().toISOString(), headPosition: reader.position, headRecordedAt: null, includesHistory: true };
-      await writeBackupFile(reader.lines({ logFile: join(source.dataDir, 'events.sqlite') }), info, out, { compression: 'gzip', tmpDir: tmpdir() });
+      await writeBackupFile(backupLines(reader, { logFile: join(source.dataDir, 'events.sqlite') }), info, out, { compression: 'gzip', tmpDir: tmpdir() });
     } finally {
       reader.close();
       rmSync(copy, { force: true });

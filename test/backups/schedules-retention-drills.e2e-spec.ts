@@ -1,8 +1,8 @@
 import { readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BackupHealthService } from '../../src/backups/backup-health';
-import { BackupScheduler } from '../../src/backups/backup-scheduler';
-import { BackupService } from '../../src/backups/backup.service';
+import { BackupHealthService } from '../../src/backups/reading/backup-health';
+import { BackupScheduler } from '../../src/backups/writing/backup-scheduler';
+import { BackupService } from '../../src/backups/catalog/backup.service';
 import { ManualClock } from '../../src/common/clock';
 import { BackupSchedule, backupScheduleSchema, backupSchedulesSchema } from '../../src/domain/backup-schedule';
 import { ScheduledRunClaims } from '../../src/jobs/scheduled-run-claims';
@@ -155,14 +155,14 @@ describe('backup schedules, retention, drills and health (e2e)', () => {
     expect(await scheduler.applyRetention({ keepLast: 1, keepDailyDays: 0, keepWeeklyWeeks: 0 })).toEqual([]);
   });
 
-  it('one instance per firing: a slot is claimed once per schedule and minute', () => {
+  it('one instance per firing: a slot is claimed once per schedule and minute', async () => {
     const claims = t.app.get(ScheduledRunClaims);
-    expect(claims.claim('x', new Date('2026-03-01T10:15:05.000Z'))).toBe(true);
-    expect(claims.claim('x', new Date('2026-03-01T10:15:59.999Z'))).toBe(false);
-    expect(claims.claim('x', new Date('2026-03-01T10:15:05.000Z'))).toBe(false);
-    expect(claims.claim('y', new Date('2026-03-01T10:15:30.000Z'))).toBe(true);
-    expect(claims.claim('x', new Date('2026-03-01T10:16:00.000Z'))).toBe(true);
-    expect(claims.claim('x', new Date('2026-03-01T10:16:01.000Z'))).toBe(false);
+    expect(await claims.claim('x', new Date('2026-03-01T10:15:05.000Z'))).toBe(true);
+    expect(await claims.claim('x', new Date('2026-03-01T10:15:59.999Z'))).toBe(false);
+    expect(await claims.claim('x', new Date('2026-03-01T10:15:05.000Z'))).toBe(false);
+    expect(await claims.claim('y', new Date('2026-03-01T10:15:30.000Z'))).toBe(true);
+    expect(await claims.claim('x', new Date('2026-03-01T10:16:00.000Z'))).toBe(true);
+    expect(await claims.claim('x', new Date('2026-03-01T10:16:01.000Z'))).toBe(false);
   });
 
   it('a drill restores the backup into a scratch database: ok with equal hashes, recorded on the row; health says when', async () => {

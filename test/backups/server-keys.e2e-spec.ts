@@ -1,8 +1,8 @@
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BackupScheduler } from '../../src/backups/backup-scheduler';
-import { backupStateKey, PreparedBackups } from '../../src/backups/prepared-backups';
+import { BackupScheduler } from '../../src/backups/writing/backup-scheduler';
+import { backupStateKey, PreparedBackups } from '../../src/backups/prepared/prepared-backups';
 import { keyIdOf } from '../../src/config/server-keys';
 import { TestApp, restartApp, sleep, startApp, waitForJob } from '../support/app-harness';
 import { ChildServer } from '../support/child-server';

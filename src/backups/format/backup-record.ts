@@ -35,11 +35,5 @@ export const backupRecordSchema = z.discriminatedUnion('t', [
 export type BackupRecord = z.infer<typeof backupRecordSchema>;
 export type BackupRecordKind = BackupRecord['t'];
 
-/**
- * Records already serialized by their source (rows copied as stored): `ndjson` is `records`
- * complete lines, each ending with '\n'. The writer checks them as it checks every line.
- */
-export interface RecordLines {
-  ndjson: string;
-  records: number;
-}
+/** Records already serialized by their source (rows copied as stored), checked by the writer as it checks every line. */
+export type { RecordLines } from '../../projections/state-records';

@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import type { ArchiveStatus } from '../../archive/archiver';
 import type { Promotion } from '../../archive/archive.service';
 import type { FollowerStatus } from '../../archive/follower';
-import type { BackupHealth } from '../../backups/backup-health';
+import type { BackupHealth } from '../../backups/reading/backup-health';
 import { action, confirm, connected } from '../command-context';
 
 const describeArchive = (a: ArchiveStatus | null) =>

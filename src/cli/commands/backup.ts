@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import type { BackupView } from '../../backups/backup-view';
+import type { BackupView } from '../../backups/catalog/backup-view';
 import type { VerifyReport } from '../../backups/format/verify-backup';
 import { action, confirm, connected, Ctx } from '../command-context';
 import { followJob } from '../job-progress';

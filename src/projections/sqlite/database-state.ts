@@ -35,3 +35,13 @@ function fromColumns<T>(row: unknown): T {
 export function checkpointOf(db: Database.Database): number {
   return (db.prepare("SELECT position FROM projection_checkpoints WHERE name = 'globe'").get() as { position: number } | undefined)?.position ?? 0;
 }
+
+/** The state hash and counts of the state file at `path`, read through a read-only connection of its own (a snapshot's worker). */
+export function digestStateFile(path: string): { stateHash: string; counts: StateCounts } {
+  const db = new Database(path, { readonly: true });
+  try {
+    return { stateHash: hashState(db), counts: stateCounts(db) };
+  } finally {
+    db.close();
+  }
+}

@@ -4,7 +4,9 @@ import { rm } from 'node:fs/promises';
 import { RecordedEvent } from '../../events/event-store';
 import { LiveReadModels } from '../live-read-models';
 import type { StateCounts } from '../target-state';
+import { StateReader } from '../state-reader';
 import { READ_MODEL_DB } from './read-model-db';
+import { SqliteStateReader } from './sqlite-state-reader';
 import { SqliteReadModelWriter } from './sqlite-read-model-writer';
 import { stripToState } from './state-file';
 
@@ -62,5 +64,10 @@ export class SqliteLiveReadModels extends LiveReadModels {
       await rm(path, { force: true });
       throw error;
     }
+  }
+
+  /** Its own read-only connection to the file, in one read transaction (WAL: a fixed view). */
+  reader(): StateReader {
+    return new SqliteStateReader(this.db.name);
   }
 }

@@ -7,8 +7,13 @@ import { TargetState } from '../target-state';
 import { TargetStates } from '../target-states';
 import { eventWeight } from '../weighted-slices';
 import { READ_MODEL_DB } from './read-model-db';
-import { copyReadModelSchema } from './read-model-schema';
+import { StateReader } from '../state-reader';
+import { LoadableRecord } from '../state-records';
+import { copyReadModelSchema, readModelSchemaSql } from './read-model-schema';
 import { ScratchState } from './scratch-state';
+import { copyStateOffThread } from './state-copy-thread';
+import { StateFileWriter } from './state-file-writer';
+import { SqliteStateReader } from './sqlite-state-reader';
 import { SqliteReadModelWriter } from './sqlite-read-model-writer';
 import { stripToState } from './state-file';
 
@@ -71,6 +76,29 @@ export class SqliteTargetStates extends TargetStates {
       await rm(path, { force: true });
       throw error;
     }
+  }
+
+  async load(path: string, records: AsyncIterable<LoadableRecord>, position: number): Promise<void> {
+    const writer = new StateFileWriter(path, this.schemaStatements(), position);
+    try {
+      for await (const record of records) if (writer.add(record)) await yieldToEventLoop();
+      writer.finish();
+    } catch (error) {
+      writer.discard();
+      throw error;
+    }
+  }
+
+  copyLiveAt(path: string, position: number): Promise<boolean> {
+    return copyStateOffThread(this.liveDb.name, path, position);
+  }
+
+  schemaStatements(): string[] {
+    return readModelSchemaSql(this.liveDb);
+  }
+
+  reader(path: string): StateReader {
+    return new SqliteStateReader(path);
   }
 
   open(path: string, position: number, snapshotPosition: number, replayed: number): Promise<TargetState> {

@@ -1,12 +1,13 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
-import { ManualClock } from '../common/clock';
-import { EVENT_COLUMNS, EventRow } from '../events/sqlite/event-row';
-import { SqliteEventStore } from '../events/sqlite/sqlite-event-store';
-import { toLocation } from '../projections/row-mappers';
-import { collect, location, locationsAdded, settingsChanged, tempDir } from '../../test/support/event-fixtures';
-import { checkRecord } from './format/check-record';
-import { eventRowLine, locationRowLine, LOCATION_ROW_COLUMNS } from './stored-row-lines';
+import { ManualClock } from '../../common/clock';
+import { EVENT_COLUMNS, EventRow } from '../../events/sqlite/event-row';
+import { SqliteEventStore } from '../../events/sqlite/sqlite-event-store';
+import { toLocation } from '../row-mappers';
+import { collect, location, locationsAdded, settingsChanged, tempDir } from '../../../test/support/event-fixtures';
+import { checkRecord } from '../../backups/format/check-record';
+import { eventRowLine } from '../../events/sqlite/stored-event-lines';
+import { locationRowLine, LOCATION_ROW_COLUMNS } from './location-row-lines';
 
 /** Lines made from stored rows read back as the records the objects would have made. */
 describe('stored row lines', () => {

@@ -3,11 +3,11 @@ import { open } from 'node:fs/promises';
 import { parentPort, workerData } from 'node:worker_threads';
 import { BackupPreparation } from './backup-preparation';
 import { PreparationData, PreparationMessage, PreparationResult } from './backup-preparation-thread';
-import { checkRecord } from './format/check-record';
-import { ndjsonLines } from './format/ndjson-lines';
-import { decodePayload } from './format/payload-decoder';
-import { unlock } from './format/read-backup-records';
-import { readBackupManifest } from './format/read-backup-manifest';
+import { checkRecord } from '../format/check-record';
+import { ndjsonLines } from '../format/ndjson-lines';
+import { decodePayload } from '../format/payload-decoder';
+import { unlock } from '../format/read-backup-records';
+import { readBackupManifest } from '../format/read-backup-manifest';
 
 /**
  * The preparation thread (see BackupPreparationThread): reads the file on its own, every record

@@ -1,40 +1,39 @@
-import { Inject, Injectable } from '@nestjs/common';
-import Database from 'better-sqlite3';
+import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { v7 as uuidv7 } from 'uuid';
-import { Clock } from '../common/clock';
-import { NativeMemory } from '../common/native-memory';
-import { READ_MODEL_DB } from '../projections/sqlite/read-model-db';
-import { copyReadModelSchema } from '../projections/sqlite/read-model-schema';
-import { APP_VERSION } from './app-version';
-import { unsupportedUpload } from './backup-errors';
-import { BackupService } from './backup.service';
-import { BackupView } from './backup-view';
-import { BackupFormat, detectBackupFormat } from './foreign/detect-backup-format';
-import { ForeignImportInfo } from './foreign/foreign-import-info';
-import { readBackupData } from './foreign/read-backup-data';
-import { readGlobeProject } from './foreign/read-globe-project';
-import { BackupRecord } from './format/backup-record';
-import { writeBackupFile } from './format/write-backup-file';
-import { loadRecords } from './load-records';
-import { StateReader } from './state-reader';
+import { Clock } from '../../common/clock';
+import { NativeMemory } from '../../common/native-memory';
+import { TargetStates } from '../../projections/target-states';
+import { APP_VERSION } from '../app-version';
+import { unsupportedUpload } from '../backup-errors';
+import { BackupService } from '../catalog/backup.service';
+import { BackupAdmission } from './backup-admission';
+import { BackupView } from '../catalog/backup-view';
+import { BackupFormat, detectBackupFormat } from '../foreign/detect-backup-format';
+import { ForeignImportInfo } from '../foreign/foreign-import-info';
+import { readBackupData } from '../foreign/read-backup-data';
+import { readGlobeProject } from '../foreign/read-globe-project';
+import { BackupRecord } from '../format/backup-record';
+import { writeBackupFile } from '../format/write-backup-file';
+import { backupLines } from './backup-lines';
 
 /**
  * An uploaded file becomes a backup like any other (kind `uploaded`) after it verified in full,
  * recognised by its content, never by its name or type. The Globe app's "Save Project" file and the
- * BackupData JSON are turned into a native backup first: loaded into a scratch database (which puts
+ * BackupData JSON are turned into a native backup first: loaded into a scratch state (which puts
  * their records in order), written natively, then verified and stored; the row keeps their format.
  */
 @Injectable()
 export class BackupUpload {
   constructor(
     private readonly backups: BackupService,
+    private readonly admission: BackupAdmission,
     private readonly clock: Clock,
-    @Inject(READ_MODEL_DB) private readonly liveDb: Database.Database,
+    private readonly targetStates: TargetStates,
   ) {}
 
   async accept(path: string, actor: string, passphrase?: string, fileName?: string): Promise<BackupView> {
@@ -50,11 +49,11 @@ export class BackupUpload {
     const format = await detectBackupFormat(path);
     if (format === null) throw unsupportedUpload();
     const id = uuidv7();
-    if (format === 'native') return this.backups.admit(path, { id, kind: 'uploaded', format, actor, passphrase }, null);
+    if (format === 'native') return this.admission.admit(path, { id, kind: 'uploaded', format, actor, passphrase }, null);
     const native = join(this.backups.tmpDir(), `upload-native-${id}.gvbk`);
     try {
       await this.convert(path, format, native, await this.importInfo(path, fileName));
-      return await this.backups.admit(native, { id, kind: 'uploaded', format, actor }, null);
+      return await this.admission.admit(native, { id, kind: 'uploaded', format, actor }, null);
     } finally {
       await rm(native, { force: true });
     }
@@ -63,19 +62,12 @@ export class BackupUpload {
   private async convert(path: string, format: Exclude<BackupFormat, 'native'>, out: string, info: ForeignImportInfo): Promise<void> {
     const scratch = join(this.backups.tmpDir(), `state-upload-${uuidv7()}.sqlite`);
     try {
-      const db = new Database(scratch);
-      try {
-        db.pragma('journal_mode = OFF');
-        copyReadModelSchema(this.liveDb, db);
-        const records: AsyncIterable<BackupRecord> = format === 'globe-project' ? readGlobeProject(path, info) : readBackupData(path, info);
-        await loadRecords(db, records, 0);
-      } finally {
-        db.close();
-      }
-      const reader = new StateReader(scratch);
+      const records: AsyncIterable<BackupRecord> = format === 'globe-project' ? readGlobeProject(path, info) : readBackupData(path, info);
+      await this.targetStates.load(scratch, records, 0);
+      const reader = this.targetStates.reader(scratch);
       try {
         const manifestInfo = { appVersion: APP_VERSION, createdAt: info.now, headPosition: 0, headRecordedAt: null, includesHistory: false };
-        await writeBackupFile(reader.lines(null), manifestInfo, out, { compression: 'gzip', tmpDir: this.backups.tmpDir() });
+        await writeBackupFile(backupLines(reader, null), manifestInfo, out, { compression: 'gzip', tmpDir: this.backups.tmpDir() });
       } finally {
         reader.close();
       }

@@ -1,39 +1,33 @@
 import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import Database from 'better-sqlite3';
-import { createReadStream } from 'node:fs';
-import { rm, stat } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { DataSource } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
-import { Clock } from '../common/clock';
-import { AppConfig, tmpDirOf } from '../config/app-config';
-import { KeyRing } from '../config/key-ring';
-import { ServerKey } from '../config/server-keys';
-import { EventStore } from '../events/event-store';
-import { SqliteEventStore } from '../events/sqlite/sqlite-event-store';
-import { JobContext, JobRunner } from '../jobs/job-runner';
-import { Projector } from '../projections/projector';
-import { READ_MODEL_DB } from '../projections/sqlite/read-model-db';
-import { BackupEntity, catalogRowOf, verifyResultOf } from './backup.entity';
-import { BackupCopyEntity } from './backup-copy.entity';
-import { isTransientStorageError } from './storage/storage-errors';
-import { backupNotFound, backupRejected, backupVerifyFailed, keyNotConfigured } from './backup-errors';
+import { Clock } from '../../common/clock';
+import { AppConfig, tmpDirOf } from '../../config/app-config';
+import { KeyRing } from '../../config/key-ring';
+import { ServerKey } from '../../config/server-keys';
+import { EventStore } from '../../events/event-store';
+import { SqliteEventStore } from '../../events/sqlite/sqlite-event-store';
+import { JobContext, JobRunner } from '../../jobs/job-runner';
+import { Projector } from '../../projections/projector';
+import { LiveReadModels } from '../../projections/live-read-models';
+import { TargetStates } from '../../projections/target-states';
+import { BackupEntity, verifyResultOf } from './backup.entity';
+import { backupNotFound, keyNotConfigured } from '../backup-errors';
 import { BackupView, toBackupView } from './backup-view';
-import { APP_VERSION } from './app-version';
-import { BackupManifest, Compression } from './format/backup-manifest';
-import { verifyBackup, VerifyReport } from './format/verify-backup';
-import { writeBackupFile } from './format/write-backup-file';
-import { verifyWrittenCopy } from './format/verify-written-copy';
-import { HistorySource, StateReader } from './state-reader';
-import { BackupPreparationThread } from './backup-preparation-thread';
-import { readModelSchemaSql } from '../projections/sqlite/read-model-schema';
-import { backupStateKey, PreparedBackups } from './prepared-backups';
-import { copyStateOffThread } from './state-copy-thread';
-import { BackupStorages, StorageChoice } from './storage/backup-storages';
-import { BackupCopies, copyCheckFor } from './backup-copies';
-import { BackupDiscovery, DiscoveryReport } from './backup-discovery';
+import { APP_VERSION } from '../app-version';
+import { BackupManifest, Compression } from '../format/backup-manifest';
+import { verifyBackup, VerifyReport } from '../format/verify-backup';
+import { writeBackupFile } from '../format/write-backup-file';
+import { backupLines, backupRecordCount, HistorySource } from '../writing/backup-lines';
+import { backupStateKey, PreparedBackups } from '../prepared/prepared-backups';
+import { BackupStorages, StorageChoice } from '../storage/backup-storages';
+import { BackupCopies } from '../storage/backup-copies';
+import { BackupDiscovery, DiscoveryReport } from '../storage/backup-discovery';
+import { BackupAdmission } from '../writing/backup-admission';
 
 export type BackupKind = 'manual' | 'scheduled' | 'pre-restore' | 'uploaded';
 
@@ -74,9 +68,11 @@ export class BackupService implements OnApplicationBootstrap {
     private readonly jobs: JobRunner,
     private readonly clock: Clock,
     @Inject(AppConfig) private readonly config: AppConfig,
-    @Inject(READ_MODEL_DB) private readonly liveDb: Database.Database,
+    private readonly readModels: LiveReadModels,
+    private readonly targetStates: TargetStates,
     private readonly prepared: PreparedBackups,
     private readonly keys: KeyRing,
+    private readonly admission: BackupAdmission,
   ) {}
 
   /**
@@ -177,80 +173,16 @@ export class BackupService implements OnApplicationBootstrap {
     return { ...report, backupId: id, verifiedAt };
   }
 
-  /**
-   * Stores a file that is ready in `path`, verified, and lists it; the file is decoded in full once.
-   * A file from outside (`written` null) is verified in full BEFORE it is stored (one that fails is
-   * the sender's problem: 422 with the check that failed and the whole report, and nothing is
-   * stored), and the stored copy must then be byte for byte that file (sha256 of both). A file this
-   * service just wrote (`written`, its manifest: every line was checked as a reader checks it and
-   * the stored bytes decoded back to those lines while it was written, see writePayload) is stored
-   * first and the stored copy must hold that manifest and the bytes it names (verifyWrittenCopy):
-   * the same guarantee, a row means a stored file that passed every check, without decoding and
-   * parsing a million records a second time.
-   */
-  async admit(
-    path: string,
-    fields: { id: string; kind: BackupKind; format: string; actor: string; passphrase?: string; storage?: StorageChoice },
-    written: BackupManifest | null,
-  ): Promise<BackupView> {
-    let report: VerifyReport | null = null;
-    // A file from outside is prepared for the restore that usually follows (its state, and onto an
-    // empty log its history) on a worker thread, while this thread verifies it.
-    const preparation = written ? null : await this.startPreparation(path, fields.id, fields.passphrase);
-    try {
-      if (!written) {
-        report = await verifyBackup(createReadStream(path), { passphrase: fields.passphrase, keys: this.keys.all() });
-        if (!report.ok || !report.manifest) throw backupRejected(report);
-      }
-      const manifest = written ?? report!.manifest!;
-      const key = `globe-vault-${manifest.createdAt.replace(/[-:.]/g, '').slice(0, 15)}-${fields.id}.gvbk`;
-      const targets = this.storages.select(fields.storage ?? 'default');
-      const outcomes = await this.copies.storeAll(targets, key, path, copyCheckFor(path, written));
-      const stored = outcomes.find((o) => !o.error);
-      // A store that cannot be reached never loses the backup: its copy waits in the queue. A
-      // backup no storage would take for a lasting reason (credentials, a missing bucket, a copy
-      // that did not verify) fails with that reason, and nothing of it stays.
-      if (!stored && outcomes.every((o) => !isTransientStorageError(o.error))) throw outcomes[0].error;
-      const copyRows = this.copies.rowsFor(fields.id, key, outcomes);
-      if (outcomes.some((o) => o.error)) await this.copies.enqueue(path, key);
-      report ??= stored?.report ?? (await verifyWrittenCopy(createReadStream(path), manifest));
-      const row = { ...catalogRowOf(fields, key, stored?.size ?? (await stat(path)).size, manifest, targets[0].storage.describe(), this.now()), last_verify_result: verifyResultOf(report) };
-      for (const copy of copyRows) if (copy.state === 'verified') copy.verified_at = row.last_verified_at;
-      await this.dataSource.transaction(async (tx) => {
-        await tx.getRepository(BackupEntity).upsert(row, ['id']);
-        await tx.getRepository(BackupCopyEntity).upsert(copyRows, ['backup_id', 'storage']);
-      });
-      if (preparation) this.prepared.keep({ backupId: fields.id, key: backupStateKey(fields.id, fields.passphrase), manifest, files: preparation.prepared(manifest), cancel: () => preparation.cancel() });
-      return toBackupView(row, copyRows);
-    } catch (error) {
-      await preparation?.cancel();
-      throw error;
-    }
-  }
-
-  private async startPreparation(file: string, id: string, passphrase: string | undefined): Promise<BackupPreparationThread> {
-    const stageHistory = (await this.store.headPosition()) === 0;
-    return BackupPreparationThread.start(file, {
-      passphrase,
-      keys: this.keys.all(),
-      paths: {
-        statePath: join(this.tmpDir(), `state-backup-${id}.sqlite`),
-        historyPath: stageHistory ? join(this.tmpDir(), `history-backup-${id}.sqlite`) : null,
-        schemaSql: readModelSchemaSql(this.liveDb),
-      },
-    });
-  }
-
   private async create(job: JobContext, id: string, spec: CreateBackup, serverKey: ServerKey | undefined): Promise<BackupView> {
     await this.projector.waitFor(await this.store.headPosition());
     const tmp = join(this.tmpDir(), `backup-${id}.gvbk`);
     let written: BackupManifest;
     try {
-      const reader = new StateReader(this.liveDbPath());
+      const reader = this.readModels.reader();
       try {
-        job.progress({ phase: 'writing', done: 0, total: reader.recordCount(spec.includeHistory, await this.store.firstPosition()) });
+        job.progress({ phase: 'writing', done: 0, total: backupRecordCount(reader, spec.includeHistory, await this.store.firstPosition()) });
         written = await writeBackupFile(
-          reader.lines(spec.includeHistory ? this.historySource() : null, job.signal),
+          backupLines(reader, spec.includeHistory ? this.historySource() : null, job.signal),
           {
             appVersion: APP_VERSION,
             createdAt: this.now(),
@@ -268,7 +200,7 @@ export class BackupService implements OnApplicationBootstrap {
         reader.close();
       }
       job.progress({ phase: 'verifying', cancellable: false });
-      const view = await this.admit(tmp, { id, kind: spec.kind, format: 'native', actor: spec.actor, passphrase: spec.passphrase, storage: spec.storage }, written);
+      const view = await this.admission.admit(tmp, { id, kind: spec.kind, format: 'native', actor: spec.actor, passphrase: spec.passphrase, storage: spec.storage }, written);
       this.prepareState(id, written, spec.passphrase);
       return view;
     } finally {
@@ -284,7 +216,7 @@ export class BackupService implements OnApplicationBootstrap {
    */
   private prepareState(id: string, manifest: BackupManifest, passphrase: string | undefined): void {
     const statePath = join(this.tmpDir(), `state-backup-${id}.sqlite`);
-    const files = copyStateOffThread(this.liveDbPath(), statePath, manifest.headPosition).then((ok) => (ok ? { statePath, historyPath: null } : null));
+    const files = this.targetStates.copyLiveAt(statePath, manifest.headPosition).then((ok) => (ok ? { statePath, historyPath: null } : null));
     this.prepared.keep({ backupId: id, key: backupStateKey(id, passphrase), manifest, files });
   }
 
@@ -310,11 +242,6 @@ export class BackupService implements OnApplicationBootstrap {
    */
   historySource(): HistorySource {
     return this.store instanceof SqliteEventStore ? { logFile: join(this.config.values.dataDir, 'events.sqlite') } : { store: this.store };
-  }
-
-  /** The live read models' file, for readers that need their own connection (StateReader). */
-  liveDbPath(): string {
-    return this.liveDb.name;
   }
 
   tmpDir(): string {

@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { Clock } from '../common/clock';
-import { KeyRing } from '../config/key-ring';
-import { BackupSchedules, cronOf } from '../domain/backup-schedule';
+import { Clock } from '../../common/clock';
+import { KeyRing } from '../../config/key-ring';
+import { BackupSchedules, cronOf } from '../../domain/backup-schedule';
 import { ArchiveReport, ArchiveReports, FollowerReport } from './archive-reports';
-import { BackupScheduler } from './backup-scheduler';
-import { BackupService } from './backup.service';
-import { BackupView } from './backup-view';
-import { BackupStorages } from './storage/backup-storages';
+import { BackupScheduler } from '../writing/backup-scheduler';
+import { BackupService } from '../catalog/backup.service';
+import { BackupView } from '../catalog/backup-view';
+import { BackupStorages } from '../storage/backup-storages';
 import { CronTime } from 'cron';
 
 const DAY = 24 * 3600_000;

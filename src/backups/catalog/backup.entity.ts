@@ -1,6 +1,6 @@
-import type { VerifyReport } from './format/verify-backup';
+import type { VerifyReport } from '../format/verify-backup';
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import type { BackupManifest } from './format/backup-manifest';
+import type { BackupManifest } from '../format/backup-manifest';
 
 /**
  * A backup in the history. A row exists only for a backup that was written completely, verified,

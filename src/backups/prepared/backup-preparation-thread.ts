@@ -1,10 +1,10 @@
 import { link, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { NativeMemory } from '../common/native-memory';
-import { BackupManifest } from './format/backup-manifest';
+import { NativeMemory } from '../../common/native-memory';
+import { BackupManifest } from '../format/backup-manifest';
 import { PreparationPaths } from './backup-preparation';
-import { ServerKey } from '../config/server-keys';
+import { ServerKey } from '../../config/server-keys';
 
 export interface PreparationData {
   /** The file to read: a link the thread's owner made for it alone (see BackupPreparationThread.start); the worker opens and closes it itself. */

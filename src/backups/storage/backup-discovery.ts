@@ -1,11 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { Clock } from '../common/clock';
-import { BackupCopyEntity } from './backup-copy.entity';
-import { BackupEntity, catalogFieldsOf } from './backup.entity';
-import { readBackupManifest } from './format/read-backup-manifest';
-import { BackupStorages, ConfiguredStorage } from './storage/backup-storages';
+import { Clock } from '../../common/clock';
+import { BackupCopyEntity } from '../catalog/backup-copy.entity';
+import { BackupEntity, catalogFieldsOf } from '../catalog/backup.entity';
+import { readBackupManifest } from '../format/read-backup-manifest';
+import { BackupStorages, ConfiguredStorage } from './backup-storages';
 
 /** How the service names a backup object: globe-vault-<yyyymmddThhmmss>-<backup id>.gvbk, at the storage's top level. */
 export const BACKUP_KEY = /^globe-vault-\d{8}T\d{6}-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.gvbk$/;

@@ -1,43 +1,38 @@
-import Database from 'better-sqlite3';
 import { rmSync } from 'node:fs';
-import { IncompleteHistoryError } from '../events/event-store.errors';
-import { RecordedEvent } from '../events/event-store';
-import { HistoryStage } from '../events/sqlite/stage-history';
-import { BackupManifest } from './format/backup-manifest';
-import { BackupRecord } from './format/backup-record';
-import { RecordLoader } from './load-records';
+import { IncompleteHistoryError } from '../../events/event-store.errors';
+import { RecordedEvent } from '../../events/event-store';
+import { HistoryStage } from '../../events/sqlite/stage-history';
+import { StateFileWriter } from '../../projections/sqlite/state-file-writer';
+import { BackupManifest } from '../format/backup-manifest';
+import { BackupRecord } from '../format/backup-record';
 
 export interface PreparationPaths {
-  /** The scratch read-model database the state is loaded into (created from `schemaSql`). */
+  /** The state file the state is loaded into (created from `schemaSql`). */
   statePath: string;
   /** Where to stage the history for adoption; null: do not stage it. */
   historyPath: string | null;
-  /** The live read models' CREATE statements (readModelSchemaSql). */
+  /** How to create an empty state (TargetStates.schemaStatements). */
   schemaSql: string[];
 }
 
 /**
  * What a restore from a backup needs, made from its records (see BackupPreparationThread): the state,
- * loaded into a scratch read-model database exactly as BackupStates loads it, and, if asked, the
+ * loaded into a state file exactly as BackupTargetStates loads it (TargetStates.load: the same
+ * StateFileWriter, which runs here in the worker, SQLite-specific like this whole fast path), and, if asked, the
  * history staged as the log's own rows for adoption. Only a history that starts at position 1 and
  * runs unbroken to the manifest's head is kept (a compacted log's backup cannot be adopted).
  * Unproven until the file it was made from passed verification; `discard` removes everything.
  */
 export class BackupPreparation {
-  private readonly state: Database.Database;
-  private readonly loader: RecordLoader;
+  private readonly state: StateFileWriter;
   private history: HistoryStage | null = null;
 
   constructor(
-    private readonly paths: PreparationPaths,
+    paths: PreparationPaths,
     private readonly manifest: BackupManifest,
   ) {
-    this.state = new Database(paths.statePath);
+    this.state = new StateFileWriter(paths.statePath, paths.schemaSql, manifest.headPosition);
     try {
-      this.state.pragma('journal_mode = OFF');
-      this.state.pragma('synchronous = OFF');
-      for (const sql of paths.schemaSql) this.state.exec(sql);
-      this.loader = new RecordLoader(this.state, manifest.headPosition);
       if (paths.historyPath && manifest.includesHistory && manifest.counts.events > 0) this.history = new HistoryStage(paths.historyPath);
     } catch (error) {
       this.discard();
@@ -46,14 +41,13 @@ export class BackupPreparation {
   }
 
   add(record: BackupRecord): void {
-    if (record.t !== 'event') this.loader.add(record);
+    if (record.t !== 'event') this.state.add(record);
     else if (this.history) this.stage(record.v as unknown as RecordedEvent);
   }
 
   /** Writes what is left and closes the files; answers whether the history was staged whole. */
   finish(): { historyStaged: boolean } {
-    this.loader.finish();
-    this.state.close();
+    this.state.finish();
     if (!this.history) return { historyStaged: false };
     this.history.finish();
     const whole = this.history.head === this.manifest.headPosition;
@@ -63,8 +57,7 @@ export class BackupPreparation {
   }
 
   discard(): void {
-    if (this.state.open) this.state.close();
-    rmSync(this.paths.statePath, { force: true });
+    this.state.discard();
     this.dropHistory();
   }
 

@@ -1,7 +1,7 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { BackupManifest } from './format/backup-manifest';
+import { BackupManifest } from '../format/backup-manifest';
 import { PreparedFiles } from './backup-preparation-thread';
 
 /** What a backup's state is opened with: the backup and the passphrase (a digest of it, never the passphrase itself). */

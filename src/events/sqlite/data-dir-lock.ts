@@ -1,7 +1,7 @@
 import { OnApplicationShutdown } from '@nestjs/common';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
-import { AppError } from '../common/app-error';
+import { AppError } from '../../common/app-error';
 
 /** The file whose lock says a process owns DATA_DIR. */
 export const lockFileOf = (dataDir: string): string => join(dataDir, 'server.lock');

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { Clock } from '../common/clock';
-import { AppConfig } from '../config/app-config';
-import { BackupEntity } from './backup.entity';
-import { BackupService } from './backup.service';
-import { BackupStates } from './backup-states';
+import { Clock } from '../../common/clock';
+import { AppConfig } from '../../config/app-config';
+import { BackupEntity } from '../catalog/backup.entity';
+import { BackupService } from '../catalog/backup.service';
+import { BackupTargetStates } from './backup-target-states';
 
 export interface DrillResult {
   backupId: string;
@@ -26,7 +26,7 @@ export interface DrillResult {
 export class BackupDrill {
   constructor(
     private readonly backups: BackupService,
-    private readonly states: BackupStates,
+    private readonly states: BackupTargetStates,
     private readonly clock: Clock,
     private readonly config: AppConfig,
     @InjectDataSource() private readonly dataSource: DataSource,

@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
-import { NativeMemory } from '../common/native-memory';
+import { NativeMemory } from '../../common/native-memory';
 
 interface CopySetup {
   driver: string;

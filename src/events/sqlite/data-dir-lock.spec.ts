@@ -21,8 +21,8 @@ describe('DataDirLock: one process owns a DATA_DIR', () => {
   });
 
   it('is released by the operating system when its holder dies, even by SIGKILL', () => {
-    const holder = `require('@swc-node/register');const {DataDirLock}=require('./src/config/data-dir-lock');DataDirLock.take(process.argv[1]);require('fs').writeSync(1,'held');process.kill(process.pid,'SIGKILL')`;
-    const died = spawnSync(process.execPath, ['-e', holder, dir], { cwd: join(__dirname, '..', '..') });
+    const holder = `require('@swc-node/register');const {DataDirLock}=require('./src/events/sqlite/data-dir-lock');DataDirLock.take(process.argv[1]);require('fs').writeSync(1,'held');process.kill(process.pid,'SIGKILL')`;
+    const died = spawnSync(process.execPath, ['-e', holder, dir], { cwd: join(__dirname, '..', '..', '..') });
     expect({ out: died.stdout.toString(), signal: died.signal }).toEqual({ out: 'held', signal: 'SIGKILL' });
     expect(DataDirLock.isHeld(dir)).toBe(false);
   });

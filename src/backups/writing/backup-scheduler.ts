@@ -1,18 +1,18 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { CronJob } from 'cron';
-import { AppError } from '../common/app-error';
-import { Clock } from '../common/clock';
-import { AppConfig } from '../config/app-config';
-import { KeyRing } from '../config/key-ring';
-import { BackupSchedule, BackupSchedules, DEFAULT_BACKUP_SCHEDULES, backupsToKeep, cronOf } from '../domain/backup-schedule';
-import { EventMetadata } from '../domain/event-metadata';
-import { EventStore } from '../events/event-store';
-import { JobRunner } from '../jobs/job-runner';
-import { ScheduledRunClaims } from '../jobs/scheduled-run-claims';
-import { BackupDrill } from './backup-drill';
-import { BackupService } from './backup.service';
-import { keyNotConfigured } from './backup-errors';
-import { BackupStorages } from './storage/backup-storages';
+import { AppError } from '../../common/app-error';
+import { Clock } from '../../common/clock';
+import { AppConfig } from '../../config/app-config';
+import { KeyRing } from '../../config/key-ring';
+import { BackupSchedule, BackupSchedules, DEFAULT_BACKUP_SCHEDULES, backupsToKeep, cronOf } from '../../domain/backup-schedule';
+import { EventMetadata } from '../../domain/event-metadata';
+import { EventStore } from '../../events/event-store';
+import { JobRunner } from '../../jobs/job-runner';
+import { ScheduledRunClaims } from '../../jobs/scheduled-run-claims';
+import { BackupDrill } from '../reading/backup-drill';
+import { BackupService } from '../catalog/backup.service';
+import { keyNotConfigured } from '../backup-errors';
+import { BackupStorages } from '../storage/backup-storages';
 
 export const BACKUP_SCHEDULES_STREAM = 'backup-schedules';
 
@@ -134,8 +134,10 @@ export class BackupScheduler implements OnApplicationBootstrap, OnModuleDestroy 
       timeZone,
       start: true,
       onTick: () => {
-        if (!this.claims.claim(slot, new Date(this.clock.now()))) return;
-        run().catch((error) => this.logger.warn(`${slot} failed: ${error instanceof Error ? error.message : String(error)}`));
+        const claimed = this.claims.claim(slot, new Date(this.clock.now()));
+        void claimed
+          .then((mine) => (mine ? run() : undefined))
+          .catch((error) => this.logger.warn(`${slot} failed: ${error instanceof Error ? error.message : String(error)}`));
       },
     });
   }

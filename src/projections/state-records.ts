@@ -1,41 +1,52 @@
-import Database from 'better-sqlite3';
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { Configuration } from '../domain/configuration';
+import { Dataset } from '../domain/dataset';
 import { GlobeEvent, MAX_LOCATIONS_PER_EVENT } from '../domain/events';
-import { LocationData } from '../domain/location';
+import { Location, LocationData } from '../domain/location';
+import { Settings } from '../domain/settings';
 import { RecordedEvent } from '../events/event-store';
-import { SqliteReadModelWriter } from '../projections/sqlite/sqlite-read-model-writer';
-import { BackupRecord } from './format/backup-record';
+
+/**
+ * A whole state as records, in the order a native backup holds them (datasets by id, locations by
+ * id, the settings, configurations by id): what a state is read as (StateReader) and loaded from
+ * (TargetStates.load). Its JSON, one record a line, is the state part of a backup's payload.
+ */
+export type StateRecord =
+  | { t: 'dataset'; v: Dataset }
+  | { t: 'location'; v: Location }
+  | { t: 'settings'; v: Settings }
+  | { t: 'configuration'; v: Configuration };
+
+/**
+ * Records already serialized by their source (rows copied as stored): `ndjson` is `records`
+ * complete lines, each ending with '\n'. A backup's writer checks them as it checks every line.
+ */
+export interface RecordLines {
+  ndjson: string;
+  records: number;
+}
+
+/** What a loader is given: state records, and history records it skips (the state is what counts). */
+export type LoadableRecord = StateRecord | { t: 'event' };
 
 const BATCH = 50;
 
 /**
- * Loads state records, in any order, into read-model tables (a scratch database) through the
- * projector's own writer, as the events that would have created them: so a backup's state lands
- * exactly as the projection would hold it, with `position` as its checkpoint. History records are
- * skipped (the state is what counts here). Locations are grouped into chunks per dataset; memory
- * holds one batch.
+ * Turns state records, in any order, into the events that would have created them, handed to
+ * `apply` (a read-model writer) in batches: so a backup's state lands exactly as the projection
+ * would hold it, with `position` as its checkpoint. Locations are grouped into chunks per dataset;
+ * memory holds one batch.
  */
-export async function loadRecords(db: Database.Database, records: AsyncIterable<BackupRecord>, position: number): Promise<void> {
-  const loader = new RecordLoader(db, position);
-  for await (const record of records) if (loader.add(record)) await yieldToEventLoop();
-  loader.finish();
-}
-
-/** loadRecords one record at a time, for a caller that reads the records for something else too (see PreparingSink). */
-export class RecordLoader {
-  private readonly writer: SqliteReadModelWriter;
+export class StateRecordLoader {
   private batch: GlobeEvent[] = [];
   private chunk: { datasetId: string; locations: LocationData[] } | null = null;
 
   constructor(
-    db: Database.Database,
+    private readonly apply: (events: RecordedEvent[]) => void,
     private readonly position: number,
-  ) {
-    this.writer = new SqliteReadModelWriter(db);
-  }
+  ) {}
 
   /** Adds a record; true when a batch was just written (a good moment to yield to the event loop). */
-  add(record: BackupRecord): boolean {
+  add(record: LoadableRecord): boolean {
     switch (record.t) {
       case 'dataset':
         this.batch.push({ type: 'DatasetCreated', data: { dataset: record.v } });
@@ -73,12 +84,12 @@ export class RecordLoader {
 
   private flush(): void {
     this.flushChunk();
-    this.writer.apply(asRecorded(this.batch, this.position), 'globe');
+    this.apply(asRecorded(this.batch, this.position));
     this.batch = [];
   }
 }
 
-/** The writer takes recorded events; these carry the backup's position, which the scratch checkpoint then shows. */
+/** The writer takes recorded events; these carry the state's position, which its checkpoint then shows. */
 function asRecorded(events: GlobeEvent[], position: number): RecordedEvent[] {
   return events.map((e) => ({ ...e, position, eventId: '', stream: '', revision: 0, schemaVersion: 1, metadata: { actor: 'backup', source: 'restore', correlationId: '', causationId: null }, recordedAt: '' }) as RecordedEvent);
 }

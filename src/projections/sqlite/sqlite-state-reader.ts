@@ -1,31 +1,23 @@
 import Database from 'better-sqlite3';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import { DEFAULT_SETTINGS } from '../domain/settings';
-import { EventStore } from '../events/event-store';
-import { EVENT_COLUMNS, EventRow } from '../events/sqlite/event-row';
-import { toConfiguration, toDataset, toLocation } from '../projections/row-mappers';
-import { checkpointOf } from '../projections/sqlite/read-model-schema';
-import { BackupRecord, RecordLines } from './format/backup-record';
-import { eventRowLine, locationRowLine, LOCATION_ROW_COLUMNS } from './stored-row-lines';
+import { DEFAULT_SETTINGS } from '../../domain/settings';
+import { toConfiguration, toDataset, toLocation } from '../row-mappers';
+import { StateReader } from '../state-reader';
+import { RecordLines, StateRecord } from '../state-records';
+import type { StateCounts } from '../target-state';
+import { checkpointOf, stateCounts } from './database-state';
+import { locationRowLine, LOCATION_ROW_COLUMNS } from './location-row-lines';
 
 const YIELD_EVERY = 2000;
 /** Rows copied as lines are handed to the writer in pieces of about this many characters. */
 const LINES_CHARS = 64 * 1024;
 
 /**
- * Where a backup's history comes from: the embedded log's SQLite file, its rows copied into the
- * backup as stored (no parse, no re-serialization: the writer's check thread reads every line as a
- * reader will), or any EventStore through `readAll`.
+ * StateReader on a read-model SQLite file (the live one or a state file), through a connection of
+ * its own inside one read transaction: WAL gives it a fixed view, so a backup is the state at
+ * exactly `position` however many writes land meanwhile.
  */
-export type HistorySource = { logFile: string } | { store: EventStore };
-
-/**
- * The whole state at one log position, read from the read models through a connection of its own
- * inside one read transaction: WAL gives it a fixed view, so the backup is the state at exactly
- * `position` however many writes land meanwhile. Rows are streamed in id order (the order the
- * state hash needs) and the event loop is yielded to regularly. Call `close()` when done.
- */
-export class StateReader {
+export class SqliteStateReader implements StateReader {
   private readonly db: Database.Database;
   readonly position: number;
 
@@ -36,7 +28,7 @@ export class StateReader {
   }
 
   /** The state records (datasets, locations, settings, configurations) as objects: for the foreign formats. */
-  async *records(signal?: AbortSignal): AsyncIterable<BackupRecord> {
+  async *records(signal?: AbortSignal): AsyncIterable<StateRecord> {
     const pause = this.pauser(signal);
     yield* this.datasets(pause);
     for (const row of this.rows('SELECT id, dataset_id AS datasetId, name, latitude, longitude, quantity, properties, created_at, updated_at FROM locations ORDER BY id')) {
@@ -46,11 +38,8 @@ export class StateReader {
     yield* this.settingsAndConfigurations(pause);
   }
 
-  /**
-   * What a native backup holds, in file order: the state (locations as lines made from their rows),
-   * then the events up to `position` when a history source is given.
-   */
-  async *lines(history: HistorySource | null, signal?: AbortSignal): AsyncIterable<BackupRecord | RecordLines> {
+  /** The state in file order, locations as lines made from their rows. */
+  async *lines(signal?: AbortSignal): AsyncIterable<StateRecord | RecordLines> {
     const pause = this.pauser(signal);
     yield* this.datasets(pause);
     let piece: RecordLines = { ndjson: '', records: 0 };
@@ -65,31 +54,10 @@ export class StateReader {
     }
     if (piece.records) yield piece;
     yield* this.settingsAndConfigurations(pause);
-    if (!history) return;
-    if ('store' in history) {
-      for await (const event of history.store.readAll({ toPosition: this.position })) {
-        yield { t: 'event', v: event as unknown as Extract<BackupRecord, { t: 'event' }>['v'] };
-        await pause();
-      }
-      return;
-    }
-    const log = new Database(history.logFile, { readonly: true });
-    try {
-      log.exec('BEGIN');
-      for (const row of log.prepare(`SELECT ${EVENT_COLUMNS}, hash FROM events WHERE position <= ? ORDER BY position`).iterate(this.position) as IterableIterator<EventRow & { hash: string | null }>) {
-        yield { ndjson: eventRowLine(row), records: 1 };
-        await pause();
-      }
-    } finally {
-      log.close();
-    }
   }
 
-  /** How many records `records` yields (a known total for progress): `firstPosition` is the log's first event (after a compaction, not 1). */
-  recordCount(includeHistory: boolean, firstPosition: number): number {
-    const count = (t: string) => (this.db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n;
-    const events = includeHistory && firstPosition > 0 ? Math.max(0, this.position - firstPosition + 1) : 0;
-    return count('datasets') + count('locations') + 1 + count('configurations') + events;
+  counts(): StateCounts {
+    return stateCounts(this.db);
   }
 
   hasDataset(id: string): boolean {
@@ -108,14 +76,14 @@ export class StateReader {
     this.db.close();
   }
 
-  private async *datasets(pause: () => Promise<void>): AsyncIterable<BackupRecord> {
+  private async *datasets(pause: () => Promise<void>): AsyncIterable<StateRecord> {
     for (const row of this.rows('SELECT id, name, description, color, visible, source, column_mapping AS columnMapping, created_at, updated_at FROM datasets ORDER BY id')) {
       yield { t: 'dataset', v: toDataset(row as never) };
       await pause();
     }
   }
 
-  private async *settingsAndConfigurations(pause: () => Promise<void>): AsyncIterable<BackupRecord> {
+  private async *settingsAndConfigurations(pause: () => Promise<void>): AsyncIterable<StateRecord> {
     const settings = this.db.prepare("SELECT document FROM settings WHERE id = 'app'").get() as { document: string } | undefined;
     yield { t: 'settings', v: { ...DEFAULT_SETTINGS, ...(settings ? JSON.parse(settings.document) : {}) } };
     for (const row of this.rows('SELECT * FROM configurations ORDER BY id')) {

@@ -1,24 +1,20 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
-import Database from 'better-sqlite3';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { join } from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
-import { AppError } from '../common/app-error';
-import { AppConfig } from '../config/app-config';
-import { KeyRing } from '../config/key-ring';
-import { READ_MODEL_DB } from '../projections/sqlite/read-model-db';
-import { TargetState } from '../projections/target-state';
-import { TargetStates } from '../projections/target-states';
-import { copyReadModelSchema, readModelSchemaSql } from '../projections/sqlite/read-model-schema';
-import { BackupPreparationThread } from './backup-preparation-thread';
-import { BackupService } from './backup.service';
-import { BackupManifest } from './format/backup-manifest';
-import { openBackup } from './format/read-backup-records';
-import { verifyWrittenCopy } from './format/verify-written-copy';
-import { loadRecords } from './load-records';
-import { backupStateKey, PreparedBackups } from './prepared-backups';
+import { AppError } from '../../common/app-error';
+import { AppConfig } from '../../config/app-config';
+import { KeyRing } from '../../config/key-ring';
+import { TargetState } from '../../projections/target-state';
+import { TargetStates } from '../../projections/target-states';
+import { BackupPreparationThread } from '../prepared/backup-preparation-thread';
+import { BackupService } from '../catalog/backup.service';
+import { BackupManifest } from '../format/backup-manifest';
+import { openBackup } from '../format/read-backup-records';
+import { verifyWrittenCopy } from '../format/verify-written-copy';
+import { backupStateKey, PreparedBackups } from '../prepared/prepared-backups';
 
 /**
  * The state a backup holds, as a scratch read-model database, so that restoring from a backup is
@@ -35,12 +31,11 @@ interface Opened {
 }
 
 @Injectable()
-export class BackupStates implements OnModuleDestroy {
+export class BackupTargetStates implements OnModuleDestroy {
   private cached: { key: string; state: Promise<Opened>; users: number } | null = null;
 
   constructor(
     private readonly backups: BackupService,
-    @Inject(READ_MODEL_DB) private readonly liveDb: Database.Database,
     @Inject(AppConfig) private readonly config: AppConfig,
     private readonly prepared: PreparedBackups,
     private readonly keys: KeyRing,
@@ -122,7 +117,7 @@ export class BackupStates implements OnModuleDestroy {
     const path = join(tmp, `state-backup-${id}.sqlite`);
     try {
       await pipeline((await this.backups.open(backupId)).body, createWriteStream(source));
-      const thread = await BackupPreparationThread.start(source, { passphrase, keys: this.keys.all(), paths: { statePath: path, historyPath: null, schemaSql: readModelSchemaSql(this.liveDb) } });
+      const thread = await BackupPreparationThread.start(source, { passphrase, keys: this.keys.all(), paths: { statePath: path, historyPath: null, schemaSql: this.targetStates.schemaStatements() } });
       let manifest: BackupManifest;
       try {
         const opened = await openBackup(createReadStream(source), { passphrase, keys: this.keys.all(), skipHistory: true });
@@ -145,14 +140,6 @@ export class BackupStates implements OnModuleDestroy {
   /** The state loaded on this thread, from a file that passed every check. */
   private async loadHere(file: string, passphrase: string | undefined, path: string): Promise<void> {
     const { manifest, records } = await openBackup(createReadStream(file), { passphrase, keys: this.keys.all(), skipHistory: true });
-    const db = new Database(path);
-    try {
-      db.pragma('journal_mode = OFF');
-      db.pragma('synchronous = OFF');
-      copyReadModelSchema(this.liveDb, db);
-      await loadRecords(db, records, manifest.headPosition);
-    } finally {
-      db.close();
-    }
+    await this.targetStates.load(path, records, manifest.headPosition);
   }
 }
