@@ -57,6 +57,7 @@ export const API_ROUTES: Record<string, ApiRoute> = {
   'POST /api/datasets/import': { role: 'editor', body: 'import', query: { name: 'Fuzz import', fileName: 'fuzz.csv' }, probe: { body: {} } },
   'POST /api/datasets/:id/import': { role: 'editor', param: 'dataset', body: 'import', query: { fileName: 'fuzz.csv', duplicateHandling: 'allow' }, probe: { body: {} } },
   'POST /api/datasets/:datasetId/locations': { role: 'editor', param: 'dataset', body: 'json', valid: location, probe: { body: {} } },
+  'GET /api/globe/points': { role: 'viewer', body: 'none', query: { format: 'binary' } },
   'GET /api/locations': { role: 'viewer', body: 'none', query: { limit: '10' } },
   'GET /api/locations/:id': { role: 'viewer', param: 'location', body: 'none' },
   'PATCH /api/locations/:id': { role: 'editor', param: 'location', body: 'json', valid: (n) => ({ name: `Renamed ${n}` }), probe: { body: {} } },
