@@ -1,5 +1,6 @@
 import type { GlobePoints } from '../../../clients/globe-vault-client/globe-points';
 import { globePoints } from '../api/globe';
+import { versionOf } from './dataChanges';
 
 /**
  * Every point now, as of a time or in a backup, shared by the views that draw them (the globe, the
@@ -21,4 +22,12 @@ export function loadGlobePoints(at: string | undefined, version: number, backupI
     while (entries.size > MAX_ENTRIES) entries.delete(entries.keys().next().value!);
   }
   return entry;
+}
+
+/**
+ * Starts fetching the live points for the Globe page before its code (three.js, a megabyte) has
+ * loaded: the two travel side by side, and the page finds the answer in this cache.
+ */
+export function prefetchGlobePoints(): void {
+  void loadGlobePoints(undefined, versionOf('locations')).catch(() => undefined);
 }
