@@ -69,9 +69,10 @@ export function jsonForm(points: GlobePoints) {
 
 /** Strings back to back, with each one's length in UTF-16 code units (what a decoder slices the decoded text by). */
 function packStrings(values: string[]): { lengths: Buffer; text: Buffer } {
-  const lengths = Buffer.alloc(values.length * 2);
-  for (let i = 0; i < values.length; i++) lengths.writeUInt16LE(values[i].length, i * 2);
-  return { lengths, text: Buffer.from(values.join(''), 'utf8') };
+  // Node runs little-endian on every platform it supports, so a Uint16Array's bytes are the wire's.
+  const lengths = new Uint16Array(values.length);
+  for (let i = 0; i < values.length; i++) lengths[i] = values[i].length;
+  return { lengths: Buffer.from(lengths.buffer, lengths.byteOffset, lengths.byteLength), text: Buffer.from(values.join(''), 'utf8') };
 }
 
 /** Zero bytes that bring a part of `length` bytes up to the next multiple of 8. */
