@@ -80,7 +80,7 @@ export const API_ROUTES: Record<string, ApiRoute> = {
   'POST /api/restores': { role: 'admin', body: 'json', valid: () => ({ previewToken: 'not-a-token', strategy: 'fail' }), probe: { body: {} } },
   'GET /api/restores': { role: 'viewer', body: 'none' },
   'GET /api/restores/:id': { role: 'viewer', param: 'restore', body: 'none' },
-  'POST /api/restores/:id/undo': { role: 'admin', param: 'restore', body: 'none', probe: { body: {} } },
+  'POST /api/restores/:id/undo': { role: 'admin', param: 'restore', body: 'json', valid: () => ({}), probe: { body: {} } },
   'POST /api/restore-points': { role: 'editor', body: 'json', valid: (n) => ({ name: `Point ${n}` }), probe: { body: {} } },
   'GET /api/restore-points': { role: 'viewer', body: 'none' },
   'POST /api/tokens': { role: 'admin', body: 'json', valid: (n) => ({ name: `fuzz ${n}`, role: 'viewer' }), probe: { body: {} } },
