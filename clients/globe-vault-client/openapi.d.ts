@@ -910,6 +910,9 @@ export interface components {
             /** @enum {string} */
             theme?: "light" | "dark" | "system";
         };
+        UndoBody: {
+            previewToken?: string;
+        };
         UpdateDatasetBody: {
             color?: string;
             columnMapping?: {
@@ -2295,7 +2298,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UndoBody"];
+            };
+        };
         responses: {
             202: {
                 headers: {
