@@ -10,7 +10,7 @@ export function GlobeStatus({ layers, loaded, loading, fpsRef }: { layers: Globe
       <span data-testid="globe-point-count" data-points={points}>
         {formatCount(points)} locations on the globe in {shown.length} {shown.length === 1 ? 'layer' : 'layers'}
       </span>
-      {loading && <span> · loading {formatCount(loaded)}…</span>}
+      {loading && <span> · loading{loaded > 0 ? ` ${formatCount(loaded)}` : ''}…</span>}
       {fpsRef && (
         <span>
           {' · '}
