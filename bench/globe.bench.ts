@@ -49,6 +49,8 @@ export async function globeBench(): Promise<void> {
     server = await startQuietServer(join(dir, 'data'));
     const imported = await importCsv(server, await createDataset(server, 'Everywhere'), csv);
     console.log(`seeded ${imported.result.locationsWritten.toLocaleString('en-US')} locations in ${Math.round(imported.totalMs)} ms`);
+    const serverCpu = await serverCpuPerRead(server);
+    printTable('server CPU to answer every point once (user + system, all threads; load-independent, unlike the times below)', serverCpu);
     const times: Record<Variant, Timing[]> = { app: [], 'bare draw': [], 'bare fetch + draw': [], 'bare JSON fetch + draw': [] };
     const warnings = new Set<string>();
     const variants = Object.keys(times) as Variant[];
@@ -81,13 +83,44 @@ export async function globeBench(): Promise<void> {
     const met = app <= TARGET_MS;
     console.log(`target: app ≤ ${TARGET_MS} ms ${met ? 'MET' : 'MISSED'} (${Math.round(app)} ms)`);
     console.log(warnings.size ? `console warnings on the Globe page:\n  ${[...warnings].join('\n  ')}` : 'console warnings on the Globe page: none');
-    const out = writeResults('globe', { benchmark: 'globe', machine: info, browser: chromium, points: POINTS, times, results: table, warnings: [...warnings], target: { ms: TARGET_MS, met } });
+    const out = writeResults('globe', { benchmark: 'globe', machine: info, browser: chromium, points: POINTS, serverCpu, times, results: table, warnings: [...warnings], target: { ms: TARGET_MS, met } });
     console.log(`results: ${out}`);
   } finally {
     await browser?.close();
     await server?.kill();
     cleanup();
   }
+}
+
+/**
+ * The server's CPU seconds (from /proc) for every point read once, each way a page can ask: the
+ * compact read in both forms, and the paged GET /api/locations the globe used before it.
+ */
+async function serverCpuPerRead(server: ServerProcess): Promise<{ read: string; requests: number; 'MB': string; 'server CPU ms': number }[]> {
+  const measure = async (read: string, paths: () => AsyncGenerator<string>) => {
+    const before = server.cpuSeconds();
+    let [requests, bytes] = [0, 0];
+    for await (const path of paths()) {
+      const res = await fetch(server.url + path);
+      if (!res.ok) throw new Error(`GET ${path} answered ${res.status}`);
+      const body = await res.arrayBuffer();
+      [requests, bytes] = [requests + 1, bytes + body.byteLength];
+      if (path.startsWith('/api/locations')) lastPage = JSON.parse(new TextDecoder().decode(body));
+    }
+    return { read, requests, MB: (bytes / 1e6).toFixed(1), 'server CPU ms': Math.round((server.cpuSeconds() - before) * 1000) };
+  };
+  let lastPage: { next: string | null } = { next: null };
+  return [
+    await measure('GET /api/globe/points?format=binary', async function* () { yield '/api/globe/points?format=binary'; }),
+    await measure('GET /api/globe/points?format=json', async function* () { yield '/api/globe/points?format=json'; }),
+    await measure('GET /api/locations?limit=10000, every page', async function* () {
+      let cursor: string | null = null;
+      do {
+        yield `/api/locations?limit=10000${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+        cursor = lastPage.next;
+      } while (cursor);
+    }),
+  ];
 }
 
 /** ms from the navigation's start to the first full frame, and from the points' data in hand (fetched, parsed, placed) to that frame. */
