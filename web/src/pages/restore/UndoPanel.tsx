@@ -29,7 +29,10 @@ export function UndoPanel({ restore, verb, title, onClose }: { restore: RestoreR
       setError(e);
     }
   };
+  // The refused preview stays on screen while the new one loads: "Undo now" waits for the new one.
+  const [refused, setRefused] = useState<unknown>(null);
   const previewAgain = () => {
+    setRefused(preview.data);
     setError(null);
     preview.reload();
   };
@@ -58,7 +61,7 @@ export function UndoPanel({ restore, verb, title, onClose }: { restore: RestoreR
           <button type="button" className="button" onClick={() => onClose(false)}>
             Cancel
           </button>
-          <button type="button" className="button button-danger" disabled={!preview.data || preview.loading || stale} onClick={() => void start()}>
+          <button type="button" className="button button-danger" disabled={!preview.data || preview.loading || stale || preview.data === refused} onClick={() => void start()}>
             {verb} now
           </button>
         </div>
