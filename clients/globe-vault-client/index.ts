@@ -1,5 +1,6 @@
 import createClient from 'openapi-fetch';
 import { errorOfAnswer, GlobeVaultError, unreachable } from './errors';
+import { decodeGlobePoints, GlobePoints } from './globe-points';
 import { JobListener, JobProgress } from './job-progress';
 import type { components, operations, paths } from './openapi';
 import type {
@@ -19,6 +20,7 @@ import type {
 } from './responses';
 
 export * from './responses';
+export { decodeGlobePoints, GLOBE_POINTS_TYPE, type GlobePoints } from './globe-points';
 export { GlobeVaultError, isGlobeVaultError } from './errors';
 export type { components, paths } from './openapi';
 
@@ -119,6 +121,11 @@ export function createGlobeVaultClient(options: GlobeVaultClientOptions) {
         answer<Location>(http.POST('/api/datasets/{datasetId}/locations', { params: { path: { datasetId } }, body })),
       update: (locationId: string, body: Schemas['UpdateLocationBody']) => answer<Location>(http.PATCH('/api/locations/{id}', { ...id(locationId), body })),
       delete: (locationId: string) => answer<void>(http.DELETE('/api/locations/{id}', id(locationId))),
+    },
+    globe: {
+      /** Every location as the globe draws it (id, dataset, latitude, longitude, quantity in columns), in the binary form, decoded. */
+      points: async (query: Omit<NonNullable<QueryOf<'GlobePointsController_points'>>, 'format'> = {}): Promise<GlobePoints> =>
+        decodeGlobePoints(await answer<ArrayBuffer>(http.GET('/api/globe/points', { params: { query: { ...query, format: 'binary' } }, parseAs: 'arrayBuffer' }))),
     },
     /** Starts importing a file into an existing dataset, or into a new one created with its rows in one write; follow the job with `waitForJob`. */
     importFile,

@@ -359,6 +359,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/globe/points": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["GlobePointsController_points"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/jobs": {
         parameters: {
             query?: never;
@@ -893,6 +909,9 @@ export interface components {
             sortOrder?: "asc" | "desc";
             /** @enum {string} */
             theme?: "light" | "dark" | "system";
+        };
+        UndoBody: {
+            previewToken?: string;
         };
         UpdateDatasetBody: {
             color?: string;
@@ -1832,6 +1851,37 @@ export interface operations {
             };
         };
     };
+    GlobePointsController_points: {
+        parameters: {
+            query?: {
+                at?: string;
+                backupId?: string;
+                fields?: "updated_at";
+                format?: "binary" | "json";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description an error: `{code, message, details}` */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     JobsController_list: {
         parameters: {
             query?: {
@@ -2248,7 +2298,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UndoBody"];
+            };
+        };
         responses: {
             202: {
                 headers: {

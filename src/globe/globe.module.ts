@@ -9,13 +9,15 @@ import { DatasetsController } from './datasets/datasets.controller';
 import { AddLocationHandler, RemoveLocationHandler, UpdateLocationHandler } from './locations/location.commands';
 import { GetLocationHandler, ListLocationsHandler } from './locations/location.queries';
 import { LocationsController } from './locations/locations.controller';
+import { GlobePointsController } from './points/globe-points.controller';
+import { GlobePointsService } from './points/globe-points.query';
 import { ChangeSettingsHandler } from './settings/settings.commands';
 import { SettingsController } from './settings/settings.controller';
 
 /** The Globe data API: datasets, locations, settings, configurations (commands and queries). */
 @Module({
   imports: [RecoveryModule],
-  controllers: [DatasetsController, LocationsController, SettingsController, ConfigurationsController],
+  controllers: [DatasetsController, LocationsController, GlobePointsController, SettingsController, ConfigurationsController],
   providers: [
     CommandRunner,
     CreateDatasetHandler,
@@ -28,6 +30,7 @@ import { SettingsController } from './settings/settings.controller';
     RemoveLocationHandler,
     GetLocationHandler,
     ListLocationsHandler,
+    GlobePointsService,
     ChangeSettingsHandler,
     SaveConfigurationHandler,
     DeleteConfigurationHandler,

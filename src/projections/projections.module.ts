@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { GlobePointsReads } from './globe-points';
 import { GlobeReadModel } from './globe-read-model';
 import { LiveReadModels } from './live-read-models';
 import { Projector } from './projector';
@@ -19,7 +20,7 @@ export class ProjectionsModule {
       global: true,
       imports: [sqliteReadModelDatabase(entities)],
       providers: [...SQLITE_READ_MODEL_PROVIDERS, Projector, GlobeReadModel],
-      exports: [Projector, GlobeReadModel, LiveReadModels, TargetStates, READ_MODEL_DB],
+      exports: [Projector, GlobeReadModel, GlobePointsReads, LiveReadModels, TargetStates, READ_MODEL_DB],
     };
   }
 }

@@ -14,4 +14,10 @@ export const restoreBody = z
   })
   .strict();
 
+/**
+ * An undo may quote the token of its own preview (POST /api/restores/preview of the position before
+ * the restore, for its scope): then it is refused, nothing written, if the data moved since.
+ */
+export const undoBody = z.object({ previewToken: z.string().min(1).max(20_000).optional() }).strict();
+
 export const restorePointBody = z.object({ name: z.string().trim().min(1).max(200), description: z.string().max(2000).default('') }).strict();

@@ -21,7 +21,7 @@ import { TargetHistory } from './target-history';
 import { ArchivePreview } from './archive-preview';
 import { HistoryAdoption } from './history-adoption';
 import { PreviewClaims, signPreview, verifyPreview } from './preview-token';
-import { previewStale, restoreConflicts, targetInFuture } from './recovery-errors';
+import { previewMismatch, previewStale, restoreConflicts, targetInFuture } from './recovery-errors';
 import { LiveChanges, Overrides } from '../domain/restore-plan';
 import { RestorePointsService } from './restore-points.service';
 import { restorePointCreated } from '../domain/restore-point';
@@ -166,8 +166,21 @@ export class RestoreService implements OnApplicationBootstrap {
     if (backup.encrypted && backup.keyId === null && !passphrase) throw passphraseRequired();
   }
 
-  /** Restores the state just before `restoreId` began, for the same scope: itself a restore, undoable in turn. */
-  async undo(started: { restoreId: string; basePosition: number; scope: RestoreScope }, metadata: RestoreRun['metadata']) {
+  /**
+   * Restores the state just before `restoreId` began, for the same scope: itself a restore, undoable
+   * in turn. Given the token of the undo's preview, the data must not have moved since it (as for
+   * `start`: checked now, and again by the append's expected head).
+   */
+  async undo(started: { restoreId: string; basePosition: number; scope: RestoreScope }, metadata: RestoreRun['metadata'], previewToken?: string) {
+    let basePosition: number | null = null;
+    if (previewToken !== undefined) {
+      const claims = verifyPreview(previewToken, this.secret);
+      const sameTarget = 'position' in claims.target && claims.target.position === started.basePosition && canonicalScope(claims.scope) === canonicalScope(started.scope);
+      if (!sameTarget) throw previewMismatch(started.restoreId);
+      const head = await this.store.headPosition();
+      if (head !== claims.basePosition) throw previewStale(claims.basePosition, head);
+      basePosition = claims.basePosition;
+    }
     return this.launch({
       restoreId: uuidv7(),
       target: { position: started.basePosition },
@@ -175,7 +188,7 @@ export class RestoreService implements OnApplicationBootstrap {
       scope: started.scope,
       strategy: 'target-wins',
       overrides: {},
-      basePosition: null,
+      basePosition,
       undoOf: started.restoreId,
       metadata,
     });
@@ -241,3 +254,7 @@ export class RestoreService implements OnApplicationBootstrap {
   }
 
 }
+
+/** A scope as one comparable string (keys in one order, datasets sorted): the same scope however it was written. */
+const canonicalScope = (scope: RestoreScope) =>
+  JSON.stringify({ datasets: scope.datasets ? [...scope.datasets].sort() : null, settings: scope.settings ?? false, configurations: scope.configurations ?? false });

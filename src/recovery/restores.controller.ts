@@ -4,7 +4,7 @@ import { parseInput } from '../common/http/parse-input';
 import { Ctx, RequestContext } from '../common/http/request-context';
 import { alreadyUndone } from './recovery-errors';
 import { RestoreHistory, RestoreView } from './restore-history';
-import { previewBody, restoreBody, restorePointBody } from './restore.dto';
+import { previewBody, restoreBody, restorePointBody, undoBody } from './restore.dto';
 import { Preview, RestoreService } from './restore.service';
 import { RestorePointView, RestorePointsService } from './restore-points.service';
 import { RateLimited } from '../auth/rate-limit.guard';
@@ -58,16 +58,22 @@ export class RestoresController {
     return this.history.find(id);
   }
 
-  /** Undoes a restore (itself a restore, to the position before it, for its scope); 409 RESTORE.ALREADY_UNDONE if an undo of it stands. */
+  /**
+   * Undoes a restore (itself a restore, to the position before it, for its scope); 409
+   * RESTORE.ALREADY_UNDONE if an undo of it stands. With the token of its preview, 409
+   * RESTORE.PREVIEW_STALE (nothing written) if the data changed since that preview.
+   */
   @Post('restores/:id/undo')
   @Role('admin')
+  @ApiJsonBody('UndoBody', undoBody)
   @RateLimited('heavy')
   @HttpCode(202)
-  async undo(@Param('id') id: string, @Ctx() ctx: RequestContext) {
+  async undo(@Param('id') id: string, @Body() body: unknown, @Ctx() ctx: RequestContext) {
+    const { previewToken } = parseInput(undoBody, body ?? {}, 'RESTORE.INVALID_INPUT');
     const restore = await this.history.find(id);
     // A second undo would append a restore that changes nothing, or worse, undo later work.
     if (restore.undoneBy) throw alreadyUndone(restore.id, restore.undoneBy.id);
-    return this.restores.undo({ restoreId: restore.id, basePosition: restore.basePosition, scope: restore.scope }, asRestoreMetadata(ctx));
+    return this.restores.undo({ restoreId: restore.id, basePosition: restore.basePosition, scope: restore.scope }, asRestoreMetadata(ctx), previewToken);
   }
 
   @Post('restore-points')

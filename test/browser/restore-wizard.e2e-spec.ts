@@ -96,6 +96,13 @@ describeInBrowser('Restore Wizard and Audit Timeline in a real browser', () => {
     expect(await page.getByTestId('undo-preview').innerText()).toContain('Undoing it would change this: 1 dataset removed, 1,200 locations removed.');
     expect(await datasetNames()).toEqual(['Cities', 'Towns']);
     await s.shot('wizard-undo-preview');
+    // a write after the preview: the undo quotes the preview's token, so it is refused, nothing written, and previewed again
+    expect((await server.api.patch('/api/settings').send({ notifications: false })).status).toBe(200);
+    await page.getByRole('button', { name: 'Undo now' }).click();
+    await page.getByTestId('undo-stale').waitFor();
+    expect(await datasetNames()).toEqual(['Cities', 'Towns']);
+    await page.getByRole('button', { name: 'Preview again' }).click();
+    await page.getByTestId('undo-stale').waitFor({ state: 'detached' });
     await page.getByRole('button', { name: 'Undo now' }).click();
     await page.getByTestId('undo-done').waitFor({ timeout: 30_000 });
     await s.shot('wizard-undone');

@@ -72,6 +72,10 @@ describe('the Globe Vault client', () => {
     const ids = new Set<string>();
     for await (const location of vault.locations.all({ datasetId: dataset.id, limit: 500 })) ids.add(location.id);
     expect(ids.size).toBe(rows);
+    // The globe's compact read holds the same locations, decoded from its binary form.
+    const points = await vault.globe.points();
+    expect(points.datasets).toEqual([{ id: dataset.id, count: rows }]);
+    expect(new Set(points.ids)).toEqual(ids);
 
     // Edit one, delete another, add one by hand.
     const [edited, removed] = first.items;

@@ -6,9 +6,11 @@ import { EntitySchema } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import { READ_MODEL_ENTITIES } from '../entities/read-model-entities';
 import { LiveReadModels } from '../live-read-models';
+import { GlobePointsReads } from '../globe-points';
 import { TargetStates } from '../target-states';
 import { READ_MODEL_DB, rawConnection } from './read-model-db';
 import { registerSqlFunctions } from './sql-functions';
+import { SqliteGlobePoints } from './sqlite-globe-points';
 import { SqliteLiveReadModels } from './sqlite-live-read-models';
 import { SqliteTargetStates } from './sqlite-target-states';
 
@@ -45,4 +47,5 @@ export const SQLITE_READ_MODEL_PROVIDERS: Provider[] = [
   { provide: READ_MODEL_DB, inject: [getDataSourceToken()], useFactory: rawConnection },
   { provide: LiveReadModels, useClass: SqliteLiveReadModels },
   { provide: TargetStates, useClass: SqliteTargetStates },
+  { provide: GlobePointsReads, useClass: SqliteGlobePoints },
 ];

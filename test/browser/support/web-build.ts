@@ -16,8 +16,13 @@ function newestSource(dir: string): number {
   return newest;
 }
 
+// The UI also bundles the typed client's runtime code (the points decoder, clients/globe-vault-client/globe-points.ts).
+const CLIENT = join(ROOT, 'clients', 'globe-vault-client');
+
 const upToDate = () =>
-  existsSync(INDEX) && statSync(INDEX).mtimeMs >= Math.max(newestSource(join(WEB, 'src')), statSync(join(WEB, 'index.html')).mtimeMs, statSync(join(WEB, 'vite.config.ts')).mtimeMs);
+  existsSync(INDEX) &&
+  statSync(INDEX).mtimeMs >=
+    Math.max(newestSource(join(WEB, 'src')), newestSource(CLIENT), statSync(join(WEB, 'index.html')).mtimeMs, statSync(join(WEB, 'vite.config.ts')).mtimeMs);
 
 /**
  * Makes sure web/dist holds a build of the current web/src (the app serves it at /): builds with

@@ -100,6 +100,20 @@ function parseJson(text: string): unknown {
   }
 }
 
+/** A binary answer's bytes (GET /api/globe/points), or the server's error as an ApiError. */
+async function getBytes(path: string, query: Query, accept: string, signal?: AbortSignal): Promise<ArrayBuffer> {
+  let res: Response;
+  try {
+    // The browser's HTTP cache revalidates with the answer's ETag (Cache-Control: no-cache): an unchanged state costs a 304.
+    res = await fetch(withQuery(path, query), { headers: { ...apiHeaders(), Accept: accept }, signal });
+  } catch (error) {
+    if (error instanceof DOMException && error.name === 'AbortError') throw error;
+    throw unreachable();
+  }
+  if (!res.ok) return readAnswer<never>(res.status, res.statusText, await res.text());
+  return res.arrayBuffer();
+}
+
 export const api = {
   get: <T>(path: string, query?: Query, signal?: AbortSignal) => request<T>('GET', withQuery(path, query), { signal }),
   post: <T>(path: string, body: unknown = {}) => request<T>('POST', path, { body: JSON.stringify(body), contentType: 'application/json' }),
@@ -107,17 +121,5 @@ export const api = {
   patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, { body: JSON.stringify(body), contentType: 'application/json' }),
   delete: (path: string) => request<void>('DELETE', path),
   upload,
+  getBytes,
 };
-
-/** Follows `next` cursors until the list ends; `pageQuery(cursor)` builds each page's query. */
-export async function allPages<T>(path: string, pageQuery: (cursor: string | null) => Query, signal?: AbortSignal, onPage?: (items: T[]) => void): Promise<T[]> {
-  const items: T[] = [];
-  let cursor: string | null = null;
-  do {
-    const page: { items: T[]; next: string | null } = await api.get(path, pageQuery(cursor), signal);
-    items.push(...page.items);
-    onPage?.(items);
-    cursor = page.next;
-  } while (cursor);
-  return items;
-}

@@ -1,4 +1,5 @@
-import { allPages, api } from './client';
+import { api } from './client';
+import { GLOBE_POINTS_TYPE, type GlobePoints, decodeGlobePoints } from '../../../clients/globe-vault-client/globe-points';
 import type { components, operations } from '../../../clients/globe-vault-client/openapi';
 import type { Configuration, ConfigurationKind, Dataset, ImportStarted, Location, Page, Settings } from './types';
 
@@ -56,9 +57,17 @@ export type LocationQuery = Omit<NonNullable<operations['LocationsController_lis
 export const locationsPage = (query: LocationQuery & { limit: number; cursor?: string | null }, signal?: AbortSignal) =>
   api.get<Page<Location>>('/api/locations', { ...query }, signal);
 
-/** Every location matching the query, 10,000 a page (the API's largest), reporting as pages arrive. */
-export const allLocations = (query: LocationQuery, signal?: AbortSignal, onPage?: (loaded: Location[]) => void) =>
-  allPages<Location>('/api/locations', (cursor) => ({ ...query, limit: 10_000, cursor }), signal, onPage);
+/** One location in full (name, properties, times): what the globe's properties panel shows for a clicked point. */
+export const getLocation = (id: string) => api.get<Location>(`/api/locations/${encodeURIComponent(id)}`);
+
+/**
+ * Every location as the globe draws it (GET /api/globe/points, the binary form: typed arrays straight
+ * off the body), now, as of `at` or in a backup; `updatedAt` adds each point's update time.
+ */
+export async function globePoints(query: { at?: string; backupId?: string; updatedAt?: boolean }, signal?: AbortSignal): Promise<GlobePoints> {
+  const params = { format: 'binary', at: query.at, backupId: query.backupId, fields: query.updatedAt ? 'updated_at' : undefined };
+  return decodeGlobePoints(await api.getBytes('/api/globe/points', params, GLOBE_POINTS_TYPE, signal));
+}
 
 export const getSettings = (at?: string) => api.get<Settings>('/api/settings', { at });
 export const patchSettings = (patch: Partial<Settings>) => api.patch<Settings>('/api/settings', patch);

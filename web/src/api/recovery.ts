@@ -7,7 +7,9 @@ export const previewRestore = (target: RestoreTarget, scope: RestoreScope) => ap
 /** `passphrase`: an encrypted backup's, again (the server never keeps it). */
 export const startRestore = (previewToken: string, strategy: ConflictStrategy, overrides: Record<string, 'target' | 'current'>, passphrase?: string) =>
   api.post<{ jobId: string; restoreId: string }>('/api/restores', { previewToken, strategy, overrides, ...(passphrase ? { passphrase } : {}) });
-export const undoRestore = (restoreId: string) => api.post<{ jobId: string; restoreId: string }>(`/api/restores/${encodeURIComponent(restoreId)}/undo`);
+/** `previewToken`: the undo's own preview's; the server refuses (409 RESTORE.PREVIEW_STALE) if the data moved since it. */
+export const undoRestore = (restoreId: string, previewToken: string) =>
+  api.post<{ jobId: string; restoreId: string }>(`/api/restores/${encodeURIComponent(restoreId)}/undo`, { previewToken });
 export const listRestorePoints = () => api.get<Page<RestorePoint>>('/api/restore-points').then((p) => p.items);
 export const createRestorePoint = (name: string, description = '') => api.post<RestorePoint>('/api/restore-points', { name, description });
 

@@ -1,5 +1,6 @@
 import { Suspense, lazy, useState } from 'react';
 import { useJobAnnouncements } from '../hooks/useJobAnnouncements';
+import { prefetchGlobePoints } from '../hooks/pointsCache';
 import { useSettings } from '../hooks/useSettings';
 import { ActorField } from './ActorField';
 import { Link } from './Link';
@@ -16,6 +17,9 @@ const BackupManagerPage = lazy(() => import('../pages/backups/BackupManagerPage'
 const BackupBrowserPage = lazy(() => import('../pages/backups/BackupBrowserPage').then((m) => ({ default: m.BackupBrowserPage })));
 const RestoreWizardPage = lazy(() => import('../pages/restore/RestoreWizardPage').then((m) => ({ default: m.RestoreWizardPage })));
 const AuditPage = lazy(() => import('../pages/audit/AuditPage').then((m) => ({ default: m.AuditPage })));
+
+// Opening on the Globe page: its points (the largest answer) are asked for while its chunk loads.
+if ((location.pathname.replace(/\/+$/, '') || '/') === '/') prefetchGlobePoints();
 
 function Page({ path, query }: { path: string; query: URLSearchParams }) {
   switch (path) {

@@ -12,13 +12,14 @@ import { KeepRendering } from './KeepRendering';
 import { POINT_RADIUS, type GlobeLayer, writeLatLng } from './geo';
 import { GLOBE_PALETTES, type GlobeView } from './globeStyles';
 import { PointLayer } from './PointLayer';
-import { usePointPicking } from './usePointPicking';
+import { type PickedPoint, usePointPicking } from './usePointPicking';
 
 export interface GlobeCanvasProps {
   layers: GlobeLayer[];
   view: GlobeView;
-  selected?: Location | null;
-  onPick?: (location: Location | null) => void;
+  /** The location whose properties are shown (a white marker); picking a point only names it (`onPick`). */
+  selected?: Pick<Location, 'latitude' | 'longitude'> | null;
+  onPick?: (point: PickedPoint | null) => void;
   /** Where the frame rate is written (see FrameMeter). */
   fpsTarget?: React.RefObject<HTMLElement | null>;
   label: string;
@@ -53,7 +54,7 @@ export function GlobeCanvas({ layers, view, selected, onPick, fpsTarget, label }
   );
 }
 
-function Layers({ layers, showQuantities, onPick }: { layers: GlobeLayer[]; showQuantities: boolean; onPick: (location: Location | null) => void }) {
+function Layers({ layers, showQuantities, onPick }: { layers: GlobeLayer[]; showQuantities: boolean; onPick: (point: PickedPoint | null) => void }) {
   const refs = useRef(new Map<string, Points>());
   usePointPicking(layers, refs, onPick);
   return (
@@ -73,7 +74,7 @@ function Layers({ layers, showQuantities, onPick }: { layers: GlobeLayer[]; show
   );
 }
 
-function SelectedMarker({ location }: { location: Location }) {
+function SelectedMarker({ location }: { location: Pick<Location, 'latitude' | 'longitude'> }) {
   const position = useMemo(() => {
     const p = new Float32Array(3);
     writeLatLng(p, 0, location.latitude, location.longitude, POINT_RADIUS);

@@ -18,16 +18,16 @@ export const PointLayer = forwardRef<Points, { layer: GlobeLayer; showQuantities
     g.computeBoundingSphere();
     return g;
   }, [layer.positions, layer.sizes]);
-  const material = useMemo(() => globePointsMaterial(layer.color, layer.locations.length), []);
+  const material = useMemo(() => globePointsMaterial(layer.color, layer.count), []);
   useEffect(() => {
     material.color.set(layer.color);
-    material.opacity = densityOpacity(layer.locations.length);
+    material.opacity = densityOpacity(layer.count);
     material.userData.showQuantities.value = showQuantities ? 1 : 0;
     invalidate();
-  }, [material, layer.color, layer.locations.length, showQuantities, invalidate]);
+  }, [material, layer.color, layer.count, showQuantities, invalidate]);
   useEffect(() => {
     // With DrawnPointsMark's `globe-points-drawn`: how long the globe took to draw points it had.
-    performance.mark('globe-points-built', { detail: { layer: layer.id, points: layer.locations.length } });
+    performance.mark('globe-points-built', { detail: { layer: layer.id, points: layer.count } });
     return () => geometry.dispose();
   }, [geometry]);
   useEffect(() => () => material.dispose(), [material]);

@@ -1,5 +1,3 @@
-import type { Location } from '../api/types';
-
 /** The globe's radius in scene units; everything on it is placed from latitude and longitude. */
 export const GLOBE_RADIUS = 1;
 export const POINT_RADIUS = 1.004;
@@ -14,20 +12,31 @@ export function writeLatLng(out: Float32Array, offset: number, lat: number, lng:
   out[offset + 2] = r * Math.cos(lambda);
 }
 
-/** One dataset's points, ready to draw: index i of `positions` (×3) and of `sizes` is `locations[i]`. */
-export interface GlobeLayer {
+/** Points as columns (GET /api/globe/points): index i of every array is one location. */
+export interface PointColumns {
+  ids: string[];
+  latitude: Float64Array;
+  longitude: Float64Array;
+  /** NaN: no quantity. */
+  quantity: Float64Array;
+  /** Only where asked for (the restore preview). */
+  updatedAt?: string[];
+}
+
+/** One dataset's points, ready to draw: index i of the columns, of `positions` (×3) and of `sizes` is one location. */
+export interface GlobeLayer extends PointColumns {
   id: string;
   name: string;
   color: string;
   visible: boolean;
-  locations: Location[];
+  count: number;
   positions: Float32Array;
   sizes: Float32Array;
 }
 
-export function positionsOf(locations: Location[]): Float32Array {
-  const out = new Float32Array(locations.length * 3);
-  locations.forEach((l, i) => writeLatLng(out, i * 3, l.latitude, l.longitude, POINT_RADIUS));
+export function positionsOf({ latitude, longitude }: Pick<PointColumns, 'latitude' | 'longitude'>): Float32Array {
+  const out = new Float32Array(latitude.length * 3);
+  for (let i = 0; i < latitude.length; i++) writeLatLng(out, i * 3, latitude[i], longitude[i], POINT_RADIUS);
   return out;
 }
 
@@ -38,18 +47,8 @@ const MAX_SIZE = 3;
  * Each point's size for the quantity visualization: 1 without a quantity, up to MAX_SIZE for the
  * layer's largest; by square root, so a point's area grows with its quantity.
  */
-export function sizesOf(locations: Location[]): Float32Array {
-  const max = locations.reduce((m, l) => Math.max(m, l.quantity ?? 0), 0);
-  return Float32Array.from(locations, (l) => (l.quantity !== undefined && max > 0 ? 1 + (MAX_SIZE - 1) * Math.sqrt(Math.max(0, l.quantity) / max) : 1));
-}
-
-/** Groups locations by dataset; datasets without locations get no layer. */
-export function groupByDataset(locations: Location[]): Map<string, Location[]> {
-  const groups = new Map<string, Location[]>();
-  for (const location of locations) {
-    const group = groups.get(location.datasetId);
-    if (group) group.push(location);
-    else groups.set(location.datasetId, [location]);
-  }
-  return groups;
+export function sizesOf(quantity: Float64Array): Float32Array {
+  let max = 0;
+  for (const q of quantity) if (q > max) max = q;
+  return Float32Array.from(quantity, (q) => (!Number.isNaN(q) && max > 0 ? 1 + (MAX_SIZE - 1) * Math.sqrt(Math.max(0, q) / max) : 1));
 }

@@ -1,8 +1,15 @@
 import { useThree } from '@react-three/fiber';
 import { useEffect, useRef } from 'react';
 import { Points, Raycaster, Sphere, Vector2, Vector3 } from 'three';
-import type { Location } from '../api/types';
 import { GLOBE_RADIUS, type GlobeLayer } from './geo';
+
+/** A clicked point: which location it is and where; the rest of it is fetched by id. */
+export interface PickedPoint {
+  id: string;
+  datasetId: string;
+  latitude: number;
+  longitude: number;
+}
 
 /** A press that moves further than this (pixels) is a drag of the globe, not a click on a point. */
 const CLICK_TOLERANCE_PX = 5;
@@ -14,7 +21,7 @@ const THRESHOLD_PER_DISTANCE = 0.006;
  * counts only if it lies on the near side of the globe (the sphere would hide it otherwise). Of the
  * candidates, the one closest to the ray wins.
  */
-export function usePointPicking(layers: GlobeLayer[], refs: React.RefObject<Map<string, Points>>, onPick: (location: Location | null) => void) {
+export function usePointPicking(layers: GlobeLayer[], refs: React.RefObject<Map<string, Points>>, onPick: (point: PickedPoint | null) => void) {
   const { camera, gl } = useThree();
   const latest = useRef({ layers, onPick });
   latest.current = { layers, onPick };
@@ -34,17 +41,18 @@ export function usePointPicking(layers: GlobeLayer[], refs: React.RefObject<Map<
       raycaster.params.Points = { threshold: THRESHOLD_PER_DISTANCE * camera.position.length() };
       const surface = raycaster.ray.intersectSphere(globe, new Vector3());
       const horizon = surface ? surface.distanceTo(raycaster.ray.origin) + 0.01 : Infinity;
-      let best: { location: Location; distanceToRay: number } | null = null;
+      let best: { point: PickedPoint; distanceToRay: number } | null = null;
       for (const layer of latest.current.layers) {
         const points = refs.current.get(layer.id);
         if (!layer.visible || !points) continue;
         for (const hit of raycaster.intersectObject(points, false)) {
           if (hit.distance > horizon || hit.index === undefined) continue;
           const distanceToRay = hit.distanceToRay ?? 0;
-          if (!best || distanceToRay < best.distanceToRay) best = { location: layer.locations[hit.index], distanceToRay };
+          const i = hit.index;
+          if (!best || distanceToRay < best.distanceToRay) best = { point: { id: layer.ids[i], datasetId: layer.id, latitude: layer.latitude[i], longitude: layer.longitude[i] }, distanceToRay };
         }
       }
-      latest.current.onPick(best?.location ?? null);
+      latest.current.onPick(best?.point ?? null);
     };
     canvas.addEventListener('pointerdown', onDown);
     canvas.addEventListener('pointerup', onUp);

@@ -20,7 +20,7 @@ function subscribe(listener: () => void): () => void {
   return () => listeners.delete(listener);
 }
 
-const versionOf = (topic: Topic): number => versions.get(topic) ?? 0;
+export const versionOf = (topic: Topic): number => versions.get(topic) ?? 0;
 
 export function useVersion(topic: Topic): number {
   return useSyncExternalStore(subscribe, () => versionOf(topic));

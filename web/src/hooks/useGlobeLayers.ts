@@ -1,15 +1,16 @@
-import { useMemo, useState } from 'react';
-import type { Dataset, Location } from '../api/types';
-import { type GlobeLayer, groupByDataset, positionsOf, sizesOf } from '../globe/geo';
+import { useMemo } from 'react';
+import type { GlobePoints } from '../../../clients/globe-vault-client/globe-points';
+import type { Dataset } from '../api/types';
+import { type GlobeLayer, type PointColumns, positionsOf, sizesOf } from '../globe/geo';
 import { useVersion } from './dataChanges';
 import { useDatasets } from './useDatasets';
-import { loadAllLocations } from './locationCache';
+import { loadGlobePoints } from './pointsCache';
 import { useLoad } from './useLoad';
 
 export interface GlobeData {
   datasets: Dataset[];
   layers: GlobeLayer[];
-  /** Locations fetched so far (pages arrive 10,000 at a time). */
+  /** Points in hand (0 until they arrive: one request brings them all). */
   loaded: number;
   loading: boolean;
   error: unknown;
@@ -17,15 +18,16 @@ export interface GlobeData {
 
 /**
  * The globe's layers now, as of `at`, or as backup `backupId` holds them: one per dataset with locations, in the datasets' order,
- * with their colour and visibility. Point positions and sizes are computed once per fetch;
- * renaming, recolouring or hiding a dataset reuses them.
+ * with their colour and visibility. The points come from GET /api/globe/points (columns, no names
+ * or properties: a clicked point's come from GET /api/locations/:id); positions and sizes are
+ * computed once per fetch, and renaming, recolouring or hiding a dataset reuses them.
+ * `updatedAt` also fetches each point's update time (the restore preview's "newest wins").
  */
-export function useGlobeLayers(at?: string, backupId?: string): GlobeData {
+export function useGlobeLayers(at?: string, backupId?: string, options: { updatedAt?: boolean } = {}): GlobeData {
   const version = useVersion('locations');
-  const [loaded, setLoaded] = useState(0);
   const datasets = useDatasets(at, backupId);
-  const locations = useLoad(() => loadAllLocations(at, version, setLoaded, backupId), [at, version, backupId]);
-  const built = useMemo(() => buildPositions(locations.data ?? []), [locations.data]);
+  const points = useLoad(() => loadGlobePoints(at, version, backupId, options.updatedAt), [at, version, backupId, options.updatedAt]);
+  const built = useMemo(() => buildLayers(points.data), [points.data]);
   const layers = useMemo(
     () =>
       (datasets.data ?? []).flatMap((d) => {
@@ -37,16 +39,30 @@ export function useGlobeLayers(at?: string, backupId?: string): GlobeData {
   return {
     datasets: datasets.data ?? [],
     layers,
-    loaded: locations.data?.length ?? loaded,
-    loading: locations.loading || datasets.loading,
-    error: locations.error ?? datasets.error,
+    loaded: points.data?.ids.length ?? 0,
+    loading: points.loading || datasets.loading,
+    error: points.error ?? datasets.error,
   };
 }
 
-type Built = Pick<GlobeLayer, 'locations' | 'positions' | 'sizes'>;
+type Built = PointColumns & Pick<GlobeLayer, 'count' | 'positions' | 'sizes'>;
 
-function buildPositions(locations: Location[]): Map<string, Built> {
+/** Each dataset's slice of the columns (views, not copies: the points come grouped by dataset), with its positions and sizes. */
+function buildLayers(points: GlobePoints | undefined): Map<string, Built> {
   const out = new Map<string, Built>();
-  for (const [id, group] of groupByDataset(locations)) out.set(id, { locations: group, positions: positionsOf(group), sizes: sizesOf(group) });
+  if (!points) return out;
+  let start = 0;
+  for (const { id, count } of points.datasets) {
+    const end = start + count;
+    const columns: PointColumns = {
+      ids: points.ids.slice(start, end),
+      latitude: points.latitude.subarray(start, end),
+      longitude: points.longitude.subarray(start, end),
+      quantity: points.quantity.subarray(start, end),
+      ...(points.updatedAt ? { updatedAt: points.updatedAt.slice(start, end) } : {}),
+    };
+    out.set(id, { ...columns, count, positions: positionsOf(columns), sizes: sizesOf(columns.quantity) });
+    start = end;
+  }
   return out;
 }
