@@ -1,9 +1,10 @@
-import { Global, Module } from '@nestjs/common';
+import { DynamicModule, Global, Module } from '@nestjs/common';
 import { mkdirSync, rmSync } from 'node:fs';
 import { SERVER_SECRET, serverSecretProvider } from '../common/server-secret.provider';
 import { AppConfig, loadConfig, tmpDirOf } from './app-config';
 import { DataDirLock } from './data-dir-lock';
 import { KeyRing } from './key-ring';
+import { RunMode, RunModeName } from './run-mode';
 
 /**
  * Parses the environment once, makes sure DATA_DIR exists before any store opens a file in it,
@@ -36,4 +37,9 @@ const PREPARED = Symbol('PREPARED_CONFIG');
   ],
   exports: [AppConfig, SERVER_SECRET, KeyRing],
 })
-export class ConfigModule {}
+export class ConfigModule {
+  /** The configuration, and what this process runs the application for (./run-mode.ts). */
+  static forMode(mode: RunModeName): DynamicModule {
+    return { module: ConfigModule, global: true, providers: [{ provide: RunMode, useValue: new RunMode(mode) }], exports: [RunMode] };
+  }
+}
