@@ -9,6 +9,7 @@ import { BackupEntity } from './backups/catalog/backup.entity';
 import { BackupsModule } from './backups/backups.module';
 import { AppExceptionFilter } from './common/http/app-exception.filter';
 import { ConfigModule } from './config/config.module';
+import { RunModeName } from './config/run-mode';
 import { EventsModule } from './events/events.module';
 import { DataDirLock } from './events/sqlite/data-dir-lock';
 import { GatewayModule } from './gateway/gateway.module';
@@ -23,23 +24,33 @@ import { RecoveryModule } from './recovery/recovery.module';
 import { SnapshotEntity } from './snapshots/snapshot.entity';
 import { SnapshotsModule } from './snapshots/snapshots.module';
 
-@Module({
-  imports: [
-    ConfigModule.forRoot((dataDir) => DataDirLock.take(dataDir)),
-    CqrsModule.forRoot(),
-    EventsModule,
-    ProjectionsModule.forRoot([JobEntity, ScheduledRunEntity, SnapshotEntity, BackupEntity, BackupCopyEntity, ApiTokenEntity]),
-    AuthModule,
-    JobsModule,
-    GlobeModule,
-    ImportsModule,
-    AuditModule,
-    SnapshotsModule,
-    RecoveryModule,
-    BackupsModule,
-    GatewayModule,
-    OperationsModule,
-  ],
-  providers: [{ provide: APP_FILTER, useClass: AppExceptionFilter }],
-})
+/** The application's modules; `mode` says what the process runs it for (src/config/run-mode.ts). */
+const modulesFor = (mode: RunModeName) => [
+  ConfigModule.forRoot((dataDir) => DataDirLock.take(dataDir), mode),
+  CqrsModule.forRoot(),
+  EventsModule,
+  ProjectionsModule.forRoot([JobEntity, ScheduledRunEntity, SnapshotEntity, BackupEntity, BackupCopyEntity, ApiTokenEntity]),
+  AuthModule,
+  JobsModule,
+  GlobeModule,
+  ImportsModule,
+  AuditModule,
+  SnapshotsModule,
+  RecoveryModule,
+  BackupsModule,
+  GatewayModule,
+  OperationsModule,
+];
+
+const providers = [{ provide: APP_FILTER, useClass: AppExceptionFilter }];
+
+/** The server: everything, the work that runs on its own included. */
+@Module({ imports: modulesFor('server'), providers })
 export class AppModule {}
+
+/**
+ * The offline restore (`globe-vault restore --data-dir`): the same application, none of its
+ * background work started (no archiver, follower, schedules, copy queue).
+ */
+@Module({ imports: modulesFor('offline-restore'), providers })
+export class OfflineRestoreModule {}

@@ -726,6 +726,49 @@ export interface components {
             properties?: unknown;
             quantity?: number;
         };
+        Backup: {
+            actor: string;
+            compression: string;
+            copies: {
+                attempts: number;
+                lastError: string | null;
+                nextAttemptAt: string | null;
+                size: number | null;
+                /** @enum {string} */
+                state: "pending" | "stored" | "verified" | "failed";
+                storage: string;
+                verifiedAt: string | null;
+            }[];
+            counts: {
+                configurations: number;
+                datasets: number;
+                events: number;
+                locations: number;
+                settings: number;
+            };
+            createdAt: string;
+            encrypted: boolean;
+            format: string;
+            headPosition: number;
+            id: string;
+            includesHistory: boolean;
+            key: string;
+            /** @description the id of the server key an encrypted backup needs; null when not encrypted or passphrase-encrypted */
+            keyId: string | null;
+            /** @description manual, scheduled, pre-restore, uploaded or found */
+            kind: string;
+            label: string | null;
+            lastDrillAt: string | null;
+            /** @description `ok`, or `failed: <reason>` */
+            lastDrillResult: string | null;
+            lastVerifiedAt: string | null;
+            /** @description `ok`, or `failed: <code>` */
+            lastVerifyResult: string | null;
+            originalId: string | null;
+            size: number;
+            stateHash: string;
+            storage: string;
+        };
         BackupSchedules: {
             /**
              * @default {
@@ -796,6 +839,10 @@ export interface components {
                 timezone?: string;
             }[];
         };
+        BackupStarted: {
+            backupId: string;
+            jobId: string;
+        };
         CreateBackupBody: {
             /**
              * @default gzip
@@ -829,12 +876,129 @@ export interface components {
             /** @enum {string} */
             role: "viewer" | "editor" | "admin";
         };
+        Dataset: {
+            color: string;
+            columnMapping: {
+                color?: string | null;
+                flightPath?: string | null;
+                label?: string | null;
+                quantity?: string | null;
+                size?: string | null;
+            };
+            created_at: string;
+            description: string;
+            id: string;
+            locationCount: number;
+            name: string;
+            source: {
+                fileName: string | null;
+                /** @enum {string} */
+                format: "csv" | "json" | "geojson";
+            } | null;
+            updated_at: string;
+            visible: boolean;
+        };
         Error: {
             /** @description stable, e.g. DATASET.NOT_FOUND, AUTH.FORBIDDEN, RESTORE.PREVIEW_STALE */
             code: string;
             /** @description what the code needs: zod issues for invalid input, positions for a stale preview, … */
             details?: unknown;
             message: string;
+        };
+        Job: {
+            actor: string;
+            bytes: number;
+            bytesTotal: number | null;
+            cancellable: boolean;
+            createdAt: string;
+            done: number;
+            error: {
+                code: string;
+                details?: unknown;
+                message: string;
+            } | null;
+            etaSeconds: number | null;
+            finishedAt: string | null;
+            id: string;
+            /** @enum {string} */
+            kind: "import" | "backup" | "restore" | "snapshot" | "compaction" | "rebuild" | "verify" | "audit-verify";
+            params: {
+                [key: string]: unknown;
+            };
+            phase: string;
+            rate: number | null;
+            result: unknown;
+            startedAt: string | null;
+            /** @enum {string} */
+            state: "queued" | "running" | "completed" | "failed" | "cancelled";
+            total: number | null;
+            updatedAt: string;
+        };
+        Location: {
+            created_at: string;
+            datasetId: string;
+            id: string;
+            latitude: number;
+            longitude: number;
+            name: string;
+            properties: {
+                [key: string]: unknown;
+            };
+            quantity?: number;
+            updated_at: string;
+        };
+        Restore: {
+            actor: string;
+            basePosition: number;
+            counts: {
+                configurations: {
+                    added: number;
+                    changed: number;
+                    removed: number;
+                };
+                datasets: {
+                    added: number;
+                    changed: number;
+                    removed: number;
+                };
+                locations: {
+                    added: number;
+                    changed: number;
+                    removed: number;
+                };
+                settings: {
+                    changed: number;
+                };
+            } | null;
+            id: string;
+            position: number;
+            scope: {
+                /** @enum {boolean} */
+                configurations?: true;
+                datasets?: string[];
+                /** @enum {boolean} */
+                settings?: true;
+            };
+            source: string;
+            startedAt: string;
+            /** @description target-wins, keep-current, newest-wins, fail */
+            strategy: string;
+            target: {
+                /** Format: date-time */
+                at: string;
+            } | {
+                position: number;
+            } | {
+                restorePointId: string;
+            } | {
+                backupId: string;
+                passphrase?: string;
+            };
+            undoneBy: {
+                id: string;
+                startedAt: string;
+            } | null;
+            undoOf: string | null;
         };
         RestoreBody: {
             /** @default {} */
@@ -874,6 +1038,10 @@ export interface components {
                 backupId: string;
                 passphrase?: string;
             };
+        };
+        RestoreStarted: {
+            jobId: string;
+            restoreId: string;
         };
         SaveConfigurationBody: {
             /** @enum {string} */
@@ -1103,11 +1271,17 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description a page of Backup items */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Backup"][];
+                        next: string | null;
+                    };
+                };
             };
             /** @description an error: `{code, message, details}` */
             default: {
@@ -1133,11 +1307,14 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the answer */
             202: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["BackupStarted"];
+                };
             };
             /** @description an error: `{code, message, details}` */
             default: {
@@ -1161,11 +1338,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Backup"];
+                };
             };
             /** @description an error: `{code, message, details}` */
             default: {
@@ -1491,11 +1671,17 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description a page of Dataset items */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Dataset"][];
+                        next: string | null;
+                    };
+                };
             };
             /** @description an error: `{code, message, details}` */
             default: {
@@ -1521,11 +1707,14 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the answer */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Dataset"];
+                };
             };
             /** @description an error: `{code, message, details}` */
             default: {
@@ -1553,11 +1742,14 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the answer */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Location"];
+                };
             };
             /** @description an error: `{code, message, details}` */
             default: {
@@ -1581,11 +1773,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Dataset"];
+                };
             };
             /** @description an error: `{code, message, details}` */
             default: {
@@ -1641,11 +1836,14 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Dataset"];
+                };
             };
             /** @description an error: `{code, message, details}` */
             default: {
@@ -1895,11 +2093,17 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description a page of Job items */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Job"][];
+                        next: string | null;
+                    };
+                };
             };
             /** @description an error: `{code, message, details}` */
             default: {
@@ -1923,11 +2127,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
             };
             /** @description an error: `{code, message, details}` */
             default: {
@@ -1951,11 +2158,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description the answer */
             202: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
             };
             /** @description an error: `{code, message, details}` */
             default: {
@@ -1988,11 +2198,17 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description a page of Location items */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Location"][];
+                        next: string | null;
+                    };
+                };
             };
             /** @description an error: `{code, message, details}` */
             default: {
@@ -2016,11 +2232,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Location"];
+                };
             };
             /** @description an error: `{code, message, details}` */
             default: {
@@ -2076,11 +2295,14 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Location"];
+                };
             };
             /** @description an error: `{code, message, details}` */
             default: {
@@ -2214,11 +2436,17 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description a page of Restore items */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Restore"][];
+                        next: string | null;
+                    };
+                };
             };
             /** @description an error: `{code, message, details}` */
             default: {
@@ -2244,11 +2472,14 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the answer */
             202: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["RestoreStarted"];
+                };
             };
             /** @description an error: `{code, message, details}` */
             default: {
@@ -2272,11 +2503,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description the answer */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Restore"];
+                };
             };
             /** @description an error: `{code, message, details}` */
             default: {
@@ -2304,11 +2538,14 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the answer */
             202: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["RestoreStarted"];
+                };
             };
             /** @description an error: `{code, message, details}` */
             default: {

@@ -1,63 +1,30 @@
+import type { components } from './openapi';
+
 /**
- * What the Globe Vault API answers, declared here: the OpenAPI document describes every request
- * (bodies and queries, from the zod schemas the server parses with, see openapi.d.ts) but not the
- * answers, which the handlers return as TypeScript interfaces. The type system does not tie these
- * to those interfaces; the client's e2e spec reads them from a real server and checks the fields
- * the Globe app relies on.
+ * What the Globe Vault API answers. The OpenAPI document describes the answers of the main routes
+ * (datasets, locations, jobs, backup and restore starts), from zod schemas the server's type-check
+ * binds to its handlers: those types are taken from it (openapi.d.ts) and cannot drift. The others
+ * are declared here by hand (the client's e2e spec reads them from a real server); `Backup` stays
+ * hand-written because it also reads older servers (optional `label`, `copies`).
  */
+type Answer = components['schemas'];
+
+export type Dataset = Answer['Dataset'];
+export type Location = Answer['Location'];
+export type JobView = Answer['Job'];
+export type BackupStarted = Answer['BackupStarted'];
+export type RestoreStarted = Answer['RestoreStarted'];
 
 export interface Page<T> {
   items: T[];
   next: string | null;
 }
 
-export interface Dataset {
-  id: string;
-  name: string;
-  description: string;
-  color: string;
-  visible: boolean;
-  source: { fileName: string | null; format: 'csv' | 'json' | 'geojson' } | null;
-  created_at: string;
-  updated_at: string;
-  locationCount: number;
-}
 
-export interface Location {
-  id: string;
-  datasetId: string;
-  name: string;
-  latitude: number;
-  longitude: number;
-  quantity?: number;
-  properties: Record<string, unknown>;
-  created_at: string;
-  updated_at: string;
-}
 
 export type JobState = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
 export type JobKind = 'import' | 'backup' | 'restore' | 'snapshot' | 'compaction' | 'rebuild' | 'verify' | 'audit-verify';
 
-export interface JobView {
-  id: string;
-  kind: JobKind;
-  state: JobState;
-  phase: string;
-  done: number;
-  total: number | null;
-  bytes: number;
-  bytesTotal: number | null;
-  rate: number | null;
-  etaSeconds: number | null;
-  actor: string;
-  params: Record<string, unknown>;
-  result: unknown;
-  error: { code: string; message: string; details?: unknown } | null;
-  cancellable: boolean;
-  createdAt: string;
-  finishedAt: string | null;
-  updatedAt: string;
-}
 
 export const FINAL_JOB_STATES: readonly JobState[] = ['completed', 'failed', 'cancelled'];
 
@@ -231,15 +198,7 @@ export interface ImportStarted {
   job: JobView;
 }
 
-export interface BackupStarted {
-  jobId: string;
-  backupId: string;
-}
 
-export interface RestoreStarted {
-  jobId: string;
-  restoreId: string;
-}
 
 export interface AuditPage extends Page<AuditEvent> {
   /** Where the history before this log's first position is kept (a backup), when the log was compacted. */

@@ -16,6 +16,7 @@ import { ArchiveWindow, archiveWindow } from './archive-window';
 import { ArchiveStatus, Archiver, ArchiverOptions } from './archiver';
 import { Follower, FollowerStatus } from './follower';
 import { WriteGate } from '../events/write-gate';
+import { RunMode } from '../config/run-mode';
 
 /** The archiver's status, and on an instance that has archived nothing yet, the archive the store already holds. */
 export interface ArchiveHealth extends ArchiveStatus {
@@ -68,11 +69,13 @@ export class ArchiveService implements OnApplicationBootstrap, BeforeApplication
     private readonly projector: Projector,
     private readonly retention: ArchiveRetention,
     reports: ArchiveReports,
+    private readonly mode: RunMode,
   ) {
     reports.register({ status: () => this.status(), followerStatus: () => this.followerStatus() });
     this.cursorFile = new ArchiveCursor(join(config.values.dataDir, 'archive-cursor.json'));
     this.history = store ? new ArchiveHistory(store, encryption) : null;
-    if (!store) return;
+    // An offline restore reads the archive (this.history) and neither writes it nor follows it.
+    if (!store || !mode.runsBackgroundWork) return;
     const promoted = this.cursorFile.read()?.storage === store.describe();
     if (config.values.ARCHIVE_FOLLOW && !promoted) {
       this.follower = new Follower(log, store, encryption, clock, { intervalMs: config.values.ARCHIVE_FOLLOW_INTERVAL_MS });
@@ -82,9 +85,10 @@ export class ArchiveService implements OnApplicationBootstrap, BeforeApplication
     }
   }
 
-  onApplicationBootstrap(): void {
-    this.archiver?.start();
-    this.follower?.start();
+  async onApplicationBootstrap(): Promise<void> {
+    const { archiver, follower } = this;
+    if (archiver) await this.mode.background('archiver', () => archiver.start());
+    if (follower) await this.mode.background('follower', () => follower.start());
   }
 
   async beforeApplicationShutdown(): Promise<void> {

@@ -16,6 +16,8 @@ import { BackupView } from './catalog/backup-view';
 import { RateLimited } from '../auth/rate-limit.guard';
 import { Role } from '../auth/roles';
 import { ApiFileAnswer, ApiFileBody, ApiJsonBody, ApiPassphraseHeader, ApiQueryOf } from '../common/http/api-input';
+import { ApiAnswer, ApiPageAnswer } from '../common/http/api-answer';
+import { backupAnswer, BackupStarted, backupStartedAnswer } from './backup.answers';
 
 @Controller('api/backups')
 export class BackupsController {
@@ -33,7 +35,8 @@ export class BackupsController {
   @ApiJsonBody('CreateBackupBody', createBackupBody)
   @RateLimited('heavy')
   @HttpCode(202)
-  create(@Body() body: unknown, @Ctx() ctx: RequestContext) {
+  @ApiAnswer('BackupStarted', backupStartedAnswer, 202)
+  create(@Body() body: unknown, @Ctx() ctx: RequestContext): Promise<BackupStarted> {
     const input = parseInput(createBackupBody, body ?? {}, 'BACKUP.INVALID_INPUT');
     return this.backups.start({ kind: 'manual', ...input, actor: ctx.actor });
   }
@@ -42,6 +45,7 @@ export class BackupsController {
   @Get()
   @Role('viewer')
   @ApiQueryOf(listBackupsQuery)
+  @ApiPageAnswer('Backup', backupAnswer)
   async list(@Query() query: unknown): Promise<{ items: BackupView[]; next: null }> {
     const { refresh } = parseInput(listBackupsQuery, query ?? {}, 'BACKUP.INVALID_INPUT');
     if (refresh === 'true') await this.backups.refresh();
@@ -82,6 +86,7 @@ export class BackupsController {
 
   @Get(':id')
   @Role('viewer')
+  @ApiAnswer('Backup', backupAnswer)
   get(@Param('id') id: string): Promise<BackupView> {
     return this.backups.get(id);
   }

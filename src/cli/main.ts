@@ -7,6 +7,7 @@ import { registerArchive } from './commands/archive';
 import { registerAudit } from './commands/audit';
 import { registerBackup } from './commands/backup';
 import { registerRestore } from './commands/restore';
+import { registerSchedules } from './commands/schedules';
 import { registerServe } from './commands/serve';
 import { registerSnapshot } from './commands/snapshot';
 import { registerTokens } from './commands/tokens';
@@ -29,6 +30,7 @@ function program(): Command {
     .exitOverride();
   registerServe(root);
   registerBackup(root);
+  registerSchedules(root);
   registerRestore(root);
   registerAudit(root);
   registerSnapshot(root);

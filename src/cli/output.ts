@@ -58,6 +58,16 @@ export function exitCodeOf(error: unknown): ExitCode {
   return typeof status === 'number' ? exitCodeForStatus(status) : EXIT.ERROR;
 }
 
+/**
+ * What every list command answers with --json: the API's own page, `{items, next}` (`next` the
+ * cursor of the following page, null when there is none), never a bare array, so a script reads
+ * every list the same way and a list that gains paging keeps its shape.
+ */
+export interface Page<T> {
+  items: T[];
+  next: string | null;
+}
+
 export class Output {
   constructor(readonly json: boolean) {}
 

@@ -3,6 +3,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { SERVER_SECRET, serverSecretProvider } from '../common/server-secret.provider';
 import { AppConfig, loadConfig, tmpDirOf } from './app-config';
 import { KeyRing } from './key-ring';
+import { RunMode, RunModeName } from './run-mode';
 
 /** This process's hold on DATA_DIR until `release` (or its death): the composition root says how it is taken (events/sqlite/data-dir-lock.ts). */
 export interface DataDirHold {
@@ -30,10 +31,13 @@ export function prepareConfig(env: NodeJS.ProcessEnv, takeLock: TakeDataDir): { 
 const PREPARED = Symbol('PREPARED_CONFIG');
 const DATA_DIR_HOLD = Symbol('DATA_DIR_HOLD');
 
-/** Global. `takeLock` is how DATA_DIR is held (the app module passes DataDirLock.take). */
+/**
+ * Global. `takeLock` is how DATA_DIR is held (the app module passes DataDirLock.take); `mode` what
+ * this process runs the application for (./run-mode.ts).
+ */
 @Module({})
 export class ConfigModule {
-  static forRoot(takeLock: TakeDataDir): DynamicModule {
+  static forRoot(takeLock: TakeDataDir, mode: RunModeName = 'server'): DynamicModule {
     return {
       module: ConfigModule,
       global: true,
@@ -42,10 +46,11 @@ export class ConfigModule {
         { provide: AppConfig, useFactory: (prepared: { config: AppConfig }) => prepared.config, inject: [PREPARED] },
         // Released when the application shuts down (its onApplicationShutdown), by the OS if it dies.
         { provide: DATA_DIR_HOLD, useFactory: (prepared: { lock: DataDirHold }) => prepared.lock, inject: [PREPARED] },
+        { provide: RunMode, useValue: new RunMode(mode) },
         serverSecretProvider,
         KeyRing,
       ],
-      exports: [AppConfig, SERVER_SECRET, KeyRing],
+      exports: [AppConfig, SERVER_SECRET, KeyRing, RunMode],
     };
   }
 }

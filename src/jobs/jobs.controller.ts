@@ -5,6 +5,8 @@ import { JobView, jobKindSchema, jobStateSchema } from './job';
 import { JobRunner } from './job-runner';
 import { Role } from '../auth/roles';
 import { ApiQueryOf } from '../common/http/api-input';
+import { ApiAnswer, ApiPageAnswer } from '../common/http/api-answer';
+import { jobAnswer } from './job.answers';
 
 const listJobsQuery = z
   .object({ kind: jobKindSchema.optional(), state: jobStateSchema.optional(), limit: z.coerce.number().int().min(1).max(500).default(50) })
@@ -18,12 +20,14 @@ export class JobsController {
   @Get()
   @Role('viewer')
   @ApiQueryOf(listJobsQuery)
+  @ApiPageAnswer('Job', jobAnswer)
   async list(@Query() query: unknown): Promise<{ items: JobView[]; next: null }> {
     return { items: await this.jobs.list(parseInput(listJobsQuery, query, 'QUERY.INVALID')), next: null };
   }
 
   @Get(':id')
   @Role('viewer')
+  @ApiAnswer('Job', jobAnswer)
   get(@Param('id') id: string): Promise<JobView> {
     return this.jobs.get(id);
   }
@@ -31,6 +35,7 @@ export class JobsController {
   @Post(':id/cancel')
   @Role('editor')
   @HttpCode(202)
+  @ApiAnswer('Job', jobAnswer, 202)
   cancel(@Param('id') id: string): Promise<JobView> {
     return this.jobs.cancel(id);
   }

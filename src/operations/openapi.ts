@@ -1,11 +1,13 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, ResponseObject, SchemaObject, SwaggerModule } from '@nestjs/swagger';
 import { APP_VERSION } from '../backups/app-version';
+import { ANSWER_SCHEMAS } from '../common/http/api-answer';
 import { BODY_SCHEMAS } from '../common/http/api-input';
 
 /**
  * The OpenAPI document of every route the app registers, scanned from the controllers (paths,
- * methods, `@ApiJsonBody`/`@ApiQueryOf` input from the zod schemas the handlers parse with). Made
+ * methods, `@ApiJsonBody`/`@ApiQueryOf` input from the zod schemas the handlers parse with,
+ * `@ApiAnswer`/`@ApiPageAnswer` answers of the main routes from zod schemas bound to their types). Made
  * on first ask rather than at start-up: most processes (and most test apps) never serve it.
  */
 export class OpenApiDocument {
@@ -32,7 +34,7 @@ export class OpenApiDocument {
       .addSecurityRequirements('token')
       .build();
     const document = SwaggerModule.createDocument(this.app, config);
-    document.components = { ...document.components, schemas: { ...document.components?.schemas, ...Object.fromEntries(BODY_SCHEMAS), Error: ERROR_SCHEMA } };
+    document.components = { ...document.components, schemas: { ...document.components?.schemas, ...Object.fromEntries(BODY_SCHEMAS), ...Object.fromEntries(ANSWER_SCHEMAS), Error: ERROR_SCHEMA } };
     for (const item of Object.values(document.paths)) {
       for (const operation of METHODS.map((method) => item[method])) if (operation) operation.responses.default ??= ERROR_RESPONSE;
     }

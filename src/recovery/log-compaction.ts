@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { RunMode } from '../config/run-mode';
 import { v7 as uuidv7 } from 'uuid';
 import { CronJob } from 'cron';
 import { AppError } from '../common/app-error';
@@ -42,13 +43,18 @@ export class LogCompaction implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly jobs: JobRunner,
     private readonly claims: ScheduledRunClaims,
     private readonly clock: Clock,
+    private readonly mode: RunMode,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     const { logCompaction } = await this.schedules.current();
     if (!logCompaction.enabled) return;
+    await this.mode.background('log-compaction', () => this.arm(logCompaction.cron));
+  }
+
+  private arm(cronTime: string): void {
     this.cron = CronJob.from({
-      cronTime: logCompaction.cron,
+      cronTime,
       start: true,
       onTick: () => {
         void this.claims

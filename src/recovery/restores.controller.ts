@@ -11,6 +11,8 @@ import { RateLimited } from '../auth/rate-limit.guard';
 import { Role } from '../auth/roles';
 import { ApiJsonBody, ApiQueryOf } from '../common/http/api-input';
 import { AllowedWhileReadOnly } from '../archive/write.guard';
+import { ApiAnswer, ApiPageAnswer } from '../common/http/api-answer';
+import { restoreAnswer, RestoreStarted, restoreStartedAnswer } from './restore.answers';
 
 const listQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) }).strict();
 const asRestoreMetadata = (ctx: RequestContext) => ({ actor: ctx.actor, source: 'restore' as const, causationId: ctx.correlationId, ...(ctx.reason ? { reason: ctx.reason } : {}) });
@@ -40,7 +42,8 @@ export class RestoresController {
   @ApiJsonBody('RestoreBody', restoreBody)
   @RateLimited('heavy')
   @HttpCode(202)
-  start(@Body() body: unknown, @Ctx() ctx: RequestContext) {
+  @ApiAnswer('RestoreStarted', restoreStartedAnswer, 202)
+  start(@Body() body: unknown, @Ctx() ctx: RequestContext): Promise<RestoreStarted> {
     const { previewToken, strategy, overrides, passphrase } = parseInput(restoreBody, body, 'RESTORE.INVALID_INPUT');
     return this.restores.start(previewToken, strategy, overrides, asRestoreMetadata(ctx), passphrase);
   }
@@ -48,12 +51,14 @@ export class RestoresController {
   @Get('restores')
   @Role('viewer')
   @ApiQueryOf(listQuery)
+  @ApiPageAnswer('Restore', restoreAnswer)
   async list(@Query() query: unknown): Promise<{ items: RestoreView[]; next: null }> {
     return { items: await this.history.list(parseInput(listQuery, query, 'QUERY.INVALID').limit), next: null };
   }
 
   @Get('restores/:id')
   @Role('viewer')
+  @ApiAnswer('Restore', restoreAnswer)
   get(@Param('id') id: string): Promise<RestoreView> {
     return this.history.find(id);
   }
@@ -68,7 +73,8 @@ export class RestoresController {
   @ApiJsonBody('UndoBody', undoBody)
   @RateLimited('heavy')
   @HttpCode(202)
-  async undo(@Param('id') id: string, @Body() body: unknown, @Ctx() ctx: RequestContext) {
+  @ApiAnswer('RestoreStarted', restoreStartedAnswer, 202)
+  async undo(@Param('id') id: string, @Body() body: unknown, @Ctx() ctx: RequestContext): Promise<RestoreStarted> {
     const { previewToken } = parseInput(undoBody, body ?? {}, 'RESTORE.INVALID_INPUT');
     const restore = await this.history.find(id);
     // A second undo would append a restore that changes nothing, or worse, undo later work.

@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { RunMode } from '../config/run-mode';
 import { CronJob } from 'cron';
 import { Subscription, auditTime } from 'rxjs';
 import { GlobeReadModel } from '../projections/globe-read-model';
@@ -27,13 +28,16 @@ export class SnapshotScheduler implements OnApplicationBootstrap, OnModuleDestro
     private readonly snapshots: SnapshotStore,
     private readonly jobs: SnapshotJobs,
     private readonly readModel: GlobeReadModel,
+    private readonly mode: RunMode,
   ) {}
 
-  onApplicationBootstrap(): void {
-    this.subscription = this.projector.position$.pipe(auditTime(1000)).subscribe((position) => void this.byCount(position));
-    void this.reconcile();
-    this.reconcileTimer = setInterval(() => void this.reconcile(), RECONCILE_MS);
-    this.reconcileTimer.unref();
+  async onApplicationBootstrap(): Promise<void> {
+    await this.mode.background('snapshot-scheduler', () => {
+      this.subscription = this.projector.position$.pipe(auditTime(1000)).subscribe((position) => void this.byCount(position));
+      void this.reconcile();
+      this.reconcileTimer = setInterval(() => void this.reconcile(), RECONCILE_MS);
+      this.reconcileTimer.unref();
+    });
   }
 
   onModuleDestroy(): void {

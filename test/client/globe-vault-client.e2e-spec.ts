@@ -17,7 +17,7 @@ describe('the Globe Vault client', () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'gv-client-'));
-    server = await ChildServer.start({ dataDir: dir });
+    server = await ChildServer.start({ dataDir: dir, readyTimeoutMs: 120_000 }); // generous: a loaded machine starts slowly
     vault = createGlobeVaultClient({ url: server.url, actor: 'globe-app-user' });
   });
   afterAll(async () => {

@@ -3,7 +3,11 @@ import { createToken, startPublicApp } from '../auth/auth-helpers';
 import { routesOf } from '../auth/route-table';
 import { launchChromium, describeInBrowser } from '../browser/support/browser';
 import { API_ROUTES } from '../support/api-routes';
-import { TestApp, startApp } from '../support/app-harness';
+import { TestApp, startApp, waitForJob } from '../support/app-harness';
+import { backupAnswer, backupStartedAnswer } from '../../src/backups/backup.answers';
+import { datasetAnswer } from '../../src/globe/datasets/dataset.answers';
+import { locationAnswer } from '../../src/globe/locations/location.answers';
+import { jobAnswer } from '../../src/jobs/job.answers';
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'];
 
@@ -58,6 +62,33 @@ describe('OpenAPI document and explorer (e2e, in process)', () => {
     expect([refused.status, refused.body.code]).toEqual([400, 'DATASET.INVALID_INPUT']);
     const badQuery = await t.http.get('/api/locations?limit=nope');
     expect([badQuery.status, badQuery.body.code]).toEqual([400, 'QUERY.INVALID']);
+  });
+
+  it('describes the answers of the main routes, and real answers match those schemas field for field', async () => {
+    const answer = (path: string, method: string, status: string) => doc.paths[path][method].responses[status].content['application/json'].schema;
+    const ref = (name: string) => `#/components/schemas/${name}`;
+    expect(answer('/api/datasets', 'get', '200').properties.items.items.$ref).toBe(ref('Dataset'));
+    expect(answer('/api/datasets', 'post', '201').$ref).toBe(ref('Dataset'));
+    expect(answer('/api/locations', 'get', '200')).toMatchObject({ required: ['items', 'next'], properties: { next: { nullable: true } } });
+    expect(answer('/api/locations/{id}', 'get', '200').$ref).toBe(ref('Location'));
+    expect(answer('/api/backups', 'post', '202').$ref).toBe(ref('BackupStarted'));
+    expect(answer('/api/backups/{id}', 'get', '200').$ref).toBe(ref('Backup'));
+    expect(answer('/api/restores/{id}/undo', 'post', '202').$ref).toBe(ref('RestoreStarted'));
+    expect(answer('/api/restores', 'get', '200').properties.items.items.$ref).toBe(ref('Restore'));
+    expect(answer('/api/jobs/{id}', 'get', '200').$ref).toBe(ref('Job'));
+    expect(doc.components.schemas.Backup.required).toEqual(expect.arrayContaining(['id', 'headPosition', 'copies']));
+    expect(doc.components.schemas.Restore.properties.undoneBy.nullable).toBe(true);
+
+    // The schemas are strict: a field the server answers and the schema lacks (or the reverse) fails here.
+    const dataset = datasetAnswer.parse((await t.http.post('/api/datasets').set('X-Source', 'api').send({ name: 'Answers' }).expect(201)).body);
+    datasetAnswer.parse((await t.http.get(`/api/datasets/${dataset.id}`).expect(200)).body);
+    const added = await t.http.post(`/api/datasets/${dataset.id}/locations`).set('X-Source', 'api').send({ name: 'Quito', latitude: -0.18, longitude: -78.47, properties: { a: 1 } });
+    locationAnswer.parse(added.body);
+    (await t.http.get('/api/locations?limit=5').expect(200)).body.items.forEach((l: unknown) => locationAnswer.parse(l));
+    const started = backupStartedAnswer.parse((await t.http.post('/api/backups').set('X-Source', 'api').send({}).expect(202)).body);
+    await waitForJob(t.http, started.jobId, 120_000);
+    expect(jobAnswer.parse((await t.http.get(`/api/jobs/${started.jobId}`).expect(200)).body).state).toBe('completed');
+    backupAnswer.parse((await t.http.get(`/api/backups/${started.backupId}`).expect(200)).body);
   });
 
   describeInBrowser('the explorer page', () => {

@@ -49,20 +49,34 @@ export function runCli(args: string[], env: Record<string, string> = {}, timeout
   });
 }
 
+/** What a person at the terminal does: once `waitFor` shows, does `meanwhile` (e.g. a write elsewhere), then types `type`. */
+export interface TerminalReply {
+  waitFor: string;
+  meanwhile?: () => Promise<unknown>;
+  type: string;
+}
+
 /**
  * The same, on a terminal: `script` (util-linux) gives the CLI a pseudo-terminal for stdin, stdout
- * and stderr, as a person at a shell has, and types `input` into it. Output is the terminal's
- * (both streams, with control sequences); the exit code is the CLI's (`script -e`).
+ * and stderr, as a person at a shell has, and types `input` into it: a string at once (the terminal
+ * keeps it until the CLI reads it), or a reply once the CLI shows what it waits for. Output is the
+ * terminal's (both streams, with control sequences); the exit code is the CLI's (`script -e`).
  */
-export function runCliOnTerminal(args: string[], input: string, timeoutMs = 120_000): Promise<CliRun> {
+export function runCliOnTerminal(args: string[], input: string | TerminalReply, timeoutMs = 120_000): Promise<CliRun> {
   const quoted = [process.execPath, 'dist/cli/main.js', ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
   const { GLOBE_VAULT_URL: _url, GLOBE_VAULT_TOKEN: _token, ...inherited } = process.env;
   const proc = spawn('script', ['-qec', quoted, '/dev/null'], { cwd: ROOT, env: { ...inherited, LOG_LEVEL: 'warn' }, stdio: ['pipe', 'pipe', 'pipe'] });
-  // Typed once the CLI waits for it (the preview comes first); the terminal keeps it until read.
-  proc.stdin.write(input);
   let stdout = '';
-  proc.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
-  proc.stderr.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
+  let replied = typeof input === 'string';
+  if (typeof input === 'string') proc.stdin.write(input);
+  const seen = (c: Buffer) => {
+    stdout += c.toString('utf8');
+    if (replied || typeof input === 'string' || !stdout.includes(input.waitFor)) return;
+    replied = true;
+    void Promise.resolve(input.meanwhile?.()).then(() => proc.stdin.write(input.type));
+  };
+  proc.stdout.on('data', seen);
+  proc.stderr.on('data', seen);
   const timer = setTimeout(() => proc.kill('SIGKILL'), timeoutMs);
   return new Promise((resolveRun) => {
     proc.once('close', (code) => {

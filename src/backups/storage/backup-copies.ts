@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { RunMode } from '../../config/run-mode';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, mkdirSync } from 'node:fs';
@@ -74,13 +75,16 @@ export class BackupCopies implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly storages: BackupStorages,
     private readonly clock: Clock,
     @Inject(AppConfig) private readonly config: AppConfig,
+    private readonly mode: RunMode,
   ) {
     mkdirSync(this.outboxDir(), { recursive: true });
   }
 
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.timerPass(), 500);
-    this.timer.unref();
+  async onApplicationBootstrap(): Promise<void> {
+    await this.mode.background('backup-copies', () => {
+      this.timer = setInterval(() => void this.timerPass(), 500);
+      this.timer.unref();
+    });
   }
 
   async onModuleDestroy(): Promise<void> {

@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { RunMode } from '../../config/run-mode';
 import { CronJob } from 'cron';
 import { AppError } from '../../common/app-error';
 import { Clock } from '../../common/clock';
@@ -38,10 +39,11 @@ export class BackupScheduler implements OnApplicationBootstrap, OnModuleDestroy 
     private readonly config: AppConfig,
     private readonly keys: KeyRing,
     private readonly storages: BackupStorages,
+    private readonly mode: RunMode,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    this.arm(await this.current());
+    await this.mode.background('backup-schedules', async () => this.arm(await this.current()));
   }
 
   onModuleDestroy(): void {
@@ -64,7 +66,7 @@ export class BackupScheduler implements OnApplicationBootstrap, OnModuleDestroy 
     }
     checkCron(doc.drills.cron, 'UTC', 'drills');
     await this.store.append(BACKUP_SCHEDULES_STREAM, [{ type: 'BackupSchedulesChanged', data: { schedules: doc }, metadata }]);
-    this.arm(doc);
+    if (this.mode.runsBackgroundWork) this.arm(doc);
     return doc;
   }
 

@@ -1,20 +1,23 @@
 import { Command } from 'commander';
-import type { RecordedEvent } from '../../events/event-store';
+import type { ChainReport, RecordedEvent } from '../../events/event-store';
 import { action, connected, Ctx, integer, isoTime } from '../command-context';
+import { followJob } from '../job-progress';
+import { CliError, EXIT, Page } from '../output';
 
-interface AuditPage {
-  items: RecordedEvent[];
-  next: string | null;
-}
+type AuditPage = Page<RecordedEvent>;
 
 const line = (e: RecordedEvent) =>
   `#${e.position}  ${e.recordedAt}  ${e.type.padEnd(22)}  ${e.metadata.actor} (${e.metadata.source})  ${e.stream}${e.metadata.reason ? `  "${e.metadata.reason}"` : ''}`;
 
-/** The newest N events, oldest first; with --follow, then every new event as it is appended (polled each second). */
+/**
+ * The newest N events, oldest first (with --json a page: `next` is the cursor of the events before
+ * them, for `audit search --after`); with --follow, then every new event as it is appended (polled
+ * each second; with --json one event a line).
+ */
 async function tail({ client, out }: Ctx, opts: Record<string, any>): Promise<void> {
   const newest = await client.get<AuditPage>('/api/audit', { limit: integer(opts.lines, '--lines'), order: 'desc' });
   const shown = [...newest.items].reverse();
-  if (!opts.follow) return out.result(shown, (events) => events.map(line).join('\n') || '(no events)');
+  if (!opts.follow) return out.result({ items: shown, next: newest.next }, ({ items }) => items.map(line).join('\n') || '(no events)');
   const print = (e: RecordedEvent) => process.stdout.write(`${opts.json ? JSON.stringify(e) : line(e)}\n`);
   shown.forEach(print);
   let last = shown.length ? shown[shown.length - 1].position : 0;
@@ -55,6 +58,21 @@ async function search({ client, out }: Ctx, opts: Record<string, any>): Promise<
   out.result(page, (p) => [...p.items.map(line), ...(p.next ? [`(more: --after ${p.next})`] : [])].join('\n') || '(no events)');
 }
 
+/**
+ * Walks the log's hash chain on the server (an `audit-verify` job, its progress shown as any job's)
+ * and prints its report; a broken chain ends with EXIT.FAILED and names the first broken position.
+ */
+async function verify({ client, out }: Ctx): Promise<void> {
+  const { jobId } = await client.get<{ jobId: string }>('/api/audit/verify', { wait: 'false' });
+  const report = (await followJob(client, jobId, out)).result as ChainReport;
+  out.result({ jobId, ...report }, (r) =>
+    r.ok
+      ? `the chain holds: positions ${r.verifiedFrom}…${r.verifiedThrough} verified, head hash ${r.headHash}`
+      : `the chain is BROKEN at position ${r.firstBrokenPosition}: ${r.reason}`,
+  );
+  if (!report.ok) throw new CliError(EXIT.FAILED, `the audit chain is broken at position ${report.firstBrokenPosition}`, { code: 'AUDIT.CHAIN_BROKEN', message: report.reason ?? 'the chain is broken', details: report });
+}
+
 export function registerAudit(program: Command): void {
   const audit = program.command('audit').description('the audit trail: every change, who made it, when, through what and why');
 
@@ -75,4 +93,6 @@ export function registerAudit(program: Command): void {
     .option('--limit <n>', 'at most this many (1-1000)', '100')
     .option('--after <cursor>', 'the next page (the `next` of the previous answer)')
     .action(action(search));
+
+  connected(audit.command('verify').description('check the hash chain of the whole log (a job): every event links to the one before it')).action(action(verify));
 }

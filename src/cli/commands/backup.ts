@@ -1,9 +1,10 @@
 import { Command, Option } from 'commander';
 import type { BackupView } from '../../backups/catalog/backup-view';
+import type { DrillResult } from '../../backups/reading/backup-drill';
 import type { VerifyReport } from '../../backups/format/verify-backup';
 import { action, confirm, connected, Ctx } from '../command-context';
 import { followJob } from '../job-progress';
-import { CliError, EXIT, table } from '../output';
+import { CliError, EXIT, Page, table } from '../output';
 
 const summary = (b: BackupView) =>
   `${b.id}  ${b.createdAt}  ${b.kind}${b.label ? ` “${b.label}”` : ''}  ${b.size} bytes  ${b.counts.locations} locations  position ${b.headPosition}  verified: ${b.lastVerifyResult ?? 'never'}`;
@@ -30,6 +31,19 @@ async function verify({ client, out }: Ctx, opts: Record<string, any>, id: strin
   if (!report.ok) throw new CliError(EXIT.FAILED, `backup ${id} failed verification: ${report.error?.code ?? 'see the checks'}`, report.error ?? undefined);
 }
 
+/**
+ * A restore drill: the server restores the backup into a scratch database (never the live one) and
+ * compares the restored state's hash with its manifest's. Without an id, the newest backup. A
+ * failed drill ends with EXIT.FAILED.
+ */
+async function drill({ client, out }: Ctx, _opts: Record<string, any>, id?: string): Promise<void> {
+  const backupId = id ?? (await client.get<Page<BackupView>>('/api/backups')).items[0]?.id;
+  if (!backupId) throw new CliError(EXIT.NOT_FOUND, 'there is no backup to drill', { code: 'BACKUP.NOT_FOUND', message: 'no backup' });
+  const result = await client.post<DrillResult>(`/api/backups/${encodeURIComponent(backupId)}/drill`);
+  out.result(result, (r) => `backup ${r.backupId}: drill ${r.ok ? 'ok' : 'FAILED'} (restored state ${r.restoredStateHash ?? '-'}, manifest ${r.expectedStateHash})${r.error ? `: ${r.error}` : ''}`);
+  if (!result.ok) throw new CliError(EXIT.FAILED, `backup ${backupId} failed its restore drill: ${result.error ?? 'the restored state differs from the manifest'}`, { code: 'BACKUP.DRILL_FAILED', message: result.error ?? 'state hash differs', details: result });
+}
+
 export function registerBackup(program: Command): void {
   const backup = program.command('backup').description('make, list, check, download and delete backups');
 
@@ -47,11 +61,11 @@ export function registerBackup(program: Command): void {
     .option('--refresh', 'first register backups found in the storages')
     .action(
       action(async ({ client, out }, opts) => {
-        const { items } = await client.get<{ items: BackupView[] }>('/api/backups', opts.refresh ? { refresh: 'true' } : undefined);
-        out.result(items, (rows) =>
+        const page = await client.get<Page<BackupView>>('/api/backups', opts.refresh ? { refresh: 'true' } : undefined);
+        out.result(page, ({ items }) =>
           table(
             ['id', 'created', 'kind', 'bytes', 'locations', 'position', 'encrypted', 'verified'],
-            rows.map((b) => [b.id, b.createdAt, b.kind, b.size, b.counts.locations, b.headPosition, b.encrypted ? 'yes' : 'no', b.lastVerifyResult]),
+            items.map((b) => [b.id, b.createdAt, b.kind, b.size, b.counts.locations, b.headPosition, b.encrypted ? 'yes' : 'no', b.lastVerifyResult]),
           ),
         );
       }),
@@ -60,6 +74,8 @@ export function registerBackup(program: Command): void {
   connected(backup.command('verify <id>').description('read the whole file and check every checksum and record'))
     .option('--passphrase <text>', "an encrypted backup's passphrase, to check its content too")
     .action(action(verify));
+
+  connected(backup.command('drill [id]').description('a restore drill: restore into a scratch database and compare with the manifest (default the newest backup)')).action(action(drill));
 
   connected(backup.command('download <id>').description('the backup file itself'))
     .option('-o, --output <file>', 'where to write it (`-` for stdout); default its own name in this folder')

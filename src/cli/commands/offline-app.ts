@@ -1,7 +1,7 @@
 import { INestApplicationContext, LoggerService, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { existsSync, statSync } from 'node:fs';
-import { AppModule } from '../../app.module';
+import { OfflineRestoreModule } from '../../app.module';
 import { parseStorageUrl } from '../../config/storage-urls';
 import { EventStore } from '../../events/event-store';
 import { Projector } from '../../projections/projector';
@@ -31,7 +31,9 @@ const LEVELS: LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
 
 /**
  * The application in this process on `dataDir`, initialised but serving nothing (no HTTP listener,
- * no socket), its read models caught up with the log. The configuration is the environment's, as
+ * no socket), its read models caught up with the log, and none of its background work running
+ * (OfflineRestoreModule, src/config/run-mode.ts): above all no archiver, whose new epoch would fence
+ * a writer still running elsewhere on the same archive. The configuration is the environment's, as
  * for a server, with DATA_DIR set and a storage named by --backup added to BACKUP_STORAGE (after
  * the DATA_DIR's own folder, which stays the primary).
  */
@@ -43,7 +45,7 @@ export async function bootOffline(dataDir: string, source: BackupSource | null):
     if (!storages.split(',').map((s) => s.trim()).includes(source.storage)) process.env.BACKUP_STORAGE = `${storages},${source.storage}`;
   }
   // abortOnError false: a bad configuration or a held DATA_DIR is thrown to the CLI (its exit code), not a process.exit in Nest.
-  const app = await NestFactory.createApplicationContext(AppModule, { abortOnError: false, logger: stderrLogger(process.env.LOG_LEVEL as LogLevel) });
+  const app = await NestFactory.createApplicationContext(OfflineRestoreModule, { abortOnError: false, logger: stderrLogger(process.env.LOG_LEVEL as LogLevel) });
   await app.get(Projector).waitFor(await app.get(EventStore).headPosition(), 24 * 3600_000);
   return app;
 }

@@ -1,9 +1,10 @@
 import { Command } from 'commander';
+import type { RestorePointView } from '../../recovery/restore-points.service';
 import type { RestoreView } from '../../recovery/restore-history';
 import type { Preview } from '../../recovery/restore.service';
-import { action, confirm, connected, Ctx } from '../command-context';
+import { action, confirm, connected, Ctx, integer } from '../command-context';
 import { followJob } from '../job-progress';
-import { table } from '../output';
+import { Page, table } from '../output';
 import { describeCounts, scopeOf, strategyOption, targetOf, withTargetOptions } from '../restore-target';
 import { registerOfflineRestore } from './offline-restore';
 
@@ -57,15 +58,35 @@ export function registerRestore(program: Command): void {
     .option('-y, --yes', 'do not ask (scripts)')
     .action(action(undo));
 
-  connected(restore.command('list').description('the restore history')).action(
-    action(async ({ client, out }) => {
-      const { items } = await client.get<{ items: RestoreView[] }>('/api/restores');
-      out.result(items, (rows) =>
-        table(
-          ['id', 'started', 'actor', 'target', 'scope', 'base', 'undo of'],
-          rows.map((r) => [r.id, r.startedAt, r.actor, JSON.stringify(r.target), JSON.stringify(r.scope), r.basePosition, r.undoOf]),
-        ),
-      );
-    }),
-  );
+  connected(restore.command('list').description('the restore history, newest first'))
+    .option('--limit <n>', 'at most this many (1-500)', '100')
+    .action(
+      action(async ({ client, out }, opts) => {
+        const page = await client.get<Page<RestoreView>>('/api/restores', { limit: integer(opts.limit, '--limit') });
+        out.result(page, ({ items }) =>
+          table(
+            ['id', 'started', 'actor', 'target', 'scope', 'base', 'undo of'],
+            items.map((r) => [r.id, r.startedAt, r.actor, JSON.stringify(r.target), JSON.stringify(r.scope), r.basePosition, r.undoOf]),
+          ),
+        );
+      }),
+    );
+
+  const point = restore.command('point').description('restore points: named moments to restore to (--restore-point <id>)');
+  connected(point.command('create <name>').description('name this moment'))
+    .option('--description <text>', 'why it matters')
+    .action(
+      action(async ({ client, out }, opts, name: string) => {
+        const created = await client.post<RestorePointView>('/api/restore-points', { name, ...(opts.description ? { description: opts.description } : {}) });
+        out.result(created, (p) => `restore point ${p.id} "${p.name}" at position ${p.position}`);
+      }),
+    );
+  connected(point.command('list').description('restore points, newest first'))
+    .option('--limit <n>', 'at most this many (1-500)', '100')
+    .action(
+      action(async ({ client, out }, opts) => {
+        const page = await client.get<Page<RestorePointView>>('/api/restore-points', { limit: integer(opts.limit, '--limit') });
+        out.result(page, ({ items }) => table(['id', 'name', 'position', 'created', 'actor', 'automatic'], items.map((p) => [p.id, p.name, p.position, p.createdAt, p.actor, p.automatic ? 'yes' : 'no'])));
+      }),
+    );
 }

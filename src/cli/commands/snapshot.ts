@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import type { SnapshotView } from '../../snapshots/snapshot-store';
 import { action, connected, Ctx } from '../command-context';
 import { followJob } from '../job-progress';
-import { table } from '../output';
+import { Page, table } from '../output';
 
 /** POSTs a job-starting route and follows the job; answers the job's result. */
 async function runJob({ client, out }: Ctx, path: string, what: string): Promise<void> {
@@ -18,8 +18,8 @@ export function registerSnapshot(program: Command): void {
 
   connected(snapshot.command('list').description('snapshots, newest first')).action(
     action(async ({ client, out }) => {
-      const { items } = await client.get<{ items: SnapshotView[] }>('/api/snapshots');
-      out.result(items, (rows) => table(['id', 'position', 'recorded', 'reason', 'bytes', 'status'], rows.map((s) => [s.id, s.position, s.recordedAt, s.reason, s.bytes, s.status])));
+      const page = await client.get<Page<SnapshotView>>('/api/snapshots');
+      out.result(page, ({ items }) => table(['id', 'position', 'recorded', 'reason', 'bytes', 'status'], items.map((s) => [s.id, s.position, s.recordedAt, s.reason, s.bytes, s.status])));
     }),
   );
 

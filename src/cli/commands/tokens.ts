@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import type { TokenView } from '../../auth/api-tokens';
 import { action, confirm, connected, isoTime } from '../command-context';
-import { table } from '../output';
+import { Page, table } from '../output';
 
 export function registerTokens(program: Command): void {
   const tokens = program.command('tokens').description('API tokens (admin): create, list, revoke');
@@ -23,8 +23,8 @@ export function registerTokens(program: Command): void {
 
   connected(tokens.command('list').description('every token, without secrets')).action(
     action(async ({ client, out }) => {
-      const { items } = await client.get<{ items: TokenView[] }>('/api/tokens');
-      out.result(items, (rows) => table(['id', 'name', 'role', 'created', 'by', 'expires', 'revoked'], rows.map((t) => [t.id, t.name, t.role, t.createdAt, t.createdBy, t.expiresAt, t.revokedAt])));
+      const page = await client.get<Page<TokenView>>('/api/tokens');
+      out.result(page, ({ items }) => table(['id', 'name', 'role', 'created', 'by', 'expires', 'revoked'], items.map((t) => [t.id, t.name, t.role, t.createdAt, t.createdBy, t.expiresAt, t.revokedAt])));
     }),
   );
 

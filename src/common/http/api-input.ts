@@ -2,18 +2,18 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiHeader, ApiProduces, ApiQuery } from '@nestjs/swagger';
 import { z } from 'zod';
 
-type JsonSchema = Record<string, unknown> & { properties?: Record<string, JsonSchema>; required?: string[] };
+export type JsonSchema = Record<string, unknown> & { properties?: Record<string, JsonSchema>; required?: string[] };
 
 /** The named body schemas the decorators below met, for the document's `components.schemas` (openapi.ts). */
 export const BODY_SCHEMAS = new Map<string, JsonSchema>();
 
 /**
- * A zod schema as OpenAPI 3.0 JSON Schema (zod 4's own converter), as a client must send it (input
- * side of transforms and defaults). What JSON Schema cannot say (a `z.custom` check, such as the
+ * A zod schema as OpenAPI 3.0 JSON Schema (zod 4's own converter): as a client must send it (input
+ * side of transforms and defaults), or for an answer (./api-answer.ts) as the server writes it. What JSON Schema cannot say (a `z.custom` check, such as the
  * bounds on a location's free-form properties) is left open: the handler's parse still checks it.
  */
-export function openApiSchemaOf(schema: z.ZodType): JsonSchema {
-  const { $schema: _, ...json } = z.toJSONSchema(schema, { target: 'openapi-3.0', io: 'input', unrepresentable: 'any' }) as JsonSchema;
+export function openApiSchemaOf(schema: z.ZodType, io: 'input' | 'output' = 'input'): JsonSchema {
+  const { $schema: _, ...json } = z.toJSONSchema(schema, { target: 'openapi-3.0', io, unrepresentable: 'any' }) as JsonSchema;
   return json;
 }
 

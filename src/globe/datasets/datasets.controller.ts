@@ -7,6 +7,8 @@ import { createDatasetBody, listDatasetsQuery, updateDatasetBody } from './datas
 import { DatasetView, GetDataset, ListDatasets } from './dataset.queries';
 import { Role } from '../../auth/roles';
 import { ApiJsonBody, ApiQueryOf } from '../../common/http/api-input';
+import { ApiAnswer, ApiPageAnswer } from '../../common/http/api-answer';
+import { datasetAnswer } from './dataset.answers';
 
 @Controller('api/datasets')
 export class DatasetsController {
@@ -15,6 +17,7 @@ export class DatasetsController {
   @Post()
   @Role('editor')
   @ApiJsonBody('CreateDatasetBody', createDatasetBody)
+  @ApiAnswer('Dataset', datasetAnswer, 201)
   async create(@Body() body: unknown, @Ctx() ctx: RequestContext): Promise<DatasetView> {
     const input = parseInput(createDatasetBody, body, 'DATASET.INVALID_INPUT');
     const id: string = await this.commands.execute(new CreateDataset(input, ctx));
@@ -24,6 +27,7 @@ export class DatasetsController {
   @Get()
   @Role('viewer')
   @ApiQueryOf(listDatasetsQuery)
+  @ApiPageAnswer('Dataset', datasetAnswer)
   list(@Query() query: unknown): Promise<{ items: DatasetView[]; next: null }> {
     const { at, backupId } = parseInput(listDatasetsQuery, query, 'QUERY.INVALID');
     return this.queries.execute(new ListDatasets(at, backupId));
@@ -31,6 +35,7 @@ export class DatasetsController {
 
   @Get(':id')
   @Role('viewer')
+  @ApiAnswer('Dataset', datasetAnswer)
   get(@Param('id') id: string): Promise<DatasetView> {
     return this.queries.execute(new GetDataset(id));
   }
@@ -38,6 +43,7 @@ export class DatasetsController {
   @Patch(':id')
   @Role('editor')
   @ApiJsonBody('UpdateDatasetBody', updateDatasetBody)
+  @ApiAnswer('Dataset', datasetAnswer)
   async update(@Param('id') id: string, @Body() body: unknown, @Ctx() ctx: RequestContext): Promise<DatasetView> {
     const changes = parseInput(updateDatasetBody, body, 'DATASET.INVALID_INPUT');
     await this.commands.execute(new UpdateDataset(id, changes, ctx));

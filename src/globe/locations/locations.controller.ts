@@ -8,6 +8,8 @@ import { addLocationBody, listLocationsQuery, locationErrorCode, updateLocationB
 import { GetLocation, ListLocations } from './location.queries';
 import { Role } from '../../auth/roles';
 import { ApiJsonBody, ApiQueryOf } from '../../common/http/api-input';
+import { ApiAnswer, ApiPageAnswer } from '../../common/http/api-answer';
+import { locationAnswer } from './location.answers';
 
 @Controller('api')
 export class LocationsController {
@@ -16,6 +18,7 @@ export class LocationsController {
   @Post('datasets/:datasetId/locations')
   @Role('editor')
   @ApiJsonBody('AddLocationBody', addLocationBody)
+  @ApiAnswer('Location', locationAnswer, 201)
   async add(@Param('datasetId') datasetId: string, @Body() body: unknown, @Ctx() ctx: RequestContext): Promise<Location> {
     const input = parseInput(addLocationBody, body, locationErrorCode);
     const id: string = await this.commands.execute(new AddLocation(datasetId, input, ctx));
@@ -25,12 +28,14 @@ export class LocationsController {
   @Get('locations')
   @Role('viewer')
   @ApiQueryOf(listLocationsQuery)
+  @ApiPageAnswer('Location', locationAnswer)
   list(@Query() query: unknown): Promise<{ items: Location[]; next: string | null }> {
     return this.queries.execute(new ListLocations(parseInput(listLocationsQuery, query, 'QUERY.INVALID')));
   }
 
   @Get('locations/:id')
   @Role('viewer')
+  @ApiAnswer('Location', locationAnswer)
   get(@Param('id') id: string): Promise<Location> {
     return this.queries.execute(new GetLocation(id));
   }
@@ -38,6 +43,7 @@ export class LocationsController {
   @Patch('locations/:id')
   @Role('editor')
   @ApiJsonBody('UpdateLocationBody', updateLocationBody)
+  @ApiAnswer('Location', locationAnswer)
   async update(@Param('id') id: string, @Body() body: unknown, @Ctx() ctx: RequestContext): Promise<Location> {
     await this.commands.execute(new UpdateLocation(id, parseInput(updateLocationBody, body, locationErrorCode), ctx));
     return this.queries.execute(new GetLocation(id));
