@@ -13,7 +13,9 @@ import { ArchiveHistory } from './archive-history';
 import { ArchiveRetention } from './archive-retention';
 import { ArchiveObjectStore } from './archive-object-store';
 import { ArchiveWindow, archiveWindow } from './archive-window';
-import { ArchiveStatus, Archiver, ArchiverOptions } from './archiver';
+import { ArchiveStatus } from './archive-status';
+import { Archiver } from './archiver';
+import { ArchiverOptions } from './archiver-options';
 import { Follower, FollowerStatus } from './follower';
 import { WriteGate } from '../events/write-gate';
 
