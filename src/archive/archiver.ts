@@ -206,7 +206,7 @@ export class Archiver {
     this.steps.move(reading.ms, 'seal', 'read');
     if (!sealed) throw new Error(`the log holds no event after position ${cursor.position} although its head is ${this.head}`);
     try {
-      await this.steps.time('upload', () => this.store.put(sealed.key, sealed.body()));
+      await this.steps.time('upload', () => this.store.put(sealed.key, sealed.buffer ?? sealed.body()));
       await this.steps.time('ack', () => this.advance({ ...cursor, position: sealed.header.to, recordedAt: sealed.header.toRecordedAt }));
       this.uploads += 1;
       this.mergeAt = Math.min(this.mergeAt ?? Infinity, this.clock.now() + MERGE_AFTER_UPLOAD_MS);
