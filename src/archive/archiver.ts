@@ -49,6 +49,8 @@ export class Archiver {
   /** Rounds (the ticker's, flush's, claim's) run one after another. */
   private serial: Promise<unknown> = Promise.resolve();
   private unsubscribe: (() => void) | null = null;
+  /** The merge pass in flight (one at a time, beside the uploads). */
+  private merging: Promise<void> | null = null;
   private stopped = false;
   private reconciled = false;
   private failures = 0;
@@ -94,11 +96,14 @@ export class Archiver {
     this.unsubscribe?.();
     await this.ticker.stop();
     await this.serial;
+    await this.merging;
   }
 
   /** Seals and uploads everything up to the head now (the ticker does this every interval). */
   async flush(): Promise<void> {
+    await this.merging;
     await this.exclusive(() => this.tick(true));
+    await this.merging;
   }
 
   /** The archive as of now: the head is read from the log at the call, not remembered from the last interval. */
@@ -145,7 +150,10 @@ export class Archiver {
     const uploadsBefore = this.uploads;
     const worked = await this.ship(force);
     this.steps.end(this.uploads > uploadsBefore);
-    if (this.cursor && this.mergeAt !== null && this.clock.now() >= this.mergeAt && !this.lastError) await this.mergeNow(this.cursor);
+    // Beside the uploads, not in their way: a merge pass (tens of requests) once held new segments back for its whole length.
+    if (this.cursor && !this.merging && this.mergeAt !== null && this.clock.now() >= this.mergeAt && !this.lastError) {
+      this.merging = this.mergeNow(this.cursor).finally(() => (this.merging = null));
+    }
     return worked;
   }
 
@@ -155,7 +163,9 @@ export class Archiver {
    */
   private async mergeNow(cursor: ArchiveCursorValue): Promise<void> {
     try {
-      this.mergeAt = (await this.merger.merge(cursor.epoch, cursor.position)).nextAt;
+      this.mergeAt = null; // uploads during the pass ask for the next one (shipNext)
+      const { nextAt } = await this.merger.merge(cursor.epoch, cursor.position);
+      if (nextAt !== null) this.mergeAt = Math.min(this.mergeAt ?? Infinity, nextAt);
       const floor = (await this.options.retention?.(cursor.epoch, cursor.position)) ?? 0;
       // The oldest point restorable from the storage is then the kept backup's head, not position 1.
       if (floor > 0) this.oldest = await this.recordedAtOf(floor);
@@ -179,7 +189,9 @@ export class Archiver {
       const cursor = await this.ensureEpoch();
       await this.steps.time('fence', () => this.checkFence(cursor));
       if (!this.reconciled) await this.reconcile(cursor);
-      while (!this.stopped && this.cursor!.position < this.head) await this.shipNext(this.cursor!);
+      // Up to the head as the round found it: appends meanwhile are the next round's (at the fixed rate).
+      const roundHead = this.head;
+      while (!this.stopped && this.cursor!.position < roundHead) await this.shipNext(this.cursor!);
       this.failures = 0;
       this.retryAt = 0;
       this.lastError = null;
