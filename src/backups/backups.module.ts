@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { JobsModule } from '../jobs/jobs.module';
 import { BackupService } from './backup.service';
 import { BackupStates } from './backup-states';
+import { FetchedBackups } from './fetched-backups';
 import { BackupHealthService } from './backup-health';
 import { BackupUpload } from './backup-upload';
 import { BackupDrill } from './backup-drill';
@@ -19,7 +20,7 @@ import { ArchiveReports } from './archive-reports';
 @Module({
   imports: [JobsModule],
   controllers: [BackupsController, BackupSchedulesController, ExportController],
-  providers: [BackupService, BackupStates, BackupUpload, BackupHealthService, BackupDrill, BackupScheduler, PreparedBackups, BackupCopies, BackupDiscovery, ArchiveReports, backupStoragesProvider, primaryStorageProvider],
-  exports: [BackupService, BackupStates, BackupScheduler, PreparedBackups, BackupStorages, BackupHealthService, ArchiveReports],
+  providers: [BackupService, BackupStates, FetchedBackups, BackupUpload, BackupHealthService, BackupDrill, BackupScheduler, PreparedBackups, BackupCopies, BackupDiscovery, ArchiveReports, backupStoragesProvider, primaryStorageProvider],
+  exports: [BackupService, BackupStates, FetchedBackups, BackupScheduler, PreparedBackups, BackupStorages, BackupHealthService, ArchiveReports],
 })
 export class BackupsModule {}

@@ -42,6 +42,10 @@ describe('restore from the archive alone, to any point in time (real processes)'
     rmSync(root, { recursive: true, force: true });
   });
 
+  /** GET requests the S3 server answered for a backup's object since request number `from` (its request log). */
+  const getsOf = (from: number, backup: { key: string }) =>
+    s3.requests.slice(from).filter((r) => r.method === 'GET' && decodeURIComponent(r.url.split('?')[0]) === `/${s3.bucket}/globe/${backup.key}`).length;
+
   it('B and C, empty, restore A from the bucket: the newest backup at or before the target + the segments after it, record for record, with A\'s audit trail and their own point-in-time recovery', async () => {
     // ARCHIVE_STORAGE defaults to the first remote backup storage: the bucket.
     const env = { ...s3.env(), BACKUP_STORAGE: `s3://${s3.bucket}/globe`, ARCHIVE_INTERVAL_MS: '200', BACKUP_PASSPHRASE: PASSPHRASE };
@@ -70,12 +74,15 @@ describe('restore from the archive alone, to any point in time (real processes)'
     const b = await ChildServer.start({ dataDir: join(root, 'b'), env });
     expect((await everything(b.http)).datasets).toEqual([]);
     expect((await getJson(b.http, '/api/backups')).items.map((i: { id: string }) => i.id).sort()).toEqual([first.id, second.id].sort());
+    const readsFromB = s3.requests.length;
     const toT = await preview(b.http, { target: { at: t } });
     expect(toT.position).toBeGreaterThan(first.headPosition);
     expect(toT.position).toBeLessThan(second.headPosition);
     expect(toT.archive.backup).toEqual({ id: first.id, key: first.key, storage: first.storage, headPosition: first.headPosition });
     expectReads(toT.archive, first, toT.position);
     await restore(b.http, { previewToken: toT.previewToken });
+    // The base backup is downloaded once for the preview and the restore (its manifest, state and history).
+    expect(getsOf(readsFromB, first)).toBe(1);
     sameState(await everything(b.http), atT);
     const adoptedB = await allAudit(b.http);
     expect(adoptedB.slice(0, toT.position)).toEqual(trail.slice(0, toT.position));
@@ -86,12 +93,16 @@ describe('restore from the archive alone, to any point in time (real processes)'
 
     // C: to A's last archived position, from the second (encrypted) backup and the segments after it.
     const c = await ChildServer.start({ dataDir: join(root, 'c'), env });
+    expect((await getJson(c.http, '/api/backups')).items).toHaveLength(2); // discovered (their headers read) before the count below
+    const readsFromC = s3.requests.length;
     const toHead = await preview(c.http, { target: { position: archived.archivedPosition } });
     expect(toHead).toMatchObject({ position: archived.archivedPosition, basePosition: 0, archive: { epoch: 1, target: { position: archived.archivedPosition } } });
     expect(toHead.archive.backup).toMatchObject({ id: second.id, key: second.key });
     expectReads(toHead.archive, second, archived.archivedPosition);
     expect(toHead.counts.locations.added).toBe(atHead.locations.length);
     await restore(c.http, { previewToken: toHead.previewToken });
+    expect(getsOf(readsFromC, second)).toBe(1);
+    expect(getsOf(readsFromC, first)).toBe(0);
     sameState(await everything(c.http), atHead);
     expect((await allAudit(c.http)).slice(0, trail.length)).toEqual(trail);
     sameState(await everything(c.http, t), atT);
