@@ -1,5 +1,7 @@
 import { percentile, WriteRun, LagSample } from './cloud-load';
 import { UploadSpan } from './cloud-s3';
+import { EventLag } from './cloud-lag';
+import type { StepTimes } from '../src/archive/archive-step-times';
 import { seconds } from './e2e';
 import { MachineInfo, printTable, writeResults } from './measure';
 
@@ -17,7 +19,18 @@ export interface CloudResults {
   upload: { backupId: string; jobMs: number; phases: { phase: string; s: number }[]; service: UploadSpan; bare: (UploadSpan & { label: string; clientMs: number })[] };
   idleBefore: { ms: number; puts: number; writes: Record<string, number>; reads: number };
   idleAfter: { ms: number; puts: number; writes: Record<string, number>; reads: number };
-  load: { writes: WriteRun; lag: LagSample[]; puts: number; byKind: Record<string, number>; serverCpuSeconds: number; catchUpMs: number };
+  load: {
+    offered: number;
+    writes: WriteRun;
+    positions: { from: number; to: number };
+    eventLag: EventLag;
+    steps: { rounds: number; mean: StepTimes | null; max: StepTimes | null };
+    lag: LagSample[];
+    puts: number;
+    byKind: Record<string, number>;
+    serverCpuSeconds: number;
+    catchUpMs: number;
+  };
   catchUp: { ms: number; startMs: number; events: number; puts: number; byKind: Record<string, number> };
   head: number;
   localRestore: { totalMs: number; previewMs: number; restoreMs: number; serverCpuSeconds: number; peakMiB: number; s3Reads: number };
@@ -40,7 +53,10 @@ export function report(r: CloudResults): void {
   const secs = r.load.lag.map((s) => s.seconds);
   const lag = { p50: percentile(secs, 50), p99: percentile(secs, 99), max: Math.max(...secs) };
   const writes = r.load.writes;
-  printTable(`Archive lag under ${Math.round(writes.ok / (writes.ms / 1000))} writes/s for ${seconds(writes.ms)} s`, [
+  const ev = r.load.eventLag;
+  const achieved = writes.ok / (writes.ms / 1000);
+  printTable(`Archive lag: ${r.load.offered} writes/s offered, ${achieved.toFixed(1)}/s answered, for ${seconds(writes.ms)} s`, [
+    { what: 'lag per event s (commit → PUT answered)', p50: ev.p50, p99: ev.p99, max: ev.max, samples: ev.events },
     { what: 'lag s (health, every 250 ms)', p50: lag.p50, p99: lag.p99, max: lag.max, samples: secs.length },
     { what: 'lag positions', p50: percentile(r.load.lag.map((s) => s.positions), 50), p99: percentile(r.load.lag.map((s) => s.positions), 99), max: Math.max(...r.load.lag.map((s) => s.positions)) },
     { what: 'health answer ms', p50: percentile(r.load.lag.map((s) => s.latencyMs), 50), p99: percentile(r.load.lag.map((s) => s.latencyMs), 99), max: Math.max(...r.load.lag.map((s) => s.latencyMs)) },
@@ -67,12 +83,17 @@ export function report(r: CloudResults): void {
 
   const targets = [
     { target: `upload ≥ ${TARGETS.uploadRatio} of bare`, result: `${uploadRatio.toFixed(2)} of bare as the service (${uploadRatioBest.toFixed(2)} of the fastest bare)`, verdict: verdict(uploadRatio >= TARGETS.uploadRatio) },
-    { target: `archive lag p99 ≤ ${TARGETS.lagP99Seconds} s`, result: `p50 ${lag.p50.toFixed(2)} s, p99 ${lag.p99.toFixed(2)} s`, verdict: verdict(lag.p99 <= TARGETS.lagP99Seconds) },
+    {
+      target: `archive lag p99 ≤ ${TARGETS.lagP99Seconds} s at ${r.load.offered}/s`,
+      result: `per event p50 ${ev.p50.toFixed(2)} s, p99 ${ev.p99.toFixed(2)} s (health: p50 ${lag.p50.toFixed(2)}, p99 ${lag.p99.toFixed(2)}) at ${achieved.toFixed(1)} writes/s answered`,
+      verdict: `${verdict(ev.p99 <= TARGETS.lagP99Seconds)}${achieved < 0.95 * r.load.offered ? ' (not at the offered rate)' : ''}`,
+    },
     { target: 'idle PUT/min = 0', result: `${putsIdle.toFixed(1)}`, verdict: verdict(putsIdle <= TARGETS.idlePutsPerMinute) },
     { target: `restore from S3 ≤ ${TARGETS.restoreRatio}× local`, result: `${restoreRatio.toFixed(2)}×`, verdict: verdict(restoreRatio <= TARGETS.restoreRatio) },
   ];
   printTable('Targets', targets);
   for (const l of r.loads) console.log(`load (${l.at}): ${l.uptime}`);
+  if (r.load.steps.mean) printTable(`Archiver rounds during the load (${r.load.steps.rounds}), ms`, [{ round: 'mean', ...r.load.steps.mean }, { round: 'max since start', ...r.load.steps.max }]);
   const { lag: samples, ...load } = r.load;
   const file = writeResults('cloud', { ...r, load: { ...load, lagSamples: samples, writes: { ...writes, latencies: undefined } }, lag, uploadRatio, uploadRatioBest, restoreRatio, targets });
   console.log(`\nresults: ${file}`);

@@ -3,6 +3,8 @@ import { execSync } from 'node:child_process';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { archiveCaughtUp, LagSample, loadTargets, percentile, sampleArchiveLag, steadyWrites, WriteRun } from './cloud-load';
+import { EventLag, eventLags, stepsBetween } from './cloud-lag';
+import type { ArchiveSteps, StepTimes } from '../src/archive/archive-step-times';
 import { appendSmallEvents, importedLocationIds } from './pitr-events';
 import { bareClient, bareUpload, download, mirrorToFolder, putRequests, readRequests, uploadSpan, UploadSpan, writesByKind } from './cloud-s3';
 import { createDataset, importCsv, seconds } from './e2e';
@@ -11,6 +13,7 @@ import { report } from './cloud-report';
 import { freshDir, machine, printMachine, scaled } from './measure';
 import { S3Process } from './s3-process';
 import { QUIET_SCHEDULES, ServerProcess } from './server-process';
+import { S3Request } from '../test/support/s3-server';
 
 /**
  * The service against a real S3 server (s3rver on 127.0.0.1, in its own process; bench/s3-process.ts
@@ -35,6 +38,7 @@ import { QUIET_SCHEDULES, ServerProcess } from './server-process';
  *
  * BENCH_SCALE scales the locations and events; the rate stays 1,000/s (BENCH_CLOUD_RATE sets another,
  * e.g. one the server can sustain); LOAD_MS and IDLE_MS scale down to 15 s and 20 s at least.
+ * BENCH_CLOUD_STEPS=load stops after step 4 (the archive lag alone, with the per-event lag).
  */
 const LOCATIONS = scaled(1_000_000, 1000);
 const ARCHIVED_EVENTS = scaled(200_000, 1000);
@@ -44,6 +48,7 @@ const LOAD_MS = Math.max(15_000, scaled(60_000, 1000));
 const IDLE_MS = Math.max(20_000, scaled(60_000, 1000));
 const LAG_SAMPLE_MS = 250;
 const LOAD_DATASETS = Number(process.env.BENCH_CLOUD_DATASETS ?? 16);
+const LOAD_ONLY = process.env.BENCH_CLOUD_STEPS === 'load';
 const BUCKET = 'gv-bench';
 const PREFIX = 'cloud';
 const SERVICE_PART = { size: 8 * 1024 * 1024, queue: 2 };
@@ -74,16 +79,24 @@ export async function cloudBench(): Promise<void> {
     console.log(`built: ${LOCATIONS.toLocaleString('en-US')} locations imported in ${seconds(imported.totalMs)} s; archive caught up ${seconds(importCatchUpMs)} s later`);
 
     // 2. Upload: the service's, then bare ones of the same bytes.
-    const upload = await measureUploads(server, s3, client, dir);
+    const upload = LOAD_ONLY ? null : await measureUploads(server, s3, client, dir);
     loads.push({ at: 'after the uploads', uptime: uptime() });
 
     // 3. Idle.
-    const idleBefore = await idleWindow(s3);
+    const idleBefore = LOAD_ONLY ? null : await idleWindow(s3);
 
     // 4. Load.
     const ids = await loadTargets(server, LOAD_DATASETS);
     const load = await measureLoad(server, s3, ids);
     loads.push({ at: 'after the load', uptime: uptime() });
+    if (LOAD_ONLY) {
+      await server.stop();
+      server = null;
+      const lag = eventLags(sourceDir, load.requests, load.positions.from, load.positions.to);
+      printLoad(load, lag);
+      for (const l of loads) console.log(`load (${l.at}): ${l.uptime}`);
+      return;
+    }
 
     // 5. Up to ARCHIVED_EVENTS after the import: appended by bench/pitr-events.ts with the server
     // stopped (200,000 single-event commands over HTTP would take most of an hour here), then the
@@ -91,6 +104,8 @@ export async function cloudBench(): Promise<void> {
     const expected = (await server.call<{ locationCount: number }>('GET', `/api/datasets/${encodeURIComponent(datasetId)}`, undefined, 200)).locationCount;
     await server.stop();
     server = null;
+    const eventLag = eventLags(sourceDir, load.requests, load.positions.from, load.positions.to);
+    printLoad(load, eventLag);
     const appended = await appendSmallEvents(sourceDir, datasetId, importedLocationIds(sourceDir, datasetId), Math.max(0, ARCHIVED_EVENTS - load.writes.ok));
     const catchUp = await measureCatchUp(sourceDir, cloudEnv, s3, appended.events);
     server = catchUp.server;
@@ -109,7 +124,9 @@ export async function cloudBench(): Promise<void> {
     const cloudRestore = await restoreOnFreshServer(join(dir, 'fresh-cloud'), cloudEnv, head, datasetId, locationCount, s3);
     loads.push({ at: 'end', uptime: uptime() });
 
-    report({ info, loads, imported: { ms: imported.totalMs, catchUpMs: importCatchUpMs }, upload, idleBefore, load, appended, catchUp: { ms: catchUp.ms, startMs: catchUp.startMs, events: catchUp.events, puts: catchUp.puts, byKind: catchUp.byKind }, idleAfter, head, locationCount, mirrored, localRestore, cloudRestore });
+    const { requests: _requests, ...loadFigures } = load;
+    void _requests;
+    report({ info, loads, imported: { ms: imported.totalMs, catchUpMs: importCatchUpMs }, upload: upload!, idleBefore: idleBefore!, load: { ...loadFigures, eventLag }, appended, catchUp: { ms: catchUp.ms, startMs: catchUp.startMs, events: catchUp.events, puts: catchUp.puts, byKind: catchUp.byKind }, idleAfter, head, locationCount, mirrored, localRestore, cloudRestore });
   } finally {
     await server?.kill();
     client.destroy();
@@ -170,7 +187,15 @@ async function idleWindow(s3: S3Process): Promise<Idle> {
 }
 
 interface Load {
+  /** Writes per second offered (the open loop's rate). */
+  offered: number;
   writes: WriteRun;
+  /** The log's head when the load began and when its last write was answered: the load's events. */
+  positions: { from: number; to: number };
+  /** The archiver's step times over the load's upload rounds (health's archive.steps before and after). */
+  steps: { rounds: number; mean: StepTimes | null; max: StepTimes | null };
+  /** Every request the S3 server answered from the load's start until the archive caught up after it. */
+  requests: S3Request[];
   lag: LagSample[];
   puts: number;
   byKind: Record<string, number>;
@@ -184,6 +209,7 @@ async function measureLoad(server: ServerProcess, s3: S3Process, ids: string[]):
   const from = (await s3.requests()).length;
   const cpu = server.cpuSeconds();
   const startEpoch = Date.now();
+  const before = await archiveNow(server);
   server.profileStart();
   const stopLag = sampleArchiveLag(server, LAG_SAMPLE_MS);
   const writes = await steadyWrites(server, ids, RATE, LOAD_MS, 'load');
@@ -191,10 +217,12 @@ async function measureLoad(server: ServerProcess, s3: S3Process, ids: string[]):
   await server.profileStop('cloud-load');
   const serverCpuSeconds = server.cpuSeconds() - cpu;
   const seen = await s3.requests(from);
+  const after = await archiveNow(server);
   const catchUpMs = await archiveCaughtUp(server, 600_000);
+  const requests = await s3.requests(from);
   const secs = lag.map((s) => s.seconds);
   console.log(
-    `load: ${writes.ok.toLocaleString('en-US')} writes in ${seconds(writes.ms)} s (${Math.round(writes.ok / (writes.ms / 1000))}/s, ${writes.failed} failed, ${writes.skipped} skipped, ` +
+    `load: ${RATE}/s offered, ${writes.ok.toLocaleString('en-US')} writes answered in ${seconds(writes.ms)} s (${Math.round(writes.ok / (writes.ms / 1000))}/s, ${writes.failed} failed, ${writes.skipped} skipped, ` +
       `p50 ${Math.round(percentile(writes.latencies, 50))} ms, p99 ${Math.round(percentile(writes.latencies, 99))} ms, at most ${writes.queuedMax} in flight); ` +
       `archive lag p50 ${percentile(secs, 50).toFixed(2)} s, p99 ${percentile(secs, 99).toFixed(2)} s, max ${Math.max(...secs).toFixed(2)} s over ${lag.length} samples; ` +
       `${putRequests(seen)} PUT (${JSON.stringify(writesByKind(seen))}); server CPU ${serverCpuSeconds.toFixed(1)} s`,
@@ -202,7 +230,25 @@ async function measureLoad(server: ServerProcess, s3: S3Process, ids: string[]):
   const timeline = seen
     .filter((r) => r.method !== 'GET' && r.method !== 'HEAD')
     .map((r) => ({ t: r.startMs - startEpoch, ms: r.endMs - r.startMs, what: `${r.method} ${decodeURIComponent(r.url.split('?')[0]).split('/').slice(-1)[0]}` }));
-  return { writes, lag, puts: putRequests(seen), byKind: writesByKind(seen), serverCpuSeconds, catchUpMs, timeline };
+  const positions = { from: before.headPosition + 1, to: after.headPosition };
+  const steps = stepsBetween(before.steps, after.steps);
+  return { offered: RATE, writes, positions, steps, requests, lag, puts: putRequests(seen), byKind: writesByKind(seen), serverCpuSeconds, catchUpMs, timeline };
+}
+
+async function archiveNow(server: ServerProcess): Promise<{ headPosition: number; steps: ArchiveSteps }> {
+  return (await server.call<{ archive: { headPosition: number; steps: ArchiveSteps } }>('GET', '/api/backups/health', undefined, 200)).archive;
+}
+
+/** The load's figures: offered and achieved rates, the lag per event at the store, and the archiver's steps. */
+function printLoad(load: Load, lag: EventLag): void {
+  const secs = load.writes.ms / 1000;
+  const events = load.positions.to - load.positions.from + 1;
+  console.log(
+    `load: offered ${load.offered} writes/s, answered ${(load.writes.ok / secs).toFixed(1)}/s (${load.writes.skipped} not sent: a second's worth was waiting), ` +
+      `${events} events in the log (${(events / secs).toFixed(1)}/s); lag per event (commit → S3 answered the PUT holding it), ${lag.events} events: ` +
+      `p50 ${lag.p50.toFixed(2)} s, p90 ${lag.p90.toFixed(2)} s, p99 ${lag.p99.toFixed(2)} s, max ${lag.max.toFixed(2)} s, ${lag.missing} never acknowledged; segment PUTs every ${Math.round(lag.putEveryMs)} ms`,
+  );
+  console.log(`archiver rounds during the load: ${load.steps.rounds}; mean ms ${JSON.stringify(load.steps.mean)}; max ms since start ${JSON.stringify(load.steps.max)}`);
 }
 
 interface CatchUp {

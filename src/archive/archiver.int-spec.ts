@@ -121,6 +121,26 @@ describe('Archiver', () => {
     expect(store.requests).toBe(before);
   });
 
+  it('started, ships an append at once after a quiet interval, then makes at most one round of uploads per interval; each round is timed', async () => {
+    const a = archiver(); // interval 60 s: without the append's wake-up, nothing would ship before the test's timeout
+    a.start();
+    await write(1);
+    while ((await a.status()).archivedPosition < 1) await new Promise((r) => setTimeout(r, 20));
+    const afterFirst = store.requests;
+    // Within the same interval: the next round waits for it (its timer), whatever the appends.
+    await write(2);
+    await new Promise((r) => setTimeout(r, 300));
+    const status = await a.status();
+    expect(status).toMatchObject({ archivedPosition: 1, headPosition: 3, uploads: 1 });
+    expect(store.requests).toBe(afterFirst);
+    expect(status.steps.rounds).toBe(1);
+    const last = status.steps.last!;
+    for (const step of ['fence', 'read', 'seal', 'upload', 'ack'] as const) expect(last[step]).toBeGreaterThan(0);
+    expect(last.total).toBeGreaterThanOrEqual(last.fence + last.read + last.seal + last.upload + last.ack - 0.5);
+    await a.flush();
+    expect(await a.status()).toMatchObject({ archivedPosition: 3, uploads: 2, steps: { rounds: 2 } });
+  }, 30_000);
+
   it('seals past the size threshold into consecutive segments, no position missing or twice', async () => {
     const a = archiver({ segmentBytes: 1024 });
     await write(12);

@@ -13,42 +13,10 @@ import { ARCHIVE_PREFIX, claimEpochOf, claimKey, epochPrefix, parseSegmentKey } 
 import { sealSegment } from './segment-writer';
 import { archiveSuperseded } from './archive-errors';
 import { EpochFence } from './epoch-fence';
-
-export interface ArchiverOptions {
-  intervalMs: number;
-  /** A segment is sealed once its content (NDJSON) reaches this many bytes, even mid-interval. */
-  segmentBytes: number;
-  tmpDir: string;
-  /**
-   * Retention after each merge pass (ArchiveRetention): deletes the epoch's segments no restore in
-   * the window reads; answers the position up to which the archive no longer holds them (0: none).
-   */
-  retention?: (epoch: number, archived: number) => Promise<number>;
-  /** A promotion: the followed epoch and position the new epoch continues (recorded in its claim and first segment). */
-  continues?: { epoch: number; position: number };
-  /** Told when a newer epoch shows up in the store: this archiver then uploads nothing more. */
-  onSuperseded?: (newerEpoch: number, epoch: number) => void;
-}
-
-/** What health reports about the archive (GET /api/backups/health). */
-export interface ArchiveStatus {
-  storage: string;
-  encryption: string | null;
-  epoch: number | null;
-  /** Every position up to this one is in the store. */
-  archivedPosition: number;
-  headPosition: number;
-  /** Positions and seconds behind the log's head: what a lost server would lose now. */
-  lag: { positions: number; seconds: number };
-  /** The points a lost server could be restored to from the store alone; null while nothing is archived. */
-  restorable: { oldest: string | null; newest: string | null };
-  pending: { positions: number; since: string | null; retryAt: string | null };
-  uploads: number;
-  lastUploadAt: string | null;
-  lastError: { code: string; message: string; at: string } | null;
-  /** A newer epoch in the store took over (a promoted follower): this instance no longer uploads, nor writes. */
-  superseded: { epoch: number; seenAt: string } | null;
-}
+import { ArchiveStatus } from './archive-status';
+import { ArchiveStepClock, timedSource } from './archive-step-times';
+import { ArchiveTicker } from './archive-ticker';
+import { ArchiverOptions } from './archiver-options';
 
 const MAX_BACKOFF_MS = 30_000;
 /** A merge pass runs this long after the first upload it would look at (so uploads are not slowed by merges). */
@@ -70,12 +38,19 @@ const SUPERSEDED_CHECK_MS = 60_000;
  * 5. Fail closed when superseded: before each round of uploads (and once a minute when idle) one LIST
  *    of the next epoch's prefix tells whether another instance claimed a newer epoch; once one did,
  *    nothing more is uploaded under this one (EpochFence).
+ * 6. At most one round of uploads per interval, at a fixed rate; an append after a quiet interval is
+ *    shipped at once (ArchiveTicker). Each round's steps are timed (`status().steps`).
  */
 export class Archiver {
   private readonly logger = new Logger('Archiver');
   private cursor: ArchiveCursorValue | null;
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
+  private readonly ticker: ArchiveTicker;
+  private readonly steps = new ArchiveStepClock();
+  /** Rounds (the ticker's, flush's, claim's) run one after another. */
+  private serial: Promise<unknown> = Promise.resolve();
+  private unsubscribe: (() => void) | null = null;
+  /** The merge pass in flight (one at a time, beside the uploads). */
+  private merging: Promise<void> | null = null;
   private stopped = false;
   private reconciled = false;
   private failures = 0;
@@ -106,30 +81,29 @@ export class Archiver {
     this.fence = new EpochFence(store, clock, SUPERSEDED_CHECK_MS);
     const saved = cursorFile.read();
     this.cursor = saved && saved.storage === store.describe() ? saved : null;
+    this.ticker = new ArchiveTicker(options.intervalMs, (late) => this.exclusive(() => this.tick(false, late)));
   }
 
+  /** Rounds at a fixed rate, and at once when an append commits after a quiet interval (archive-ticker.ts). */
   start(): void {
-    const loop = () => {
-      if (this.stopped) return;
-      this.running = this.tick().finally(() => {
-        this.running = null;
-        if (!this.stopped) this.timer = setTimeout(loop, this.options.intervalMs);
-      });
-    };
-    this.timer = setTimeout(loop, this.options.intervalMs);
+    this.unsubscribe = this.log.onAppended(() => this.ticker.wake());
+    this.ticker.start();
   }
 
   /** Stops after the upload in flight (its cursor written), so a clean shutdown leaves nothing to reconcile. */
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running;
+    this.unsubscribe?.();
+    await this.ticker.stop();
+    await this.serial;
+    await this.merging;
   }
 
-  /** Seals and uploads everything up to the head now (the loop does this every interval). */
+  /** Seals and uploads everything up to the head now (the ticker does this every interval). */
   async flush(): Promise<void> {
-    while (this.running) await this.running;
-    await this.tick(true);
+    await this.merging;
+    await this.exclusive(() => this.tick(true));
+    await this.merging;
   }
 
   /** The archive as of now: the head is read from the log at the call, not remembered from the last interval. */
@@ -153,20 +127,34 @@ export class Archiver {
       lastUploadAt: this.lastUploadAt,
       lastError: this.lastError,
       superseded: this.fence.superseded,
+      steps: this.steps.report(),
     };
   }
 
   /** Claims this instance's epoch now if it has none (a promotion's moment); answers the cursor. */
   async claim(): Promise<ArchiveCursorValue> {
-    while (this.running) await this.running;
-    return this.ensureEpoch();
+    return this.exclusive(() => this.ensureEpoch());
   }
 
-  private async tick(force = false): Promise<void> {
-    if (this.fence.superseded) return;
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.serial.then(work);
+    this.serial = run.catch(() => undefined);
+    return run;
+  }
+
+  /** One round; answers whether it had work (events to ship). */
+  private async tick(force = false, lateMs = 0): Promise<boolean> {
+    if (this.fence.superseded) return false;
+    this.steps.begin(lateMs);
     if (this.cursor && this.fence.due()) await this.checkFence(this.cursor).catch(() => undefined);
-    await this.ship(force);
-    if (this.cursor && this.mergeAt !== null && this.clock.now() >= this.mergeAt && !this.lastError) await this.mergeNow(this.cursor);
+    const uploadsBefore = this.uploads;
+    const worked = await this.ship(force);
+    this.steps.end(this.uploads > uploadsBefore);
+    // Beside the uploads, not in their way: a merge pass (tens of requests) once held new segments back for its whole length.
+    if (this.cursor && !this.merging && this.mergeAt !== null && this.clock.now() >= this.mergeAt && !this.lastError) {
+      this.merging = this.mergeNow(this.cursor).finally(() => (this.merging = null));
+    }
+    return worked;
   }
 
   /**
@@ -175,7 +163,9 @@ export class Archiver {
    */
   private async mergeNow(cursor: ArchiveCursorValue): Promise<void> {
     try {
-      this.mergeAt = (await this.merger.merge(cursor.epoch, cursor.position)).nextAt;
+      this.mergeAt = null; // uploads during the pass ask for the next one (shipNext)
+      const { nextAt } = await this.merger.merge(cursor.epoch, cursor.position);
+      if (nextAt !== null) this.mergeAt = Math.min(this.mergeAt ?? Infinity, nextAt);
       const floor = (await this.options.retention?.(cursor.epoch, cursor.position)) ?? 0;
       // The oldest point restorable from the storage is then the kept backup's head, not position 1.
       if (floor > 0) this.oldest = await this.recordedAtOf(floor);
@@ -185,21 +175,28 @@ export class Archiver {
     }
   }
 
-  private async ship(force: boolean): Promise<void> {
+  /** Answers whether there was anything to ship. */
+  private async ship(force: boolean): Promise<boolean> {
     try {
       this.head = await this.log.headPosition();
       const archived = this.cursor?.position ?? 0;
-      if (this.head <= archived) return void (this.pendingSince = null);
+      if (this.head <= archived) {
+        this.pendingSince = null;
+        return false;
+      }
       this.pendingSince ??= await this.recordedAtOf(archived + 1);
-      if (!force && this.clock.now() < this.retryAt) return;
+      if (!force && this.clock.now() < this.retryAt) return true;
       const cursor = await this.ensureEpoch();
-      await this.checkFence(cursor);
+      await this.steps.time('fence', () => this.checkFence(cursor));
       if (!this.reconciled) await this.reconcile(cursor);
-      while (!this.stopped && this.cursor!.position < this.head) await this.shipNext(this.cursor!);
+      // Up to the head as the round found it: appends meanwhile are the next round's (at the fixed rate).
+      const roundHead = this.head;
+      while (!this.stopped && this.cursor!.position < roundHead) await this.shipNext(this.cursor!);
       this.failures = 0;
       this.retryAt = 0;
       this.lastError = null;
       this.pendingSince = null;
+      return true;
     } catch (error) {
       this.failures += 1;
       this.reconciled = false;
@@ -208,18 +205,21 @@ export class Archiver {
       const message = error instanceof Error ? error.message : String(error);
       if (this.failures === 1 || this.failures % 10 === 0) this.logger.warn(`archive upload failed (${this.failures}×): ${message}`);
       this.lastError = { code, message, at: new Date(this.clock.now()).toISOString() };
+      return true;
     }
   }
 
   /** Seals the events after the cursor (up to the size threshold) and uploads them; then moves the cursor. */
   private async shipNext(cursor: ArchiveCursorValue): Promise<void> {
-    const events = this.log.readAll({ fromPosition: cursor.position + 1, toPosition: this.head });
+    const reading = { ms: 0 };
+    const events = timedSource(this.log.readAll({ fromPosition: cursor.position + 1, toPosition: this.head }), reading);
     const spec = { epoch: cursor.epoch, level: 0, chainHeadAt: this.chainHeadAt, continues: cursor.continues };
-    const sealed = await sealSegment(events, spec, this.encryption, this.options.tmpDir, this.options.segmentBytes);
+    const sealed = await this.steps.time('seal', () => sealSegment(events, spec, this.encryption, this.options.tmpDir, this.options.segmentBytes));
+    this.steps.move(reading.ms, 'seal', 'read');
     if (!sealed) throw new Error(`the log holds no event after position ${cursor.position} although its head is ${this.head}`);
     try {
-      await this.store.put(sealed.key, sealed.body());
-      await this.advance({ ...cursor, position: sealed.header.to, recordedAt: sealed.header.toRecordedAt });
+      await this.steps.time('upload', () => this.store.put(sealed.key, sealed.buffer ?? sealed.body()));
+      await this.steps.time('ack', () => this.advance({ ...cursor, position: sealed.header.to, recordedAt: sealed.header.toRecordedAt }));
       this.uploads += 1;
       this.mergeAt = Math.min(this.mergeAt ?? Infinity, this.clock.now() + MERGE_AFTER_UPLOAD_MS);
       this.lastUploadAt = new Date(this.clock.now()).toISOString();

@@ -1,4 +1,4 @@
-import { createHash, Hash } from 'node:crypto';
+import { createCipheriv, createHash, Hash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -7,7 +7,8 @@ import { pipeline } from 'node:stream/promises';
 import { v7 as uuidv7 } from 'uuid';
 import { APP_VERSION } from '../backups/app-version';
 import { sealStream } from '../backups/format/payload-cipher';
-import { compressor } from '../backups/format/payload-compression';
+import { compressor, GZIP_LEVEL } from '../backups/format/payload-compression';
+import { gzipSync } from 'node:zlib';
 import { RecordedEvent } from '../events/event-store';
 import { AppError } from '../common/app-error';
 import { ArchiveEncryption } from './archive-encryption';
@@ -23,6 +24,8 @@ export interface SealedSegment {
   bytes: number;
   /** The object's bytes as a fresh stream (each upload attempt takes a new one). */
   body(): Readable;
+  /** The object's bytes, when the segment was sealed in memory (IN_MEMORY_CONTENT_BYTES). */
+  buffer?: Buffer;
   discard(): Promise<void>;
 }
 
@@ -44,9 +47,19 @@ export const eventLine = (e: RecordedEvent): string =>
   }) + '\n';
 
 /**
+ * Content up to this size is sealed in memory: gzip and encryption run synchronously (a few ms for
+ * 1 MiB) and no temporary file is written. The file path costs a dozen trips through the thread
+ * pool (zlib, open, write, close, stat, read), each of which waits for the event loop: under a load
+ * of HTTP requests that made a one-second segment take seconds to seal (BENCHMARKS.md, cloud).
+ */
+export const IN_MEMORY_CONTENT_BYTES = 1024 * 1024;
+
+/**
  * Seals consecutive events (up to the first that takes the content to `maxContentBytes`) into a
- * segment in `tmpDir`: content hashed and gzipped to a file, then
- * (with encryption) sealed into a second file, so memory stays at a few chunks whatever the size.
+ * segment. Content of at most IN_MEMORY_CONTENT_BYTES is sealed in memory; past that, in
+ * `tmpDir`: content hashed and gzipped to a file, then (with encryption) sealed into a second
+ * file, so memory stays at a few chunks whatever the size. Either way the object's bytes are those
+ * of the same format (header line, gzip, AES-256-GCM with its tag last).
  * Null when there was no event. Throws, having left nothing behind, when the events are not
  * consecutive or encryption is configured and cannot be applied.
  */
@@ -76,26 +89,66 @@ export async function sealSegment(
         if (range.contentBytes >= maxContentBytes) return;
       }
     };
-    const gzHash = createHash('sha256');
-    await pipeline(Readable.from(lines()), compressor('gzip'), tap(gzHash), createWriteStream(files[0]));
-    if (!range.from) {
-      await discard();
-      return null;
+    // The first IN_MEMORY_CONTENT_BYTES are read into memory; a segment that ends there stays there.
+    const source = lines()[Symbol.asyncIterator]();
+    const head: Buffer[] = [];
+    let small = true;
+    for (let held = 0; ; ) {
+      if (held >= IN_MEMORY_CONTENT_BYTES) {
+        small = false;
+        break;
+      }
+      const next = await source.next();
+      if (next.done) break;
+      head.push(next.value);
+      held += next.value.length;
     }
-    const sha256 = content.digest('hex');
-    const key = segmentKey({ epoch: spec.epoch, level: spec.level, from: range.from, to: range.to });
+    if (!range.from) return null;
+    const sha256OfContent = () => content.digest('hex');
+    // The range is known once every event was read (the large path reads the rest below).
+    const keyOfRange = () => segmentKey({ epoch: spec.epoch, level: spec.level, from: range.from, to: range.to });
     // Whatever goes wrong while encrypting, the segment is not uploaded (fail closed).
-    const seal = await encryption.sealFor(sha256, key).catch((error: unknown) => {
-      throw error instanceof AppError ? error : archiveEncryptionUnavailable(error instanceof Error ? error.message : String(error));
-    });
-    let payload = files[0];
-    let payloadSha256 = gzHash.digest('hex');
-    if (seal) {
-      const sealedHash = createHash('sha256');
-      await pipeline(createReadStream(files[0]), sealStream(seal.key), tap(sealedHash), createWriteStream(files[1]));
-      [payload, payloadSha256] = [files[1], sealedHash.digest('hex')];
+    const sealWith = (sha256: string) =>
+      encryption.sealFor(sha256, keyOfRange()).catch((error: unknown) => {
+        throw error instanceof AppError ? error : archiveEncryptionUnavailable(error instanceof Error ? error.message : String(error));
+      });
+    let payload: { file: string } | { bytes: Buffer };
+    let payloadSha256: string;
+    let seal: Awaited<ReturnType<typeof sealWith>>;
+    let sha256: string;
+    if (small) {
+      sha256 = sha256OfContent();
+      seal = await sealWith(sha256);
+      let bytes = gzipSync(Buffer.concat(head), { level: GZIP_LEVEL });
+      if (seal) {
+        const cipher = createCipheriv('aes-256-gcm', seal.key.key, seal.key.iv);
+        bytes = Buffer.concat([cipher.update(bytes), cipher.final(), cipher.getAuthTag()]);
+      }
+      payload = { bytes };
+      payloadSha256 = createHash('sha256').update(bytes).digest('hex');
+    } else {
+      const gzHash = createHash('sha256');
+      const all = async function* () {
+        yield* head;
+        for (let next = await source.next(); !next.done; next = await source.next()) yield next.value;
+      };
+      try {
+        await pipeline(Readable.from(all()), compressor('gzip'), tap(gzHash), createWriteStream(files[0]));
+      } finally {
+        await source.return?.();
+      }
+      sha256 = sha256OfContent();
+      seal = await sealWith(sha256);
+      payload = { file: files[0] };
+      payloadSha256 = gzHash.digest('hex');
+      if (seal) {
+        const sealedHash = createHash('sha256');
+        await pipeline(createReadStream(files[0]), sealStream(seal.key), tap(sealedHash), createWriteStream(files[1]));
+        [payload, payloadSha256] = [{ file: files[1] }, sealedHash.digest('hex')];
+      }
     }
-    const payloadBytes = (await stat(payload)).size;
+    const key = keyOfRange();
+    const payloadBytes = 'bytes' in payload ? payload.bytes.length : (await stat(payload.file)).size;
     const header: SegmentHeader = {
       format: 'gvseg',
       version: 1,
@@ -117,12 +170,14 @@ export async function sealSegment(
       ...(spec.continues && range.from === 1 ? { continues: spec.continues } : {}),
     };
     const headerLine = Buffer.from(JSON.stringify(header) + '\n');
+    const object = 'bytes' in payload ? Buffer.concat([headerLine, payload.bytes]) : null;
     return {
       key,
       header,
       bytes: headerLine.length + payloadBytes,
-      body: () => Readable.from(concat(headerLine, payload)),
-      discard,
+      body: () => (object ? Readable.from([object]) : Readable.from(concat(headerLine, (payload as { file: string }).file))),
+      ...(object ? { buffer: object } : {}),
+      discard: object ? async () => undefined : discard,
     };
   } catch (error) {
     await discard();

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { JobsModule } from '../jobs/jobs.module';
 import { BackupService } from './catalog/backup.service';
 import { BackupTargetStates } from './reading/backup-target-states';
+import { FetchedBackups } from './reading/fetched-backups';
 import { BackupHealthService } from './reading/backup-health';
 import { BackupUpload } from './writing/backup-upload';
 import { BackupAdmission } from './writing/backup-admission';
@@ -20,7 +21,7 @@ import { ArchiveReports } from './reading/archive-reports';
 @Module({
   imports: [JobsModule],
   controllers: [BackupsController, BackupSchedulesController, ExportController],
-  providers: [BackupService, BackupAdmission, BackupTargetStates, BackupUpload, BackupHealthService, BackupDrill, BackupScheduler, PreparedBackups, BackupCopies, BackupDiscovery, ArchiveReports, backupStoragesProvider, primaryStorageProvider],
-  exports: [BackupService, BackupTargetStates, BackupScheduler, PreparedBackups, BackupStorages, BackupHealthService, ArchiveReports],
+  providers: [BackupService, BackupAdmission, BackupTargetStates, FetchedBackups, BackupUpload, BackupHealthService, BackupDrill, BackupScheduler, PreparedBackups, BackupCopies, BackupDiscovery, ArchiveReports, backupStoragesProvider, primaryStorageProvider],
+  exports: [BackupService, BackupTargetStates, FetchedBackups, BackupScheduler, PreparedBackups, BackupStorages, BackupHealthService, ArchiveReports],
 })
 export class BackupsModule {}

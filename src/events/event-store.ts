@@ -163,6 +163,16 @@ export abstract class EventStore {
    * already stored and then new ones as they are appended (by this process or another one).
    */
   abstract subscribe(fromPosition: number, options?: SubscribeOptions): AsyncIterable<RecordedEvent[]>;
+  /**
+   * Calls `listener` with the new head right after each append (or adoption) THIS process commits,
+   * until the answered function is called; never for another process's appends. A signal to look,
+   * not a stream of events: a caller that must see everything still reads the log. An adapter that
+   * cannot tell never calls it (this default), so callers keep a timer of their own as well.
+   */
+  onAppended(listener: (head: number) => void): () => void {
+    void listener;
+    return () => undefined;
+  }
   /** One page of the log matching a filter, in the asked direction. */
   abstract query(query: LogQuery): Promise<RecordedEvent[]>;
   /**

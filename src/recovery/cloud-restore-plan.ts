@@ -1,8 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { createReadStream } from 'node:fs';
 import { ArchiveSource, ArchiveTarget, ChainPoint } from '../archive/archive-history';
 import { ArchiveService } from '../archive/archive.service';
 import { BackupService } from '../backups/catalog/backup.service';
 import { BackupView, opensUnattended } from '../backups/catalog/backup-view';
+import { FetchedBackup, FetchedBackups } from '../backups/reading/fetched-backups';
 import { readBackupManifest } from '../backups/format/read-backup-manifest';
 import { AppError } from '../common/app-error';
 import { AppConfig } from '../config/app-config';
@@ -35,6 +37,8 @@ export interface CloudRestorePlan {
  * chain from its head (checked on the first object after it), unless the target is its head
  * itself. Without such a backup, the whole history is read from the archive (segments only).
  * The plan is a pure function of what the storages hold, so the restore finds the plan its preview did.
+ * A candidate is fetched whole (FetchedBackups) to read its manifest: the preview's state and the
+ * restore's history then read that same copy, so the storage serves the chosen backup once.
  */
 @Injectable()
 export class CloudRestorePlanner {
@@ -42,6 +46,7 @@ export class CloudRestorePlanner {
     private readonly archive: ArchiveService,
     private readonly backups: BackupService,
     private readonly keys: KeyRing,
+    private readonly fetched: FetchedBackups,
     @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
 
@@ -67,6 +72,8 @@ export class CloudRestorePlanner {
       .filter((b) => b.includesHistory && b.headPosition > 0 && b.headPosition <= limit && this.opens(b) && b.copies.some((c) => c.state === 'stored' || c.state === 'verified'))
       .sort((a, b) => b.headPosition - a.headPosition);
     for (const backup of listed) {
+      // Made after the target's time: its head may still be before it; its header alone tells (not worth fetching it whole).
+      if (Date.parse(backup.createdAt) > until && Date.parse((await this.headerOf(backup)).manifest.headRecordedAt ?? '') > until) continue;
       const { manifest } = await this.manifestOf(backup);
       if (!manifest.chainHead || manifest.chainHead.position !== backup.headPosition || !manifest.headRecordedAt) continue;
       if (Date.parse(manifest.headRecordedAt) > until) continue;
@@ -85,8 +92,23 @@ export class CloudRestorePlanner {
     return opensUnattended(backup, (id) => !!this.keys.find(id), !!this.config.values.BACKUP_PASSPHRASE);
   }
 
-  /** The backup's manifest (its header only); a failure names the object it could not read. */
+  /** The backup's manifest, from its file fetched whole (kept for the restore); a failure names the object it could not read. */
   private async manifestOf(backup: BackupView) {
+    let fetched: FetchedBackup | null = null;
+    try {
+      fetched = await this.fetched.fetch(backup.id);
+      const opened = await readBackupManifest(createReadStream(fetched.path));
+      opened.payload.destroy();
+      return opened;
+    } catch (error) {
+      throw namingBackup(error, backup);
+    } finally {
+      fetched?.release();
+    }
+  }
+
+  /** The backup's manifest from the storage, its header only (the rest of the object is not read). */
+  private async headerOf(backup: BackupView) {
     try {
       const opened = await readBackupManifest((await this.backups.open(backup.id)).body);
       opened.payload.destroy();

@@ -6,6 +6,8 @@ import { AppError } from '../common/app-error';
 import { APP_VERSION } from '../backups/app-version';
 import { BackupService } from '../backups/catalog/backup.service';
 import { BackupTargetStates } from '../backups/reading/backup-target-states';
+import { FetchedBackups } from '../backups/reading/fetched-backups';
+import { createReadStream } from 'node:fs';
 import { BackupRecord } from '../backups/format/backup-record';
 import { openBackup } from '../backups/format/read-backup-records';
 import { backupStateKey, PreparedBackups } from '../backups/prepared/prepared-backups';
@@ -39,6 +41,7 @@ export class HistoryAdoption {
     private readonly keys: KeyRing,
     private readonly archive: ArchiveService,
     private readonly planner: CloudRestorePlanner,
+    private readonly fetched: FetchedBackups,
   ) {}
 
   /**
@@ -91,27 +94,36 @@ export class HistoryAdoption {
       }
     };
     const archived = this.archive.history!.events(plan.source, target, reading, position);
-    await this.store.adoptHistory(report(plan.backup ? concat(this.backupHistory(plan.backup), archived) : archived));
-    const head = await this.store.headPosition();
-    job.progress({ phase: 'projecting', done: head, total: position, bytes: reading.bytes });
-    const installed = plan.backup && (await this.startProjectionFrom(plan.backup.id, plan.backup.passphrase, plan.backup.head.position, false));
-    if (!installed) await this.projector.waitFor(head, 3600_000);
-    return head;
+    try {
+      await this.store.adoptHistory(report(plan.backup ? concat(this.backupHistory(plan.backup), archived) : archived));
+      const head = await this.store.headPosition();
+      job.progress({ phase: 'projecting', done: head, total: position, bytes: reading.bytes });
+      const installed = plan.backup && (await this.startProjectionFrom(plan.backup.id, plan.backup.passphrase, plan.backup.head.position, false));
+      if (!installed) await this.projector.waitFor(head, 3600_000);
+      return head;
+    } finally {
+      if (plan.backup) this.fetched.drop(plan.backup.id);
+    }
   }
 
   /**
    * A base backup's events, read from its file and checked as they go (its checksums at the end;
    * each line's chain hash by the adoption), ending exactly on the head and chain head the plan
-   * continues from: the archived events after it are chained to that very hash.
+   * continues from: the archived events after it are chained to that very hash. The file is the
+   * copy the plan fetched (FetchedBackups), so the storage serves it once for the whole restore.
    */
   private async *backupHistory(backup: BaseBackup): AsyncGenerator<RecordedEvent> {
     let last: (RecordedEvent & { hash?: string }) | null = null;
+    const fetched = await this.fetched.fetch(backup.id).catch((error: unknown) => {
+      throw namingBackup(error, backup);
+    });
     try {
-      const { body } = await this.backups.open(backup.id);
-      const { records } = await openBackup(body, { passphrase: backup.passphrase, keys: this.keys.all(), skipState: true });
+      const { records } = await openBackup(createReadStream(fetched.path), { passphrase: backup.passphrase, keys: this.keys.all(), skipState: true });
       for await (const event of eventsOf(records)) yield (last = event);
     } catch (error) {
       throw namingBackup(error, backup);
+    } finally {
+      fetched.release();
     }
     if (last?.position !== backup.head.position || last.hash !== backup.head.hash) {
       throw new AppError('BACKUP.CHAIN_MISMATCH', `backup object ${backup.key} ends at position ${last?.position ?? 0}, not on the chain head its manifest records`, 422, {

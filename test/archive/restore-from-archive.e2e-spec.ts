@@ -20,6 +20,8 @@ import { archiveCaughtUp, archiveHealth, varietyOfWrites } from './archive-helpe
  */
 
 const PASSPHRASE = 'archive test passphrase';
+/** A start with S3 discovery and the archive took over 30 s on this shared machine at a load average of ~30. */
+const READY_MS = 120_000;
 const sameState = (actual: Awaited<ReturnType<typeof everything>>, expected: Awaited<ReturnType<typeof everything>>) => {
   expect(byId(actual.datasets)).toEqual(byId(expected.datasets));
   expect(byId(actual.locations)).toEqual(byId(expected.locations));
@@ -42,10 +44,14 @@ describe('restore from the archive alone, to any point in time (real processes)'
     rmSync(root, { recursive: true, force: true });
   });
 
+  /** GET requests the S3 server answered for a backup's object since request number `from` (its request log). */
+  const getsOf = (from: number, backup: { key: string }) =>
+    s3.requests.slice(from).filter((r) => r.method === 'GET' && decodeURIComponent(r.url.split('?')[0]) === `/${s3.bucket}/globe/${backup.key}`).length;
+
   it('B and C, empty, restore A from the bucket: the newest backup at or before the target + the segments after it, record for record, with A\'s audit trail and their own point-in-time recovery', async () => {
     // ARCHIVE_STORAGE defaults to the first remote backup storage: the bucket.
     const env = { ...s3.env(), BACKUP_STORAGE: `s3://${s3.bucket}/globe`, ARCHIVE_INTERVAL_MS: '200', BACKUP_PASSPHRASE: PASSPHRASE };
-    const a = await ChildServer.start({ dataDir: join(root, 'a'), env });
+    const a = await ChildServer.start({ dataDir: join(root, 'a'), env, readyTimeoutMs: READY_MS });
     await varietyOfWrites(a.http, 1);
     const first = (await backupNow(a.http)).view;
     await varietyOfWrites(a.http, 2);
@@ -67,15 +73,18 @@ describe('restore from the archive alone, to any point in time (real processes)'
     expect(s3.events.some((e) => e.key.startsWith('globe/archive/00000001/'))).toBe(true);
 
     // B: to T, from the first backup and the segments after its head.
-    const b = await ChildServer.start({ dataDir: join(root, 'b'), env });
+    const b = await ChildServer.start({ dataDir: join(root, 'b'), env, readyTimeoutMs: READY_MS });
     expect((await everything(b.http)).datasets).toEqual([]);
     expect((await getJson(b.http, '/api/backups')).items.map((i: { id: string }) => i.id).sort()).toEqual([first.id, second.id].sort());
+    const readsFromB = s3.requests.length;
     const toT = await preview(b.http, { target: { at: t } });
     expect(toT.position).toBeGreaterThan(first.headPosition);
     expect(toT.position).toBeLessThan(second.headPosition);
     expect(toT.archive.backup).toEqual({ id: first.id, key: first.key, storage: first.storage, headPosition: first.headPosition });
     expectReads(toT.archive, first, toT.position);
     await restore(b.http, { previewToken: toT.previewToken });
+    // The base backup is downloaded once for the preview and the restore (its manifest, state and history).
+    expect(getsOf(readsFromB, first)).toBe(1);
     sameState(await everything(b.http), atT);
     const adoptedB = await allAudit(b.http);
     expect(adoptedB.slice(0, toT.position)).toEqual(trail.slice(0, toT.position));
@@ -85,25 +94,29 @@ describe('restore from the archive alone, to any point in time (real processes)'
     expect(await archiveCaughtUp(b.http)).toMatchObject({ epoch: 2, lastError: null });
 
     // C: to A's last archived position, from the second (encrypted) backup and the segments after it.
-    const c = await ChildServer.start({ dataDir: join(root, 'c'), env });
+    const c = await ChildServer.start({ dataDir: join(root, 'c'), env, readyTimeoutMs: READY_MS });
+    expect((await getJson(c.http, '/api/backups')).items).toHaveLength(2); // discovered (their headers read) before the count below
+    const readsFromC = s3.requests.length;
     const toHead = await preview(c.http, { target: { position: archived.archivedPosition } });
     expect(toHead).toMatchObject({ position: archived.archivedPosition, basePosition: 0, archive: { epoch: 1, target: { position: archived.archivedPosition } } });
     expect(toHead.archive.backup).toMatchObject({ id: second.id, key: second.key });
     expectReads(toHead.archive, second, archived.archivedPosition);
     expect(toHead.counts.locations.added).toBe(atHead.locations.length);
     await restore(c.http, { previewToken: toHead.previewToken });
+    expect(getsOf(readsFromC, second)).toBe(1);
+    expect(getsOf(readsFromC, first)).toBe(0);
     sameState(await everything(c.http), atHead);
     expect((await allAudit(c.http)).slice(0, trail.length)).toEqual(trail);
     sameState(await everything(c.http, t), atT);
     await restore(c.http, { previewToken: (await preview(c.http, { target: { at: t } })).previewToken });
     sameState(await everything(c.http), atT);
-  }, 240_000);
+  }, 600_000);
 
   it('a hole or a damaged object stops the restore before anything is written, naming the object and the newest point still reachable; with or without a backup', async () => {
     const store = join(root, 'damaged-store');
     const plain = { ARCHIVE_STORAGE: `file:${store}`, ARCHIVE_INTERVAL_MS: '100' };
     const withBackups = { ...plain, BACKUP_STORAGE: `file:${join(root, 'damaged-backups')}` };
-    const a = await ChildServer.start({ dataDir: join(root, 'damaged-a'), env: withBackups });
+    const a = await ChildServer.start({ dataDir: join(root, 'damaged-a'), env: withBackups, readyTimeoutMs: READY_MS });
     const times: string[] = [];
     let backupHead = 0;
     for (let round = 1; round <= 3; round++) {
@@ -122,8 +135,8 @@ describe('restore from the archive alone, to any point in time (real processes)'
     expect(afterBackup).toBeDefined();
     expect(afterBackup).not.toBe(keys.at(-1));
     // B sees the archive alone (segments from position 1), C the backup too (the backup + the segments after it).
-    const b = await ChildServer.start({ dataDir: join(root, 'damaged-b'), env: plain });
-    const c = await ChildServer.start({ dataDir: join(root, 'damaged-c'), env: withBackups });
+    const b = await ChildServer.start({ dataDir: join(root, 'damaged-b'), env: plain, readyTimeoutMs: READY_MS });
+    const c = await ChildServer.start({ dataDir: join(root, 'damaged-c'), env: withBackups, readyTimeoutMs: READY_MS });
 
     // The last object damaged: the head is refused, a time before it still restores.
     const last = join(folder, keys.at(-1)!);
@@ -152,7 +165,7 @@ describe('restore from the archive alone, to any point in time (real processes)'
       expect(hole.body).toMatchObject({ code: 'ARCHIVE.GAP', details: { missingFrom: backupHead + 1, epoch: 1, newestReachable: { position: backupHead } } });
       expect((await allAudit(server.http)).length).toBe(0);
     }
-  }, 240_000);
+  }, 600_000);
 });
 
 /** The objects a preview says it reads: the backup's file first, then segments that continue from its head to the target, with their bytes. */

@@ -11,6 +11,7 @@ import { TargetState } from '../../projections/target-state';
 import { TargetStates } from '../../projections/target-states';
 import { BackupPreparationThread } from '../prepared/backup-preparation-thread';
 import { BackupService } from '../catalog/backup.service';
+import { FetchedBackups } from './fetched-backups';
 import { BackupManifest } from '../format/backup-manifest';
 import { openBackup } from '../format/read-backup-records';
 import { verifyWrittenCopy } from '../format/verify-written-copy';
@@ -40,6 +41,7 @@ export class BackupTargetStates implements OnModuleDestroy {
     private readonly prepared: PreparedBackups,
     private readonly keys: KeyRing,
     private readonly targetStates: TargetStates,
+    private readonly fetched: FetchedBackups,
   ) {}
 
   async onModuleDestroy(): Promise<void> {
@@ -104,7 +106,8 @@ export class BackupTargetStates implements OnModuleDestroy {
   }
 
   /**
-   * Reads the stored file (copied to DATA_DIR/tmp first, once) twice at once: this thread checks it
+   * Reads the stored file (copied to DATA_DIR/tmp first, once; or the copy FetchedBackups keeps of
+   * it, fetched by a restore from the storage, so that such a restore downloads it once) twice at once: this thread checks it
    * as every reader does (checksums, tag, the state's records, counts and hash; the first failure
    * is thrown) while a worker loads its state (BackupPreparationThread). The worker's state is
    * handed out only if every check passed and the worker read those very bytes; should the worker
@@ -113,10 +116,11 @@ export class BackupTargetStates implements OnModuleDestroy {
   private async build(backupId: string, passphrase: string | undefined): Promise<Opened> {
     const id = uuidv7();
     const tmp = join(this.config.values.dataDir, 'tmp');
-    const source = join(tmp, `state-source-${id}.gvbk`);
+    const kept = await this.fetched.kept(backupId);
+    const source = kept?.path ?? join(tmp, `state-source-${id}.gvbk`);
     const path = join(tmp, `state-backup-${id}.sqlite`);
     try {
-      await pipeline((await this.backups.open(backupId)).body, createWriteStream(source));
+      if (!kept) await pipeline((await this.backups.open(backupId)).body, createWriteStream(source));
       const thread = await BackupPreparationThread.start(source, { passphrase, keys: this.keys.all(), paths: { statePath: path, historyPath: null, schemaSql: this.targetStates.schemaStatements() } });
       let manifest: BackupManifest;
       try {
@@ -133,7 +137,8 @@ export class BackupTargetStates implements OnModuleDestroy {
       await rm(path, { force: true });
       throw error;
     } finally {
-      await rm(source, { force: true });
+      if (kept) kept.release();
+      else await rm(source, { force: true });
     }
   }
 

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import type { ArchiveStatus } from '../../archive/archiver';
+import type { ArchiveStatus } from '../../archive/archive-status';
 import type { Promotion } from '../../archive/archive.service';
 import type { FollowerStatus } from '../../archive/follower';
 import type { BackupHealth } from '../../backups/reading/backup-health';

@@ -258,6 +258,11 @@ export class SqliteEventStore extends EventStore {
     }
   }
 
+  override onAppended(listener: (head: number) => void): () => void {
+    const subscription = this.appended.subscribe({ next: listener });
+    return () => subscription.unsubscribe();
+  }
+
   async query(q: LogQuery): Promise<RecordedEvent[]> {
     const { where, params } = logQueryWhere(q);
     const order = q.direction === 'forward' ? 'ASC' : 'DESC';
