@@ -1,0 +1,140 @@
+import { PoolClient } from 'pg';
+import { EventRow } from '../sqlite/event-row';
+import { checkedSchema, eventsSchemaSql } from './postgres-schema.sql';
+
+/** The first key of the log's advisory lock (the second is the schema's hash): "GV". */
+const LOCK_CLASS = 0x4756;
+
+/** What an append reads under the lock. */
+export interface LockedHead {
+  position: number;
+  hash: string;
+  recordedAt: number;
+  /** The epoch this append writes in (the head's, or the next one when transaction ids went back). */
+  epoch: number;
+  /** This transaction's id, assigned under the lock. */
+  xid: bigint;
+  /** The stream's last revision, -1 for none. */
+  revision: number;
+  /** The first event id is already in the log: a retry. */
+  replay: boolean;
+}
+
+export interface InsertRows {
+  stream: string;
+  recordedAt: number;
+  epoch: number;
+  positions: number[];
+  eventIds: string[];
+  revisions: number[];
+  types: string[];
+  versions: number[];
+  data: string[];
+  metadata: string[];
+  hashes: string[];
+}
+
+/** The write side's statements for one schema (the name is checked, then spliced as an identifier). */
+export class PgLogSql {
+  readonly schema: string;
+  /** What NOTIFY wakes subscribers on, with the new head position as payload. */
+  readonly channel: string;
+  /**
+   * BEGIN, then the log's lock: an advisory transaction lock, taken before the transaction has an
+   * id (an advisory lock does not assign one) and held until COMMIT or ROLLBACK. Waiting for it is
+   * bounded by lock_timeout; once held, every statement of the append by statement_timeout.
+   */
+  readonly beginLocked: string;
+
+  constructor(
+    schema: string,
+    timeouts: { lockMs: number; statementMs: number },
+  ) {
+    this.schema = checkedSchema(schema);
+    this.channel = `${this.schema}_appended`;
+    this.beginLocked =
+      `BEGIN; SET LOCAL lock_timeout = ${Math.floor(timeouts.lockMs)}; ${this.lockSql()}; ` +
+      `SET LOCAL statement_timeout = ${Math.floor(timeouts.statementMs)}`;
+  }
+
+  lockSql(): string {
+    return `SELECT pg_advisory_xact_lock(${LOCK_CLASS}, hashtext('${this.schema}'))`;
+  }
+
+  /**
+   * Creates the tables if missing and opens a new epoch if transaction ids went back since the last
+   * append (a restore into another cluster), in one transaction under the lock: every process may
+   * run it at start-up at once.
+   */
+  async migrate(client: PoolClient): Promise<void> {
+    await client.query(`BEGIN; ${this.lockSql()}`);
+    try {
+      await client.query(eventsSchemaSql(this.schema));
+      await client.query(`UPDATE ${this.schema}.head SET epoch = epoch + 1, last_xid = pg_current_xact_id() WHERE last_xid >= pg_current_xact_id()`);
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** Reads the head under the lock, giving this transaction its id there (ids then grow with positions). */
+  async lockedHead(client: PoolClient, stream: string, firstEventId: string | null): Promise<LockedHead> {
+    const s = this.schema;
+    const { rows } = await client.query<{ position: number; hash: string; recorded_at: number; epoch: number; last_xid: string; xid: string; revision: number; replay: boolean }>({
+      name: `${s}.lockedHead`,
+      text: `SELECT h.position, h.hash, h.recorded_at, h.epoch, h.last_xid::text AS last_xid, pg_current_xact_id()::text AS xid,
+               COALESCE((SELECT max(revision) FROM ${s}.events WHERE stream = $1), -1) AS revision,
+               ($2::text IS NOT NULL AND EXISTS (SELECT 1 FROM ${s}.events WHERE event_id = $2)) AS replay
+             FROM ${s}.head h`,
+      values: [stream, firstEventId],
+    });
+    const h = rows[0];
+    const xid = BigInt(h.xid);
+    return {
+      position: h.position,
+      hash: h.hash,
+      recordedAt: h.recorded_at,
+      epoch: xid > BigInt(h.last_xid) ? h.epoch : h.epoch + 1,
+      xid,
+      revision: h.revision,
+      replay: h.replay,
+    };
+  }
+
+  /** One statement for a chunk of rows: arrays unnested, so the statement is prepared once. */
+  async insertRows(client: PoolClient, r: InsertRows): Promise<void> {
+    const s = this.schema;
+    await client.query({
+      name: `${s}.insertRows`,
+      text: `INSERT INTO ${s}.events (position, event_id, stream, revision, type, schema_version, data, metadata, recorded_at, hash, epoch)
+             SELECT u.p, u.i, $1, u.r, u.t, u.v, u.d, u.m, $2, u.h, $3
+             FROM unnest($4::bigint[], $5::text[], $6::int[], $7::text[], $8::int[], $9::text[], $10::text[], $11::text[]) AS u(p, i, r, t, v, d, m, h)`,
+      values: [r.stream, r.recordedAt, r.epoch, r.positions, r.eventIds, r.revisions, r.types, r.versions, r.data, r.metadata, r.hashes],
+    });
+  }
+
+  /** Rows of an adopted history, each with its own stream and time, kept verbatim. */
+  async insertHistory(client: PoolClient, rows: EventRow[], hashes: string[], epoch: number): Promise<void> {
+    const s = this.schema;
+    const column = <K extends keyof EventRow>(key: K) => rows.map((r) => r[key]);
+    await client.query({
+      name: `${s}.insertHistory`,
+      text: `INSERT INTO ${s}.events (position, event_id, stream, revision, type, schema_version, data, metadata, recorded_at, hash, epoch)
+             SELECT u.p, u.i, u.s, u.r, u.t, u.v, u.d, u.m, u.a, u.h, $1
+             FROM unnest($2::bigint[], $3::text[], $4::text[], $5::int[], $6::text[], $7::int[], $8::text[], $9::text[], $10::bigint[], $11::text[]) AS u(p, i, s, r, t, v, d, m, a, h)`,
+      values: [epoch, column('position'), column('event_id'), column('stream'), column('revision'), column('type'), column('schema_version'), column('data'), column('metadata'), column('recorded_at'), hashes],
+    });
+  }
+
+  /** The head moves with the rows, in their transaction; subscribers are woken at its COMMIT. */
+  async moveHead(client: PoolClient, h: { position: number; hash: string; recordedAt: number; epoch: number; xid: bigint }): Promise<void> {
+    const s = this.schema;
+    await client.query({
+      name: `${s}.moveHead`,
+      text: `WITH u AS (UPDATE ${s}.head SET position = $1, hash = $2, recorded_at = $3, epoch = $4, last_xid = $5::text::xid8 RETURNING position)
+             SELECT pg_notify($6, u.position::text) FROM u`,
+      values: [h.position, h.hash, h.recordedAt, h.epoch, h.xid.toString(), this.channel],
+    });
+  }
+}
