@@ -23,6 +23,17 @@ class Chunk {
   get size(): number {
     return this.data.length;
   }
+
+  /** The columns as JSON arrays (see InsertRows): encoded once, before the lock for the first chunk. */
+  encode(): { eventIds: string; types: string; versions: string; data: string; metadata: string } {
+    return {
+      eventIds: JSON.stringify(this.eventIds),
+      types: JSON.stringify(this.types),
+      versions: JSON.stringify(this.versions.map(String)),
+      data: JSON.stringify(this.data),
+      metadata: JSON.stringify(this.metadata),
+    };
+  }
 }
 
 /**
@@ -89,21 +100,21 @@ export class PgAppend {
     let revision = head.revision;
     let hash = head.hash;
     let firstPosition = 0;
-    for (let chunk = first; chunk.size > 0; chunk = this.nextChunk()) {
-      const positions: number[] = new Array(chunk.size);
-      const revisions: number[] = new Array(chunk.size);
+    let encoded = first.encode();
+    for (let chunk = first; chunk.size > 0; ) {
+      const chunkStart = { firstPosition: position + 1, firstRevision: revision + 1 };
       const hashes: string[] = new Array(chunk.size);
       const tails = new Map<string, string>();
       for (let i = 0; i < chunk.size; i++) {
         const kind = `${chunk.types[i]}\n${chunk.versions[i]}\n${chunk.metadata[i]}`;
         let tail = tails.get(kind);
         if (tail === undefined) tails.set(kind, (tail = this.chain.tail(stream, chunk.versions[i], recordedAt, chunk.types[i], chunk.metadata[i])));
-        positions[i] = ++position;
-        revisions[i] = ++revision;
-        hashes[i] = hash = this.chain.link(hash, position, revision, chunk.eventIds[i], tail, chunk.data[i]);
+        hashes[i] = hash = this.chain.link(hash, ++position, ++revision, chunk.eventIds[i], tail, chunk.data[i]);
       }
-      if (firstPosition === 0) firstPosition = positions[0];
-      await this.sql.insertRows(client, { stream, recordedAt, epoch: head.epoch, positions, eventIds: chunk.eventIds, revisions, types: chunk.types, versions: chunk.versions, data: chunk.data, metadata: chunk.metadata, hashes }).catch(duplicateEventId);
+      if (firstPosition === 0) firstPosition = chunkStart.firstPosition;
+      await this.sql.insertRows(client, { stream, recordedAt, epoch: head.epoch, ...chunkStart, ...encoded, hashes: JSON.stringify(hashes) }).catch(duplicateEventId);
+      chunk = this.nextChunk();
+      encoded = chunk.encode();
     }
     const result = { firstPosition, lastPosition: firstPosition === 0 ? 0 : position, nextExpectedRevision: revision, recordedAt: new Date(recordedAt).toISOString() };
     if (firstPosition === 0) {
