@@ -112,17 +112,15 @@ export class PgAppend {
         hashes[i] = hash = this.chain.link(hash, ++position, ++revision, chunk.eventIds[i], tail, chunk.data[i]);
       }
       if (firstPosition === 0) firstPosition = chunkStart.firstPosition;
-      await this.sql.insertRows(client, { stream, recordedAt, epoch: head.epoch, ...chunkStart, ...encoded, hashes: JSON.stringify(hashes) }).catch(duplicateEventId);
-      chunk = this.nextChunk();
-      encoded = chunk.encode();
+      // The next chunk is read first: the last chunk's INSERT moves the head in the same statement.
+      const next = this.nextChunk();
+      const moved = next.size === 0 ? { position, hash, recordedAt, epoch: head.epoch, xid: head.xid } : undefined;
+      await this.sql.insertRows(client, { stream, recordedAt, epoch: head.epoch, ...chunkStart, ...encoded, hashes: JSON.stringify(hashes) }, moved).catch(duplicateEventId);
+      chunk = next;
+      encoded = next.encode();
     }
     const result = { firstPosition, lastPosition: firstPosition === 0 ? 0 : position, nextExpectedRevision: revision, recordedAt: new Date(recordedAt).toISOString() };
-    if (firstPosition === 0) {
-      await client.query('ROLLBACK');
-      return { result, xid: head.xid };
-    }
-    await this.sql.moveHead(client, { position, hash, recordedAt, epoch: head.epoch, xid: head.xid });
-    await client.query('COMMIT');
+    await client.query(firstPosition === 0 ? 'ROLLBACK' : 'COMMIT');
     return { result, xid: head.xid };
   }
 
