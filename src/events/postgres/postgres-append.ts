@@ -1,10 +1,11 @@
-import { PoolClient } from 'pg';
+import { Pool, PoolClient } from 'pg';
 import { eventChainHasher } from '../event-chain';
 import { AppendOptions, AppendResult, AppendableEvent, ExpectedRevision } from '../event-store';
 import { DuplicateEventIdError, HeadMovedError, WrongExpectedRevisionError } from '../event-store.errors';
 import { NewEventSerializer } from '../serialize-new-event';
 import { AppendEventIds } from '../sqlite/append-event-ids';
-import { LockedHead, PgLogSql } from './postgres-sql';
+import { EventRow } from '../sqlite/event-row';
+import { PgLogSql } from './postgres-sql';
 
 /** Rows per INSERT, and characters of data: a million-row import is never held at once. */
 const CHUNK_ROWS = 1000;
@@ -90,17 +91,21 @@ export class PgAppend {
     now: () => number,
   ): Promise<{ result: AppendResult; xid: bigint } | { replay: Array<string | undefined> }> {
     const first = this.nextChunk();
+    let encoded = first.encode();
     await client.query(this.sql.beginLocked);
     const head = await this.sql.lockedHead(client, stream, first.size > 0 ? (first.givenIds[0] ?? null) : null);
     if (options.expectedHead !== undefined && head.position !== options.expectedHead) throw new HeadMovedError(options.expectedHead, head.position);
-    if (head.replay) return { replay: this.allGivenIds(first) };
+    if (head.replay) {
+      const replay = this.allGivenIds(first);
+      await client.query('ROLLBACK');
+      return { replay };
+    }
     checkRevision(stream, expected, head.revision);
     const recordedAt = Math.max(now(), head.recordedAt);
     let position = head.position;
     let revision = head.revision;
     let hash = head.hash;
     let firstPosition = 0;
-    let encoded = first.encode();
     for (let chunk = first; chunk.size > 0; ) {
       const chunkStart = { firstPosition: position + 1, firstRevision: revision + 1 };
       const hashes: string[] = new Array(chunk.size);
@@ -147,4 +152,20 @@ function duplicateEventId(error: unknown): never {
   throw error;
 }
 
-export type { LockedHead };
+
+/** A retried append's answer: every event id must already be in the log, in order, at consecutive positions of this stream. */
+export async function replayedAppend(pool: Pool, schema: string, stream: string, eventIds: Array<string | undefined>): Promise<AppendResult> {
+  const { rows } = await pool.query<EventRow>(`SELECT position, event_id, stream, revision, recorded_at FROM ${schema}.events WHERE event_id = ANY($1::text[])`, [
+    eventIds.filter((id) => id !== undefined),
+  ]);
+  const byId = new Map(rows.map((r) => [r.event_id, r]));
+  const firstRow = byId.get(eventIds[0]!);
+  if (!firstRow || firstRow.stream !== stream) throw new DuplicateEventIdError(eventIds[0] ?? '(none)');
+  let lastRow = firstRow;
+  eventIds.forEach((eventId, i) => {
+    const row = eventId === undefined ? undefined : byId.get(eventId);
+    if (!row || row.position !== firstRow.position + i || row.stream !== stream) throw new DuplicateEventIdError(eventId ?? '(none)');
+    lastRow = row;
+  });
+  return { firstPosition: firstRow.position, lastPosition: lastRow.position, nextExpectedRevision: lastRow.revision, recordedAt: new Date(lastRow.recorded_at).toISOString() };
+}
