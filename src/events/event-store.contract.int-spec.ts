@@ -1,9 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { ManualClock } from '../common/clock';
 import { ContractFactory, eventStoreContract } from '../../test/support/event-store-contract';
 import { tempDir } from '../../test/support/event-fixtures';
 import { dropSchemas, freshSchemaName, postgresSkipReason, testDatabaseUrl } from '../../test/support/postgres';
-import { EventStore } from './event-store';
+import { KurrentDbEventStore } from './kurrentdb/kurrentdb-event-store';
 import { PostgresEventStore } from './postgres/postgres-event-store';
 import { SqliteEventStore } from './sqlite/sqlite-event-store';
 import { WriteGate } from './write-gate';
@@ -36,19 +37,18 @@ const postgres: ContractFactory =
   });
 
 /**
- * KurrentDB runs only against a server (KURRENTDB_URL); its adapter (src/events/kurrentdb/, branch
- * `kurrent`) is loaded only then. Every log of one server shares `$all`, so an "empty log" is a
- * fresh server: the adapter's tests that need one say so.
+ * KurrentDB runs only against a server (KURRENTDB_URL; none can run on the development machines):
+ * each log is its own namespace of stream names on that server (KurrentDbEventStoreOptions).
  */
 const kurrentdb: ContractFactory = process.env.KURRENTDB_URL
   ? async (clock, gate) => {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { KurrentDbEventStore } = require('./kurrentdb/kurrentdb-event-store') as { KurrentDbEventStore: new (url: string, clock: ManualClock, gate?: WriteGate) => EventStore };
       const url = process.env.KURRENTDB_URL!;
+      const namespace = () => `contract-${randomBytes(6).toString('hex')}-`;
+      const mine = namespace();
       return {
-        store: new KurrentDbEventStore(url, clock, gate),
-        openSameLog: async () => new KurrentDbEventStore(url, clock),
-        openEmptyLog: async (g?: WriteGate) => new KurrentDbEventStore(url, clock, g),
+        store: new KurrentDbEventStore(url, clock, gate, { namespace: mine }),
+        openSameLog: async () => new KurrentDbEventStore(url, clock, undefined, { namespace: mine }),
+        openEmptyLog: async (g?: WriteGate) => new KurrentDbEventStore(url, clock, g, { namespace: namespace() }),
         cleanup: async () => undefined,
       };
     }
