@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { RecordedEvent } from '../event-store';
 import { IncompleteHistoryError } from '../event-store.errors';
-import { EVENT_COLUMNS } from './event-row';
+import { EVENT_COLUMNS, EventRow } from './event-row';
 import { EVENTS_SCHEMA } from './events-schema.sql';
 
 /** As the log's own pages (sqlite-event-store.ts, PAGE_CHARS). */
@@ -82,5 +82,31 @@ export class HistoryStage {
     this.insertMany(this.rows);
     this.rows = [];
     this.chars = 0;
+  }
+}
+
+/**
+ * The rows of a complete staged history after `after`, in position order, a page at a time
+ * (at most 1,000 rows or STAGE_CHARS of data): how another store (PostgreSQL) adopts the staging
+ * format. The row's hash is the one the history carried, null when it had none.
+ */
+export function* stagedHistoryPages(path: string, after: number): Generator<Array<EventRow & { hash: string | null }>> {
+  const db = new Database(path, { readonly: true, fileMustExist: true });
+  try {
+    const page = db.prepare<[number], EventRow & { hash: string | null }>(`SELECT ${EVENT_COLUMNS}, hash FROM events WHERE position > ? ORDER BY position LIMIT 1000`);
+    let last = after;
+    for (;;) {
+      const rows: Array<EventRow & { hash: string | null }> = [];
+      let chars = 0;
+      for (const row of page.iterate(last)) {
+        rows.push(row);
+        if ((chars += row.data.length) >= STAGE_CHARS) break;
+      }
+      if (rows.length === 0) return;
+      last = rows[rows.length - 1].position;
+      yield rows;
+    }
+  } finally {
+    db.close();
   }
 }
