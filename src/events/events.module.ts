@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Clock, SystemClock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { EventStore } from './event-store';
-import { openPostgresEventStore } from './open-postgres-event-store';
+import { createPostgresEventStore } from './postgres/create-postgres-event-store';
 import { SqliteEventStore } from './sqlite/sqlite-event-store';
 import { WriteGate } from './write-gate';
 
@@ -14,7 +14,7 @@ export async function openEventStore(config: AppConfig, clock: Clock, gate: Writ
   switch (v.EVENT_STORE) {
     case 'postgres':
       // The config refuses EVENT_STORE=postgres without DATABASE_URL.
-      return openPostgresEventStore(v.DATABASE_URL!, clock, gate);
+      return createPostgresEventStore({ databaseUrl: v.DATABASE_URL! }, clock, gate);
     case 'kurrentdb': {
       // Loaded only here: the client (gRPC, protobufs, a native bridge) takes seconds to load, which every other deployment would pay at start-up.
       const { KurrentDbEventStore } = await import('./kurrentdb/kurrentdb-event-store');
