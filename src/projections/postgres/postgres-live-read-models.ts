@@ -1,0 +1,87 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, QueryRunner } from 'typeorm';
+import { RecordedEvent } from '../../events/event-store';
+import { READ_MODEL_TABLES } from '../entities/read-model-entities';
+import { LiveReadModels } from '../live-read-models';
+import type { StateCounts } from '../target-state';
+import { PostgresReadModelWriter, Query } from './postgres-read-model-writer';
+import { exportStateFile, loadStateFile } from './postgres-state-files';
+
+const CHECKPOINT = 'globe';
+const SET_CHECKPOINT = 'INSERT INTO projection_checkpoints (name, position) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET position = excluded.position';
+
+/**
+ * LiveReadModels in PostgreSQL (live-read-models.ts states the guarantees). Each write is ONE
+ * transaction on one pooled connection, committed or rolled back before the call returns: the rows
+ * and the checkpoint move together, and no transaction outlives the call. Reads that must agree
+ * (counts with their checkpoint, an exported state) are one statement or one REPEATABLE READ
+ * snapshot, so a concurrent apply is either wholly in them or wholly out.
+ */
+@Injectable()
+export class PostgresLiveReadModels extends LiveReadModels {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+    super();
+  }
+
+  async ping(): Promise<void> {
+    await this.dataSource.query('SELECT 1');
+  }
+
+  async checkpoint(): Promise<number> {
+    const [row] = await this.dataSource.query('SELECT position FROM projection_checkpoints WHERE name = $1', [CHECKPOINT]);
+    return row?.position ?? 0;
+  }
+
+  /** One statement: one snapshot, so the counts and the checkpoint are of the same moment. */
+  async counts(): Promise<{ position: number; counts: StateCounts }> {
+    const [row] = await this.dataSource.query(
+      `SELECT (SELECT count(*) FROM datasets) AS datasets, (SELECT count(*) FROM locations) AS locations,
+        (SELECT count(*) FROM configurations) AS configurations, (SELECT position FROM projection_checkpoints WHERE name = $1) AS position`,
+      [CHECKPOINT],
+    );
+    return { position: row.position ?? 0, counts: { datasets: row.datasets, locations: row.locations, configurations: row.configurations } };
+  }
+
+  /** The effects (batched: postgres-read-model-writer.ts) and the checkpoint of the last event, in one transaction. */
+  async apply(events: RecordedEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    await this.transaction('READ COMMITTED', async (query) => {
+      await new PostgresReadModelWriter(query).apply(events);
+      await query(SET_CHECKPOINT, [CHECKPOINT, events[events.length - 1].position]);
+    });
+  }
+
+  async reset(): Promise<void> {
+    await this.transaction('READ COMMITTED', async (query) => {
+      await query(`TRUNCATE ${READ_MODEL_TABLES.join(', ')}`);
+      await query(SET_CHECKPOINT, [CHECKPOINT, 0]);
+    });
+  }
+
+  async loadState(statePath: string): Promise<void> {
+    await this.transaction('READ COMMITTED', (query) => loadStateFile(query, statePath, CHECKPOINT));
+  }
+
+  async exportState(path: string): Promise<number> {
+    return this.transaction('REPEATABLE READ', (query) => exportStateFile(query, path, CHECKPOINT));
+  }
+
+  private async transaction<R>(isolation: 'READ COMMITTED' | 'REPEATABLE READ', fn: (query: Query) => Promise<R>): Promise<R> {
+    const runner: QueryRunner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.startTransaction(isolation);
+      try {
+        const result = await fn((sql, params) => runner.query(sql, params));
+        await runner.commitTransaction();
+        return result;
+      } catch (error) {
+        await runner.rollbackTransaction();
+        throw error;
+      }
+    } finally {
+      await runner.release();
+    }
+  }
+}
