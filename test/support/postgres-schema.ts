@@ -14,24 +14,27 @@ export function describeWithPostgres(name: string, fn: () => void): void {
 
 /**
  * A fresh schema of its own for one spec (parallel specs share the server, never a table), and
- * the URL whose connections use it (search_path in the startup options). `drop` removes it and
- * everything in it.
+ * the URL whose connections use it (search_path in the startup options). `create` makes it (an
+ * app given the URL alone needs it to exist), `drop` removes it and everything in it.
  */
-export function testSchema(prefix = 'gv_test'): { name: string; url: string; drop(): Promise<void> } {
+export function testSchema(prefix = 'gv_test'): { name: string; url: string; create(): Promise<void>; drop(): Promise<void> } {
   const name = `${prefix}_${randomBytes(6).toString('hex')}`;
   const url = new URL(DATABASE_URL!);
   url.searchParams.set('options', `-c search_path=${name}`);
   return {
     name,
     url: url.toString(),
-    async drop() {
-      const client = new Client({ connectionString: DATABASE_URL });
-      await client.connect();
-      try {
-        await client.query(`DROP SCHEMA IF EXISTS "${name}" CASCADE`);
-      } finally {
-        await client.end();
-      }
-    },
+    create: () => adminQuery(`CREATE SCHEMA IF NOT EXISTS "${name}"`),
+    drop: () => adminQuery(`DROP SCHEMA IF EXISTS "${name}" CASCADE`),
   };
+}
+
+async function adminQuery(sql: string): Promise<void> {
+  const client = new Client({ connectionString: DATABASE_URL });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
 }

@@ -8,7 +8,7 @@ import { TargetStates } from '../target-states';
 import { eventWeight } from '../weighted-slices';
 import { READ_MODEL_DB } from './read-model-db';
 import { copyReadModelSchema } from './read-model-schema';
-import { ScratchState } from './scratch-state';
+import { LiveStateFile, ScratchState } from './scratch-state';
 import { SqliteReadModelWriter } from './sqlite-read-model-writer';
 import { stripToState } from './state-file';
 
@@ -23,7 +23,15 @@ const MAX_EVENTS_PER_APPLY = 1000;
  */
 @Injectable()
 export class SqliteTargetStates extends TargetStates {
-  constructor(@Inject(READ_MODEL_DB) private readonly liveDb: Database.Database) {
+  /**
+   * `liveDb` is the live read-model file, or, when the live read models are in another engine, a
+   * database that only lends its state-table schema (state-schema.ts); `liveFile` then gives the
+   * comparisons an exported copy of the live state instead of the file itself.
+   */
+  constructor(
+    @Inject(READ_MODEL_DB) private readonly liveDb: Database.Database,
+    private readonly liveFile: LiveStateFile = { use: (fn) => fn(liveDb.name) },
+  ) {
     super();
   }
 
@@ -74,6 +82,6 @@ export class SqliteTargetStates extends TargetStates {
   }
 
   open(path: string, position: number, snapshotPosition: number, replayed: number): Promise<TargetState> {
-    return ScratchState.open(path, this.liveDb.name, position, snapshotPosition, replayed);
+    return ScratchState.open(path, this.liveFile, position, snapshotPosition, replayed);
   }
 }
