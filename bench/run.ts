@@ -16,6 +16,7 @@ const benchmarks: Record<string, () => Promise<void>> = {
   reliability: async () => (await import('./reliability.bench')).reliabilityBench(),
   cloud: async () => (await import('./cloud.bench')).cloudBench(),
   globe: async () => (await import('./globe.bench')).globeBench(),
+  pgread: async () => (await import('./pg-read-models.bench')).pgReadModelsBench(),
 };
 
 async function main(): Promise<void> {
