@@ -1,6 +1,5 @@
 import { DynamicModule, Provider } from '@nestjs/common';
 import { TypeOrmModule, getDataSourceToken } from '@nestjs/typeorm';
-import Database from 'better-sqlite3';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { AppError } from '../common/app-error';
 import { AppConfig, tmpDirOf } from '../config/app-config';
@@ -13,7 +12,7 @@ import { READ_MODEL_DB, rawConnection } from './sqlite/read-model-db';
 import { EntityClass, sqliteDataSourceOptions } from './sqlite/sqlite-read-models';
 import { SqliteLiveReadModels } from './sqlite/sqlite-live-read-models';
 import { SqliteTargetStates } from './sqlite/sqlite-target-states';
-import { createStateSchema } from './sqlite/state-schema';
+import { stateSchemaTemplate } from './sqlite/state-schema';
 import { TargetStates } from './target-states';
 
 const isPostgres = (dataSource: DataSource) => dataSource.options.type === 'postgres';
@@ -60,9 +59,7 @@ export const READ_MODEL_PROVIDERS: Provider[] = [
     inject: [getDataSourceToken(), LiveReadModels, AppConfig],
     useFactory: async (dataSource: DataSource, live: LiveReadModels, config: AppConfig) => {
       if (!isPostgres(dataSource)) return new SqliteTargetStates(rawConnection(dataSource));
-      const schema = new Database(':memory:');
-      await createStateSchema(schema);
-      return new SqliteTargetStates(schema, new PostgresLiveStateFile(live, tmpDirOf(config)));
+      return new SqliteTargetStates(await stateSchemaTemplate(), new PostgresLiveStateFile(live, tmpDirOf(config)));
     },
   },
 ];
@@ -70,8 +67,8 @@ export const READ_MODEL_PROVIDERS: Provider[] = [
 /** Names Nest and promises look up on any provider value: answered as absent, so only a real use fails. */
 const PROBED = new Set(['then', 'onModuleInit', 'onApplicationBootstrap', 'onModuleDestroy', 'beforeApplicationShutdown', 'onApplicationShutdown', 'constructor']);
 
-function noRawSqliteHandle(): Database.Database {
-  return new Proxy({} as Database.Database, {
+function noRawSqliteHandle(): object {
+  return new Proxy({}, {
     get(_target, property) {
       if (typeof property === 'symbol' || PROBED.has(property)) return undefined;
       throw new AppError('READ_MODELS.NOT_SQLITE', `the read models are in PostgreSQL: this path still needs the SQLite read-model file (${property})`, 501);

@@ -5,6 +5,7 @@ import { Dataset } from '../../domain/dataset';
 import { datasetNotFound } from '../../domain/domain-errors';
 import { DatasetEntity } from '../../projections/entities/dataset.entity';
 import { LocationEntity } from '../../projections/entities/location.entity';
+import { locationCountsByDataset } from '../../projections/read-model-queries';
 import { toDataset } from '../../projections/row-mappers';
 import { TimeTravel } from '../../recovery/time-travel';
 
@@ -37,15 +38,7 @@ export class ListDatasetsHandler implements IQueryHandler<ListDatasets, { items:
   execute({ at, backupId }: ListDatasets): Promise<{ items: DatasetView[]; next: null }> {
     return this.timeTravel.read({ at, backupId }, async (dataSource) => {
       const rows = await dataSource.getRepository(DatasetEntity).find({ order: { created_at: 'ASC', id: 'ASC' } });
-      // Built by TypeORM for the engine it talks to (the live read models, or a scratch SQLite state).
-      const counts: { id: string; n: number | string }[] = await dataSource
-        .getRepository(LocationEntity)
-        .createQueryBuilder('l')
-        .select('l.datasetId', 'id')
-        .addSelect('COUNT(*)', 'n')
-        .groupBy('l.datasetId')
-        .getRawMany();
-      const byId = new Map(counts.map((c) => [c.id, Number(c.n)]));
+      const byId = await locationCountsByDataset(dataSource);
       return { items: rows.map((r) => ({ ...toDataset(r), locationCount: byId.get(r.id) ?? 0 })), next: null };
     });
   }

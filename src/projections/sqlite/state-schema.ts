@@ -29,3 +29,10 @@ export function stateSchemaSql(): Promise<string[]> {
 export async function createStateSchema(db: Database.Database): Promise<void> {
   for (const sql of await stateSchemaSql()) db.exec(sql);
 }
+
+/** An in-memory database holding only the state schema: what SqliteTargetStates copies the schema from when no live SQLite file exists. */
+export async function stateSchemaTemplate(): Promise<Database.Database> {
+  const db = new Database(':memory:');
+  await createStateSchema(db);
+  return db;
+}
