@@ -43,12 +43,22 @@ export class PostgresLiveReadModels extends LiveReadModels {
     return { position: row.position ?? 0, counts: { datasets: row.datasets, locations: row.locations, configurations: row.configurations } };
   }
 
-  /** The effects (batched: postgres-read-model-writer.ts) and the checkpoint of the last event, in one transaction. */
+  /**
+   * The effects (batched: postgres-read-model-writer.ts) and the checkpoint of the last event, in one
+   * transaction that first locks the checkpoint row and skips the events at or below it. So applies
+   * from several processes on one database (each instance's projector follows the same log) take
+   * turns, and an event another one applied first is never applied twice: every instance reaches the
+   * same state, that of each event applied once, in order.
+   */
   async apply(events: RecordedEvent[]): Promise<void> {
     if (events.length === 0) return;
     await this.transaction('READ COMMITTED', async (query) => {
-      await new PostgresReadModelWriter(query).apply(events);
-      await query(SET_CHECKPOINT, [CHECKPOINT, events[events.length - 1].position]);
+      await query('INSERT INTO projection_checkpoints (name, position) VALUES ($1, 0) ON CONFLICT (name) DO NOTHING', [CHECKPOINT]);
+      const [{ position }] = await query('SELECT position FROM projection_checkpoints WHERE name = $1 FOR UPDATE', [CHECKPOINT]);
+      const pending = events.filter((e) => e.position > (position as number));
+      if (pending.length === 0) return;
+      await new PostgresReadModelWriter(query).apply(pending);
+      await query(SET_CHECKPOINT, [CHECKPOINT, pending[pending.length - 1].position]);
     });
   }
 

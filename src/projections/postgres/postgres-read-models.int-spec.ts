@@ -116,6 +116,35 @@ describeWithPostgres('PostgreSQL read models = SQLite read models', () => {
     }
   });
 
+  it('overlapping applies from several connections apply each event once (instances sharing the database)', async () => {
+    const t = '2026-01-01T00:00:00.000Z';
+    const history = [
+      { type: 'DatasetCreated', data: { dataset: { id: 'd', name: 'd', description: '', color: '#112233', visible: true, source: null, columnMapping: {}, created_at: t, updated_at: t } } },
+      ...Array.from({ length: 30 }, (_, i) => ({ type: 'SettingsChanged', data: { patch: { rotationSpeed: i } } })),
+      ...Array.from({ length: 30 }, (_, i) => ({ type: 'LocationsAdded', data: { datasetId: 'd', locations: [{ id: `l${i % 7}`, name: `v${i}`, latitude: i, longitude: 0, properties: {}, created_at: t, updated_at: t }] } })),
+      { type: 'LocationsRemoved', data: { datasetId: 'd', locationIds: ['l0'] } },
+    ].map((e, i) => ({ ...e, position: i + 1 }) as unknown as RecordedEvent);
+    const sqlite = await new DataSource({ type: 'better-sqlite3', database: ':memory:', entities: READ_MODEL_ENTITIES, synchronize: true }).initialize();
+    const other = await openPostgresDataSource(postgresDataSourceOptions({ url: schema.url, schema: schema.name }, []));
+    try {
+      await new SqliteLiveReadModels(rawConnection(sqlite)).apply(history);
+      await live.reset();
+      const second = new PostgresLiveReadModels(other);
+      // Two "instances" follow the same log in slices cut differently, concurrently.
+      await Promise.all([
+        (async () => { for (let i = 0; i < history.length; i += 5) await live.apply(history.slice(i, i + 5)); })(),
+        (async () => { for (let i = 0; i < history.length; i += 7) await second.apply(history.slice(i, i + 7)); })(),
+      ]);
+      expect(await dumpPostgres(pg)).toEqual(dumpTables(rawConnection(sqlite)));
+      expect(await live.checkpoint()).toBe(history.length);
+      await second.apply(history.slice(10, 20));
+      expect(await dumpPostgres(pg)).toEqual(dumpTables(rawConnection(sqlite)));
+    } finally {
+      await other.destroy();
+      await sqlite.destroy();
+    }
+  });
+
   it('applies random histories exactly as the SQLite writer does', async () => {
     let run = 0;
     await fc.assert(
