@@ -25,8 +25,8 @@ const connectionTypes = {
 
 /**
  * The TypeORM options of the PostgreSQL read-model database: the read models and `entities` (jobs,
- * catalogs, tokens), the schema made by migrations at start-up (`migrationsRun`), never by
- * `synchronize`. With `schema`, every connection's search_path is that schema alone, so the
+ * catalogs, tokens), the schema made by migrations at start-up (openPostgresDataSource runs them,
+ * under a lock), never by `synchronize`. With `schema`, every connection's search_path is that schema alone, so the
  * unqualified SQL of the adapters, the `fold` function and the migrations table all live there.
  */
 export function postgresDataSourceOptions(options: PostgresReadModelOptions, entities: EntityClass[]): DataSourceOptions {
@@ -36,7 +36,8 @@ export function postgresDataSourceOptions(options: PostgresReadModelOptions, ent
     ...(options.schema ? { schema: options.schema } : {}),
     entities: [...READ_MODEL_ENTITIES, ...entities],
     migrations: READ_MODEL_MIGRATIONS,
-    migrationsRun: true,
+    // Run by openPostgresDataSource, not by TypeORM's initialize(): there under an advisory lock.
+    migrationsRun: false,
     migrationsTableName: 'read_model_migrations',
     synchronize: false,
     extra: {
@@ -47,19 +48,34 @@ export function postgresDataSourceOptions(options: PostgresReadModelOptions, ent
   };
 }
 
-/** Creates the schema if it is missing (migrations run inside it, so it must exist first), then opens the data source. */
+/** Any fixed number: the advisory lock instances take turns on to migrate one database. */
+const MIGRATION_LOCK = 0x67765f72;
+
+/**
+ * Creates the schema if it is missing (migrations run inside it, so it must exist first), opens
+ * the data source, and runs the pending migrations (each in its own transaction), all while holding
+ * a PostgreSQL advisory lock (released when its session ends, even on failure): instances starting
+ * together on one database migrate it once, one after the other, instead of racing.
+ */
 export async function openPostgresDataSource(options: DataSourceOptions): Promise<DataSource> {
   const schema = (options as { schema?: string }).schema;
-  if (schema) {
-    const client = new Client({ connectionString: (options as { url: string }).url });
-    await client.connect();
+  const lock = new Client({ connectionString: (options as { url: string }).url });
+  await lock.connect();
+  try {
+    await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    // Under the lock too: concurrent CREATE SCHEMA IF NOT EXISTS can still collide in PostgreSQL.
+    if (schema) await lock.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
+    const dataSource = await new DataSource(options).initialize();
     try {
-      await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
-    } finally {
-      await client.end();
+      await dataSource.runMigrations({ transaction: 'each' });
+      return dataSource;
+    } catch (error) {
+      await dataSource.destroy();
+      throw error;
     }
+  } finally {
+    await lock.end();
   }
-  return new DataSource(options).initialize();
 }
 
 export function quoteIdent(name: string): string {

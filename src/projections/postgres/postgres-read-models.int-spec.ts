@@ -71,6 +71,17 @@ describeWithPostgres('PostgreSQL read models = SQLite read models', () => {
     expect((await pg.query('SELECT name FROM read_model_migrations'))).toEqual([{ name: 'InitialSchema1764806400000' }]);
   });
 
+  it('instances starting together on an empty schema migrate it once', async () => {
+    const fresh = testSchema();
+    try {
+      const opened = await Promise.all([0, 1, 2].map(() => openPostgresDataSource(postgresDataSourceOptions({ url: fresh.url, schema: fresh.name }, []))));
+      expect(await opened[0].query('SELECT name FROM read_model_migrations')).toEqual([{ name: 'InitialSchema1764806400000' }]);
+      await Promise.all(opened.map((ds) => ds.destroy()));
+    } finally {
+      await fresh.drop();
+    }
+  });
+
   it('applies one batch of colliding location changes in log order, as SQLite does', async () => {
     const t = '2026-01-01T00:00:00.000Z';
     const ds = (id: string) => ({ type: 'DatasetCreated', data: { dataset: { id, name: id, description: '', color: '#112233', visible: true, source: null, columnMapping: {}, created_at: t, updated_at: t } } });
