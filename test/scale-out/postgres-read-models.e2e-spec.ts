@@ -13,6 +13,16 @@ import { expectStatus, getJson, importCsv, momentBetween, patch, preview } from 
  * of the live PostgreSQL state), a backup and a preview from it; the rows themselves are read in
  * PostgreSQL, and no SQLite read-model file exists.
  */
+/**
+ * The log stays in SQLite (EVENT_STORE=sqlite), so the start-up switch, which puts the read models
+ * in PostgreSQL only beside a non-SQLite log, is pointed at this spec's schema instead: the only
+ * stand-in here; the database, the app and the requests are real.
+ */
+let mockReadModelsUrl: string | null = null;
+jest.mock('../../src/projections/postgres/read-model-database-url', () => ({
+  postgresReadModelsFromEnv: () => (mockReadModelsUrl ? { url: mockReadModelsUrl } : null),
+}));
+
 describeWithPostgres('read models, jobs and catalogs in PostgreSQL (e2e)', () => {
   const schema = testSchema('gv_e2e');
   let t: TestApp;
@@ -21,7 +31,8 @@ describeWithPostgres('read models, jobs and catalogs in PostgreSQL (e2e)', () =>
 
   beforeAll(async () => {
     await schema.create();
-    t = await startApp({ DATABASE_URL: schema.url, EVENT_STORE: 'postgres' });
+    mockReadModelsUrl = schema.url;
+    t = await startApp();
     pg = new Client({ connectionString: schema.url });
     await pg.connect();
   }, 120_000);
@@ -51,6 +62,7 @@ describeWithPostgres('read models, jobs and catalogs in PostgreSQL (e2e)', () =>
     expect(await rows("SELECT kind, state FROM jobs WHERE kind = 'import'")).toEqual([{ kind: 'import', state: 'completed' }]);
     expect(await rows('SELECT name FROM read_model_migrations')).toEqual([{ name: 'InitialSchema1764806400000' }]);
     expect(existsSync(join(t.dataDir, 'read-models.sqlite'))).toBe(false);
+    expect(existsSync(join(t.dataDir, 'events.sqlite'))).toBe(true);
   });
 
   it('lists datasets and locations from PostgreSQL: counts, keyset pages in id order, folded search', async () => {
