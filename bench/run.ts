@@ -17,6 +17,7 @@ const benchmarks: Record<string, () => Promise<void>> = {
   cloud: async () => (await import('./cloud.bench')).cloudBench(),
   globe: async () => (await import('./globe.bench')).globeBench(),
   postgres: async () => (await import('./postgres.bench')).postgresBench(),
+  pgread: async () => (await import('./pg-read-models.bench')).pgReadModelsBench(),
 };
 
 async function main(): Promise<void> {

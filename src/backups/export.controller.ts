@@ -56,7 +56,7 @@ export class ExportController {
   async export(@Query() query: unknown, @Res() res: Response): Promise<void> {
     const { format, datasetId } = parseInput(exportQuery, query, 'EXPORT.INVALID_QUERY');
     await this.projector.waitFor(await this.store.headPosition());
-    const reader = this.readModels.reader();
+    const reader = await this.readModels.reader();
     try {
       if (datasetId !== undefined && !reader.hasDataset(datasetId)) throw datasetNotFound(datasetId);
       const timestamp = new Date(this.clock.now()).toISOString();

@@ -43,5 +43,5 @@ export abstract class LiveReadModels {
   abstract exportState(path: string): Promise<number>;
 
   /** Reads the whole state at the checkpoint it is at now, a fixed view while applies go on (StateReader's guarantees). */
-  abstract reader(): StateReader;
+  abstract reader(): Promise<StateReader>;
 }

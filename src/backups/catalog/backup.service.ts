@@ -178,7 +178,7 @@ export class BackupService implements OnApplicationBootstrap {
     const tmp = join(this.tmpDir(), `backup-${id}.gvbk`);
     let written: BackupManifest;
     try {
-      const reader = this.readModels.reader();
+      const reader = await this.readModels.reader();
       try {
         job.progress({ phase: 'writing', done: 0, total: backupRecordCount(reader, spec.includeHistory, await this.store.firstPosition()) });
         written = await writeBackupFile(

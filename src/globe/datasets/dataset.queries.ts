@@ -4,6 +4,8 @@ import { DataSource } from 'typeorm';
 import { Dataset } from '../../domain/dataset';
 import { datasetNotFound } from '../../domain/domain-errors';
 import { DatasetEntity } from '../../projections/entities/dataset.entity';
+import { LocationEntity } from '../../projections/entities/location.entity';
+import { locationCountsByDataset } from '../../projections/read-model-queries';
 import { toDataset } from '../../projections/row-mappers';
 import { TimeTravel } from '../../recovery/time-travel';
 
@@ -19,16 +21,13 @@ export class ListDatasets {
   ) {}
 }
 
-
-
 @QueryHandler(GetDataset)
 export class GetDatasetHandler implements IQueryHandler<GetDataset, DatasetView> {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
   async execute({ id }: GetDataset): Promise<DatasetView> {
     const row = await this.dataSource.getRepository(DatasetEntity).findOneBy({ id });
     if (!row) throw datasetNotFound(id);
-    const [count] = await this.dataSource.query('SELECT count(*) AS n FROM locations WHERE dataset_id = ?', [id]);
-    return { ...toDataset(row), locationCount: count?.n ?? 0 };
+    return { ...toDataset(row), locationCount: await this.dataSource.getRepository(LocationEntity).countBy({ datasetId: id }) };
   }
 }
 
@@ -39,8 +38,7 @@ export class ListDatasetsHandler implements IQueryHandler<ListDatasets, { items:
   execute({ at, backupId }: ListDatasets): Promise<{ items: DatasetView[]; next: null }> {
     return this.timeTravel.read({ at, backupId }, async (dataSource) => {
       const rows = await dataSource.getRepository(DatasetEntity).find({ order: { created_at: 'ASC', id: 'ASC' } });
-      const counts: { id: string; n: number }[] = await dataSource.query('SELECT dataset_id AS id, count(*) AS n FROM locations GROUP BY dataset_id');
-      const byId = new Map(counts.map((c) => [c.id, c.n]));
+      const byId = await locationCountsByDataset(dataSource);
       return { items: rows.map((r) => ({ ...toDataset(r), locationCount: byId.get(r.id) ?? 0 })), next: null };
     });
   }

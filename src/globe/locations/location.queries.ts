@@ -5,7 +5,7 @@ import { Location } from '../../domain/location';
 import { locationNotFound } from '../../domain/domain-errors';
 import { LocationEntity } from '../../projections/entities/location.entity';
 import { toLocation } from '../../projections/row-mappers';
-import { foldText } from '../../projections/sqlite/sql-functions';
+import { locationPage } from '../../projections/read-model-queries';
 import { decodeCursor, encodeCursor } from './location-cursor';
 import { ListLocationsQuery } from './location.dto';
 import { TimeTravel } from '../../recovery/time-travel';
@@ -42,26 +42,8 @@ export class ListLocationsHandler implements IQueryHandler<ListLocations, { item
 }
 
 async function listLocations(dataSource: DataSource, query: ListLocationsQuery): Promise<{ items: Location[]; next: string | null }> {
-  const qb = dataSource.getRepository(LocationEntity).createQueryBuilder('l');
-  if (query.datasetId) qb.andWhere('l.dataset_id = :datasetId', { datasetId: query.datasetId });
-  if (query.q) qb.andWhere("fold(l.name) LIKE :q ESCAPE '\\'", { q: `%${foldText(query.q).replace(/[\\%_]/g, (c) => `\\${c}`)}%` });
-  if (query.bbox) {
-    const [west, south, east, north] = query.bbox;
-    qb.andWhere('l.latitude BETWEEN :south AND :north', { south, north });
-    if (west <= east) qb.andWhere('l.longitude BETWEEN :west AND :east', { west, east });
-    else qb.andWhere('(l.longitude >= :west OR l.longitude <= :east)', { west, east });
-  }
-  if (query.filterBy !== 'all') qb.andWhere(query.filterBy === 'with_quantity' ? 'l.quantity IS NOT NULL' : 'l.quantity IS NULL');
-  const dir = query.order === 'asc' ? 'ASC' : 'DESC';
-  const cmp = query.order === 'asc' ? '>' : '<';
-  if (query.cursor) {
-    const after = decodeCursor(query.cursor, query.sort, query.order);
-    if (query.sort === 'id') qb.andWhere(`l.id ${cmp} :id`, { id: after.id });
-    else qb.andWhere(`(l.${query.sort} ${cmp} :v OR (l.${query.sort} = :v AND l.id ${cmp} :id))`, { v: after.value, id: after.id });
-  }
-  if (query.sort !== 'id') qb.orderBy(`l.${query.sort}`, dir).addOrderBy('l.id', dir);
-  else qb.orderBy('l.id', dir);
-  const rows = await qb.limit(query.limit + 1).getMany();
+  const after = query.cursor ? decodeCursor(query.cursor, query.sort, query.order) : undefined;
+  const rows = await locationPage(dataSource, { ...query, after, limit: query.limit + 1 });
   const more = rows.length > query.limit;
   const page = more ? rows.slice(0, query.limit) : rows;
   const last = page[page.length - 1];

@@ -16,6 +16,15 @@ import { registerSqlFunctions } from './sql-functions';
 import { diffStates, withLiveAttached } from './state-diff';
 
 /**
+ * A SQLite file holding the live read models, for one comparison: the live file itself when the
+ * read models are in SQLite, a copy exported for the comparison when they are elsewhere. The path
+ * is valid, and the state it holds fixed (one moment between two applies), until `fn` settles.
+ */
+export interface LiveStateFile {
+  use<R>(fn: (path: string) => Promise<R>): Promise<R>;
+}
+
+/**
  * The state at one log position, as read-model tables in a scratch SQLite file (never the live
  * one). Disk, not memory, holds it: a million locations cost a file, not a heap. It answers the
  * same TypeORM queries as the live read models, and compares itself with them in SQL, the live
@@ -27,14 +36,14 @@ export class ScratchState implements TargetState {
 
   private constructor(
     readonly path: string,
-    private readonly livePath: string,
+    private readonly live: LiveStateFile,
     readonly dataSource: DataSource,
     readonly position: number,
     readonly snapshotPosition: number,
     readonly replayed: number,
   ) {}
 
-  static async open(path: string, livePath: string, position: number, snapshotPosition: number, replayed: number): Promise<ScratchState> {
+  static async open(path: string, live: LiveStateFile, position: number, snapshotPosition: number, replayed: number): Promise<ScratchState> {
     const dataSource = await new DataSource({
       type: 'better-sqlite3',
       database: path,
@@ -42,7 +51,7 @@ export class ScratchState implements TargetState {
       synchronize: false,
       prepareDatabase: registerSqlFunctions,
     }).initialize();
-    return new ScratchState(path, livePath, dataSource, position, snapshotPosition, replayed);
+    return new ScratchState(path, live, dataSource, position, snapshotPosition, replayed);
   }
 
   private get db(): Database.Database {
@@ -59,17 +68,19 @@ export class ScratchState implements TargetState {
 
   /** One read transaction over both files: the live checkpoint and every count come from the same moment. */
   diffWithLive(scope: RestoreScope, base: number, touched: TouchedIds | null, changes: LiveChanges): Promise<{ diff: StateDiff; basePosition: number }> {
-    return withLiveAttached(this.db, this.livePath, () =>
-      this.db.transaction(() => {
-        const basePosition = this.liveCheckpoint();
-        const domain = basePosition === base && touched ? this.domainFor(base, touched) : null;
-        return { diff: diffStates(this.db, scope, domain, changes), basePosition };
-      })(),
+    return this.live.use((livePath) =>
+      withLiveAttached(this.db, livePath, () =>
+        this.db.transaction(() => {
+          const basePosition = this.liveCheckpoint();
+          const domain = basePosition === base && touched ? this.domainFor(base, touched) : null;
+          return { diff: diffStates(this.db, scope, domain, changes), basePosition };
+        })(),
+      ),
     );
   }
 
   withLive<R>(fn: (live: LiveComparison) => Promise<R>): Promise<R> {
-    return withLiveAttached(this.db, this.livePath, () => {
+    return this.live.use((livePath) => withLiveAttached(this.db, livePath, () => {
       const position = this.liveCheckpoint();
       const db = this.db;
       return fn({
@@ -77,7 +88,7 @@ export class ScratchState implements TargetState {
         compensatingEvents: (scope: RestoreScope, resolution: Resolution, counts: RestoreCounts, touched: TouchedIds | null): Iterable<GlobeEvent> =>
           compensatingEvents(db, scope, resolution, counts, touched && this.domainFor(position, touched)),
       });
-    });
+    }));
   }
 
   /**

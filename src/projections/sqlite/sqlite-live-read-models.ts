@@ -67,7 +67,7 @@ export class SqliteLiveReadModels extends LiveReadModels {
   }
 
   /** Its own read-only connection to the file, in one read transaction (WAL: a fixed view). */
-  reader(): StateReader {
+  async reader(): Promise<StateReader> {
     return new SqliteStateReader(this.db.name);
   }
 }

@@ -175,7 +175,7 @@ export class SqliteReadModelWriter {
   }
 }
 
-function encodeDatasetChanges(changes: Record<string, unknown>): Record<string, unknown> {
+export function encodeDatasetChanges(changes: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(changes)) {
     if (value === undefined) continue;

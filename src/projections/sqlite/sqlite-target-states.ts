@@ -10,7 +10,7 @@ import { READ_MODEL_DB } from './read-model-db';
 import { StateReader } from '../state-reader';
 import { LoadableRecord } from '../state-records';
 import { copyReadModelSchema, readModelSchemaSql } from './read-model-schema';
-import { ScratchState } from './scratch-state';
+import { LiveStateFile, ScratchState } from './scratch-state';
 import { copyStateOffThread } from './state-copy-thread';
 import { StateFileWriter } from './state-file-writer';
 import { SqliteStateReader } from './sqlite-state-reader';
@@ -28,7 +28,15 @@ const MAX_EVENTS_PER_APPLY = 1000;
  */
 @Injectable()
 export class SqliteTargetStates extends TargetStates {
-  constructor(@Inject(READ_MODEL_DB) private readonly liveDb: Database.Database) {
+  /**
+   * `liveDb` is the live read-model file, or, when the live read models are in another engine, a
+   * database that only lends its state-table schema (state-schema.ts); `liveFile` then gives the
+   * comparisons an exported copy of the live state instead of the file itself.
+   */
+  constructor(
+    @Inject(READ_MODEL_DB) private readonly liveDb: Database.Database,
+    private readonly liveFile: LiveStateFile = { use: (fn) => fn(liveDb.name) },
+  ) {
     super();
   }
 
@@ -89,8 +97,9 @@ export class SqliteTargetStates extends TargetStates {
     }
   }
 
+  /** From the live file itself, or (live read models in another engine) from an exported copy of it. */
   copyLiveAt(path: string, position: number): Promise<boolean> {
-    return copyStateOffThread(this.liveDb.name, path, position);
+    return this.liveFile.use((live) => copyStateOffThread(live, path, position));
   }
 
   schemaStatements(): string[] {
@@ -102,6 +111,6 @@ export class SqliteTargetStates extends TargetStates {
   }
 
   open(path: string, position: number, snapshotPosition: number, replayed: number): Promise<TargetState> {
-    return ScratchState.open(path, this.liveDb.name, position, snapshotPosition, replayed);
+    return ScratchState.open(path, this.liveFile, position, snapshotPosition, replayed);
   }
 }
