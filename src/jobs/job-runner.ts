@@ -243,6 +243,7 @@ export class JobRunner implements OnModuleInit, OnModuleDestroy {
 
   private update(job: ActiveJob, update: ProgressUpdate & Partial<JobView>): void {
     const now = this.clock.now();
+    const phaseChanged = update.phase !== undefined && update.phase !== job.view.phase;
     const view = { ...job.view, ...update, updatedAt: new Date(now).toISOString() };
     const seconds = (now - job.startedMs) / 1000;
     view.rate = seconds > 0 && view.done > 0 ? Math.round(view.done / seconds) : null;
@@ -252,7 +253,8 @@ export class JobRunner implements OnModuleInit, OnModuleDestroy {
       job.lastPersist = now;
       void this.persistInOrder(job, view).catch((e) => this.logger.warn(`could not persist job ${view.id}: ${e}`));
     }
-    if (now - job.lastEmit >= EMIT_INTERVAL_MS) this.emit(job);
+    // A new phase is a milestone (the CLI prints a line per phase, the UI names it): never throttled away.
+    if (phaseChanged || now - job.lastEmit >= EMIT_INTERVAL_MS) this.emit(job);
     else job.trailing ??= setTimeout(() => this.emit(job), EMIT_INTERVAL_MS - (now - job.lastEmit));
   }
 

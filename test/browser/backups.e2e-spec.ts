@@ -7,21 +7,17 @@ import { UiServer, startUiServer } from './support/ui-server';
 const CITIES = 500;
 
 /**
- * Backups (issue 6) were built alongside the UI: while GET /api/backups answers 404 the Backup
- * Manager must say so plainly; once it exists, the one-click backup, the checks, Save Project and
- * Load Project (a drop into the Backup Browser, then the Restore Wizard's preview) must work.
+ * The one-click backup, the checks, Save Project and Load Project (a drop into the Backup Browser,
+ * then the Restore Wizard's preview), in a real browser.
  */
 describeInBrowser('Backup Manager and Backup Browser in a real browser', () => {
   let server: UiServer;
   let s: BrowserSession;
-  let backupsExist: boolean;
   let cities: { id: string };
 
   beforeAll(async () => {
     server = await startUiServer();
     cities = await seedDataset(server.api, 'Cities', citiesCsv(CITIES));
-    backupsExist = (await server.api.get('/api/backups')).status !== 404;
-    console.log(`backups API ${backupsExist ? 'present: testing the backup flows' : 'answers 404: testing the "not available yet" state'}`);
     s = await openSession('backups', server.url);
   }, 120_000);
   afterAll(async () => {
@@ -29,16 +25,10 @@ describeInBrowser('Backup Manager and Backup Browser in a real browser', () => {
     await server?.close();
   });
 
-  it('backs up with one click and checks the backup, or says plainly that backups are not available yet', async () => {
+  it('backs up with one click and checks the backup', async () => {
     const { page } = s;
     await page.goto('/backups');
     await page.getByRole('heading', { name: 'Backup Manager' }).waitFor();
-    if (!backupsExist) {
-      await page.getByTestId('not-available').waitFor();
-      expect(await page.getByTestId('not-available').innerText()).toContain('Backups: not available yet.');
-      await s.shot('backup-manager-not-available');
-      return;
-    }
     expect(await page.getByTestId('backup-health').innerText()).toContain('There is no backup yet: “Back up now” makes the first one.');
     expect(await page.getByTestId('next-backup').innerText()).toBe('No automatic backups are scheduled: backups are made only when you press “Back up now”.');
     await page.getByRole('button', { name: 'Back up now' }).click();
@@ -64,7 +54,6 @@ describeInBrowser('Backup Manager and Backup Browser in a real browser', () => {
   });
 
   it('backs up with a label, a passphrase typed twice and no compression; an uploaded copy names its original', async () => {
-    if (!backupsExist) return;
     const { page } = s;
     const form = page.getByRole('form', { name: 'Back up now' });
     // no server key on this server: only "not encrypted" and "with a passphrase"
@@ -100,7 +89,6 @@ describeInBrowser('Backup Manager and Backup Browser in a real browser', () => {
   });
 
   it('adds a weekly backup schedule and changes the retention, saved across a reload', async () => {
-    if (!backupsExist) return;
     const { page } = s;
     await page.goto('/backups');
     await page.getByRole('button', { name: 'Add a schedule' }).click();
@@ -141,12 +129,6 @@ describeInBrowser('Backup Manager and Backup Browser in a real browser', () => {
 
   it('saves the project, and loads it back by dropping the file into the Backup Browser, with the preview first', async () => {
     const { page } = s;
-    if (!backupsExist) {
-      await page.goto('/data?tab=backup');
-      await page.getByRole('button', { name: 'Save Project' }).first().click();
-      await page.getByText('Save Project is not available yet on this server.').first().waitFor();
-      return;
-    }
     await page.goto('/');
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Save Project' }).click()]);
     expect(download.suggestedFilename()).toMatch(/^globe-backup-\d{4}-\d{2}-\d{2}\.json$/);

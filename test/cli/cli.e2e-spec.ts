@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -70,7 +71,8 @@ describe('globe-vault CLI (built, as a child process)', () => {
     backupKey = backup.key;
     backupHead = backup.headPosition;
     expect(backup).toMatchObject({ label: 'before the trip', counts: { locations: 4 }, includesHistory: true, lastVerifyResult: 'ok' });
-    expect(created.stderr).toMatch(/^backup [0-9a-f]{8}: verifying/m);
+    // Which phases print depends on when the socket subscribed (a small backup may be past them); the end always prints.
+    expect(created.stderr).toMatch(/^backup [0-9a-f]{8}: done \(\d+\/\d+\)$/m);
 
     const listed = await cli(['backup', 'list', '--json']);
     expect(listed.json().map((b: { id: string }) => b.id)).toContain(backup.id);
@@ -175,9 +177,12 @@ describe('globe-vault CLI (built, as a child process)', () => {
     expect(offline.stderr).toContain(`restoring ${backupKey}`);
 
     // rclone (its on-the-fly `:local` backend over the server's own backup folder): the newest backup there.
-    const viaRclone = await runCli(['restore', '--data-dir', join(work, 'from-rclone'), '--backup', `rclone::local:${join(dataDir, 'backups')}`, '--yes', '--json']);
-    expect(viaRclone.code).toBe(0);
-    expect(viaRclone.json().steps[0].target.backupId).toBe(offline.json().steps[0].target.backupId);
+    // Only where rclone is installed (.ci/run installs it; elsewhere this step says it was skipped).
+    if (spawnSync('rclone', ['version']).status === 0) {
+      const viaRclone = await runCli(['restore', '--data-dir', join(work, 'from-rclone'), '--backup', `rclone::local:${join(dataDir, 'backups')}`, '--yes', '--json']);
+      expect(viaRclone.code).toBe(0);
+      expect(viaRclone.json().steps[0].target.backupId).toBe(offline.json().steps[0].target.backupId);
+    } else console.warn('rclone is not installed: the CLI restore from an rclone remote is skipped (apt-get install rclone)');
 
     // The server archived its log to the same bucket (the first remote BACKUP_STORAGE): no backup needed.
     const fromArchive = await runCli(['restore', '--data-dir', join(work, 'from-archive'), '--at', beforeLastChange, '--yes', '--json'], {

@@ -1,7 +1,7 @@
 import { api, withQuery } from './client';
 import type { Backup, Page } from './types';
 
-/** The Backup Manager's API. Callers show "not available yet" when isUnavailable(error). */
+/** The Backup Manager's API. */
 
 /** `refresh`: the server first lists its storages and registers the backups it finds there (a fresh instance's first look). */
 export const listBackups = (refresh = false) => api.get<Page<Backup>>('/api/backups', refresh ? { refresh: 'true' } : {}).then((p) => p.items);

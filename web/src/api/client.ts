@@ -30,9 +30,6 @@ export class ApiError extends Error {
   }
 }
 
-/** An endpoint this server does not have (yet): the route itself is unknown, not the resource. */
-export const isUnavailable = (error: unknown): boolean => error instanceof ApiError && error.status === 404 && error.code === 'HTTP.NOT_FOUND';
-
 type Query = Record<string, string | number | boolean | undefined | null>;
 
 export function withQuery(path: string, query: Query = {}): string {

@@ -1,5 +1,4 @@
 import { useState } from 'react';
-import { isUnavailable } from '../api/client';
 import { exportUrl } from '../api/backups';
 import { downloadFile } from '../api/download';
 import { navigate } from './router';
@@ -16,7 +15,7 @@ export function ProjectButtons() {
     try {
       await downloadFile(exportUrl('globe-project'), `globe-project-${new Date().toISOString().slice(0, 10)}.json`);
     } catch (error) {
-      setMessage(isUnavailable(error) ? 'Save Project is not available yet on this server.' : error instanceof Error ? error.message : String(error));
+      setMessage(error instanceof Error ? error.message : String(error));
     }
   };
   return (

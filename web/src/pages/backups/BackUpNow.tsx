@@ -1,9 +1,7 @@
 import { useState } from 'react';
 import { type BackUpNowOptions, backUpNow } from '../../api/backups';
-import { isUnavailable } from '../../api/client';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { JobProgress } from '../../components/JobProgress';
-import { NotAvailable } from '../../components/NotAvailable';
 import { isFinished, useJob } from '../../hooks/useJob';
 
 type Encryption = 'none' | 'server-key' | 'passphrase';
@@ -104,7 +102,7 @@ export function BackUpNow({ serverKeyId }: { serverKeyId?: string | null }) {
           </span>
         )}
       </div>
-      {isUnavailable(error) ? <NotAvailable feature="Backing up" /> : <ErrorNotice error={error} title="The backup did not start" />}
+      <ErrorNotice error={error} title="The backup did not start" />
       {jobId && <JobProgress job={job} label="Backup" />}
       {job?.state === 'failed' && <ErrorNotice error={new Error(job.error?.message ?? 'the backup failed')} title="Backup failed" />}
     </form>

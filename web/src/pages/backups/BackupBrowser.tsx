@@ -1,6 +1,5 @@
 import { useState } from 'react';
 import { ErrorNotice } from '../../components/ErrorNotice';
-import { NotAvailable } from '../../components/NotAvailable';
 import { BackupRow } from './BackupRow';
 import { BackupUpload } from './BackupUpload';
 import { useBackups } from './useBackups';
@@ -9,7 +8,6 @@ import { useBackups } from './useBackups';
 export function BackupBrowser({ loadProject = false }: { loadProject?: boolean }) {
   const backups = useBackups();
   const [error, setError] = useState<unknown>(null);
-  if (backups.unavailable) return <NotAvailable feature="The Backup Browser" />;
   const items = backups.data ?? [];
   return (
     <div className="stack">

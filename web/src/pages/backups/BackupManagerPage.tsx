@@ -1,16 +1,13 @@
 import { Link } from '../../app/Link';
-import { NotAvailable } from '../../components/NotAvailable';
 import { BackupBrowser } from './BackupBrowser';
 import { BackupHealth } from './BackupHealth';
 import { BackupSchedules } from './BackupSchedules';
 import { BackUpNow } from './BackUpNow';
 import { StoragePanel } from './StoragePanel';
 import { useBackupHealth } from './useBackupHealth';
-import { useBackups } from './useBackups';
 
 /** The Backup Manager: back up now, the health of the backups, where they are stored, the history, and the schedules. */
 export function BackupManagerPage() {
-  const backups = useBackups();
   const health = useBackupHealth();
   return (
     <div className="page">
@@ -21,36 +18,25 @@ export function BackupManagerPage() {
           <Link to="/restore">Restore Wizard</Link>.
         </p>
       </header>
-      {backups.unavailable ? (
-        <section className="card stack">
-          <NotAvailable feature="Backups" />
-          <p>
-            Meanwhile every change is kept in the audit trail: the <Link to="/restore">Restore Wizard</Link> can bring back any moment of it.
-          </p>
+      <section className="card" aria-labelledby="now-heading">
+        <h2 id="now-heading">Back up</h2>
+        <BackUpNow serverKeyId={health.data?.serverKeyId} />
+        <BackupHealth health={health} />
+      </section>
+      {health.data && (
+        <section className="card" aria-labelledby="storage-heading">
+          <h2 id="storage-heading">Storage</h2>
+          <StoragePanel health={health.data} />
         </section>
-      ) : (
-        <>
-          <section className="card" aria-labelledby="now-heading">
-            <h2 id="now-heading">Back up</h2>
-            <BackUpNow serverKeyId={health.data?.serverKeyId} />
-            <BackupHealth health={health} />
-          </section>
-          {health.data && (
-            <section className="card" aria-labelledby="storage-heading">
-              <h2 id="storage-heading">Storage</h2>
-              <StoragePanel health={health.data} />
-            </section>
-          )}
-          <section className="card" aria-labelledby="history-heading">
-            <h2 id="history-heading">History</h2>
-            <BackupBrowser />
-          </section>
-          <section className="card" aria-labelledby="schedule-heading">
-            <h2 id="schedule-heading">Schedules and retention</h2>
-            <BackupSchedules nextRuns={health.data?.nextRuns} />
-          </section>
-        </>
       )}
+      <section className="card" aria-labelledby="history-heading">
+        <h2 id="history-heading">History</h2>
+        <BackupBrowser />
+      </section>
+      <section className="card" aria-labelledby="schedule-heading">
+        <h2 id="schedule-heading">Schedules and retention</h2>
+        <BackupSchedules nextRuns={health.data?.nextRuns} />
+      </section>
     </div>
   );
 }

@@ -1,8 +1,6 @@
 import { useEffect, useState } from 'react';
 import { type BackupSchedule, type BackupSchedules as Schedules, getSchedules, putSchedules } from '../../api/backups';
-import { isUnavailable } from '../../api/client';
 import { ErrorNotice } from '../../components/ErrorNotice';
-import { NotAvailable } from '../../components/NotAvailable';
 import { announce, useVersion } from '../../hooks/dataChanges';
 import { useLoad } from '../../hooks/useLoad';
 import { LogCompactionFields } from './LogCompactionFields';
@@ -34,7 +32,6 @@ export function BackupSchedules({ nextRuns = {} }: { nextRuns?: Record<string, s
   useEffect(() => {
     if (loaded.data) setDraft(loaded.data);
   }, [loaded.data]);
-  if (isUnavailable(loaded.error)) return <NotAvailable feature="Backup schedules" />;
   if (!draft) return <ErrorNotice error={loaded.error} />;
 
   const change = (next: Schedules) => {

@@ -1,10 +1,8 @@
 import { useState } from 'react';
 import { uploadBackup } from '../../api/backups';
-import { isUnavailable } from '../../api/client';
 import { navigate } from '../../app/router';
 import { DropZone } from '../../components/DropZone';
 import { ErrorNotice } from '../../components/ErrorNotice';
-import { NotAvailable } from '../../components/NotAvailable';
 import { UploadProgress, type UploadState } from '../../components/UploadProgress';
 import { announce } from '../../hooks/dataChanges';
 
@@ -44,7 +42,7 @@ export function BackupUpload({ emphasised }: { emphasised: boolean }) {
       </label>
       {progress && <UploadProgress name={progress.name} upload={progress} />}
       {progress && progress.sent >= progress.total && <p role="status">Checking the file…</p>}
-      {isUnavailable(error) ? <NotAvailable feature="Uploading a backup" /> : <ErrorNotice error={error} title="The file was not accepted" />}
+      <ErrorNotice error={error} title="The file was not accepted" />
     </div>
   );
 }

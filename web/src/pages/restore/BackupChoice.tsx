@@ -1,7 +1,6 @@
 import { useEffect, useState } from 'react';
 import { listBackups } from '../../api/backups';
 import { formatBytes, formatTime, plural } from '../../components/format';
-import { NotAvailable } from '../../components/NotAvailable';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { announce } from '../../hooks/dataChanges';
 import { storageLocation } from '../backups/storageLocation';
@@ -43,7 +42,6 @@ export function BackupChoice({ preselected, onChoose }: { preselected?: string; 
   useEffect(() => {
     if (looking === 'idle' && backups.data?.length === 0) void lookInStorages();
   }, [backups.data, looking]);
-  if (backups.unavailable) return <NotAvailable feature="Restoring from a backup" />;
   if (backups.error) return <ErrorNotice error={backups.error} />;
   return (
     <fieldset className="choice-group">

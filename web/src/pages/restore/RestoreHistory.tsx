@@ -1,6 +1,5 @@
 import { useState } from 'react';
 import { type RestoreRecord, createRestorePoint, listRestorePoints, listRestores } from '../../api/recovery';
-import { isUnavailable } from '../../api/client';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { formatTime } from '../../components/format';
 import { countSentences } from '../../components/restoreCounts';
@@ -27,7 +26,6 @@ export function RestoreHistory() {
   const [name, setName] = useState('');
   const [pending, setPending] = useState<Pending | null>(null);
   const [error, setError] = useState<unknown>(null);
-  if (isUnavailable(restores.error)) return null;
   const known: Known = { stops: timeline.data?.stops ?? [], restores: restores.data ?? [], points: points.data ?? [] };
   const byId = new Map(known.restores.map((r) => [r.id, r]));
 

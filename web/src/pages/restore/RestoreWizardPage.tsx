@@ -3,7 +3,6 @@ import { ApiError } from '../../api/client';
 import { previewRestore, startRestore } from '../../api/recovery';
 import type { ConflictStrategy, RestorePreview } from '../../api/types';
 import { ErrorNotice } from '../../components/ErrorNotice';
-import { NotAvailable } from '../../components/NotAvailable';
 import { type Overrides, resolutionOf } from './resolution';
 import { ConfirmStep } from './ConfirmStep';
 import { GlobePreviewStep } from './GlobePreviewStep';
@@ -17,10 +16,6 @@ import { type ChosenSource, type ScopeChoice, type StepKey, WHOLE_SCOPE, toScope
 
 /** The data moved since the preview: the server refuses the restore rather than apply a stale plan. */
 const isStale = (error: unknown) => error instanceof ApiError && error.code === 'RESTORE.PREVIEW_STALE';
-
-/** A server whose restores do not take a backup yet refuses `{backupId}` as an invalid target. */
-const backupTargetRefused = (source: ChosenSource | null, error: unknown) =>
-  source !== null && 'backupId' in source.target && error instanceof ApiError && error.code === 'RESTORE.INVALID_INPUT';
 
 /**
  * The Restore Wizard: source → scope → preview → globe preview → confirm → progress and undo. Each
@@ -125,7 +120,7 @@ export function RestoreWizardPage({ query }: { query: URLSearchParams }) {
           <ConfirmStep preview={preview} label={source.label} resolution={resolution} busy={busy} error={isStale(error) ? null : error} onBack={() => setStep('globe')} onConfirm={confirm} />
         )}
         {step === 'progress' && run && <ProgressStep jobId={run.jobId} restoreId={run.restoreId} ontoEmpty={preview?.basePosition === 0 ? preview.counts : undefined} onRestart={restart} />}
-        {backupTargetRefused(source, error) ? <NotAvailable feature="Restoring from a backup" /> : step !== 'confirm' && <ErrorNotice error={error} />}
+        {step !== 'confirm' && <ErrorNotice error={error} />}
         {isStale(error) && source && (
           <div className="notice notice-warning" role="alert">
             The data changed since this preview, so the restore was refused and nothing was written.{' '}
