@@ -91,7 +91,8 @@ export async function runHostileInputScenario(options: HostileOptions): Promise<
   const statuses: Record<string, number> = {};
   const known: Record<string, number> = {};
   const kinds = new Set<string>();
-  let server = await ChildServer.start({ dataDir: dir, env: RELIABILITY_SERVER_ENV });
+  // a loaded machine may take more than the default 30 s to start the server, as a restart may
+  let server = await ChildServer.start({ dataDir: dir, env: RELIABILITY_SERVER_ENV, readyTimeoutMs: 120_000 });
   let raw = new RawHttp(server.port, 120_000);
   let socket = new HostileSocket(server.url);
   const report = { http: 0, socket: 0, serverErrors: 0, crashes: 0, resets: 0, refused: 0 };
