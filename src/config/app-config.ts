@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { eventStoreHasItsServer, eventStoreVariables, kurrentDbDoesNotFollow } from './event-store-config';
 import { parseServerKeys, readKeyFile, ServerKey } from './server-keys';
 import { StorageUrl, storageUrlListSchema, storageUrlOrOffSchema, storageUrlSchema } from './storage-urls';
 
@@ -46,6 +47,8 @@ export const appConfigSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
   DATA_DIR: z.string().min(1).default('./data'),
+  // Where the log and the read models live (event-store-config.ts, README "Past one machine").
+  ...eventStoreVariables,
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
   /** Log lines as JSON (one object a line), readable text (`pretty`), or `auto`: readable when stdout is a terminal. */
   LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
@@ -108,7 +111,17 @@ export const appConfigSchema = z.object({
   ...backupKeyVariables,
 })
   .superRefine(oneKeySource)
-  .superRefine(followsItsArchive);
+  .superRefine(followsItsArchive)
+  .superRefine(eventStoreHasItsServer)
+  .superRefine(kurrentDbDoesNotFollow);
+
+/** Variables read from the environment outside this schema (by a tool the service runs). */
+const READ_BY_TOOLS = ['RCLONE_CONFIG'];
+/**
+ * Every environment variable the service knows: a deployment (docker-compose.yml) that sets any
+ * other one set it for nothing, and its spec says so (test/foundation/compose.spec.ts).
+ */
+export const KNOWN_ENV_VARIABLES: readonly string[] = [...Object.keys(appConfigSchema.shape), ...READ_BY_TOOLS];
 
 export type AppConfigValues = z.infer<typeof appConfigSchema> & { dataDir: string };
 
@@ -131,7 +144,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
 }
 
 /** Variables whose values must never reach a log, even when they are wrong. */
-const SECRET_VARIABLES = new Set(['ADMIN_TOKEN', 'BACKUP_KEY', 'BACKUP_PASSPHRASE']);
+const SECRET_VARIABLES = new Set(['ADMIN_TOKEN', 'BACKUP_KEY', 'BACKUP_PASSPHRASE', 'DATABASE_URL', 'KURRENTDB_URL']);
 const shown = (name: string, value: string | undefined): string =>
   SECRET_VARIABLES.has(name) && value !== undefined ? 'a value not shown' : JSON.stringify(value);
 
