@@ -33,7 +33,8 @@ describe(`hostile backup uploads to the real server (${FULL ? 'full' : 'quick'}:
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'gv-hostile-upload-'));
-    [server, sound] = await Promise.all([ChildServer.start({ dataDir }), soundBackup(SIZE.locations)]);
+    // beside the sound backup being built, the start takes more than 30 s at load ~30
+    [server, sound] = await Promise.all([ChildServer.start({ dataDir, readyTimeoutMs: 150_000 }), soundBackup(SIZE.locations)]);
   }, 180_000);
   afterAll(async () => {
     await killAllChildServers();

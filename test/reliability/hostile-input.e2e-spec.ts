@@ -24,6 +24,7 @@ describe('reliability: hostile input to every route and socket message (e2e, chi
       expect(report.problems).toEqual([]);
       expect(report.http + report.socket).toBeGreaterThanOrEqual(RELIABILITY_SIZE.requests * 0.95);
     },
-    sized(240_000, 3_600_000),
+    // 240 s was too little at load ~30 (391-500 s measured): jest then killed the server mid-run, read as a crash
+    sized(900_000, 3_600_000),
   );
 });
