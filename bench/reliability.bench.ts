@@ -3,7 +3,6 @@ import { crashFigures, runCrashScenario } from '../test/reliability/crash-scenar
 import { diskFullFigures, runDiskFullScenario } from '../test/reliability/disk-full-scenario';
 import { hostileFigures, runHostileInputScenario } from '../test/reliability/hostile-input-scenario';
 import { loadFigures, runLoadScenario } from '../test/reliability/load-scenario';
-import { knownDefectsLine } from '../test/reliability/support/known-defects';
 import { RELIABILITY_SEED, RELIABILITY_SIZES } from '../test/reliability/support/reliability-scale';
 import { killAllChildServers } from '../test/support/child-server';
 
@@ -40,7 +39,6 @@ export async function reliabilityBench(): Promise<void> {
   if (process.env.RELIABILITY_NO_BUILD !== '1') await require('../test/support/build-server.global-setup.js')();
   const only = (process.env.RELIABILITY_ONLY ?? Object.keys(HARNESSES).join(',')).split(',') as (keyof typeof HARNESSES)[];
   console.log(`reliability, full size, seed ${RELIABILITY_SEED}, ${new Date().toISOString()}; ${cpus().length} × ${cpus()[0]?.model}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB (${(freemem() / 2 ** 30).toFixed(0)} free)`);
-  console.log(knownDefectsLine());
   let problems = 0;
   try {
     for (const name of only) {

@@ -1,6 +1,5 @@
 import { killAllChildServers } from '../support/child-server';
 import { crashFigures, runCrashScenario } from './crash-scenario';
-import { knownDefectsLine } from './support/known-defects';
 import { RELIABILITY_SEED, RELIABILITY_SIZE, sized } from './support/reliability-scale';
 
 /**
@@ -22,7 +21,7 @@ describe('reliability: crash safety under random SIGKILLs (e2e, child process)',
         killAfterMs: { min: 300, spread: 2500 },
         log: sized(undefined, (line: string) => console.log(line)),
       });
-      console.log(`${crashFigures(report)}\n${knownDefectsLine()}`);
+      console.log(crashFigures(report));
       expect(report.problems).toEqual([]);
       // the kills hit running jobs, not only edits (otherwise the run proved less than it says)
       expect(Object.keys(report.killedDuring).filter((k) => k !== 'edits').length).toBeGreaterThan(0);

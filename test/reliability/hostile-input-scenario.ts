@@ -5,7 +5,6 @@ import { seededRandom } from '../../src/common/seeded-random';
 import { allAudit, csv, waitForJob } from '../support/app-harness';
 import { download, filesIn } from '../backups/backup-helpers';
 import { ChildServer } from '../support/child-server';
-import { KnownDefect, skipKnownDefect } from './support/known-defects';
 import { HostileCase, hostileCase } from './support/hostile-requests';
 import { HostileSocket } from './support/hostile-socket';
 import { RawHttp, jsonOf } from './support/raw-http';
@@ -41,7 +40,6 @@ export interface HostileReport {
   resets: number;
   refused: number;
   kinds: number;
-  knownDefectOutcomes: Record<string, number>;
   seconds: number;
   problems: string[];
 }
@@ -89,7 +87,6 @@ export async function runHostileInputScenario(options: HostileOptions): Promise<
   const problems: string[] = [];
   let problemsLogged = 0;
   const statuses: Record<string, number> = {};
-  const known: Record<string, number> = {};
   const kinds = new Set<string>();
   // a loaded machine may take more than the default 30 s to start the server, as a restart may
   let server = await ChildServer.start({ dataDir: dir, env: RELIABILITY_SERVER_ENV, readyTimeoutMs: 120_000 });
@@ -97,17 +94,10 @@ export async function runHostileInputScenario(options: HostileOptions): Promise<
   let socket = new HostileSocket(server.url);
   const report = { http: 0, socket: 0, serverErrors: 0, crashes: 0, resets: 0, refused: 0 };
 
-  const defectSeen = (defect: KnownDefect, what: string) => {
-    known[defect] = (known[defect] ?? 0) + 1;
-    if (!skipKnownDefect(defect)) problems.push(`[known defect ${defect}] ${what}`);
-  };
   const head = async () => jsonOf(await raw.send({ method: 'GET', path: '/api/audit?limit=1' }))?.items?.[0]?.position ?? 0;
-  const restart = async (why: string, defect?: KnownDefect) => {
+  const restart = async (why: string) => {
     report.crashes++;
-    const what = `${why}: the server died:\n${server.output().slice(-3000)}`;
-    // only the defect that is a crash may excuse one (a crash on a deep-nesting request is not a 500)
-    if (defect === 'upload-ends-process') defectSeen(defect, what);
-    else problems.push(what);
+    problems.push(`${why}: the server died:\n${server.output().slice(-3000)}`);
     raw.close();
     socket.close();
     server = await ChildServer.start({ dataDir: dir, env: RELIABILITY_SERVER_ENV, readyTimeoutMs: 120_000 });
@@ -161,7 +151,7 @@ export async function runHostileInputScenario(options: HostileOptions): Promise<
       report.http++;
       statuses[res.status] = (statuses[res.status] ?? 0) + 1;
       if (res.status === 0) {
-        if (!server.alive || (await raw.send({ method: 'GET', path: '/api/state' })).status !== 200) await restart(label, c.defect);
+        if (!server.alive || (await raw.send({ method: 'GET', path: '/api/state' })).status !== 200) await restart(label);
         else {
           report.resets++;
           await stagedLeftBy(label);
@@ -171,9 +161,7 @@ export async function runHostileInputScenario(options: HostileOptions): Promise<
       }
       if (res.status >= 500) {
         report.serverErrors++;
-        const what = `${label} answered ${res.status}: ${res.text.slice(0, 300)}`;
-        if (c.defect && c.defect !== 'upload-ends-process') defectSeen(c.defect, what);
-        else problems.push(what);
+        problems.push(`${label} answered ${res.status}: ${res.text.slice(0, 300)}`);
       }
       if (res.status < 300) {
         // an import is refused by its job (checked below): its 202 only says the file was received
@@ -200,7 +188,7 @@ export async function runHostileInputScenario(options: HostileOptions): Promise<
           position = now;
         }
       }
-      if (!server.alive) await restart(label, c.defect);
+      if (!server.alive) await restart(label);
       else await stagedLeftBy(label);
     }
     // after everything: nothing staged or partial left, no refused id in the log, the state whole
@@ -221,13 +209,13 @@ export async function runHostileInputScenario(options: HostileOptions): Promise<
     await server.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
   }
-  return { ...report, statuses, kinds: kinds.size, knownDefectOutcomes: known, seconds: (Date.now() - t0) / 1000, problems };
+  return { ...report, statuses, kinds: kinds.size, seconds: (Date.now() - t0) / 1000, problems };
 }
 
 export function hostileFigures(r: HostileReport): string {
   return [
     `hostile input: ${r.http + r.socket} requests in ${r.seconds.toFixed(0)} s (${r.http} HTTP over every route, ${r.socket} Socket.IO messages; ${r.kinds} distinct route × case kinds)`,
     `  statuses ${JSON.stringify(r.statuses)}; 5xx: ${r.serverErrors}; crashes: ${r.crashes}; connections reset: ${r.resets}`,
-    `  refused (4xx) ${r.refused}, each followed by a check of the log head; known-defect outcomes ${JSON.stringify(r.knownDefectOutcomes)}; problems: ${r.problems.length}`,
+    `  refused (4xx) ${r.refused}, each followed by a check of the log head; problems: ${r.problems.length}`,
   ].join('\n');
 }
