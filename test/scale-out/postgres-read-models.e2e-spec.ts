@@ -4,7 +4,7 @@ import { Client } from 'pg';
 import { TestApp, allLocations, csv, startApp } from '../support/app-harness';
 import { describeWithPostgres, testSchema } from '../support/postgres-schema';
 import { backupNow } from '../backups/backup-helpers';
-import { expectStatus, getJson, importCsv, momentBetween, patch, preview } from '../recovery/recovery-helpers';
+import { expectStatus, getJson, importCsv, momentBetween, patch, preview, restore, undo } from '../recovery/recovery-helpers';
 
 /**
  * The whole app with its read models, jobs and catalogs in PostgreSQL (the log in its embedded
@@ -85,10 +85,8 @@ describeWithPostgres('read models, jobs and catalogs in PostgreSQL (e2e)', () =>
     expect((await getJson(t.http, '/api/locations', { at: beforeEdits, q: 'evora' })).items).toEqual([]);
   });
 
-  // Skipped until backups read the live state through the read-model ports (LiveReadModels.reader,
-  // TargetStates.copyLiveAt: the rmport branch) and those have PostgreSQL adapters: today the backup
-  // job reads the SQLite file through READ_MODEL_DB and fails with READ_MODELS.NOT_SQLITE here.
-  it.skip('writes a backup whose catalog rows are in PostgreSQL, and previews a restore from it', async () => {
+  // The backup reads the live state through LiveReadModels.reader (on PostgreSQL: one REPEATABLE READ export).
+  it('writes a backup whose catalog rows are in PostgreSQL, previews and runs a restore from it, and undoes it', async () => {
     const { backupId, view } = await backupNow(t.http, {});
     expect(view.counts.locations).toBe(120);
     expect(await rows('SELECT id, kind FROM backups')).toEqual([{ id: backupId, kind: 'manual' }]);
@@ -97,5 +95,12 @@ describeWithPostgres('read models, jobs and catalogs in PostgreSQL (e2e)', () =>
     const pv = await preview(t.http, { target: { backupId } });
     expect(pv.counts.locations).toEqual({ added: 0, changed: 0, removed: 0 });
     expect(pv.counts.settings).toEqual({ changed: 1 });
+
+    // the restore writes through the log; the projector brings the PostgreSQL rows back, and the undo away again
+    const { restoreId } = await restore(t.http, { previewToken: pv.previewToken });
+    const theme = async () => JSON.parse((await rows("SELECT document FROM settings WHERE id = 'app'"))[0].document).theme;
+    expect(await theme()).toBe('system');
+    await undo(t.http, restoreId);
+    expect(await theme()).toBe('dark');
   });
 });
