@@ -7,7 +7,9 @@ import { LogCompaction } from './log-compaction';
 import { RebuildController } from './rebuild.controller';
 import { RestoreHistory } from './restore-history';
 import { RestorePointsService } from './restore-points.service';
+import { RestoreJob } from './restore-job';
 import { RestoreService } from './restore.service';
+import { RestoreTargets } from './restore-targets';
 import { ArchivePreview } from './archive-preview';
 import { HistoryAdoption } from './history-adoption';
 import { CloudRestorePlanner } from './cloud-restore-plan';
@@ -20,7 +22,7 @@ import { TimeTravel } from './time-travel';
 @Module({
   imports: [JobsModule, SnapshotsModule, BackupsModule, ArchiveModule],
   controllers: [RestoresController, StateController, RebuildController],
-  providers: [StateAtService, TimeTravel, LogCompaction, RestoreService, HistoryAdoption, ArchivePreview, CloudRestorePlanner, RestoreHistory, RestorePointsService],
+  providers: [StateAtService, TimeTravel, LogCompaction, RestoreService, RestoreJob, RestoreTargets, HistoryAdoption, ArchivePreview, CloudRestorePlanner, RestoreHistory, RestorePointsService],
   exports: [StateAtService, TimeTravel, RestoreService, RestorePointsService],
 })
 export class RecoveryModule {}

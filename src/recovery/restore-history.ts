@@ -3,7 +3,7 @@ import { EventOf } from '../domain/events';
 import { RestoreCounts } from '../domain/restore';
 import { EventStore, RecordedEvent } from '../events/event-store';
 import { restoreNotFound } from './recovery-errors';
-import { restoreStream } from './restore.service';
+import { restoreStream } from './restore-run';
 
 type Started = RecordedEvent & EventOf<'RestoreStarted'>;
 
