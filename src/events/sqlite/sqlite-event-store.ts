@@ -18,13 +18,13 @@ import {
   SubscribeOptions,
   VerifyChainOptions,
 } from '../event-store';
-import { DuplicateEventIdError, HeadMovedError, LogNotEmptyError } from '../event-store.errors';
+import { HeadMovedError, LogNotEmptyError } from '../event-store.errors';
 import { NewEventSerializer } from '../serialize-new-event';
-import { EVENT_COLUMNS, EventRow, EventRowReader } from './event-row';
+import { EVENT_COLUMNS, EventRow } from './event-row';
 import { EVENTS_PRAGMAS, EVENTS_SCHEMA } from './events-schema.sql';
-import { logQueryWhere } from './log-query-sql';
 import { positionAtTime } from './position-at-time';
-import { waitForAppend } from './wait-for-append';
+import { SqliteLogReads } from './sqlite-log-reads';
+import { idempotentResult } from './idempotent-append';
 import { AppendEventIds } from './append-event-ids';
 import { stageHistory } from './stage-history';
 import { LogWriter } from './log-writer';
@@ -35,15 +35,9 @@ import { migrateChain } from './chain-migration';
 import { CHAIN_BASE_SQL, ChainRow } from './chain-rows';
 import { verifyChain } from './verify-chain';
 
-const PAGE_SIZE = 1000;
 const INSERT_SQL = `INSERT INTO events (${EVENT_COLUMNS}, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 /** Batches posted but not yet written: bounds the memory of a large append whose rows come faster than SQLite takes them. */
 const MAX_IN_FLIGHT = 3;
-/**
- * A page also stops growing once its events' data reaches this many characters: a page of 1,000
- * import events is a whole million-row import (~230 MB of JSON), which must never be parsed at once.
- */
-const PAGE_CHARS = 4 * 1024 * 1024;
 /**
  * The longest an append works on this thread without letting other callbacks run. Awaiting a batch
  * the writer thread has already acknowledged does not yield to I/O, so an append whose events take
@@ -51,8 +45,6 @@ const PAGE_CHARS = 4 * 1024 * 1024;
  * its whole length (3.6 s for a million locations).
  */
 const YIELD_AFTER_MS = 50;
-/** How often a waiting subscription looks for events appended by another process on the same file. */
-const POLL_MS = 250;
 
 /**
  * The embedded event store: one SQLite file through better-sqlite3 (chosen by measurement, see
@@ -66,6 +58,7 @@ export class SqliteEventStore extends EventStore {
   private readonly db: Database.Database;
   private readonly appended = new Subject<number>();
   private readonly stmt: ReturnType<SqliteEventStore['prepare']>;
+  private readonly reads: SqliteLogReads;
   private readonly writer: LogWriter;
   private writeQueue: Promise<unknown> = Promise.resolve();
   private readonly chainHash = eventChainHasher().hash;
@@ -84,6 +77,7 @@ export class SqliteEventStore extends EventStore {
     // Before anything appends: the writer chains to the last row's hash.
     this.chainMigrated = migrateChain(this.db, this.chainHash);
     this.stmt = this.prepare();
+    this.reads = new SqliteLogReads(this.db);
     this.writer = new LogWriter({
       driver: require.resolve('better-sqlite3'),
       file,
@@ -102,12 +96,6 @@ export class SqliteEventStore extends EventStore {
       head: db.prepare<[], { p: number | null }>('SELECT max(position) AS p FROM events'),
       first: db.prepare<[], { p: number | null }>('SELECT min(position) AS p FROM events'),
       byEventId: db.prepare<[string], EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE event_id = ?`),
-      page: db.prepare<[number, number, number], EventRow>(
-        `SELECT ${EVENT_COLUMNS} FROM events WHERE position >= ? AND position <= ? ORDER BY position LIMIT ?`,
-      ),
-      streamPage: db.prepare<[string, number, number], EventRow>(
-        `SELECT ${EVENT_COLUMNS} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision LIMIT ?`,
-      ),
       hashAt: db.prepare<[number], { hash: string | null }>('SELECT hash FROM events WHERE position = ?'),
       chainBase: db.prepare<[], ChainRow>('SELECT position, hash FROM events_chain_base WHERE id = 1'),
       atOrAfter: db.prepare<[number], { p: number; t: number }>(
@@ -178,7 +166,7 @@ export class SqliteEventStore extends EventStore {
       const { firstPosition, lastPosition, nextExpectedRevision, recordedAt } = reply;
       return { firstPosition, lastPosition, nextExpectedRevision, recordedAt: new Date(recordedAt).toISOString() };
     }
-    if (reply.failure.kind === 'replay') return this.idempotentResult(stream, reply.failure.row, givenIds);
+    if (reply.failure.kind === 'replay') return idempotentResult(this.stmt.byEventId, stream, reply.failure.row, givenIds);
     throw writerFailureError(reply.failure);
   }
 
@@ -198,64 +186,16 @@ export class SqliteEventStore extends EventStore {
     return run;
   }
 
-  /** A retried append: every event id must already be in the log, in order, in this stream. */
-  private idempotentResult(stream: string, firstRow: EventRow, eventIds: Array<string | undefined>): AppendResult {
-    if (firstRow.stream !== stream) throw new DuplicateEventIdError(firstRow.event_id);
-    let position = firstRow.position - 1;
-    let lastRow = firstRow;
-    for (const eventId of eventIds) {
-      position += 1;
-      const row = eventId ? this.stmt.byEventId.get(eventId) : undefined;
-      if (!row || row.position !== position || row.stream !== firstRow.stream) throw new DuplicateEventIdError(eventId ?? '(none)');
-      lastRow = row;
-    }
-    return {
-      firstPosition: firstRow.position,
-      lastPosition: lastRow.position,
-      nextExpectedRevision: lastRow.revision,
-      recordedAt: new Date(lastRow.recorded_at).toISOString(),
-    };
+  readStream(stream: string, options: { fromRevision?: number } = {}): AsyncIterable<RecordedEvent> {
+    return this.reads.readStream(stream, options);
   }
 
-  async *readStream(stream: string, options: { fromRevision?: number } = {}): AsyncIterable<RecordedEvent> {
-    const reader = new EventRowReader();
-    let from = options.fromRevision ?? 0;
-    for (;;) {
-      const rows = this.stmt.streamPage.all(stream, from, PAGE_SIZE);
-      for (const row of rows) yield reader.read(row);
-      if (rows.length < PAGE_SIZE) return;
-      from = rows[rows.length - 1].revision + 1;
-    }
+  readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
+    return this.reads.readAll(options, (time) => this.positionAt(time));
   }
 
-  async *readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
-    const reader = new EventRowReader();
-    let from = options.fromPosition ?? 1;
-    let to = options.toPosition ?? Number.MAX_SAFE_INTEGER;
-    if (options.toTime !== undefined) to = Math.min(to, await this.positionAt(options.toTime));
-    let left = options.limit ?? Number.MAX_SAFE_INTEGER;
-    while (left > 0) {
-      const rows = this.pageOf(from, to, Math.min(PAGE_SIZE, left));
-      for (const row of rows) yield reader.read(row);
-      if (rows.length === 0) return;
-      left -= rows.length;
-      from = rows[rows.length - 1].position + 1;
-    }
-  }
-
-  async *subscribe(fromPosition: number, options: SubscribeOptions = {}): AsyncIterable<RecordedEvent[]> {
-    const reader = new EventRowReader();
-    const batchSize = options.batchSize ?? PAGE_SIZE;
-    let from = Math.max(1, fromPosition);
-    while (!options.signal?.aborted) {
-      const rows = this.pageOf(from, Number.MAX_SAFE_INTEGER, batchSize);
-      if (rows.length > 0) {
-        from = rows[rows.length - 1].position + 1;
-        yield rows.map((row) => reader.read(row));
-        continue;
-      }
-      await waitForAppend(this.appended, from, POLL_MS, options.signal);
-    }
+  subscribe(fromPosition: number, options: SubscribeOptions = {}): AsyncIterable<RecordedEvent[]> {
+    return this.reads.subscribe(fromPosition, options, this.appended);
   }
 
   override onAppended(listener: (head: number) => void): () => void {
@@ -264,13 +204,7 @@ export class SqliteEventStore extends EventStore {
   }
 
   async query(q: LogQuery): Promise<RecordedEvent[]> {
-    const { where, params } = logQueryWhere(q);
-    const order = q.direction === 'forward' ? 'ASC' : 'DESC';
-    const rows = this.db
-      .prepare<unknown[], EventRow>(`SELECT ${EVENT_COLUMNS} FROM events ${where} ORDER BY position ${order} LIMIT ?`)
-      .all(...params, q.limit);
-    const reader = new EventRowReader();
-    return rows.map((row) => reader.read(row));
+    return this.reads.query(q);
   }
 
   async adoptHistory(events: AsyncIterable<RecordedEvent>, options: AdoptOptions = {}): Promise<number> {
@@ -329,18 +263,6 @@ export class SqliteEventStore extends EventStore {
 
   verifyChain(options?: VerifyChainOptions): Promise<ChainReport> {
     return verifyChain(this.db, this.chainHash, options);
-  }
-
-  /** Up to `limit` rows from `from`, fewer once their data reaches PAGE_CHARS (always at least one). */
-  private pageOf(from: number, to: number, limit: number): EventRow[] {
-    const rows: EventRow[] = [];
-    let chars = 0;
-    for (const row of this.stmt.page.iterate(from, to, limit)) {
-      rows.push(row);
-      chars += row.data.length;
-      if (chars >= PAGE_CHARS) break; // leaving the loop resets the statement
-    }
-    return rows;
   }
 
   async headPosition(): Promise<number> {
