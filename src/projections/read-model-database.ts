@@ -11,7 +11,7 @@ import { PostgresLiveStateFile } from './postgres/postgres-live-state-file';
 import type { PostgresReadModelOptions } from './postgres/read-model-database-url';
 import { READ_MODEL_DB, rawConnection } from './sqlite/read-model-db';
 import { EntityClass, sqliteDataSourceOptions } from './sqlite/sqlite-read-models';
-import { SqliteGlobePoints } from './sqlite/sqlite-globe-points';
+import { EngineGlobePoints } from './engine-globe-points';
 import { SqliteLiveReadModels } from './sqlite/sqlite-live-read-models';
 import { SqliteTargetStates } from './sqlite/sqlite-target-states';
 import { stateSchemaTemplate } from './sqlite/state-schema';
@@ -57,8 +57,8 @@ export const READ_MODEL_PROVIDERS: Provider[] = [
     useFactory: (dataSource: DataSource, config: AppConfig) =>
       isPostgres(dataSource) ? new PostgresLiveReadModels(dataSource, tmpDirOf(config)) : new SqliteLiveReadModels(rawConnection(dataSource)),
   },
-  // The globe's compact read has a SQLite adapter only: on PostgreSQL it answers READ_MODELS.NOT_SQLITE (501) for the live state.
-  { provide: GlobePointsReads, useClass: SqliteGlobePoints },
+  // Per state: the live one may be in PostgreSQL, past and backed-up states are SQLite scratch files.
+  { provide: GlobePointsReads, useClass: EngineGlobePoints },
   {
     provide: TargetStates,
     inject: [getDataSourceToken(), LiveReadModels, AppConfig],

@@ -77,6 +77,21 @@ describeWithPostgres('read models, jobs and catalogs in PostgreSQL (e2e)', () =>
     expect(state.counts).toEqual({ datasets: 1, locations: 120, configurations: 0 });
   });
 
+  it('draws the globe from PostgreSQL: /api/globe/points holds every location of /api/locations, at the checkpoint', async () => {
+    const res = await t.http.get('/api/globe/points').expect(200);
+    const locations = await allLocations(t.http);
+    const byId = new Map(locations.map((l) => [l.id, l]));
+    expect([...res.body.ids].sort()).toEqual([...byId.keys()].sort());
+    res.body.ids.forEach((id: string, i: number) => {
+      const l = byId.get(id)!;
+      expect([res.body.latitude[i], res.body.longitude[i], res.body.quantity[i]]).toEqual([l.latitude, l.longitude, l.quantity ?? null]);
+    });
+    expect(res.body.datasets.map((d: { count: number }) => d.count).reduce((a: number, b: number) => a + b, 0)).toBe(locations.length);
+    expect(res.headers['x-position']).toBe(String((await getJson(t.http, '/api/state')).position));
+    // a conditional request at the same position reads no rows
+    await t.http.get('/api/globe/points').set('If-None-Match', res.headers['etag']).expect(304);
+  });
+
   it('previews a point-in-time restore: a local scratch state compared with the live PostgreSQL state', async () => {
     const pv = await preview(t.http, { target: { at: beforeEdits } });
     expect(pv.counts.locations).toEqual({ added: 0, changed: 1, removed: 0 });

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { AppError } from '../../common/app-error';
 import { GlobePoints, GlobePointsOptions, GlobePointsReads } from '../globe-points';
 import { checkpointOf } from './database-state';
 import { rawConnection } from './read-model-db';
@@ -19,7 +18,6 @@ type Row = [datasetId: string, id: string, latitude: number, longitude: number, 
 @Injectable()
 export class SqliteGlobePoints extends GlobePointsReads {
   async points(source: DataSource, options: GlobePointsOptions = {}): Promise<GlobePoints> {
-    if (source.options.type !== 'better-sqlite3') throw new AppError('READ_MODELS.NOT_SQLITE', 'the globe points are read from SQLite read models only (the live read models are in PostgreSQL)', 501);
     const db = rawConnection(source);
     const withUpdatedAt = options.updatedAt === true;
     const columns = `dataset_id, id, latitude, longitude, quantity${withUpdatedAt ? ', updated_at' : ''}`;
