@@ -60,6 +60,9 @@ export async function startS3Server(bucket = 'globe-vault-test'): Promise<TestS3
   const stop = async () => {
     if (!server) return;
     const http: Server = server.httpServer;
+    // A request still in flight when it closes would log through a logger without transports
+    // (winston then console.errors, after the suite ended: jest fails the run for it).
+    server.logger.silent = true;
     const closed = server.close();
     http.closeAllConnections();
     await closed;
