@@ -1,56 +1,16 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import { ManualClock } from '../common/clock';
 import { SqliteEventStore } from '../events/sqlite/sqlite-event-store';
 import { RecordedEvent } from '../events/event-store';
 import { collect, location, locationsAdded, settingsChanged, tempDir } from '../../test/support/event-fixtures';
 import { ArchiveCursor } from './archive-cursor';
 import { ArchiveEncryption, ServerArchiveEncryption } from './archive-encryption';
+import { BrokenEncryption, FlakyFolderStore } from '../../test/support/archive-doubles';
 import { ArchiveHistory, emptyReading } from './archive-history';
 import { listSegments } from './archive-catalog';
-import { ArchiveObject } from './archive-object-store';
 import { Archiver } from './archiver';
-import { LocalBackupStorage } from '../backups/storage/local-backup-storage';
-import { StorageArchiveStore } from './storage-archive-store';
 import { readSegmentHeader } from './segment-reader';
-
-/** The real folder store, counting requests and failing every one while `down`. */
-class FlakyFolderStore extends StorageArchiveStore {
-  constructor(dir: string) {
-    super(new LocalBackupStorage(dir));
-  }
-  requests = 0;
-  down = false;
-  private check() {
-    this.requests += 1;
-    if (this.down) throw Object.assign(new Error('store unreachable'), { code: 'ECONNREFUSED' });
-  }
-  override async put(key: string, body: Buffer | Readable): Promise<ArchiveObject> {
-    this.check();
-    return super.put(key, body);
-  }
-  override async get(key: string) {
-    this.check();
-    return super.get(key);
-  }
-  override async list(prefix: string) {
-    this.check();
-    return super.list(prefix);
-  }
-}
-
-class BrokenEncryption extends ArchiveEncryption {
-  describe() {
-    return 'aes-256-gcm (key file)';
-  }
-  async sealFor(): Promise<never> {
-    throw new Error('the key file is unreadable');
-  }
-  async open(): Promise<never> {
-    throw new Error('unused');
-  }
-}
 
 describe('Archiver', () => {
   let dir: ReturnType<typeof tempDir>;
