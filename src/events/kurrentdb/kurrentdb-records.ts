@@ -129,15 +129,5 @@ export function headRecordOf(resolved: ResolvedEvent): HeadRecord {
   return data;
 }
 
-/** The fields the chain covers, from a stored row. */
-export const chainedOf = (row: EventRow): ChainedEvent => ({
-  position: row.position,
-  eventId: row.event_id,
-  stream: row.stream,
-  revision: row.revision,
-  type: row.type,
-  schemaVersion: row.schema_version,
-  data: row.data,
-  metadata: row.metadata,
-  recordedAt: row.recorded_at,
-});
+/** The fields the chain covers, from a stored row: the same mapping as the SQLite log's. */
+export { chainedEvent as chainedOf } from '../sqlite/chain-rows';
